@@ -1,0 +1,49 @@
+# Relationship Marketing & CRM Workbook
+#   make lab        set up (first time only) and open the course in JupyterLab
+#   make test       set up (first time only) and run every test, notebooks included
+#   make data       regenerate datasets/ from the seed
+#   make exercises  regenerate exercises/ from solutions/
+#   make lock       re-pin requirements.lock after a change to pyproject.toml (maintainers)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FIRST_LESSON := notebooks/00_welcome.ipynb
+# Tests run on both cores; set JOBS=1 to run them one at a time.
+JOBS ?= auto
+
+.PHONY: lab test data exercises lock bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 lab")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installs only when the lock or the project file changed since the last install.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(FIRST_LESSON)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS)
+
+data: $(STAMP)
+	$(BIN)/python -m helpers.synthetic --out datasets
+
+exercises: $(STAMP)
+	$(BIN)/python -m helpers.exercise_builder solutions exercises
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Relationship Marketing & CRM Workbook helpers."""
