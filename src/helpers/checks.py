@@ -1,0 +1,196 @@
+"""Exercises that check themselves, in the style of Kaggle Learn.
+
+An exercise notebook binds a lesson's questions to the student's data and namespace::
+
+    from helpers.checks import ____
+    from helpers.exercises import welcome
+    ex = welcome.bind(company, globals())
+
+    n_customers = ____      # the student replaces ____ with an answer
+    ex.q1.check()           # correct / incorrect with a reason / not attempted
+    ex.q1.hint()            # the next hint, one more each call
+    ex.q1.solution()        # the model solution (code)
+
+Expected answers are computed from the company the student has loaded, never written
+into the question, so a class that regenerates the company with another seed still gets
+correct checks. ``check`` never prints the expected answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+class _Blank:
+    """The placeholder ``____`` that exercise notebooks ship with; it never raises."""
+
+    def __repr__(self) -> str:
+        return "____"
+
+
+#: Placeholder for an answer the student has not given yet.
+____ = _Blank()
+
+
+class Outcome(str, Enum):
+    CORRECT = "correct"
+    INCORRECT = "incorrect"
+    NOT_ATTEMPTED = "not attempted"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of checking one answer: its outcome and the message the student sees."""
+
+    outcome: Outcome
+    message: str
+
+    def __str__(self) -> str:
+        mark = {Outcome.CORRECT: "✔ Correct", Outcome.INCORRECT: "✘ Not yet",
+                Outcome.NOT_ATTEMPTED: "… Not attempted"}[self.outcome]
+        return f"{mark}: {self.message}"
+
+
+#: A common mistake: a test on (answer, expected) and the explanation to give when it holds.
+Mistake = tuple[Callable[[Any, Any], bool], str]
+
+
+@dataclass
+class Question:
+    """One self-checking question.
+
+    Parameters
+    ----------
+    variable : name of the variable the student assigns the answer to.
+    expected : function of the company that returns the right answer.
+    kind : "number" (a single number, compared with ``rel_tol``), "choice" (one label
+        from ``choices``, case-insensitive) or "series" (a pandas Series compared by
+        index and values with ``rel_tol``).
+    hints : shown one at a time, from gentle to explicit.
+    solution : the model solution as code; it appears verbatim in the lesson's
+        solutions notebook (a test makes sure).
+    mistakes : common wrong answers, recognised by a test on (answer, expected), and
+        the explanation to give for each.
+    """
+
+    variable: str
+    expected: Callable[[Any], Any]
+    kind: str
+    hints: Sequence[str]
+    solution: str
+    choices: Sequence[str] = ()
+    rel_tol: float = 1e-6
+    mistakes: Sequence[Mistake] = ()
+    success: str = "well done."
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("number", "choice", "series"):
+            raise ValueError(f"kind must be 'number', 'choice' or 'series', not {self.kind!r}")
+        if self.kind == "choice" and not self.choices:
+            raise ValueError(f"question on {self.variable!r}: a choice question needs its choices")
+
+    def evaluate(self, answer: Any, company: Any) -> Verdict:
+        """Judge ``answer`` against the answer computed from ``company``."""
+        if isinstance(answer, _Blank):
+            return Verdict(Outcome.NOT_ATTEMPTED,
+                           f"replace ____ in `{self.variable} = ____` with your answer, then run the check again.")
+        expected = self.expected(company)
+        problem = {"number": _wrong_number, "choice": self._wrong_choice, "series": _wrong_series}[self.kind](
+            answer, expected, self.rel_tol)
+        if problem is None:
+            return Verdict(Outcome.CORRECT, self.success)
+        for applies, explanation in self.mistakes:
+            try:
+                if applies(answer, expected):
+                    return Verdict(Outcome.INCORRECT, explanation)
+            except (TypeError, ValueError, KeyError):
+                continue
+        return Verdict(Outcome.INCORRECT, problem)
+
+    def _wrong_choice(self, answer: Any, expected: Any, _tol: float) -> str | None:
+        if not isinstance(answer, str):
+            return f"answer with one of the labels {list(self.choices)} as a string, e.g. `'{self.choices[0]}'`."
+        given = answer.strip().lower()
+        if given not in [c.lower() for c in self.choices]:
+            return f"{answer!r} is not one of the options {list(self.choices)}."
+        if given != str(expected).lower():
+            return "that is one of the options, but not the one the data supports. Look again, or ask for a hint."
+        return None
+
+
+def _wrong_number(answer: Any, expected: Any, rel_tol: float) -> str | None:
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        kind = type(answer).__name__
+        extra = " Did you forget to reduce it to one number (e.g. with len(), .sum() or .mean())?" \
+            if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list)) else ""
+        return f"the answer should be a single number, not a {kind}.{extra}"
+    if math.isnan(float(answer)):
+        return "the answer is NaN (not a number): a missing value slipped into the computation."
+    if math.isclose(float(answer), float(expected), rel_tol=rel_tol, abs_tol=1e-9):
+        return None
+    direction = "too high" if float(answer) > float(expected) else "too low"
+    return f"{answer:,.4g} is {direction}."
+
+
+def _wrong_series(answer: Any, expected: pd.Series, rel_tol: float) -> str | None:
+    if not isinstance(answer, pd.Series):
+        return f"the answer should be a pandas Series, not a {type(answer).__name__}."
+    missing = [str(i) for i in expected.index if i not in answer.index]
+    extra = [str(i) for i in answer.index if i not in expected.index]
+    if missing or extra:
+        parts = ([f"missing labels {missing[:5]}"] if missing else []) + ([f"unexpected labels {extra[:5]}"] if extra else [])
+        return "the index is not right: " + "; ".join(parts) + "."
+    given = pd.to_numeric(answer.reindex(expected.index), errors="coerce").to_numpy(dtype=float)
+    wanted = expected.to_numpy(dtype=float)
+    close = np.isclose(given, wanted, rtol=rel_tol, atol=1e-9)
+    if not close.all():
+        first = expected.index[~close][0]
+        return f"the value for {first!r} is not right."
+    return None
+
+
+@dataclass
+class BoundQuestion:
+    """A question tied to a student's company and namespace; what notebooks call."""
+
+    question: Question
+    company: Any
+    namespace: Mapping[str, Any]
+    number: int
+    _hints_shown: int = field(default=0, repr=False)
+
+    def verdict(self) -> Verdict:
+        """The verdict on the student's current answer, without printing it."""
+        answer = self.namespace.get(self.question.variable, ____)
+        return self.question.evaluate(answer, self.company)
+
+    def check(self) -> None:
+        """Print whether the answer is correct, with a reason when it is not."""
+        print(f"Question {self.number} — {self.verdict()}")
+
+    def hint(self) -> None:
+        """Print the next hint; each call reveals one more."""
+        hints = self.question.hints
+        self._hints_shown = min(self._hints_shown + 1, len(hints))
+        print(f"Hint {self._hints_shown} of {len(hints)}: {hints[self._hints_shown - 1]}")
+
+    def solution(self) -> None:
+        """Print the model solution."""
+        print(f"Solution to question {self.number}:\n\n{self.question.solution}")
+
+
+def bind(questions: Sequence[Question], company: Any, namespace: Mapping[str, Any]) -> SimpleNamespace:
+    """Tie a lesson's questions to ``company`` and the notebook's ``globals()``.
+
+    Returns a namespace with ``q1``, ``q2``, … in the order given.
+    """
+    return SimpleNamespace(**{f"q{i}": BoundQuestion(q, company, namespace, i)
+                              for i, q in enumerate(questions, start=1)})

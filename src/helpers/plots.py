@@ -1,0 +1,219 @@
+"""One look for the whole course: a projector-readable theme and one colour per label.
+
+Every lesson calls :func:`use_theme` once and draws with the functions below, so a
+stage, a bond level, a loyalty type or a pyramid tier has the same colour in every chart.
+The colours come from the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"),
+which stays distinguishable for the common kinds of colour blindness.
+
+Plot functions take tidy pandas data, draw on a new or given ``Axes`` and return the
+``Figure``, so a widget callback or a test can use them without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+    "dark_grey": "#555555",
+}
+_c = OKABE_ITO
+
+#: One colour per label, for every family of labels the course uses.
+PALETTES: dict[str, dict[str, str]] = {
+    "stage": {"stranger": _c["grey"], "acquaintance": _c["sky_blue"], "friend": _c["blue"], "partner": _c["green"]},
+    "bond": {"none": _c["grey"], "financial": _c["orange"], "social": _c["sky_blue"],
+             "customization": _c["green"], "structural": _c["blue"]},
+    "loyalty": {"apostle": _c["green"], "mercenary": _c["orange"], "hostage": _c["purple"],
+                "terrorist": _c["vermillion"], "indifferent": _c["grey"]},
+    "tier": {"platinum": _c["blue"], "gold": _c["orange"], "iron": _c["grey"], "lead": _c["dark_grey"]},
+    "segment": {"B2C": _c["sky_blue"], "B2B": _c["blue"]},
+    "channel": {"web": _c["sky_blue"], "phone": _c["orange"], "email": _c["purple"], "face_to_face": _c["green"]},
+    "acquisition_channel": {"search_ads": _c["sky_blue"], "social_media": _c["purple"], "referral": _c["green"],
+                            "trade_fair": _c["orange"], "sales_team": _c["blue"]},
+    "satisfaction": {"1": _c["vermillion"], "2": _c["orange"], "3": _c["grey"], "4": _c["sky_blue"], "5": _c["blue"]},
+    "nps": {"detractor": _c["vermillion"], "passive": _c["grey"], "promoter": _c["green"]},
+}
+
+#: Colours for quantities that are not labels (lines of a time series, money).
+ACCENT = _c["blue"]
+SECOND = _c["orange"]
+NEGATIVE = _c["vermillion"]
+
+
+def use_theme(context: str = "notebook") -> None:
+    """Apply the course theme to matplotlib (and so to seaborn).
+
+    Parameters
+    ----------
+    context : "notebook" or "projector"
+        "projector" enlarges fonts and lines further for presenting to a class.
+
+    Example
+    -------
+    >>> use_theme("projector")
+    """
+    if context not in ("notebook", "projector"):
+        raise ValueError(f"context must be 'notebook' or 'projector', not {context!r}")
+    scale = 1.0 if context == "notebook" else 1.3
+    mpl.rcParams.update({
+        "figure.figsize": (10, 5.5),
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        "figure.constrained_layout.use": True,
+        "font.size": 13 * scale,
+        "axes.titlesize": 16 * scale,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 13 * scale,
+        "xtick.labelsize": 12 * scale,
+        "ytick.labelsize": 12 * scale,
+        "legend.fontsize": 12 * scale,
+        "legend.frameon": False,
+        "lines.linewidth": 2.5 * scale,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": "#dddddd",
+        "axes.prop_cycle": mpl.cycler(color=[_c[k] for k in
+                                             ("blue", "orange", "green", "vermillion", "sky_blue", "purple", "black")]),
+    })
+
+
+def palette(family: str, labels: Sequence[str] | None = None) -> list[str]:
+    """Colours of ``labels`` (default: all labels) of a palette family, in order.
+
+    >>> palette("stage")[:2]
+    ['#999999', '#56B4E9']
+    """
+    try:
+        colours = PALETTES[family]
+    except KeyError:
+        raise KeyError(f"no palette {family!r}; the families are {sorted(PALETTES)}") from None
+    if labels is None:
+        return list(colours.values())
+    missing = [str(label) for label in labels if str(label) not in colours]
+    if missing:
+        raise KeyError(f"palette {family!r} has no colour for {missing}; it knows {list(colours)}")
+    return [colours[str(label)] for label in labels]
+
+
+def label(name: object) -> str:
+    """A column or category name as readers should see it: ``face_to_face`` → ``Face to face``."""
+    text = str(name).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def money(value: float, _pos: object = None) -> str:
+    """Format an amount of money compactly: 1234567 → '1.2M', 5300 → '5.3k'."""
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.1f}{suffix}"
+    return f"{value:.0f}"
+
+
+def percent(value: float, _pos: object = None) -> str:
+    """Format a fraction as a percentage: 0.253 → '25%'."""
+    return f"{value:.0%}"
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax
+
+
+def bar_chart(values: pd.Series, *, family: str | None = None, title: str = "", xlabel: str = "",
+              ylabel: str = "", horizontal: bool = False, fmt: str = "count", ax: Axes | None = None) -> Figure:
+    """Bars of a Series (index = labels), coloured by ``family`` and annotated with values.
+
+    Parameters
+    ----------
+    values : Series whose index holds the labels and whose values are the bar heights.
+    family : palette family for the labels (e.g. "stage"); None uses the accent colour.
+    fmt : how to print values on the bars: "count", "money" or "percent".
+
+    Example
+    -------
+    >>> fig = bar_chart(pd.Series({"web": 5, "phone": 3}), family="channel", title="Contacts")
+    """
+    formatters = {"count": lambda v: f"{v:,.0f}", "money": money, "percent": percent}
+    if fmt not in formatters:
+        raise ValueError(f"fmt must be one of {sorted(formatters)}, not {fmt!r}")
+    fig, ax = _axes(ax)
+    names = [str(i) for i in values.index]
+    colours = palette(family, names) if family else [ACCENT] * len(values)
+    ticks = [label(n) for n in names]
+    if horizontal:
+        bars = ax.barh(ticks[::-1], values.to_numpy()[::-1], color=colours[::-1])
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+    else:
+        bars = ax.bar(ticks, values.to_numpy(), color=colours)
+    ax.bar_label(bars, labels=[formatters[fmt](v) for v in (values.to_numpy()[::-1] if horizontal else values)],
+                 padding=3)
+    value_axis = ax.xaxis if horizontal else ax.yaxis
+    if fmt != "count":
+        value_axis.set_major_formatter(FuncFormatter(formatters[fmt]))
+    ax.margins(x=0.12) if horizontal else ax.margins(y=0.12)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    return fig
+
+
+def line_chart(frame: pd.DataFrame, *, title: str = "", xlabel: str = "", ylabel: str = "",
+               family: str | None = None, fmt: str = "count", ax: Axes | None = None) -> Figure:
+    """One line per column of ``frame`` against its index (e.g. months).
+
+    Columns are coloured by ``family`` when given, else by the theme's cycle; a legend
+    appears when there is more than one line.
+
+    >>> fig = line_chart(pd.DataFrame({"active": [10, 12, 15]}), title="Customers")
+    """
+    fig, ax = _axes(ax)
+    colours = palette(family, [str(c) for c in frame.columns]) if family else [None] * frame.shape[1]
+    for column, colour in zip(frame.columns, colours):
+        ax.plot(frame.index, frame[column], label=label(column), color=colour)
+    if frame.shape[1] > 1:
+        ax.legend()
+    if fmt == "money":
+        ax.yaxis.set_major_formatter(FuncFormatter(money))
+    elif fmt == "percent":
+        ax.yaxis.set_major_formatter(FuncFormatter(percent))
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    return fig
+
+
+def stacked_share_chart(shares: pd.DataFrame, *, family: str, title: str = "", xlabel: str = "",
+                        ax: Axes | None = None) -> Figure:
+    """Stacked areas of shares over the index (rows sum to 1), e.g. the stage mix by month.
+
+    >>> fig = stacked_share_chart(pd.DataFrame({"friend": [.5, .6], "partner": [.5, .4]}), family="stage")
+    """
+    fig, ax = _axes(ax)
+    columns = [str(c) for c in shares.columns]
+    ax.stackplot(shares.index, shares.to_numpy().T, labels=[label(c) for c in columns],
+                 colors=palette(family, columns), alpha=0.9)
+    ax.yaxis.set_major_formatter(FuncFormatter(percent))
+    ax.set_ylim(0, 1)
+    ax.margins(x=0)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set(title=title, xlabel=xlabel)
+    return fig

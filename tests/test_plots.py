@@ -1,0 +1,63 @@
+"""The course's look: palettes, formatters and figures that tests can draw without a screen."""
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from helpers import plots, schema
+
+matplotlib.use("Agg")
+
+
+@pytest.mark.parametrize("family, labels", [
+    ("stage", schema.STAGES), ("bond", schema.BOND_LEVELS), ("channel", schema.CHANNELS),
+    ("segment", schema.SEGMENTS), ("acquisition_channel", schema.ACQUISITION_CHANNELS),
+])
+def test_every_label_of_the_data_has_its_own_colour(family, labels):
+    colours = plots.palette(family, labels)
+    assert len(set(colours)) == len(labels)
+
+
+def test_unknown_label_or_family_is_named_in_the_error():
+    with pytest.raises(KeyError, match="fax"):
+        plots.palette("channel", ["fax"])
+    with pytest.raises(KeyError, match="families"):
+        plots.palette("nope")
+
+
+@pytest.mark.parametrize("value, text", [(1_234_567, "1.2M"), (5_300, "5.3k"), (-2_000, "-2.0k"), (950, "950")])
+def test_money_is_compact(value, text):
+    assert plots.money(value) == text
+
+
+def test_labels_read_like_words():
+    assert plots.label("face_to_face") == "Face to face"
+
+
+def test_bar_chart_colours_bars_by_label_and_prints_values():
+    plots.use_theme()
+    fig = plots.bar_chart(pd.Series({"web": 5, "phone": 3}), family="channel", title="Contacts")
+    ax = fig.axes[0]
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()).upper() for p in ax.patches]
+    assert colours == [plots.PALETTES["channel"]["web"], plots.PALETTES["channel"]["phone"]]
+    assert [t.get_text() for t in ax.texts] == ["5", "3"]
+    assert ax.get_title(loc="left") == "Contacts"
+
+
+def test_horizontal_bars_keep_labels_next_to_their_values():
+    fig = plots.bar_chart(pd.Series({"web": 5, "phone": 3}), horizontal=True, fmt="percent")
+    ax = fig.axes[0]
+    pairs = {tick.get_text(): patch.get_width() for tick, patch in zip(ax.get_yticklabels(), ax.patches)}
+    assert pairs == {"Phone": 3, "Web": 5}
+
+
+def test_stacked_shares_use_the_stage_colours():
+    shares = pd.DataFrame({"stranger": [0.5, 0.2], "partner": [0.5, 0.8]})
+    ax = plots.stacked_share_chart(shares, family="stage").axes[0]
+    assert [matplotlib.colors.to_hex(c.get_facecolor()[0]).upper() for c in ax.collections] == \
+        plots.palette("stage", ["stranger", "partner"])
+
+
+def test_theme_rejects_an_unknown_context():
+    with pytest.raises(ValueError, match="projector"):
+        plots.use_theme("cinema")
