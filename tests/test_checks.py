@@ -48,7 +48,7 @@ def test_expected_answer_follows_the_data_not_a_constant():
 
 
 def test_a_known_mistake_gets_its_own_explanation():
-    question = total_question(mistakes=[(lambda answer, shop_total: answer == 2, "You counted the sales.")])
+    question = total_question(mistakes=[(lambda answer, shop: answer == len(shop.sales), "You counted the sales.")])
     assert question.evaluate(2, Shop([1, 2])).message == "You counted the sales."
 
 

@@ -59,7 +59,7 @@ class Verdict:
         return f"{mark}: {self.message}"
 
 
-#: A common mistake: a test on (answer, expected) and the explanation to give when it holds.
+#: A common mistake: a test on (answer, company) and the explanation to give when it holds.
 Mistake = tuple[Callable[[Any, Any], bool], str]
 
 
@@ -77,8 +77,8 @@ class Question:
     hints : shown one at a time, from gentle to explicit.
     solution : the model solution as code; it appears verbatim in the lesson's
         solutions notebook (a test makes sure).
-    mistakes : common wrong answers, recognised by a test on (answer, expected), and
-        the explanation to give for each.
+    mistakes : common wrong answers, each recognised by a test on (answer, company),
+        with the explanation to give.
     """
 
     variable: str
@@ -109,7 +109,7 @@ class Question:
             return Verdict(Outcome.CORRECT, self.success)
         for applies, explanation in self.mistakes:
             try:
-                if applies(answer, expected):
+                if applies(answer, company):
                     return Verdict(Outcome.INCORRECT, explanation)
             except (TypeError, ValueError, KeyError):
                 continue

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import HTML
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -217,3 +218,12 @@ def stacked_share_chart(shares: pd.DataFrame, *, family: str, title: str = "", x
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set(title=title, xlabel=xlabel)
     return fig
+
+
+def table(frame: pd.DataFrame, *, index: bool = False) -> HTML:
+    """Show a table in full (no truncated text), e.g. a glossary or a comparison of stages.
+
+    >>> table(pd.DataFrame({"English": ["partner"], "Spanish": ["socio"]}))
+    <IPython.core.display.HTML object>
+    """
+    return HTML(frame.to_html(index=index, escape=True, border=0, classes="crm-table"))

@@ -1,0 +1,103 @@
+"""The course glossary: every key term in English, its Spanish equivalent, and a definition.
+
+Lesson 00 shows the whole glossary; each later lesson shows its own key terms with
+``terms(lesson=N)``, so a term is defined once for the whole course.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# (lesson where the term is introduced, English, Spanish, definition)
+_TERMS: tuple[tuple[int, str, str, str], ...] = (
+    (0, "relationship marketing", "marketing relacional",
+     "Managing the company around keeping and growing its current customers, not only winning new ones."),
+    (0, "customer relationship management (CRM)", "gestión de las relaciones con los clientes",
+     "The strategy, people, processes and technology a company uses to know, serve and keep its customers."),
+    (0, "retention", "retención",
+     "Keeping a customer from one period to the next; the retention rate is the share kept."),
+    (0, "churn, defection", "abandono, deserción",
+     "A customer ending the relationship; the churn rate is the share lost in a period."),
+    (0, "loyalty", "fidelidad, lealtad",
+     "A customer's repeated choice of the company, in behaviour (buying again) and in attitude (preferring it)."),
+    (0, "satisfaction", "satisfacción",
+     "How the service the customer perceived compares with what they expected."),
+    (1, "stranger", "extraño",
+     "A potential customer with no transactions yet; the goal is to acquire them."),
+    (1, "acquaintance", "conocido",
+     "A customer who knows the company and buys from it; the goal is to satisfy them."),
+    (1, "friend", "amigo",
+     "A customer who trusts the company's distinct offer; the goal is to retain them."),
+    (1, "partner", "socio",
+     "A committed customer with a personalised offer and shared investments; the goal is to enhance the relationship."),
+    (1, "trust", "confianza", "The customer's confidence that the company will keep its promises."),
+    (1, "commitment", "compromiso", "The customer's wish to keep the relationship going, even at some cost."),
+    (2, "retention bond", "vínculo (bono) de retención",
+     "A tie that gives the customer a reason to stay: financial, social, customization or structural."),
+    (2, "financial bond", "vínculo financiero",
+     "Price incentives for staying: volume discounts, rewards, bundles, price guarantees. Easy to copy."),
+    (2, "social bond", "vínculo social",
+     "Personal attention and relationships between the customer and the company's people, or among customers."),
+    (2, "customization bond", "vínculo de personalización",
+     "A service adapted to the customer's own needs, one to one or by mass customization."),
+    (2, "structural bond", "vínculo estructural",
+     "The service built into the customer's own systems or processes; the hardest bond to copy or to leave."),
+    (2, "mass customization", "personalización masiva",
+     "Flexible processes that tailor a service to each customer at the price of a standard one."),
+    (3, "leaky bucket", "teoría del balde (cubo agujereado)",
+     "Acquisition pours customers into the bucket while defections leak out through its holes."),
+    (3, "acquisition cost", "coste de captación", "What it costs to win one new customer."),
+    (4, "database marketing", "marketing de base de datos",
+     "Using stored customer data for segmentation, targeting, personalised communication and measurement."),
+    (4, "one-to-one marketing", "marketing uno a uno",
+     "Identify, differentiate, interact with and customize for each customer (Peppers & Rogers)."),
+    (4, "analytical CRM", "CRM analítico", "The data warehouse and data mining that turn customer data into insight."),
+    (4, "operational CRM", "CRM operacional", "The sales, marketing and service processes that touch customers."),
+    (4, "collaborative CRM", "CRM colaborativo", "The channels through which company and customer interact."),
+    (4, "RFM", "RFM (recencia, frecuencia, valor monetario)",
+     "Recency, frequency and monetary value of a customer's purchases, the classic segmentation of a customer base."),
+    (5, "apostle", "apóstol", "Very satisfied and strongly tied: stays and recommends the company."),
+    (5, "mercenary", "mercenario", "Satisfied but not tied: leaves for a better offer."),
+    (5, "hostage", "rehén", "Tied but dissatisfied: stays because leaving is hard, and resents it."),
+    (5, "terrorist", "terrorista", "Dissatisfied and not tied: leaves and speaks badly of the company."),
+    (5, "indifferent", "indiferente", "Neither clearly satisfied nor clearly tied: the middle of the matrix."),
+    (5, "Net Promoter Score (NPS)", "índice de recomendación neta",
+     "Share of promoters (9–10) minus share of detractors (0–6) on the 0–10 'would you recommend us?' question."),
+    (6, "customer lifetime value (CLV)", "valor del ciclo de vida del cliente",
+     "The present value of the margins a customer will bring over the whole relationship."),
+    (6, "customer pyramid", "pirámide de clientes",
+     "Customers ranked by value into tiers: platinum, gold, iron and lead."),
+    (6, "loyalty connectors", "conectores de la fidelización",
+     "Six ways loyalty makes money: acquisition cost, repeat sales, cross-selling, referrals, price sensitivity, cost savings."),
+    (7, "moment of truth", "momento de la verdad",
+     "Any contact in which the customer judges the company (Carlzon)."),
+    (7, "service recovery", "recuperación del servicio", "Putting right a failure so that the customer stays."),
+    (7, "service-profit chain", "cadena de servicio-beneficio",
+     "Satisfied employees → loyal employees → satisfied customers → loyal customers → profit (Heskett et al.)."),
+    (8, "loyalty plan", "plan de fidelización",
+     "Objectives, strategies, scope and measures for keeping and growing chosen customers."),
+)
+
+
+def terms(lesson: int | None = None) -> pd.DataFrame:
+    """The glossary as a table, or only the terms a lesson introduces.
+
+    Parameters
+    ----------
+    lesson : lesson number (0–8); None for every term.
+
+    Returns
+    -------
+    DataFrame with columns ``English``, ``Spanish``, ``Meaning`` (and ``Lesson`` when all
+    terms are returned), in the order the course introduces them.
+
+    >>> terms(lesson=5)["English"].tolist()[:2]
+    ['apostle', 'mercenary']
+    """
+    table = pd.DataFrame(_TERMS, columns=["Lesson", "English", "Spanish", "Meaning"])
+    if lesson is None:
+        return table
+    chosen = table[table["Lesson"] == lesson].drop(columns="Lesson").reset_index(drop=True)
+    if chosen.empty:
+        raise ValueError(f"no terms for lesson {lesson}; lessons with terms: {sorted(table['Lesson'].unique())}")
+    return chosen
