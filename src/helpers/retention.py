@@ -1,0 +1,627 @@
+"""Retention, churn and survival of customers: the measures behind lessons 03 and 06.
+
+Three levels of detail, from the boardroom number to the customer-level curve:
+
+* **Period rates** — :func:`retention_rate`, :func:`churn_rate` and
+  :func:`expected_lifetime` turn three counts (customers at the start, at the end, new
+  ones) into the classic ratios of Reichheld (1996) and Farris et al. (2010).
+* **Survival** — :func:`customer_durations` turns the customers and churn tables into
+  right-censored durations; :func:`survival_curve` is a hand-written Kaplan–Meier
+  estimator (Kaplan & Meier 1958) and :func:`median_survival` reads its median.
+* **Cohorts** — :func:`cohort_table` is the signup-month × age table of the share of
+  each cohort still active (or still buying).
+
+Every function is pure: pandas/numpy in, pandas/numpy out, no plotting, no files.
+
+References
+----------
+* Reichheld, F. F. (1996). *The Loyalty Effect*. Harvard Business School Press.
+* Farris, P. W., Bendle, N. T., Pfeifer, P. E. & Reibstein, D. J. (2010).
+  *Marketing Metrics* (2nd ed.), ch. 5 "Customer profitability". Wharton School Publishing.
+* Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete
+  observations. *Journal of the American Statistical Association* 53(282), 457–481.
+* Greenwood, M. (1926). *The natural duration of cancer*. Reports on Public Health and
+  Medical Subjects 33. HMSO.
+* Kalbfleisch, J. D. & Prentice, R. L. (2002). *The Statistical Analysis of Failure Time
+  Data* (2nd ed.), §1.4 (log-log confidence intervals). Wiley.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "CohortTable",
+    "churn_rate",
+    "cohort_table",
+    "customer_durations",
+    "expected_lifetime",
+    "median_survival",
+    "retention_rate",
+    "survival_curve",
+]
+
+#: Average length of a month in the Gregorian calendar (365.25 / 12 days).
+DAYS_PER_MONTH = 30.4375
+
+_SHOWN_ROWS = 5  # how many bad rows an error message lists
+
+
+# ---------------------------------------------------------------------------------------
+# Input checks shared by the functions below
+# ---------------------------------------------------------------------------------------
+
+
+def _require(ok, message: str, **values) -> None:
+    """Raise ``ValueError(message)`` naming the first values where ``ok`` is False."""
+    ok = np.asarray(ok)
+    if ok.all():
+        return
+    first = tuple(np.argwhere(~ok)[0])
+    shown = ", ".join(
+        f"{name}={np.broadcast_to(value, ok.shape)[first]:g}" for name, value in values.items()
+    )
+    where = f" (first at position {first[0] if len(first) == 1 else first})" if ok.ndim else ""
+    raise ValueError(f"{message}; got {shown}{where}")
+
+
+def _numbers(name: str, value) -> np.ndarray:
+    """``value`` as a float array; NaN and infinity are refused with the argument's name."""
+    array = np.asarray(value, dtype=float)
+    _require(~np.isnan(array), f"{name} must be a number, not NaN", **{name: array})
+    _require(np.isfinite(array), f"{name} must be finite", **{name: array})
+    return array
+
+
+def _scalar_or_array(result: np.ndarray):
+    """A plain float for scalar input, the numpy array otherwise."""
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def _fail_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
+    """Raise ValueError naming the table, the column and the first rows where ``bad``."""
+    bad = np.asarray(bad, dtype=bool)
+    if not bad.any():
+        return
+    raise ValueError(
+        f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
+        f"{frame[bad].head(_SHOWN_ROWS).to_string()}"
+    )
+
+
+def _require_columns(table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}"
+        )
+
+
+def _dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column as datetimes, refusing empty cells (listed in the error)."""
+    dates = pd.to_datetime(frame[column])
+    _fail_rows(table, column, frame, dates.isna(), "have no date")
+    return dates
+
+
+# ---------------------------------------------------------------------------------------
+# Period rates
+# ---------------------------------------------------------------------------------------
+
+
+def retention_rate(customers_start, customers_end, new_customers):
+    """Share of the customers at the start of a period who are still customers at its end.
+
+    ``retention = (customers_end − new_customers) / customers_start``: the customers at
+    the end who were not acquired during the period, over those there were to keep
+    (Reichheld 1996, ch. 2; Farris et al. 2010, §5.2 "retention rate").
+
+    Parameters
+    ----------
+    customers_start : number or array-like
+        Customers at the start of the period (count, > 0).
+    customers_end : number or array-like
+        Customers at the end of the period (count, ≥ 0).
+    new_customers : number or array-like
+        Customers acquired during the period and still there at its end (count, ≥ 0).
+
+    Arrays are broadcast against each other, one element per period or per segment.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Retention rate, a fraction in [0, 1] (a float for scalar input).
+
+    Raises
+    ------
+    ValueError
+        On NaN, negative counts, ``new_customers > customers_end``,
+        ``customers_end − new_customers > customers_start`` (more retained than there
+        were) or ``customers_start == 0``, naming the argument and the first bad value.
+
+    Examples
+    --------
+    >>> retention_rate(1000, 1050, 200)
+    0.85
+    >>> retention_rate([1000, 500], [1050, 450], [200, 50])
+    array([0.85, 0.8 ])
+    """
+    start = _numbers("customers_start", customers_start)
+    end = _numbers("customers_end", customers_end)
+    new = _numbers("new_customers", new_customers)
+    for name, count in (("customers_start", start), ("customers_end", end), ("new_customers", new)):
+        _require(count >= 0, f"{name} must not be negative", **{name: count})
+    _require(start > 0, "customers_start must be positive: there is no one to retain",
+             customers_start=start)
+    _require(new <= end, "new_customers cannot exceed customers_end",
+             new_customers=new, customers_end=end)
+    _require(end - new <= start,
+             "customers_end − new_customers (the customers retained) cannot exceed "
+             "customers_start", customers_end=end, new_customers=new, customers_start=start)
+    return _scalar_or_array((end - new) / start)
+
+
+def churn_rate(customers_start, customers_end, new_customers):
+    """Share of the customers at the start of a period who left during it.
+
+    ``churn = 1 − retention_rate(customers_start, customers_end, new_customers)``
+    (Farris et al. 2010, §5.2: the attrition or defection rate). Arguments, units, checks
+    and broadcasting are those of :func:`retention_rate`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Churn rate, a fraction in [0, 1].
+
+    Examples
+    --------
+    >>> round(churn_rate(1000, 1050, 200), 10)
+    0.15
+    """
+    return 1.0 - retention_rate(customers_start, customers_end, new_customers)
+
+
+def expected_lifetime(retention_rate):
+    """Expected number of periods a customer stays, for a constant retention rate.
+
+    With the same retention ``r`` every period the tenure is geometric, so the mean
+    lifetime is ``1 / (1 − r)`` periods — the churn rate's reciprocal (Reichheld 1996,
+    ch. 2; Farris et al. 2010, §5.2 "average customer lifetime"). It counts the period
+    of acquisition, so it is at least 1; ``r = 1`` gives ``inf`` (no one ever leaves).
+
+    Parameters
+    ----------
+    retention_rate : number or array-like
+        Retention rate per period, a fraction in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Expected lifetime in the same periods as the rate (years for a yearly rate).
+
+    Examples
+    --------
+    >>> round(expected_lifetime(0.85), 2)
+    6.67
+    >>> expected_lifetime([0.5, 1.0])
+    array([ 2., inf])
+    """
+    rate = np.asarray(retention_rate, dtype=float)
+    _require(~np.isnan(rate), "retention_rate must be a number, not NaN", retention_rate=rate)
+    _require((rate >= 0) & (rate <= 1), "retention_rate must be in [0, 1]",
+             retention_rate=rate)
+    with np.errstate(divide="ignore"):
+        return _scalar_or_array(1.0 / (1.0 - rate))
+
+
+# ---------------------------------------------------------------------------------------
+# Survival (Kaplan–Meier)
+# ---------------------------------------------------------------------------------------
+
+
+def _kaplan_meier(durations: np.ndarray, observed: np.ndarray, z: float) -> pd.DataFrame:
+    """The Kaplan–Meier table of one group (validated numpy input)."""
+    n = durations.size
+    times, position, leaving = np.unique(durations, return_inverse=True, return_counts=True)
+    events = np.bincount(position, weights=observed, minlength=times.size).astype(np.int64)
+    if times[0] > 0:  # the curve always starts at time 0
+        times = np.concatenate([[0.0], times])
+        leaving = np.concatenate([[0], leaving])
+        events = np.concatenate([[0], events])
+    # At risk at t: everyone whose duration is ≥ t, i.e. n minus those who left before t.
+    # Churn and censoring at the same t both count as at risk at t: events come first.
+    at_risk = n - np.concatenate([[0], np.cumsum(leaving)[:-1]])
+    survival = np.cumprod(1.0 - events / at_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.cumsum(events / (at_risk * (at_risk - events)))  # Var(S)/S²
+        # log-log interval: log(−log S) ± z·σ with σ² = Greenwood / (log S)²
+        spread = np.exp(z * np.sqrt(greenwood) / np.abs(np.log(survival)))
+        lower = survival**spread
+        upper = survival ** (1.0 / spread)
+    lower = np.where(survival >= 1.0, 1.0, np.where(survival <= 0.0, 0.0, lower))
+    upper = np.where(survival >= 1.0, 1.0, np.where(survival <= 0.0, 0.0, upper))
+    return pd.DataFrame({
+        "time": times, "at_risk": at_risk, "events": events,
+        "censored": leaving - events, "survival": survival, "lower": lower, "upper": upper,
+    })
+
+
+def _positions(values: pd.Series, bad: np.ndarray) -> list:
+    return list(values.index[bad][:_SHOWN_ROWS])
+
+
+def survival_curve(durations, observed, *, group=None, time_unit: str = "months",
+                   conf_level: float = 0.95) -> pd.DataFrame:
+    """Kaplan–Meier estimate of the share of customers still with the company after t.
+
+    For right-censored data: each customer has a duration (time from signup to churn,
+    or to the end of observation if still active) and a flag saying whether churn was
+    observed. At each distinct time ``t`` the estimator multiplies in the share of those
+    at risk who did not churn::
+
+        S(t) = ∏_{t_i ≤ t} (1 − d_i / n_i)
+
+    (Kaplan & Meier 1958), with ``d_i`` churns at ``t_i`` and ``n_i`` customers whose
+    duration is ≥ ``t_i``. Ties follow the standard convention: churns at ``t`` happen
+    before censorings at ``t`` (the censored still count as at risk at ``t``).
+
+    The confidence bounds use Greenwood's (1926) variance on the log-log scale
+    (Kalbfleisch & Prentice 2002), ``S^exp(±z·σ)`` with
+    ``σ² = Σ d_i / (n_i (n_i − d_i)) / (log S)²``; they always lie in [0, 1] and equal
+    the estimate where it is 1 or 0.
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time from signup to churn or censoring, ≥ 0, in ``time_unit``.
+    observed : array-like of bool
+        True if the customer churned at that duration, False if still active
+        (censored). 0/1 integers are accepted.
+    group : array-like, optional
+        A label per customer (e.g. segment); one curve per group, sorted by label
+        (categories keep their order).
+    time_unit : str
+        Name of the unit of ``durations`` ("months", "days", ...), kept in
+        ``curve.attrs["time_unit"]`` for axis labels.
+    conf_level : float
+        Confidence level of the bounds, in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct time (events and censorings), sorted by time within group,
+        columns ``[group,] time, at_risk, events, censored, survival, lower, upper``.
+        The first row of each group is time 0 with ``survival`` 1 (below 1 only if some
+        customers churned at duration 0, since ``S(t)`` is the share still there *after*
+        ``t``). Plot it as a step function (``where="post"``).
+
+    Examples
+    --------
+    >>> curve = survival_curve([1, 2, 2, 3, 4], [True, True, False, True, False])
+    >>> curve[["time", "at_risk", "events", "censored", "survival"]]
+       time  at_risk  events  censored  survival
+    0   0.0        5       0         0       1.0
+    1   1.0        5       1         0       0.8
+    2   2.0        4       1         1       0.6
+    3   3.0        2       1         0       0.3
+    4   4.0        1       0         1       0.3
+    """
+    times = pd.Series(durations) if not isinstance(durations, pd.Series) else durations
+    values = np.asarray(times, dtype=float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError("durations must be a non-empty one-dimensional array")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(f"durations must be finite numbers; missing or infinite at rows "
+                         f"{_positions(times, bad)}")
+    bad = values < 0
+    if bad.any():
+        raise ValueError(f"durations must be ≥ 0; negative at rows {_positions(times, bad)}: "
+                         f"{values[bad][:_SHOWN_ROWS].tolist()}")
+
+    flags = pd.Series(observed) if not isinstance(observed, pd.Series) else observed
+    if len(flags) != values.size:
+        raise ValueError(f"observed has {len(flags)} values but durations has {values.size}")
+    flag_values = np.asarray(flags)
+    if flag_values.dtype != bool:
+        numeric = pd.to_numeric(flags, errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isin(numeric, (0.0, 1.0))
+        if bad.any():
+            raise ValueError(f"observed must be True/False (or 1/0); bad values at rows "
+                             f"{_positions(flags, bad)}: "
+                             f"{flags[bad].head(_SHOWN_ROWS).tolist()}")
+        flag_values = numeric.astype(bool)
+
+    if not isinstance(time_unit, str) or not time_unit:
+        raise ValueError(f"time_unit must name a unit such as 'months'; got {time_unit!r}")
+    if not 0 < conf_level < 1:
+        raise ValueError(f"conf_level must be in (0, 1); got {conf_level}")
+    z = NormalDist().inv_cdf((1 + conf_level) / 2)
+
+    if group is None:
+        curve = _kaplan_meier(values, flag_values, z)
+    else:
+        labels = pd.Series(group) if not isinstance(group, pd.Series) else group
+        if len(labels) != values.size:
+            raise ValueError(f"group has {len(labels)} values but durations has {values.size}")
+        bad = labels.isna().to_numpy()
+        if bad.any():
+            raise ValueError(f"group has missing labels at rows {_positions(labels, bad)}")
+        labels = labels.reset_index(drop=True)
+        members = labels.groupby(labels, sort=True, observed=True).indices
+        curve = pd.concat(
+            [_kaplan_meier(values[rows], flag_values[rows], z).assign(group=label)
+             for label, rows in members.items()],
+            ignore_index=True,
+        )
+        curve = curve[["group", *curve.columns[:-1]]]
+        if isinstance(labels.dtype, pd.CategoricalDtype):
+            curve["group"] = curve["group"].astype(labels.dtype)
+    curve.attrs.update(time_unit=time_unit, conf_level=conf_level)
+    return curve
+
+
+def median_survival(curve: pd.DataFrame):
+    """Median customer lifetime read from a Kaplan–Meier curve.
+
+    The smallest time at which the estimated survival is at or below one half,
+    ``min{t : S(t) ≤ 0.5}`` (the usual Kaplan–Meier median, Kalbfleisch & Prentice 2002).
+    NaN if the curve never gets there (more than half the customers outlived the
+    observation window).
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Output of :func:`survival_curve`, grouped or not.
+
+    Returns
+    -------
+    float or pandas.Series
+        The median in the curve's time unit; a Series indexed by group for a grouped curve.
+
+    Examples
+    --------
+    >>> median_survival(survival_curve([1, 2, 2, 3, 4], [True, True, False, True, False]))
+    3.0
+    """
+    _require_columns("survival curve", curve, ("time", "survival"))
+    reached = curve[curve["survival"] <= 0.5]
+    if "group" not in curve.columns:
+        return float(reached["time"].iloc[0]) if len(reached) else float("nan")
+    groups = curve["group"].drop_duplicates()
+    medians = reached.groupby("group", observed=True, sort=False)["time"].first()
+    return medians.reindex(pd.Index(groups, name="group")).rename("median_survival")
+
+
+# ---------------------------------------------------------------------------------------
+# From the customers and churn tables to durations and cohorts
+# ---------------------------------------------------------------------------------------
+
+
+def _customer_dates(customers: pd.DataFrame, churn: pd.DataFrame | None,
+                    observation_end: pd.Timestamp) -> pd.DataFrame:
+    """Signup and churn date per customer (NaT if no churn), after checking both tables."""
+    _require_columns("customers", customers, ("customer_id", "signup_date"))
+    signup = _dates("customers", customers, "signup_date")
+    _fail_rows("customers", "customer_id", customers,
+               customers["customer_id"].duplicated(keep=False), "repeat a customer_id")
+    _fail_rows("customers", "signup_date", customers, signup > observation_end,
+               f"are after observation_end ({observation_end.date()})")
+    dates = pd.DataFrame({"signup_date": signup.to_numpy(),
+                          "churn_date": pd.NaT}, index=pd.Index(customers["customer_id"]))
+    dates["churn_date"] = dates["churn_date"].astype(signup.dtype)
+    if churn is None:
+        return dates
+
+    _require_columns("churn", churn, ("customer_id", "date"))
+    churn_date = _dates("churn", churn, "date")
+    known = churn["customer_id"].isin(dates.index)
+    _fail_rows("churn", "customer_id", churn, ~known, "refer to customers not in the "
+               "customers table")
+    _fail_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
+               "repeat a customer_id (a customer can churn only once)")
+    signup_of_churner = dates["signup_date"].reindex(churn["customer_id"]).to_numpy()
+    _fail_rows("churn", "date", churn, churn_date.to_numpy() < signup_of_churner,
+               "are before the customer's signup_date")
+    dates.loc[churn["customer_id"].to_numpy(), "churn_date"] = churn_date.to_numpy()
+    return dates
+
+
+def customer_durations(customers: pd.DataFrame, churn: pd.DataFrame, observation_end, *,
+                       unit: str = "months") -> pd.DataFrame:
+    """Each customer's tenure, right-censored at the end of observation, for survival.
+
+    A customer who churned on or before ``observation_end`` has
+    ``duration = churn date − signup_date`` and ``churned = True``. Anyone else (no churn
+    row, or a churn dated after ``observation_end``) is still active as far as we know:
+    ``duration = observation_end − signup_date`` and ``churned = False`` (right-censored).
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Columns ``customer_id`` (unique) and ``signup_date``.
+    churn : pandas.DataFrame
+        Columns ``customer_id`` and ``date`` (day the customer was lost); at most one
+        row per customer.
+    observation_end : date-like
+        Last day of observation (e.g. the date the data was extracted).
+    unit : {"months", "days"}
+        Unit of ``duration``; a month is 30.4375 days (365.25 / 12).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``customer_id`` in the order of ``customers``, columns ``duration``
+        (float, in ``unit``, also in ``attrs["time_unit"]``) and ``churned`` (bool).
+        Ready for ``survival_curve(d.duration, d.churned)``.
+
+    Raises
+    ------
+    ValueError
+        Naming the table, column and first bad rows for: missing columns or dates,
+        repeated customer ids, signups after ``observation_end``, churn rows of unknown
+        customers, repeated churn rows, churn before signup; or an unknown ``unit``.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2],
+    ...     "signup_date": pd.to_datetime(["2024-01-01", "2024-03-01"])})
+    >>> churn = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2024-01-31"])})
+    >>> durations = customer_durations(customers, churn, "2024-03-31", unit="days")
+    >>> durations  # doctest: +NORMALIZE_WHITESPACE
+                 duration  churned
+    customer_id
+    1                30.0     True
+    2                30.0    False
+    """
+    if unit not in ("months", "days"):
+        raise ValueError(f"unit must be 'months' or 'days'; got {unit!r}")
+    end = pd.Timestamp(observation_end)
+    dates = _customer_dates(customers, churn, end)
+    churned = (dates["churn_date"] <= end).to_numpy()
+    stop = dates["churn_date"].where(churned, end)
+    days = (stop - dates["signup_date"]) / pd.Timedelta(days=1)
+    result = pd.DataFrame({
+        "duration": days / DAYS_PER_MONTH if unit == "months" else days,
+        "churned": churned,
+    })
+    result.attrs["time_unit"] = unit
+    return result
+
+
+class CohortTable(NamedTuple):
+    """Result of :func:`cohort_table`: the shares and the size of each cohort."""
+
+    shares: pd.DataFrame
+    """Rows = cohort (signup period), columns = periods since signup, values in [0, 1]."""
+    sizes: pd.Series
+    """Customers who signed up in each cohort (same index as ``shares``)."""
+
+
+_PERIOD_NAMES = {"M": "months", "Q": "quarters"}
+
+
+def _period_numbers(dates: pd.Series | pd.DatetimeIndex, freq: str) -> np.ndarray:
+    """Consecutive integers numbering calendar periods (month or quarter) of the dates."""
+    return pd.Series(dates).dt.to_period(freq).array.asi8
+
+
+def cohort_table(customers: pd.DataFrame, transactions: pd.DataFrame | None = None,
+                 churn: pd.DataFrame | None = None, *, observation_end, freq: str = "M",
+                 measure: str = "active") -> CohortTable:
+    """Share of each signup cohort still active (or still buying) at each age.
+
+    Customers are grouped by the calendar period (month or quarter) of their signup: the
+    cohort. Age ``k`` is the ``k``-th calendar period after the cohort's own (age 0 = the
+    signup period). Two measures:
+
+    * ``"active"`` (needs ``churn``): a customer is *active at age k* if they had not
+      churned before calendar period ``cohort + k`` began — churn period ≥ cohort + k. A
+      customer is active in the period in which they leave, so age 0 is always 1.0.
+      Churn dated after ``observation_end`` is not yet known and is ignored.
+    * ``"purchasing"`` (needs ``transactions``): the share of the cohort with at least
+      one purchase in calendar period ``cohort + k`` (transactions after
+      ``observation_end`` are ignored).
+
+    Cells whose calendar period is after the period containing ``observation_end``
+    have not been observed and are NaN (never 0). The period containing
+    ``observation_end`` is shown even if observation stops part-way through it.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Columns ``customer_id`` (unique) and ``signup_date``.
+    transactions : pandas.DataFrame, optional
+        Columns ``customer_id`` and ``date``; needed for ``measure="purchasing"``.
+    churn : pandas.DataFrame, optional
+        Columns ``customer_id`` and ``date``; needed for ``measure="active"``.
+    observation_end : date-like
+        Last day of observation.
+    freq : {"M", "Q"}
+        Cohort and age period: calendar month or quarter.
+    measure : {"active", "purchasing"}
+        What the shares count (see above).
+
+    Returns
+    -------
+    CohortTable
+        A named tuple ``(shares, sizes)``. ``shares`` has one row per cohort that has
+        customers (a ``PeriodIndex`` named ``cohort``) and columns 0, 1, 2, … named
+        ``months_since_signup`` (or ``quarters_since_signup``); values are fractions of
+        the cohort, NaN beyond ``observation_end``. ``sizes`` (name ``customers``) is the
+        number of customers in each cohort, the denominator of each row.
+
+    Raises
+    ------
+    ValueError
+        As :func:`customer_durations` for the customers and churn tables; transactions
+        of unknown customers or before signup; a missing table for ``measure``; an
+        unknown ``freq`` or ``measure``.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2, 3],
+    ...     "signup_date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-10"])})
+    >>> churn = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2024-02-15"])})
+    >>> table = cohort_table(customers, churn=churn, observation_end="2024-03-31")
+    >>> table.shares  # doctest: +NORMALIZE_WHITESPACE
+    months_since_signup    0    1    2
+    cohort
+    2024-01              1.0  1.0  0.5
+    2024-02              1.0  1.0  NaN
+    >>> table.sizes.tolist()
+    [2, 1]
+    """
+    if freq not in _PERIOD_NAMES:
+        raise ValueError(f"freq must be one of {list(_PERIOD_NAMES)}; got {freq!r}")
+    if measure not in ("active", "purchasing"):
+        raise ValueError(f"measure must be 'active' or 'purchasing'; got {measure!r}")
+    needed = {"active": ("churn", churn), "purchasing": ("transactions", transactions)}
+    name, table = needed[measure]
+    if table is None:
+        raise ValueError(f"measure={measure!r} needs the {name} table")
+
+    end = pd.Timestamp(observation_end)
+    dates = _customer_dates(customers, churn if measure == "active" else None, end)
+    cohort_of_customer = _period_numbers(dates["signup_date"], freq)
+    last_period = int(_period_numbers(pd.Series([end]), freq)[0])
+    cohorts, row = np.unique(cohort_of_customer, return_inverse=True)
+    n_ages = last_period - int(cohorts[0]) + 1
+
+    if measure == "active":
+        churned = (dates["churn_date"] <= end).to_numpy()
+        churn_period = np.full(churned.size, last_period)
+        churn_period[churned] = _period_numbers(dates["churn_date"][churned], freq)
+        last_active_age = churn_period - cohort_of_customer  # active at ages 0..this
+        ended = np.bincount(row * n_ages + last_active_age, minlength=cohorts.size * n_ages)
+        counts = ended.reshape(cohorts.size, n_ages)[:, ::-1].cumsum(axis=1)[:, ::-1]
+    else:
+        _require_columns("transactions", transactions, ("customer_id", "date"))
+        purchase_date = _dates("transactions", transactions, "date")
+        customer = dates.index.get_indexer(transactions["customer_id"])
+        _fail_rows("transactions", "customer_id", transactions, customer < 0,
+                   "refer to customers not in the customers table")
+        _fail_rows("transactions", "date", transactions,
+                   purchase_date.to_numpy() < dates["signup_date"].to_numpy()[customer],
+                   "are before the customer's signup_date")
+        seen = (purchase_date <= end).to_numpy()
+        age = _period_numbers(purchase_date[seen], freq) - cohort_of_customer[customer[seen]]
+        buyer_age = np.unique(customer[seen].astype(np.int64) * n_ages + age)  # once each
+        cells = row[buyer_age // n_ages] * n_ages + buyer_age % n_ages
+        counts = np.bincount(cells, minlength=cohorts.size * n_ages).reshape(-1, n_ages)
+
+    sizes = np.bincount(row)
+    shares = counts / sizes[:, None]
+    unobserved = cohorts[:, None] + np.arange(n_ages)[None, :] > last_period
+    shares[unobserved] = np.nan
+    index = pd.PeriodIndex.from_ordinals(cohorts, freq=freq, name="cohort")
+    columns = pd.RangeIndex(n_ages, name=f"{_PERIOD_NAMES[freq]}_since_signup")
+    return CohortTable(
+        shares=pd.DataFrame(shares, index=index, columns=columns),
+        sizes=pd.Series(sizes, index=index, name="customers"),
+    )
