@@ -1,0 +1,492 @@
+"""RFM: how recently, how often and how much each customer buys (lesson 06).
+
+Two steps, both pure (pandas in, pandas out, no plotting, no files):
+
+* :func:`rfm_summary` turns a transactions table into one row per customer with the
+  ``frequency``, ``recency``, ``T`` and ``monetary_value`` of Fader, Hardie & Lee (2005a,
+  2005b) — the input of the probabilistic models in :mod:`helpers.value` and the same
+  conventions as ``summary_data_from_transaction_data`` in the ``lifetimes``/``btyd``
+  packages.
+* :func:`rfm_scores` ranks the customers into R, F and M scores (1 = worst, 5 = best by
+  default), the three-digit RFM cell (``"515"``) and named segments (champions, loyal,
+  at risk, lost, ...) from the R × F grid of :func:`rfm_segment_grid`.
+
+:func:`check_rfm_summary` validates a summary table, for instance one an analyst brings.
+
+References
+----------
+* Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005a). "Counting your customers" the easy
+  way: An alternative to the Pareto/NBD model. *Marketing Science* 24(2), 275–284.
+* Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005b). RFM and CLV: Using iso-value curves
+  for customer base analysis. *Journal of Marketing Research* 42(4), 415–430.
+* Hughes, A. M. (1994). *Strategic Database Marketing*. Probus (RFM quintile scoring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "RFM_SEGMENTS",
+    "SUMMARY_COLUMNS",
+    "TIME_UNITS",
+    "check_rfm_summary",
+    "rfm_scores",
+    "rfm_segment_grid",
+    "rfm_summary",
+]
+
+#: Days in one unit of ``time_unit``: ``"D"`` days, ``"W"`` weeks.
+TIME_UNITS: Mapping[str, float] = {"D": 1.0, "W": 7.0}
+
+#: Columns of the customer summary returned by :func:`rfm_summary`.
+SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
+
+#: The named segments of the default grid, from the best customers to the worst.
+RFM_SEGMENTS = (
+    "champions",
+    "loyal",
+    "potential loyalists",
+    "new",
+    "promising",
+    "need attention",
+    "about to sleep",
+    "can't lose them",
+    "at risk",
+    "hibernating",
+    "lost",
+)
+
+# Rows: R = 5 (bought most recently) down to R = 1; columns: F = 1 … 5.
+_SEGMENT_ROWS = (
+    ("new", "potential loyalists", "potential loyalists", "champions", "champions"),
+    ("promising", "potential loyalists", "potential loyalists", "loyal", "loyal"),
+    ("about to sleep", "about to sleep", "need attention", "loyal", "loyal"),
+    ("hibernating", "hibernating", "at risk", "at risk", "can't lose them"),
+    ("lost", "lost", "at risk", "at risk", "can't lose them"),
+)
+
+_SHOWN_ROWS = 5  # how many bad rows an error message lists
+
+
+# ---------------------------------------------------------------------------------------
+# Input checks
+# ---------------------------------------------------------------------------------------
+
+
+def _require_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}"
+        )
+
+
+def _refuse_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
+    """Raise ValueError naming the table, the column and the first rows where ``bad``."""
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        raise ValueError(
+            f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
+            f"{frame[bad].head(_SHOWN_ROWS).to_string()}"
+        )
+
+
+def _days_per_unit(time_unit: str) -> float:
+    if time_unit not in TIME_UNITS:
+        raise ValueError(f"unknown time_unit {time_unit!r}; use one of {list(TIME_UNITS)}")
+    return TIME_UNITS[time_unit]
+
+
+def _day_numbers(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Calendar days since 1970-01-01 (int64) of valid datetimes, local wall-clock day."""
+    if getattr(dates.dtype, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None) if isinstance(dates, pd.Series) else dates.tz_localize(None)
+    return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+
+
+def _purchase_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
+    raw = transactions[date_col]
+    if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
+        raise ValueError(
+            f"transactions.{date_col} must hold dates, not numbers (dtype {raw.dtype}); "
+            "convert it with pandas.to_datetime first"
+        )
+    dates = pd.to_datetime(raw, errors="coerce")  # the format of the first date, inferred
+    if dates.isna().any() and raw.dtype != dates.dtype:  # maybe ISO dates with and without times
+        iso_dates = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+        if iso_dates.isna().sum() < dates.isna().sum():
+            dates = iso_dates
+    _refuse_rows("transactions", date_col, transactions, dates.isna(),
+                 "have no date or a date that cannot be read")
+    return _day_numbers(dates)
+
+
+def _amounts(transactions: pd.DataFrame, amount_col: str) -> np.ndarray:
+    raw = transactions[amount_col]
+    numbers = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_numeric(raw, errors="coerce")
+    numbers = np.asarray(numbers, dtype=float)
+    _refuse_rows("transactions", amount_col, transactions, ~np.isfinite(numbers),
+                 "have no amount or an amount that is not a finite number")
+    return numbers
+
+
+def check_rfm_summary(summary: pd.DataFrame, *, monetary: bool = False) -> pd.DataFrame:
+    """Check that a table is a valid customer summary (as made by :func:`rfm_summary`).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per customer with ``frequency`` (repeat purchases, an integer ≥ 0),
+        ``recency`` and ``T`` (time units, ``0 ≤ recency ≤ T``; ``recency = 0`` when
+        ``frequency = 0``) and, if ``monetary`` is True, ``monetary_value`` (currency).
+        Other columns are ignored.
+    monetary : bool
+        Whether ``monetary_value`` is required too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same table, unchanged, so the check can be chained.
+
+    Raises
+    ------
+    ValueError
+        Naming the missing columns, or the column and the first rows that break a rule.
+
+    References
+    ----------
+    Fader, Hardie & Lee (2005a), §2 (the summary ``x, t_x, T``).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"frequency": [2, 0], "recency": [5.0, 0.0], "T": [9.0, 4.0]})
+    >>> check_rfm_summary(table) is table
+    True
+    """
+    columns = ["frequency", "recency", "T"] + (["monetary_value"] if monetary else [])
+    _require_columns("summary", summary, columns)
+    values = {}
+    for column in columns:
+        raw = summary[column]
+        numbers = np.asarray(pd.to_numeric(raw, errors="coerce"), dtype=float)
+        _refuse_rows("summary", column, summary, ~np.isfinite(numbers),
+                     "are empty or not finite numbers")
+        values[column] = numbers
+    frequency, recency, T = values["frequency"], values["recency"], values["T"]
+    _refuse_rows("summary", "frequency", summary, (frequency < 0) | (frequency % 1 != 0),
+                 "are not whole numbers ≥ 0 (repeat purchases)")
+    _refuse_rows("summary", "recency", summary, (recency < 0) | (recency > T),
+                 "are outside [0, T]")
+    _refuse_rows("summary", "recency", summary, (frequency == 0) & (recency != 0),
+                 "have frequency 0 but a recency other than 0")
+    return summary
+
+
+# ---------------------------------------------------------------------------------------
+# The customer summary
+# ---------------------------------------------------------------------------------------
+
+
+def rfm_summary(
+    transactions: pd.DataFrame,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    observation_end=None,
+    time_unit: str = "D",
+) -> pd.DataFrame:
+    """Frequency, recency, age and average spend of each customer, from transactions.
+
+    The conventions of Fader, Hardie & Lee (2005a, 2005b), also used by
+    ``summary_data_from_transaction_data`` of the ``lifetimes``/``btyd`` packages:
+
+    1. purchases of one customer on one calendar day are summed into one purchase day;
+       transactions after ``observation_end`` are left out;
+    2. ``frequency`` = number of purchase days − 1 (the *repeat* purchases);
+    3. ``recency`` = time from the first to the last purchase day (0 for one-time buyers);
+    4. ``T`` = time from the first purchase day to ``observation_end`` (the customer's age);
+    5. ``monetary_value`` = mean amount of the repeat purchase days (the first purchase is
+       left out, as in the Gamma-Gamma model); 0 when there is no repeat purchase.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        One row per transaction.
+    customer_col, date_col, amount_col : str
+        Columns with the customer id, the date (datetimes or text pandas can read; a time
+        of day is ignored) and the amount paid (currency).
+    observation_end : date-like, optional
+        Last day observed (included). Default: the last date in the data.
+    time_unit : {"D", "W"}
+        Unit of ``recency`` and ``T``: days, or weeks (days / 7).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer id (sorted), columns ``frequency`` (int), ``recency`` and
+        ``T`` (float, in ``time_unit``) and ``monetary_value`` (float, currency).
+
+    Raises
+    ------
+    ValueError
+        For a missing column (the columns present are listed), missing customer ids,
+        missing or unreadable dates, amounts that are missing or not numbers (naming the
+        column and the first bad rows), or an unknown ``time_unit``.
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"customer_id": [1, 1, 1, 2],
+    ...                       "date": pd.to_datetime(["2024-01-01", "2024-01-01",
+    ...                                               "2024-01-11", "2024-01-06"]),
+    ...                       "amount": [10.0, 5.0, 30.0, 8.0]})
+    >>> rfm_summary(sales)
+                 frequency  recency     T  monetary_value
+    customer_id
+    1                    1     10.0  10.0            30.0
+    2                    0      0.0   5.0             0.0
+    """
+    days_per_unit = _days_per_unit(time_unit)
+    _require_columns("transactions", transactions, (customer_col, date_col, amount_col))
+    customers = transactions[customer_col]
+    _refuse_rows("transactions", customer_col, transactions, customers.isna(),
+                 "have no customer id")
+    days = _purchase_days(transactions, date_col)
+    amounts = _amounts(transactions, amount_col)
+
+    if observation_end is not None:
+        try:
+            end = pd.Timestamp(observation_end)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"observation_end {observation_end!r} is not a date") from error
+        if pd.isna(end):
+            raise ValueError(f"observation_end {observation_end!r} is not a date")
+        end_day = _day_numbers(pd.DatetimeIndex([end]))[0]
+    elif len(days):
+        end_day = days.max()
+    else:
+        end_day = 0
+    observed = days <= end_day
+
+    daily = (
+        pd.DataFrame({"customer": customers.to_numpy()[observed], "day": days[observed],
+                      "amount": amounts[observed]})
+        .groupby(["customer", "day"], sort=True, observed=True)["amount"].sum()
+        .reset_index()
+    )
+    # Sorted by customer and day, so a customer's first row is the first purchase day.
+    first_day_of_customer = ~daily["customer"].duplicated().to_numpy()
+    daily["repeat_amount"] = np.where(first_day_of_customer, 0.0, daily["amount"].to_numpy())
+    per_customer = daily.groupby("customer", sort=True, observed=True).agg(
+        first_day=("day", "min"), last_day=("day", "max"),
+        purchase_days=("day", "size"), repeat_total=("repeat_amount", "sum"),
+    )
+
+    frequency = per_customer["purchase_days"].to_numpy() - 1
+    summary = pd.DataFrame(
+        {
+            "frequency": frequency.astype(np.int64),
+            "recency": (per_customer["last_day"] - per_customer["first_day"]).to_numpy(float)
+            / days_per_unit,
+            "T": (end_day - per_customer["first_day"]).to_numpy(float) / days_per_unit,
+            "monetary_value": np.divide(per_customer["repeat_total"].to_numpy(), frequency,
+                                        out=np.zeros(len(frequency)), where=frequency > 0),
+        },
+        index=per_customer.index.rename(customer_col),
+    )
+    return summary
+
+
+# ---------------------------------------------------------------------------------------
+# Scores and segments
+# ---------------------------------------------------------------------------------------
+
+
+def rfm_segment_grid() -> pd.DataFrame:
+    """The segment of each (R, F) score pair: a 5 × 5 table, R = 5…1 down, F = 1…5 across.
+
+    Common RFM practice names segments from the recency and frequency scores only
+    (monetary value follows frequency closely). This grid follows the widely used
+    R × F map — champions (R 5, F 4–5), loyal (R 3–4, F 4–5), potential loyalists,
+    new (R 5, F 1), promising (R 4, F 1), need attention (R 3, F 3), about to sleep
+    (R 3, F 1–2), at risk (R 1–2, F 3–4), can't lose them (R 1–2, F 5) — and splits its
+    low corner into hibernating (R 2, F 1–2) and lost (R 1, F 1–2).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``R`` (5 to 1), columns ``F`` (1 to 5), values segment names from
+        :data:`RFM_SEGMENTS`. A fresh copy: edit it to pass your own to :func:`rfm_scores`.
+
+    References
+    ----------
+    Hughes (1994), RFM scoring by quintiles; the R × F segment map is practitioner
+    convention, not a published standard.
+
+    Examples
+    --------
+    >>> rfm_segment_grid().loc[5, 5]
+    'champions'
+    """
+    return pd.DataFrame(
+        [list(row) for row in _SEGMENT_ROWS],
+        index=pd.Index([5, 4, 3, 2, 1], name="R"),
+        columns=pd.Index([1, 2, 3, 4, 5], name="F"),
+    )
+
+
+def _cutoffs(letter: str, bins: int, cutoffs) -> np.ndarray:
+    """The quantile cut-offs of one score, checked: increasing, inside (0, 1), 1 to 8."""
+    if isinstance(cutoffs, Mapping):
+        unknown = set(cutoffs) - {"R", "F", "M"}
+        if unknown:
+            raise ValueError(f"cutoffs keys must be 'R', 'F' or 'M'; got {sorted(unknown)}")
+        cutoffs = cutoffs.get(letter)
+    if cutoffs is None:
+        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or not 2 <= bins <= 9:
+            raise ValueError(f"bins must be a whole number from 2 to 9; got {bins!r}")
+        return np.arange(1, bins) / bins
+    values = np.asarray(cutoffs, dtype=float).ravel()
+    if not (1 <= values.size <= 8 and np.all((values > 0) & (values < 1))
+            and np.all(np.diff(values) > 0)):
+        raise ValueError(
+            f"cutoffs for {letter} must be 1 to 8 increasing quantiles strictly between 0 "
+            f"and 1 (e.g. [0.2, 0.4, 0.6, 0.8]); got {list(np.atleast_1d(cutoffs))}"
+        )
+    return values
+
+
+def _score(values: pd.Series, cutoffs: np.ndarray, ties: str) -> np.ndarray:
+    """Score 1 + (number of cut-offs below the customer's position); higher value = better.
+
+    The position is the share of the *other* customers with a lower rank,
+    ``(rank − 1) / (n − 1)`` in [0, 1], so with ``ties="first"`` the scores equal
+    ``pandas.qcut(values.rank(method="first"), bins)`` for the default cut-offs.
+    """
+    rank = values.rank(method="first" if ties == "first" else "min").to_numpy()
+    count = len(values)
+    position = (rank - 1) / (count - 1) if count > 1 else np.zeros(count)
+    return 1 + np.searchsorted(cutoffs, position, side="left")
+
+
+def rfm_scores(
+    summary_or_transactions: pd.DataFrame,
+    *,
+    bins: int = 5,
+    cutoffs=None,
+    ties: str = "first",
+    segment_grid: pd.DataFrame | None = None,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    observation_end=None,
+    time_unit: str = "D",
+) -> pd.DataFrame:
+    """R, F and M scores by quantiles, the RFM cell and a named segment for each customer.
+
+    * **R** ranks the time since the last purchase, ``T − recency``: the most recent
+      buyers get the top score;
+    * **F** ranks ``frequency`` (repeat purchase days): the most frequent get the top;
+    * **M** ranks ``monetary_value`` (mean repeat spend; 0 for one-time buyers, who
+      therefore share the bottom of M with the lowest spenders).
+
+    Each score is ``1 + number of cut-offs below the customer's position``, where the
+    position ``(rank − 1) / (n − 1)`` is the share of the other customers ranked lower.
+    With the default cut-offs (quintiles) and ``ties="first"`` this is exactly
+    ``pandas.qcut(values.rank(method="first"), 5, labels=[1, 2, 3, 4, 5])``: equal-sized
+    groups even when many customers share a value (for instance frequency 0), ties being
+    broken by row order (customer id for a table from :func:`rfm_summary`). With
+    ``ties="shared"`` equal values share the lowest score of their group instead
+    (``rank(method="min")``); the groups are then unequal and some scores may be empty.
+
+    Parameters
+    ----------
+    summary_or_transactions : pandas.DataFrame
+        A customer summary with the columns of :data:`SUMMARY_COLUMNS` (as returned by
+        :func:`rfm_summary`), or a transactions table, summarised first with
+        ``customer_col``, ``date_col``, ``amount_col``, ``observation_end`` and
+        ``time_unit`` (see :func:`rfm_summary`; ignored for a summary).
+    bins : int
+        Number of scores, 2 to 9 (default 5: quintiles, scores 1–5).
+    cutoffs : sequence of float or dict, optional
+        Explicit cut-offs as quantiles in (0, 1), increasing, replacing ``bins``: e.g.
+        ``[0.5, 0.8, 0.9, 0.95]`` makes 5 scores, the top one for the best 5 %. A dict
+        ``{"R": [...], "F": [...], "M": [...]}`` sets them per score (missing keys use
+        ``bins``).
+    ties : {"first", "shared"}
+        How equal values are ranked (see above).
+    segment_grid : pandas.DataFrame, optional
+        Segment name for each (R, F) pair: index R scores, columns F scores. Default:
+        :func:`rfm_segment_grid` (needs 5 R and 5 F scores).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer id: the summary columns, ``time_since_last_purchase`` (time
+        units), ``R``, ``F``, ``M`` (int), ``rfm_cell`` (str, e.g. ``"515"``) and
+        ``segment`` (categorical, ordered as :data:`RFM_SEGMENTS` for the default grid).
+
+    Raises
+    ------
+    ValueError
+        For bad cut-offs, an unknown ``ties``, an invalid summary or transactions table,
+        or a segment grid whose R and F scores differ from the scores in use.
+
+    References
+    ----------
+    Hughes (1994) for quintile RFM scores; Fader, Hardie & Lee (2005b) for the summary.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"frequency": [0, 3, 8, 1, 5], "recency": [0, 20, 90, 5, 60],
+    ...                         "T": [100, 100, 95, 30, 200], "monetary_value": [0, 40, 35, 20, 60]},
+    ...                        index=pd.Index([1, 2, 3, 4, 5], name="customer_id"))
+    >>> rfm_scores(summary)[["R", "F", "M", "rfm_cell", "segment"]]
+                 R  F  M rfm_cell              segment
+    customer_id
+    1            2  1  1      211          hibernating
+    2            3  3  4      334       need attention
+    3            5  5  3      553            champions
+    4            4  2  2      422  potential loyalists
+    5            1  4  5      145              at risk
+    """
+    if ties not in ("first", "shared"):
+        raise ValueError(f"ties must be 'first' or 'shared'; got {ties!r}")
+    if set(SUMMARY_COLUMNS) <= set(summary_or_transactions.columns):
+        summary = check_rfm_summary(summary_or_transactions, monetary=True)
+    else:
+        summary = rfm_summary(summary_or_transactions, customer_col, date_col, amount_col,
+                              observation_end, time_unit)
+
+    time_since_last_purchase = summary["T"] - summary["recency"]
+    ranked = {"R": -time_since_last_purchase, "F": summary["frequency"],
+              "M": summary["monetary_value"]}
+    letter_cutoffs = {letter: _cutoffs(letter, bins, cutoffs) for letter in ranked}
+    scores = {letter: _score(values.astype(float), letter_cutoffs[letter], ties)
+              for letter, values in ranked.items()}
+    result = summary.assign(time_since_last_purchase=time_since_last_purchase, **scores)
+    result["rfm_cell"] = (result["R"].astype(str) + result["F"].astype(str)
+                          + result["M"].astype(str))
+    result["segment"] = _segments(result["R"], result["F"], segment_grid,
+                                  len(letter_cutoffs["R"]) + 1, len(letter_cutoffs["F"]) + 1)
+    return result
+
+
+def _segments(r_scores: pd.Series, f_scores: pd.Series, grid: pd.DataFrame | None,
+              r_count: int, f_count: int) -> pd.Categorical:
+    """Look up each (R, F) pair in a grid that must have exactly the scores in use."""
+    default = grid is None
+    grid = rfm_segment_grid() if default else grid
+    if (sorted(grid.index) != list(range(1, r_count + 1))
+            or sorted(grid.columns) != list(range(1, f_count + 1))):
+        raise ValueError(
+            f"the segment grid has R scores {sorted(grid.index)} and F scores "
+            f"{sorted(grid.columns)}, but the scores in use are R 1–{r_count} and "
+            f"F 1–{f_count}; use 5 scores for R and F or pass a segment_grid for your scores"
+        )
+    names = grid.to_numpy()[grid.index.get_indexer(r_scores), grid.columns.get_indexer(f_scores)]
+    categories = RFM_SEGMENTS if default else list(dict.fromkeys(grid.to_numpy().ravel()))
+    return pd.Categorical(names, categories=categories)
