@@ -26,7 +26,8 @@ import pandas as pd
 
 import helpers
 from helpers import schema
-from helpers.synthetic import DEFAULT_CUSTOMERS, DEFAULT_MONTHS, DEFAULT_PARAMS, DEFAULT_SEED, DEFAULT_START, Company, Truth
+from helpers.synthetic import (DEFAULT_CUSTOMERS, DEFAULT_MONTHS, DEFAULT_PARAMS, DEFAULT_SEED, DEFAULT_START, Company,
+                               Truth, generate)
 
 #: Environment variable that overrides the default data folder.
 DATA_DIR_ENV = "CRM_DATA_DIR"
@@ -67,7 +68,7 @@ def default_data_dir() -> Path:
         The folder as a :class:`~pathlib.Path` (it may not exist).
 
     Example:
-        >>> default_data_dir().name   # doctest: +SKIP
+        >>> default_data_dir().name
         'datasets'
     """
     env = os.environ.get(DATA_DIR_ENV)
@@ -110,8 +111,8 @@ def table_to_csv(df: pd.DataFrame, table: str, columns=None) -> bytes:
         The file content as bytes.
 
     Example:
-        >>> table_to_csv(company.churn, "churn")[:30]   # doctest: +SKIP
-        b'customer_id,date,reason\\n2,2022-'
+        >>> table_to_csv(generate(300, seed=1).churn, "churn")[:30]
+        b'customer_id,date,reason\\n18,202'
     """
     columns = columns or {**schema.TABLES, **schema.TRUTH_TABLES}[table]
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
@@ -212,7 +213,10 @@ def save_company(company: Company, path, *, force: bool = False) -> dict[str, st
         FolderNotEmptyError: the folder holds files that are not the generator's.
 
     Example:
-        >>> save_company(generate(200, seed=1), "/tmp/my_company")   # doctest: +SKIP
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp()) / "my_company"
+        >>> sorted(save_company(generate(200, seed=1), folder))[:2]
+        ['README.md', 'bonds.csv']
     """
     folder = Path(path)
     previous = _check_can_write(folder, force)
@@ -319,7 +323,8 @@ def read_table(file, table: str, columns=None) -> pd.DataFrame:
             (the message names the file, the column and the first bad lines).
 
     Example:
-        >>> read_table("datasets/churn.csv", "churn").dtypes   # doctest: +SKIP
+        >>> read_table(default_data_dir() / "churn.csv", "churn").dtypes.astype(str).to_dict()
+        {'customer_id': 'int64', 'date': 'datetime64[ns]', 'reason': 'category'}
     """
     file = Path(file)
     columns = columns or {**schema.TABLES, **schema.TRUTH_TABLES}[table]
@@ -406,6 +411,28 @@ def load_company(path=None) -> Company:
         dates = [df[c.name].max() for name, df in tables.items() for c in schema.TABLES[name] if c.dtype.startswith("datetime64") and len(df)]
         end = max(dates) if dates else pd.NaT
     return Company(**tables, truth=truth, observation_end=end)
+
+
+def lesson_company(data_dir=None, seed: int = DEFAULT_SEED) -> Company:
+    """The company a lesson runs on, from the two values of its ``parameters`` cell.
+
+    Parameters:
+        data_dir: a folder of CSV files shaped like ``datasets/``; None for the course's company.
+        seed: used only when ``data_dir`` is None. The course's seed (2024) loads the
+            bundled files; any other seed generates a company of the same size with that
+            seed, so an instructor can give each class its own data.
+
+    Example:
+        >>> lesson_company().customers.shape[0]
+        5000
+        >>> lesson_company(seed=7).customers["signup_date"].equals(lesson_company().customers["signup_date"])
+        False
+    """
+    if data_dir is not None:
+        return load_company(data_dir)
+    if seed == DEFAULT_SEED:
+        return load_company()
+    return generate(seed=seed)
 
 
 # --------------------------------------------------------------------------- data dictionary

@@ -92,6 +92,7 @@ def use_theme(context: str = "notebook") -> None:
         "axes.spines.right": False,
         "axes.grid": True,
         "axes.grid.axis": "y",
+        "axes.axisbelow": True,
         "grid.color": "#dddddd",
         "axes.prop_cycle": mpl.cycler(color=[_c[k] for k in
                                              ("blue", "orange", "green", "vermillion", "sky_blue", "purple", "black")]),

@@ -329,7 +329,8 @@ class Truth:
             Categorical Series (ordered as ``schema.STAGES``) indexed by ``customer_id``.
 
         Example:
-            >>> company.truth.stage_at("2023-06-30").value_counts()   # doctest: +SKIP
+            >>> generate(300, seed=1).truth.stage_at("2022-06-30").value_counts().to_dict()
+            {'stranger': 35, 'acquaintance': 7, 'friend': 1, 'partner': 0}
         """
         when = pd.Timestamp(date)
         history = self.stage_history
@@ -376,8 +377,9 @@ class Company:
             Boolean Series indexed by ``customer_id``.
 
         Example:
-            >>> company.active_at(company.observation_end).mean()   # doctest: +SKIP
-            0.55
+            >>> company = generate(300, seed=1)
+            >>> round(float(company.active_at(company.observation_end).mean()), 2)
+            0.57
         """
         when = pd.Timestamp(date)
         ids = self.customers["customer_id"]

@@ -1,5 +1,8 @@
 """Question banks, one module per lesson; exercise notebooks bind them to the student's data.
 
->>> from helpers.exercises import welcome   # doctest: +SKIP
->>> ex = welcome.bind(company, globals())   # doctest: +SKIP
+In a notebook::
+
+    from helpers.exercises import welcome
+    ex = welcome.bind(company, globals())
+    ex.q1.check()
 """
