@@ -62,7 +62,7 @@ def test_helpers_imports_from_any_folder_without_path_edits(tmp_path):
 
 
 LAYERS = {"model": 0, "data": 1, "presentation": 2}
-PRESENTATION = {"plots", "checks", "widgets", "exercise_builder", "exercises"}
+PRESENTATION = {"plots", "checks", "widgets", "exercise_builder", "exercises"}  # packages count by their top name
 DATA = {"synthetic", "data", "warehouse", "report"}
 
 
