@@ -16,10 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+import io
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
+import numpy as np
+from IPython.display import Image, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image as PILImage
 
 
 class Scenario(NamedTuple):
@@ -27,6 +32,24 @@ class Scenario(NamedTuple):
 
     data: Any
     figure: Figure | None
+
+
+def figure_png(figure: Figure) -> bytes:
+    """Render a figure to PNG bytes quickly, for a widget's redraw.
+
+    ``savefig`` draws the figure twice and compresses hard; a widget needs one draw and
+    a light compression, which roughly halves the time of a redraw.
+
+    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 1])
+    >>> figure_png(fig)[:4]
+    b'\\x89PNG'
+    >>> plt.close(fig)
+    """
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    buffer = io.BytesIO()
+    PILImage.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def slider(description: str, value: float, min: float, max: float, step: float, *,
@@ -61,12 +84,13 @@ def what_if(scenario: Callable[..., Scenario], controls: Mapping[str, widgets.Va
 
     def redraw(_change: object = None) -> Scenario:
         result = scenario(**{name: control.value for name, control in controls.items()})
-        with output:
-            output.clear_output(wait=True)
-            if result.figure is not None:
-                display(result.figure)
+        png = figure_png(result.figure) if result.figure is not None else None
         if result.figure is not None:
             plt.close(result.figure)
+        with output:
+            output.clear_output(wait=True)
+            if png is not None:
+                display(Image(data=png))
         return result
 
     for control in controls.values():
