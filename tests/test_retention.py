@@ -18,8 +18,11 @@ from helpers.retention import (
     cohort_table,
     customer_durations,
     expected_lifetime,
+    landmark_durations,
     median_survival,
+    restricted_mean_survival,
     retention_rate,
+    survival_at,
     survival_curve,
 )
 
@@ -404,3 +407,61 @@ def test_cohort_shares_are_fractions_starting_at_one(rows):
     assert np.all(values[~np.isnan(values)] >= 0) and np.all(values[~np.isnan(values)] <= 1)
     assert (table.shares[0] == 1).all()
     assert table.sizes.sum() == len(rows)
+
+
+# ------------------------------------------------------- reading curves, landmark (lesson 02)
+
+
+def test_survival_at_reads_the_step_function_by_hand():
+    curve = survival_curve(HAND_DURATIONS, HAND_OBSERVED)
+    # From HAND_TABLE: S = 1 before 1, 0.9 on [1, 2), 0.8 on [2, 3), 24/35 on [3, 4), 4/7 on [4, 7).
+    values = survival_at(curve, [0, 0.5, 1, 2.99, 3, 6.5, 9])
+    np.testing.assert_allclose(values.to_numpy(), [1, 1, 0.9, 0.8, 24 / 35, 4 / 7, 8 / 21])
+    assert math.isnan(survival_at(curve, 9.5))  # after the longest follow-up
+    with pytest.raises(ValueError, match="times must be ≥ 0"):
+        survival_at(curve, -1)
+
+
+def test_survival_at_on_grouped_curves():
+    curve = survival_curve([1, 2, 3, 4], [True, True, True, False], group=["a", "a", "b", "b"])
+    table = survival_at(curve, [1, 3])
+    assert list(table.columns) == ["a", "b"]
+    assert table.loc[1.0].tolist() == [0.5, 1.0]
+    assert table.loc[3.0, "b"] == 0.5 and math.isnan(table.loc[3.0, "a"])  # 'a' is followed up to 2 only
+    assert survival_at(curve, 1).to_dict() == {"a": 0.5, "b": 1.0}
+
+
+def test_restricted_mean_survival_by_hand():
+    curve = survival_curve(HAND_DURATIONS, HAND_OBSERVED)
+    # ∫₀⁵ S = 1·1 + 1·0.9 + 1·0.8 + 1·24/35 + 1·4/7 = 3.957143
+    assert restricted_mean_survival(curve, 5) == pytest.approx(1 + 0.9 + 0.8 + 24 / 35 + 4 / 7)
+    assert restricted_mean_survival(curve, 0.5) == pytest.approx(0.5)
+    assert math.isnan(restricted_mean_survival(curve, 10))
+    grouped = survival_curve([1, 2, 3, 4], [True, True, True, False], group=["a", "a", "b", "b"])
+    # a: 1·1 + 1·0.5 = 1.5 up to 2; b: nobody leaves before 3, so 2·1 = 2
+    assert restricted_mean_survival(grouped, 2).to_dict() == {"a": 1.5, "b": 2.0}
+
+
+@given(st.lists(st.tuples(st.integers(1, 30).map(float), st.booleans()), min_size=1, max_size=50),
+       st.floats(0.1, 1.0))
+def test_restricted_mean_is_the_mean_truncated_duration_without_censoring(sample, share):
+    durations = [d for d, _ in sample]
+    curve = survival_curve(durations, [True] * len(durations))
+    horizon = share * max(durations)
+    assert restricted_mean_survival(curve, horizon) == pytest.approx(np.minimum(durations, horizon).mean())
+
+
+def test_landmark_keeps_those_still_observed_and_restarts_the_clock():
+    durations = pd.DataFrame({"duration": [3.0, 6.0, 6.0, 12.0, 5.0], "churned": [True, True, False, False, True],
+                              "segment": list("abcde")}, index=pd.Index([11, 12, 13, 14, 15], name="customer_id"))
+    durations.attrs["time_unit"] = "months"
+    kept = landmark_durations(durations, 6)
+    # 11 and 15 left before month 6; 12 left exactly at 6 (not after it) and is dropped;
+    # 13 is censored at 6 (still there) and kept with 0 months of follow-up.
+    assert kept.index.tolist() == [13, 14]
+    assert kept["duration"].tolist() == [0.0, 6.0]
+    assert kept["segment"].tolist() == ["c", "d"]
+    assert kept.attrs["time_unit"] == "months"
+    assert landmark_durations(durations, 0).equals(durations)
+    with pytest.raises(ValueError, match="landmark must be ≥ 0"):
+        landmark_durations(durations, -1)

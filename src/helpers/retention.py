@@ -7,7 +7,11 @@ Three levels of detail, from the boardroom number to the customer-level curve:
   ones) into the classic ratios of Reichheld (1996) and Farris et al. (2010).
 * **Survival** — :func:`customer_durations` turns the customers and churn tables into
   right-censored durations; :func:`survival_curve` is a hand-written Kaplan–Meier
-  estimator (Kaplan & Meier 1958) and :func:`median_survival` reads its median.
+  estimator (Kaplan & Meier 1958); :func:`median_survival`, :func:`survival_at` and
+  :func:`restricted_mean_survival` read its median, its value at chosen times and the
+  area under it (the expected months a customer stays within a horizon);
+  :func:`landmark_durations` restarts the clock at a landmark so that groups formed
+  during follow-up can be compared fairly (Anderson, Cain & Gelber 1983).
 * **Cohorts** — :func:`cohort_table` is the signup-month × age table of the share of
   each cohort still active (or still buying).
 
@@ -24,6 +28,10 @@ References
   Medical Subjects 33. HMSO.
 * Kalbfleisch, J. D. & Prentice, R. L. (2002). *The Statistical Analysis of Failure Time
   Data* (2nd ed.), §1.4 (log-log confidence intervals). Wiley.
+* Anderson, J. R., Cain, K. C. & Gelber, R. D. (1983). Analysis of survival by tumor
+  response. *Journal of Clinical Oncology* 1(11), 710–719 (the landmark method).
+* Royston, P. & Parmar, M. K. B. (2013). Restricted mean survival time: an alternative to
+  the hazard ratio. *BMC Medical Research Methodology* 13, 152.
 """
 
 from __future__ import annotations
@@ -41,8 +49,11 @@ __all__ = [
     "cohort_table",
     "customer_durations",
     "expected_lifetime",
+    "landmark_durations",
     "median_survival",
+    "restricted_mean_survival",
     "retention_rate",
+    "survival_at",
     "survival_curve",
 ]
 
@@ -396,6 +407,151 @@ def median_survival(curve: pd.DataFrame):
     groups = curve["group"].drop_duplicates()
     medians = reached.groupby("group", observed=True, sort=False)["time"].first()
     return medians.reindex(pd.Index(groups, name="group")).rename("median_survival")
+
+
+def _curve_groups(curve: pd.DataFrame):
+    """(label, rows) pairs of a curve, one pair with label None for an ungrouped curve."""
+    _require_columns("survival curve", curve, ("time", "survival"))
+    if "group" not in curve.columns:
+        return [(None, curve)]
+    return [(label, rows) for label, rows in curve.groupby("group", observed=True, sort=False)]
+
+
+def survival_at(curve: pd.DataFrame, times):
+    """Read a Kaplan–Meier curve at chosen times: the share still there after each time.
+
+    ``S(t)`` is a step function, so its value at ``t`` is the survival of the last curve
+    row with ``time ≤ t`` (Kaplan & Meier 1958). Times beyond the curve's last time (the
+    longest follow-up) are NaN: the data cannot tell what happened after it.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Output of :func:`survival_curve`, grouped or not.
+    times : number or array-like of numbers
+        Times (≥ 0) in the curve's time unit, e.g. ``[6, 12, 24]`` months.
+
+    Returns
+    -------
+    float, pandas.Series or pandas.DataFrame
+        A float for one time on an ungrouped curve; a Series indexed by time for several
+        times; for a grouped curve a DataFrame with one row per time and one column per
+        group (a Series indexed by group for a single time).
+
+    Examples
+    --------
+    >>> curve = survival_curve([1, 2, 2, 3, 4], [True, True, False, True, False])
+    >>> round(survival_at(curve, 2.5), 6)
+    0.6
+    >>> survival_at(curve, [0, 3, 9]).round(6).tolist()
+    [1.0, 0.3, nan]
+    """
+    values = _numbers("times", times)
+    _require(values >= 0, "times must be ≥ 0", times=values)
+    grid = np.atleast_1d(values)
+    columns = {}
+    for label, rows in _curve_groups(curve):
+        time = rows["time"].to_numpy(dtype=float)
+        survival = rows["survival"].to_numpy(dtype=float)
+        position = np.searchsorted(time, grid, side="right") - 1
+        read = survival[np.clip(position, 0, None)]
+        columns[label] = np.where(grid > time[-1], np.nan, read)
+    index = pd.Index(grid, name="time")
+    if list(columns) == [None]:
+        if np.ndim(values) == 0:
+            return float(columns[None][0])
+        return pd.Series(columns[None], index=index, name="survival")
+    table = pd.DataFrame(columns, index=index)
+    table.columns.name = "group"
+    return table.iloc[0].rename("survival") if np.ndim(values) == 0 else table
+
+
+def restricted_mean_survival(curve: pd.DataFrame, horizon: float):
+    """Expected time a customer stays within a horizon: the area under the curve up to it.
+
+    The restricted mean survival time ``RMST(τ) = ∫₀^τ S(t) dt`` (Irwin 1949; Royston &
+    Parmar 2013) is the average number of months, out of the first ``τ``, that a customer
+    is still a customer. The difference between two groups' RMST is the customer-months
+    one group keeps more than the other, which turns a retention gain into money
+    (customer-months × margin). NaN if ``horizon`` is beyond the curve's last time.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Output of :func:`survival_curve`, grouped or not.
+    horizon : float
+        The horizon ``τ`` (> 0) in the curve's time unit.
+
+    Returns
+    -------
+    float or pandas.Series
+        The RMST in the curve's time unit; a Series indexed by group for a grouped curve.
+
+    Examples
+    --------
+    >>> curve = survival_curve([1, 2, 2, 3, 4], [True, True, False, True, False])
+    >>> round(restricted_mean_survival(curve, 3), 6)  # 1·1 + 1·0.8 + 1·0.6
+    2.4
+    """
+    tau = float(_numbers("horizon", horizon))
+    _require(tau > 0, "horizon must be positive", horizon=tau)
+    areas = {}
+    for label, rows in _curve_groups(curve):
+        time = rows["time"].to_numpy(dtype=float)
+        survival = rows["survival"].to_numpy(dtype=float)
+        if tau > time[-1]:
+            areas[label] = float("nan")
+            continue
+        edges = np.append(np.minimum(time, tau), tau)
+        areas[label] = float(np.sum(survival * np.diff(edges)))
+    if list(areas) == [None]:
+        return areas[None]
+    return pd.Series(areas, name="restricted_mean_survival").rename_axis("group")
+
+
+def landmark_durations(durations: pd.DataFrame, landmark: float) -> pd.DataFrame:
+    """Restart the survival clock at a landmark time, keeping the customers still there.
+
+    Comparing customers by something that happens *during* the relationship (joining a
+    loyalty programme, say) from the signup date credits the group with the months before
+    it happened, when its members could not yet leave as members: the *immortal time*
+    bias. The landmark method (Anderson, Cain & Gelber 1983) fixes a time ``L``, keeps the
+    customers still observed at ``L`` (churned after ``L``, or censored at or after it),
+    classifies them by their situation at ``L`` and measures survival from ``L`` on.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        Columns ``duration`` (≥ 0) and ``churned`` (bool), e.g. from
+        :func:`customer_durations`; other columns are kept.
+    landmark : float
+        The landmark ``L`` (≥ 0) in the unit of ``duration``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows with ``duration`` reduced by ``landmark`` (time since the landmark),
+        same index and ``attrs``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"duration": [3.0, 8.0, 12.0, 5.0], "churned": [True, True, False, False]})
+    >>> landmark_durations(d, 5)
+       duration  churned
+    1       3.0     True
+    2       7.0    False
+    3       0.0    False
+    """
+    _require_columns("durations", durations, ("duration", "churned"))
+    point = float(_numbers("landmark", landmark))
+    _require(point >= 0, "landmark must be ≥ 0", landmark=point)
+    duration = durations["duration"].to_numpy(dtype=float)
+    churned = durations["churned"].to_numpy(dtype=bool)
+    keep = np.where(churned, duration > point, duration >= point)
+    kept = durations[keep].copy()
+    kept["duration"] = duration[keep] - point
+    kept.attrs = dict(durations.attrs)
+    return kept
 
 
 # ---------------------------------------------------------------------------------------
