@@ -5,7 +5,6 @@ every check); here we prove the rest of the promise.
 """
 
 import importlib
-import json
 import pkgutil
 from pathlib import Path
 

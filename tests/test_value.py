@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate, stats
 from scipy.special import hyp2f1
@@ -87,7 +87,7 @@ def test_no_discount_and_full_retention_pays_every_period():
     ({"horizon": 2.5}, r"horizon must be a whole number of periods"),
     ({"timing": "middle"}, r"unknown timing 'middle'"),
     ({"margin": np.nan}, r"margin must be a finite number"),
-    ({"retention": [0.5, 0.9, 1.5]}, r"got retention=1.5 \(first at index 2\)"),
+    ({"retention": [0.5, 0.9, 1.5]}, r"got retention=1.5 \(first at position 2\)"),
 ])
 def test_bad_clv_arguments_are_named(arguments, message):
     given_arguments = {"margin": 100, "retention": 0.8, "discount_rate": 0.1} | arguments

@@ -61,6 +61,7 @@ import pandas as pd
 
 from helpers import schema
 from helpers.retention import DAYS_PER_MONTH
+from helpers.validation import refuse_rows, require_columns, to_dates
 
 __all__ = [
     "LEVELS",
@@ -93,7 +94,6 @@ LEVEL_TYPE = pd.CategoricalDtype(LEVELS, ordered=True)
 TENURE_BANDS: tuple[tuple[int, int, str], ...] = (
     (0, 2, "0–2"), (3, 5, "3–5"), (6, 11, "6–11"), (12, 23, "12–23"), (24, 10**6, "24+"))
 
-_SHOWN_ROWS = 5
 
 
 # ---------------------------------------------------------------------------------------
@@ -101,30 +101,10 @@ _SHOWN_ROWS = 5
 # ---------------------------------------------------------------------------------------
 
 
-def _require_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise ValueError(f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}")
-
-
-def _fail_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
-    """Raise ValueError naming the table, the column and the first rows where ``bad``."""
-    bad = np.asarray(bad, dtype=bool)
-    if bad.any():
-        raise ValueError(f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-                         f"{frame[bad].head(_SHOWN_ROWS).to_string()}")
-
-
-def _dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    dates = pd.to_datetime(frame[column])
-    _fail_rows(table, column, frame, dates.isna(), "have no date")
-    return dates
-
-
 def _positions_of(table: str, frame: pd.DataFrame, ids: pd.Index) -> np.ndarray:
     """Row position in ``ids`` of each ``frame.customer_id``; unknown customers are refused."""
     position = ids.get_indexer(frame["customer_id"])
-    _fail_rows(table, "customer_id", frame, position < 0, "refer to customers not in the customers table")
+    refuse_rows(table, "customer_id", frame, position < 0, "refer to customers not in the customers table")
     return position
 
 
@@ -145,7 +125,7 @@ def _array(name: str, value, *, low: float = -np.inf, high: float = np.inf, low_
 def _group_labels(customers: pd.DataFrame, by) -> pd.Series:
     """The group of each customer: a column of ``customers`` or a Series by customer_id."""
     if isinstance(by, str):
-        _require_columns("customers", customers, ("customer_id", by))
+        require_columns("customers", customers, ("customer_id", by))
         return pd.Series(customers[by].array, index=pd.Index(customers["customer_id"], name="customer_id"),
                          name=by)
     if isinstance(by, pd.Series):
@@ -245,11 +225,11 @@ def relationship_monitor(customers: pd.DataFrame, surveys: pd.DataFrame, churn: 
     B2B              1         0.0        0.0
     B2C              2         0.5        0.0
     """
-    _require_columns("customers", customers, ("customer_id",))
-    _require_columns("surveys", surveys, ("customer_id", "satisfaction", "expectation", "perception", "commitment"))
-    _require_columns("churn", churn, ("customer_id", "reason"))
+    require_columns("customers", customers, ("customer_id",))
+    require_columns("surveys", surveys, ("customer_id", "satisfaction", "expectation", "perception", "commitment"))
+    require_columns("churn", churn, ("customer_id", "reason"))
     ids = pd.Index(customers["customer_id"])
-    _fail_rows("customers", "customer_id", customers, ids.duplicated(keep=False), "repeat a customer_id")
+    refuse_rows("customers", "customer_id", customers, ids.duplicated(keep=False), "repeat a customer_id")
     group = _group_labels(customers, by)
     name = group.name or "group"
     survey_group = group.to_numpy()[_positions_of("surveys", surveys, ids)]
@@ -306,9 +286,9 @@ def reasons_for_leaving(customers: pd.DataFrame, churn: pd.DataFrame, *, by="seg
     poor_service  1.0  0.0
     price         0.0  1.0
     """
-    _require_columns("customers", customers, ("customer_id",))
-    _require_columns("churn", churn, ("customer_id", "reason"))
-    _fail_rows("churn", "reason", churn, churn["reason"].isna(), "have no reason")
+    require_columns("customers", customers, ("customer_id",))
+    require_columns("churn", churn, ("customer_id", "reason"))
+    refuse_rows("churn", "reason", churn, churn["reason"].isna(), "have no reason")
     group = _group_labels(customers, by)
     labels = group.to_numpy()[_positions_of("churn", churn, pd.Index(customers["customer_id"]))]
     reason = churn["reason"]
@@ -327,12 +307,12 @@ def reasons_for_leaving(customers: pd.DataFrame, churn: pd.DataFrame, *, by="seg
 
 
 def _check_bonds(bonds: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
-    _require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
+    require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
     level = bonds["level"].astype(str)
-    _fail_rows("bonds", "level", bonds, ~level.isin(schema.BOND_LEVELS),
+    refuse_rows("bonds", "level", bonds, ~level.isin(schema.BOND_LEVELS),
                f"have a level that is not one of {list(schema.BOND_LEVELS)}")
     codes = level.map({name: i for i, name in enumerate(LEVELS)}).to_numpy(dtype=np.int64)
-    return _dates("bonds", bonds, "start_date"), codes
+    return to_dates("bonds", bonds, "start_date"), codes
 
 
 def deepest_bond_level(customers: pd.DataFrame, bonds: pd.DataFrame, *, on=None,
@@ -372,7 +352,7 @@ def deepest_bond_level(customers: pd.DataFrame, bonds: pd.DataFrame, *, on=None,
     """
     if on is not None and tenure_months is not None:
         raise ValueError("give on= or tenure_months=, not both")
-    _require_columns("customers", customers, ("customer_id",))
+    require_columns("customers", customers, ("customer_id",))
     ids = pd.Index(customers["customer_id"])
     start, codes = _check_bonds(bonds)
     position = _positions_of("bonds", bonds, ids)
@@ -381,8 +361,8 @@ def deepest_bond_level(customers: pd.DataFrame, bonds: pd.DataFrame, *, on=None,
         counted = (start <= pd.Timestamp(on)).to_numpy()
     elif tenure_months is not None:
         months = float(_array("tenure_months", tenure_months, low=0))
-        _require_columns("customers", customers, ("signup_date",))
-        cutoff = _dates("customers", customers, "signup_date") + pd.Timedelta(days=months * DAYS_PER_MONTH)
+        require_columns("customers", customers, ("signup_date",))
+        cutoff = to_dates("customers", customers, "signup_date") + pd.Timedelta(days=months * DAYS_PER_MONTH)
         counted = start.to_numpy() <= cutoff.to_numpy()[position]
     deepest = np.zeros(len(ids), dtype=np.int64)
     np.maximum.at(deepest, position[counted], codes[counted])
@@ -447,7 +427,7 @@ def bond_level_when_leaving(panel: pd.DataFrame) -> pd.Series:
     >>> bond_level_when_leaving(panel).to_dict()
     {1: 'financial'}
     """
-    _require_columns("customer-months", panel, ("customer_id", "bond_level", "churned"))
+    require_columns("customer-months", panel, ("customer_id", "bond_level", "churned"))
     rows = panel[panel["churned"].to_numpy(dtype=bool)]
     return pd.Series(pd.Categorical(rows["bond_level"].astype(str), dtype=LEVEL_TYPE),
                      index=pd.Index(rows["customer_id"].to_numpy(), name="customer_id"),
@@ -537,19 +517,19 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
     3            2  2024-02       none    False
     4            2  2024-03  financial    False
     """
-    _require_columns("customers", customers, ("customer_id", "signup_date"))
-    _require_columns("churn", churn, ("customer_id", "date"))
+    require_columns("customers", customers, ("customer_id", "signup_date"))
+    require_columns("churn", churn, ("customer_id", "date"))
     end = pd.Timestamp(observation_end)
     ids = pd.Index(customers["customer_id"])
-    _fail_rows("customers", "customer_id", customers, ids.duplicated(keep=False), "repeat a customer_id")
-    signup = _dates("customers", customers, "signup_date")
-    _fail_rows("customers", "signup_date", customers, signup > end, f"are after observation_end ({end.date()})")
+    refuse_rows("customers", "customer_id", customers, ids.duplicated(keep=False), "repeat a customer_id")
+    signup = to_dates("customers", customers, "signup_date")
+    refuse_rows("customers", "signup_date", customers, signup > end, f"are after observation_end ({end.date()})")
 
     churn_position = _positions_of("churn", churn, ids)
-    _fail_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
+    refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
                "repeat a customer_id (a customer can churn only once)")
-    churn_date = _dates("churn", churn, "date")
-    _fail_rows("churn", "date", churn, churn_date.to_numpy() < signup.to_numpy()[churn_position],
+    churn_date = to_dates("churn", churn, "date")
+    refuse_rows("churn", "date", churn, churn_date.to_numpy() < signup.to_numpy()[churn_position],
                "are before the customer's signup_date")
     left = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     known = (churn_date <= end).to_numpy()
@@ -579,9 +559,9 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
     # Deepest level held at the start of each month: a bond counts from the month after it starts.
     start, codes = _check_bonds(bonds)
     bond_position = _positions_of("bonds", bonds, ids)
-    _fail_rows("bonds", "start_date", bonds, start.to_numpy() < signup.to_numpy()[bond_position],
+    refuse_rows("bonds", "start_date", bonds, start.to_numpy() < signup.to_numpy()[bond_position],
                "are before the customer's signup_date")
-    _fail_rows("bonds", "start_date", bonds, start.to_numpy() > np.where(
+    refuse_rows("bonds", "start_date", bonds, start.to_numpy() > np.where(
         churned_customer, left, np.datetime64("2262-01-01"))[bond_position], "are after the customer's churn date")
     seen = (start <= end).to_numpy()
     effective = start.dt.to_period("M").array.asi8 + 1
@@ -604,12 +584,12 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
             panel[column] = customers[column].array.take(who)  # keeps a categorical's order
 
     if transactions is not None:
-        _require_columns("transactions", transactions, ("customer_id", "date"))
+        require_columns("transactions", transactions, ("customer_id", "date"))
         buyer = _positions_of("transactions", transactions, ids)
-        bought = _dates("transactions", transactions, "date")
-        _fail_rows("transactions", "date", transactions, bought.to_numpy() < signup.to_numpy()[buyer],
+        bought = to_dates("transactions", transactions, "date")
+        refuse_rows("transactions", "date", transactions, bought.to_numpy() < signup.to_numpy()[buyer],
                    "are before the customer's signup_date")
-        _fail_rows("transactions", "date", transactions,
+        refuse_rows("transactions", "date", transactions,
                    churned_customer[buyer] & (bought.to_numpy() > left[buyer]), "are after the customer's churn date")
         in_window = (bought <= end).to_numpy()
         rows = row_of(buyer[in_window], bought.dt.to_period("M").array.asi8[in_window])
@@ -626,9 +606,9 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
             panel["promoted_purchases"] = np.bincount(rows, weights=promoted, minlength=month.size).astype(np.int64)
 
     if stage_history is not None:
-        _require_columns("stage_history", stage_history, ("customer_id", "date", "stage"))
+        require_columns("stage_history", stage_history, ("customer_id", "date", "stage"))
         stage_position = _positions_of("stage_history", stage_history, ids)
-        entered = _dates("stage_history", stage_history, "date").dt.to_period("M").array.asi8
+        entered = to_dates("stage_history", stage_history, "date").dt.to_period("M").array.asi8
         entered = np.maximum(entered, first_month[stage_position])
         rows = row_of(stage_position, entered)
         stage_codes = pd.Categorical(stage_history["stage"].astype(str), categories=schema.STAGES).codes
@@ -654,7 +634,7 @@ def _z(conf_level: float) -> float:
 
 
 def _require_panel(panel: pd.DataFrame, extra: Sequence[str] = ()) -> None:
-    _require_columns("customer-months", panel, ("bond_level", "exposure_months", "churned", *extra))
+    require_columns("customer-months", panel, ("bond_level", "exposure_months", "churned", *extra))
 
 
 def churn_by_level(panel: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -911,7 +891,7 @@ def bond_level_measures(panel: pd.DataFrame, bonds: pd.DataFrame, *, conf_level:
     [1.0, 20.0, 2.0]
     """
     _require_panel(panel, ("customer_id",))
-    _require_columns("bonds", bonds, ("customer_id", "level", "cost_per_month"))
+    require_columns("bonds", bonds, ("customer_id", "level", "cost_per_month"))
     _check_bonds(bonds)
     level = bonds["level"].astype(str)
     members = bonds.groupby(level.to_numpy())["customer_id"].nunique()
@@ -1149,7 +1129,7 @@ def estimated_packages(effects: pd.DataFrame, method: str, cost_per_month: Mappi
     customization            20.0               1.0
     structural               50.0               1.0
     """
-    _require_columns("effects", effects, ("level", "method", "estimate"))
+    require_columns("effects", effects, ("level", "method", "estimate"))
     methods = list(pd.unique(effects["method"].astype(str)))
     if method not in methods:
         raise ValueError(f"method {method!r} is not in the effects table; it has {methods}")
@@ -1245,8 +1225,8 @@ def programme_return_table(baseline: pd.DataFrame, packages: pd.DataFrame, *,
       segment      level  net_return
     0     B2C  financial         7.5
     """
-    _require_columns("baseline", baseline, ("monthly_churn", "margin_per_month"))
-    _require_columns("packages", packages, ("cost_per_month", "churn_multiplier"))
+    require_columns("baseline", baseline, ("monthly_churn", "margin_per_month"))
+    require_columns("packages", packages, ("cost_per_month", "churn_multiplier"))
     group_name, level_name = baseline.index.name or "group", packages.index.name or "programme"
     grid = pd.MultiIndex.from_product([baseline.index, packages.index], names=[group_name, level_name])
     groups, levels = grid.get_level_values(0), grid.get_level_values(1)
@@ -1330,7 +1310,7 @@ def project_budget(budget_per_month: float, shares, packages: pd.DataFrame, *, c
     >>> p.monthly["with_programmes"].tolist()  # 100·(1 − 0.05) + 900·(1 − 0.1) = 95 + 810
     [1000.0, 905.0]
     """
-    _require_columns("packages", packages, ("cost_per_month", "churn_multiplier"))
+    require_columns("packages", packages, ("cost_per_month", "churn_multiplier"))
     budget = float(_array("budget_per_month", budget_per_month, low=0))
     base = float(_array("customers", customers, low=0))
     h = float(_array("monthly_churn", monthly_churn, low=0, high=1))

@@ -37,6 +37,7 @@ import pandas as pd
 
 from helpers import schema
 from helpers.rfm import rfm_scores
+from helpers.validation import refuse_rows, require_columns
 
 __all__ = [
     "DATA_TYPES",
@@ -72,21 +73,8 @@ DATA_TYPES = pd.DataFrame(
 )
 
 
-def _require_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}")
-
-
-def _refuse_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
-    bad = np.asarray(bad, dtype=bool)
-    if bad.any():
-        raise ValueError(f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-                         f"{frame[bad].head(5).to_string()}")
-
-
 def _check_labels(table: str, frame: pd.DataFrame, column: str, labels: Sequence[str]) -> None:
-    _refuse_rows(table, column, frame, ~frame[column].astype(object).isin(list(labels)),
+    refuse_rows(table, column, frame, ~frame[column].astype(object).isin(list(labels)),
                  f"are not one of {list(labels)}")
 
 
@@ -120,9 +108,9 @@ def customer_value_ranking(transactions: pd.DataFrame) -> pd.DataFrame:
     1            1    20.0                         1.0
     2            3     0.0                         1.0
     """
-    _require_columns("transactions", transactions, ("customer_id", "amount", "cost"))
+    require_columns("transactions", transactions, ("customer_id", "amount", "cost"))
     for column in ("amount", "cost"):
-        _refuse_rows("transactions", column, transactions,
+        refuse_rows("transactions", column, transactions,
                      ~np.isfinite(pd.to_numeric(transactions[column], errors="coerce").to_numpy(float)),
                      "are empty or not numbers")
     per_customer = (transactions.assign(margin=transactions["amount"] - transactions["cost"])
@@ -166,7 +154,7 @@ def rfm_segment_value(scores: pd.DataFrame, margin: pd.Series) -> pd.DataFrame:
     >>> rfm_segment_value(scores, pd.Series({1: 10.0, 2: 5.0, 3: 30.0}))["margin_per_customer"].tolist()
     [20.0, 5.0, nan]
     """
-    _require_columns("scores", scores, ("segment",))
+    require_columns("scores", scores, ("segment",))
     values = margin.reindex(scores.index).fillna(0.0).to_numpy(float)
     frame = pd.DataFrame({"segment": scores["segment"].array, "margin": values})
     table = frame.groupby("segment", observed=False).agg(customers=("margin", "size"), margin=("margin", "sum"))
@@ -213,8 +201,8 @@ def channel_mix(transactions: pd.DataFrame, interactions: pd.DataFrame) -> pd.Da
     1              2      1            3               web
     2              0      1            1             phone
     """
-    _require_columns("transactions", transactions, ("customer_id", "channel"))
-    _require_columns("interactions", interactions, ("customer_id", "channel", "type"))
+    require_columns("transactions", transactions, ("customer_id", "channel"))
+    require_columns("interactions", interactions, ("customer_id", "channel", "type"))
     _check_labels("transactions", transactions, "channel", schema.CHANNELS)
     _check_labels("interactions", interactions, "channel", schema.CHANNELS)
     contacts = interactions.loc[interactions["type"].astype(object) != "purchase", ["customer_id", "channel"]]
@@ -258,9 +246,9 @@ def satisfaction_by_channel(preferred_channel: pd.Series, surveys: pd.DataFrame)
     >>> satisfaction_by_channel(pref, answers)["mean_satisfaction"].round(2).to_dict()
     {'web': 3.75, 'phone': 5.0, 'email': nan, 'face_to_face': nan}
     """
-    _require_columns("surveys", surveys, ("customer_id", "satisfaction"))
+    require_columns("surveys", surveys, ("customer_id", "satisfaction"))
     levels = pd.to_numeric(surveys["satisfaction"], errors="coerce")
-    _refuse_rows("surveys", "satisfaction", surveys, ~levels.between(1, 5), "are not on the 1–5 scale")
+    refuse_rows("surveys", "satisfaction", surveys, ~levels.between(1, 5), "are not on the 1–5 scale")
     per_customer = levels.groupby(surveys["customer_id"].to_numpy()).mean()
     frame = pd.DataFrame({"channel": preferred_channel.reindex(per_customer.index).astype(object),
                           "satisfaction": per_customer.to_numpy()}).dropna(subset=["channel"])
@@ -338,7 +326,7 @@ def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history"
         raise ValueError(f"strategy must be one of {list(STRATEGIES)}; got {strategy!r}")
     if strategy == "by_segment" and segment is None:
         raise ValueError("strategy 'by_segment' needs the segment of each customer (segment=...)")
-    _require_columns("transactions", transactions, ("customer_id", "category"))
+    require_columns("transactions", transactions, ("customer_id", "category"))
     _check_labels("transactions", transactions, "category", schema.CATEGORIES_OF_PRODUCT)
     index = pd.Index(sorted(transactions["customer_id"].unique()) if customers is None else customers,
                      name="customer_id")
@@ -349,7 +337,7 @@ def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history"
     if strategy == "by_segment":
         groups = segment.astype(object)
         bought_by = groups.reindex(transactions["customer_id"].to_numpy()).to_numpy()
-        _refuse_rows("transactions", "customer_id", transactions, pd.isna(bought_by),
+        refuse_rows("transactions", "customer_id", transactions, pd.isna(bought_by),
                      "are customers whose segment is not given")
         favourite = {group: _popularity(transactions[bought_by == group])[0] for group in pd.unique(groups.dropna())}
         chosen = groups.reindex(index).map(favourite)
@@ -393,7 +381,7 @@ def offer_hit_rates(transactions: pd.DataFrame, cutoff, segment: pd.Series | Non
     >>> offer_hit_rates(tx, "2024-02-01")["hit_rate"].round(3).to_dict()
     {'own_history': 0.667, 'one_for_all': 0.333}
     """
-    _require_columns("transactions", transactions, ("customer_id", "date", "category"))
+    require_columns("transactions", transactions, ("customer_id", "date", "category"))
     cut = pd.Timestamp(cutoff)
     before = transactions[transactions["date"] <= cut]
     after = transactions[transactions["date"] > cut]
@@ -628,15 +616,15 @@ def project_cash_flows(table: pd.DataFrame) -> pd.DataFrame:
     >>> project_cash_flows(t)["net"].tolist()
     [-100.0, 70.0]
     """
-    _require_columns("table", table, ("kind",))
+    require_columns("table", table, ("kind",))
     year_columns = sorted((c for c in table.columns if str(c).startswith("year_")),
                           key=lambda c: int(str(c).split("_")[1]))
     if not year_columns:
         raise ValueError(f"the table has no year columns (year_0, year_1, …); it has {list(table.columns)}")
-    _refuse_rows("table", "kind", table, ~table["kind"].isin(["cost", "benefit"]), "are not 'cost' or 'benefit'")
+    refuse_rows("table", "kind", table, ~table["kind"].isin(["cost", "benefit"]), "are not 'cost' or 'benefit'")
     amounts = table[year_columns].apply(pd.to_numeric, errors="coerce")
     for column in year_columns:
-        _refuse_rows("table", column, table, ~np.isfinite(amounts[column].to_numpy(float)) | (amounts[column] < 0),
+        refuse_rows("table", column, table, ~np.isfinite(amounts[column].to_numpy(float)) | (amounts[column] < 0),
                      "are empty, not numbers or negative (enter costs as positive amounts)")
     is_cost = (table["kind"] == "cost").to_numpy()
     costs = amounts[is_cost].sum().to_numpy(float)

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates
 
 __all__ = [
     "LOYALTY_COMPONENTS",
@@ -58,7 +59,6 @@ DEFAULT_WEIGHTS = {"repurchase": 0.25, "tenure": 0.25, "bonds": 0.25, "intention
 
 _BOND_LEVELS = 4  # financial, social, customization, structural
 _DAYS_PER_MONTH = 30.4375
-_SHOWN_ROWS = 5
 
 _SCALE = (
     (1, "completely dissatisfied", "completamente insatisfecho"),
@@ -74,28 +74,6 @@ _SCALE = (
 # ---------------------------------------------------------------------------------------
 
 
-def _require_columns(table: str, frame: pd.DataFrame, columns) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"the {table} table must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise ValueError(f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}")
-
-
-def _fail_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
-    """Raise ValueError naming the table, the column and the first rows where ``bad``."""
-    bad = np.asarray(bad, dtype=bool)
-    if bad.any():
-        raise ValueError(f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-                         f"{frame[bad].head(_SHOWN_ROWS).to_string()}")
-
-
-def _dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    dates = pd.to_datetime(frame[column])
-    _fail_rows(table, column, frame, dates.isna(), "have no date")
-    return dates
-
-
 def _levels(table: str, frame: pd.DataFrame, column: str, low: int, high: int, *, allow_missing: bool = False
             ) -> np.ndarray:
     """The column as floats, refusing values that are not whole numbers in [low, high]."""
@@ -104,7 +82,7 @@ def _levels(table: str, frame: pd.DataFrame, column: str, low: int, high: int, *
     bad = ~missing & ((values != np.round(values)) | (values < low) | (values > high))
     if not allow_missing:
         bad |= missing
-    _fail_rows(table, column, frame, bad, f"are not whole numbers from {low} to {high}")
+    refuse_rows(table, column, frame, bad, f"are not whole numbers from {low} to {high}")
     return values
 
 
@@ -112,7 +90,7 @@ def _fractions(table: str, frame: pd.DataFrame, columns) -> None:
     for column in columns:
         values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isnan(values) & ((values < 0) | (values > 1))
-        _fail_rows(table, column, frame, bad, "are not fractions in [0, 1]")
+        refuse_rows(table, column, frame, bad, "are not fractions in [0, 1]")
 
 
 def _day_numbers(dates: pd.Series) -> np.ndarray:
@@ -177,29 +155,29 @@ def survey_outcomes(surveys: pd.DataFrame, transactions: pd.DataFrame, churn: pd
         0      True       1.0        1.0
         1      True       0.0        0.0
     """
-    _require_columns("surveys", surveys, ("survey_id", "customer_id", "date", "satisfaction"))
-    _require_columns("transactions", transactions, ("customer_id", "date"))
-    _require_columns("churn", churn, ("customer_id", "date"))
+    require_columns("surveys", surveys, ("survey_id", "customer_id", "date", "satisfaction"))
+    require_columns("transactions", transactions, ("customer_id", "date"))
+    require_columns("churn", churn, ("customer_id", "date"))
     if int(window_days) != window_days or window_days < 1:
         raise ValueError(f"window_days must be a whole number of days ≥ 1, got {window_days!r}")
     window_days = int(window_days)
     _levels("surveys", surveys, "satisfaction", 1, 5)
-    answered = _day_numbers(_dates("surveys", surveys, "date"))
+    answered = _day_numbers(to_dates("surveys", surveys, "date"))
     end_day = int(np.datetime64(pd.Timestamp(observation_end).floor("D"), "D").astype(np.int64))
-    _fail_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(), "repeat a customer")
+    refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(), "repeat a customer")
 
     out = surveys[["survey_id", "customer_id", "date", "satisfaction"]].reset_index(drop=True)
     observed = answered + window_days <= end_day
     out["observed"] = observed
 
     # Retained: the churn day (if any) falls after the last day of the window.
-    churn_day = pd.Series(_day_numbers(_dates("churn", churn, "date")), index=churn["customer_id"].to_numpy())
+    churn_day = pd.Series(_day_numbers(to_dates("churn", churn, "date")), index=churn["customer_id"].to_numpy())
     lost_on = churn_day.reindex(out["customer_id"].to_numpy()).to_numpy(dtype=float)
     retained = np.isnan(lost_on) | (lost_on > answered + window_days)
 
     # Purchases in the window, counted with one sorted key per (customer, day).
     customer_ids = out["customer_id"].to_numpy(dtype=np.int64)
-    sale_days = _day_numbers(_dates("transactions", transactions, "date"))
+    sale_days = _day_numbers(to_dates("transactions", transactions, "date"))
     span = int(max(sale_days.max(initial=0), answered.max(initial=0), end_day) + window_days + 2)
     offset = int(min(sale_days.min(initial=0), answered.min(initial=0), 0))
     keys = np.sort(transactions["customer_id"].to_numpy(dtype=np.int64) * (span - offset) + (sale_days - offset))
@@ -239,7 +217,7 @@ def satisfaction_loyalty_curve(outcomes: pd.DataFrame, *, reference_level: int =
         >>> satisfaction_loyalty_curve(outcomes).loc[5, ["answers", "retention_rate", "purchases_vs_reference"]].tolist()
         [2.0, 1.0, 4.0]
     """
-    _require_columns("outcomes", outcomes, ("satisfaction", "observed", "retained", "repurchased", "purchases"))
+    require_columns("outcomes", outcomes, ("satisfaction", "observed", "retained", "repurchased", "purchases"))
     if reference_level not in range(1, 6):
         raise ValueError(f"reference_level must be a level from 1 to 5, got {reference_level!r}")
     used = outcomes[outcomes["observed"].astype(bool)]
@@ -315,29 +293,29 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
         >>> row[["repurchase", "tenure", "bonds", "intention", "margin"]].astype(float).round(4).tolist()
         [0.0833, 0.987, 0.25, 0.75, 30.0]
     """
-    _require_columns("customers", customers, ("customer_id", "signup_date"))
-    _require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
-    _require_columns("surveys", surveys, ("customer_id", "date", "satisfaction", "recommend", "commitment"))
-    _require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
-    _require_columns("churn", churn, ("customer_id", "date"))
+    require_columns("customers", customers, ("customer_id", "signup_date"))
+    require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
+    require_columns("surveys", surveys, ("customer_id", "date", "satisfaction", "recommend", "commitment"))
+    require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
+    require_columns("churn", churn, ("customer_id", "date"))
     if int(months) != months or months < 1:
         raise ValueError(f"months must be a whole number ≥ 1, got {months!r}")
     if not full_tenure_months > 0:
         raise ValueError(f"full_tenure_months must be positive, got {full_tenure_months!r}")
     months = int(months)
     when = pd.Timestamp(as_of)
-    _fail_rows("customers", "customer_id", customers, customers["customer_id"].duplicated(), "repeat a customer")
+    refuse_rows("customers", "customer_id", customers, customers["customer_id"].duplicated(), "repeat a customer")
 
     # Who is a customer on as_of: signed up by then and not lost by then.
-    signup = _dates("customers", customers, "signup_date")
-    lost_on = pd.Series(_dates("churn", churn, "date").to_numpy(), index=churn["customer_id"].to_numpy())
+    signup = to_dates("customers", customers, "signup_date")
+    lost_on = pd.Series(to_dates("churn", churn, "date").to_numpy(), index=churn["customer_id"].to_numpy())
     lost = lost_on.reindex(customers["customer_id"].to_numpy()).to_numpy()
     active = (signup.to_numpy() <= when.to_datetime64()) & ~(lost <= when.to_datetime64())
     table = pd.DataFrame({"signup_date": signup.to_numpy()[active]},
                          index=pd.Index(customers["customer_id"].to_numpy()[active], name="customer_id"))
 
     # Latest survey answer up to as_of.
-    answered = _dates("surveys", surveys, "date")
+    answered = to_dates("surveys", surveys, "date")
     recent_surveys = surveys[answered <= when].assign(_date=answered[answered <= when])
     _levels("surveys", recent_surveys, "satisfaction", 1, 5)
     _levels("surveys", recent_surveys, "recommend", 0, 10)
@@ -353,7 +331,7 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
     # Purchases and margin in the recent window of calendar months.
     last_month = when.to_period("M")
     window_start = (last_month - (months - 1)).to_timestamp()
-    sale_dates = _dates("transactions", transactions, "date")
+    sale_dates = to_dates("transactions", transactions, "date")
     in_window = (sale_dates >= window_start) & (sale_dates <= when)
     sales = transactions[in_window.to_numpy()]
     sale_month = sale_dates[in_window].dt.to_period("M")
@@ -366,7 +344,7 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
         if len(table) else np.array([], dtype=np.int64)
     table["tenure_months"] = (when - table["signup_date"]).dt.days / _DAYS_PER_MONTH
 
-    bond_dates = _dates("bonds", bonds, "start_date")
+    bond_dates = to_dates("bonds", bonds, "start_date")
     held = bonds[(bond_dates <= when).to_numpy()]
     bonds_held = held.groupby("customer_id", observed=True)["level"].nunique()
     table["bonds_held"] = bonds_held.reindex(table.index, fill_value=0).astype(np.int64)
@@ -411,7 +389,7 @@ def loyalty_index(table: pd.DataFrame, *, weights: Mapping[str, float] | None = 
     if np.isnan(values).any() or (values < 0).any() or values.sum() <= 0:
         raise ValueError(f"weights must be non-negative numbers, not all zero; got {weights}")
     used = [name for name, w in zip(LOYALTY_COMPONENTS, values) if w > 0]
-    _require_columns("loyalty", table, used)
+    require_columns("loyalty", table, used)
     _fractions("loyalty", table, used)
     parts = table[used].astype(float).to_numpy()
     w = values[values > 0]
@@ -463,7 +441,7 @@ def loyalty_segment(table: pd.DataFrame, *, satisfied_from: int = 4, dissatisfie
         >>> loyalty_segment(table, dissatisfied_up_to=2).tolist()
         ['apostle', 'mercenary', 'hostage', 'terrorist', 'indifferent', nan]
     """
-    _require_columns("loyalty", table, ("satisfaction",))
+    require_columns("loyalty", table, ("satisfaction",))
     if not (isinstance(satisfied_from, (int, np.integer)) and isinstance(dissatisfied_up_to, (int, np.integer))
             and 1 <= dissatisfied_up_to < satisfied_from <= 5):
         raise ValueError("satisfaction thresholds must be whole levels with 1 ≤ dissatisfied_up_to < "
@@ -509,7 +487,7 @@ def segment_summary(segments: pd.Series, value: pd.Series) -> pd.DataFrame:
     money = pd.to_numeric(value[placed], errors="coerce").astype(float)
     if money.isna().any():
         raise ValueError(f"value: {int(money.isna().sum())} placed customer(s) have no value; "
-                         f"first: {list(money.index[money.isna()][:_SHOWN_ROWS])}")
+                         f"first: {list(money.index[money.isna()][:SHOWN_ROWS])}")
     grouped = money.groupby(labels, observed=False)
     summary = pd.DataFrame({"customers": grouped.size(), "value": grouped.sum()})
     summary.index.name = "loyalty_type"
@@ -537,7 +515,7 @@ def _nps_scores(scores) -> np.ndarray:
     values = numeric.to_numpy(dtype=float)
     bad = np.isnan(values) | (values != np.round(values)) | (values < 0) | (values > 10)
     if bad.any():
-        where = np.flatnonzero(bad)[:_SHOWN_ROWS]
+        where = np.flatnonzero(bad)[:SHOWN_ROWS]
         raise ValueError(f"scores: {int(bad.sum())} answer(s) are not whole numbers from 0 to 10; "
                          f"first at positions {where.tolist()}: {raw.iloc[where].tolist()}")
     return values

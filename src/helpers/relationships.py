@@ -46,13 +46,14 @@ References
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from helpers import schema
 from helpers.value import markov_clv
+from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates
 
 __all__ = [
     "BOND_ORDER",
@@ -100,7 +101,6 @@ THRESHOLD_COLUMNS: tuple[str, ...] = ("min_tenure_months", "min_purchases_per_mo
 _STATE_DTYPE = pd.CategoricalDtype(list(STATES))
 _BOND_DTYPE = pd.CategoricalDtype(list(BOND_ORDER), ordered=True)
 _DAYS_PER_MONTH = 30.4375  # 365.25 / 12, as in helpers.retention
-_SHOWN_ROWS = 5  # how many bad rows an error message lists
 
 
 # ---------------------------------------------------------------------------------------
@@ -229,31 +229,6 @@ def default_thresholds() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def _require_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"the {table} table must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise ValueError(f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}")
-
-
-def _refuse_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
-    """Raise ValueError naming the table, the column and the first rows where ``bad``."""
-    bad = np.asarray(bad, dtype=bool)
-    if bad.any():
-        raise ValueError(f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-                         f"{frame[bad].head(_SHOWN_ROWS).to_string()}")
-
-
-def _dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    try:
-        dates = pd.to_datetime(frame[column])
-    except (ValueError, TypeError) as err:
-        raise ValueError(f"{table}.{column} must hold dates: {err}") from None
-    _refuse_rows(table, column, frame, dates.isna(), "have no date")
-    return dates
-
-
 def _timestamp(name: str, value) -> pd.Timestamp:
     try:
         when = pd.Timestamp(value)
@@ -281,9 +256,9 @@ def _stage_series(name: str, stages) -> pd.Series:
     bad = ~values.isin(STATES)
     if bad.any():
         raise ValueError(f"{name}: {int(bad.sum())} value(s) are not one of {list(STATES)}. First bad rows:\n"
-                         f"{stages[bad].head(_SHOWN_ROWS).to_string()}")
+                         f"{stages[bad].head(SHOWN_ROWS).to_string()}")
     if stages.index.has_duplicates:
-        duplicated = stages.index[stages.index.duplicated()].unique()[:_SHOWN_ROWS].tolist()
+        duplicated = stages.index[stages.index.duplicated()].unique()[:SHOWN_ROWS].tolist()
         raise ValueError(f"{name}: each customer must appear once; repeated customer_id {duplicated}")
     return pd.Series(pd.Categorical(values, dtype=_STATE_DTYPE), index=stages.index, name="stage")
 
@@ -393,32 +368,32 @@ def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, sur
     when = _timestamp("date", date)
     purchase_window = _positive("purchase_window_months", purchase_window_months)
     survey_window = _positive("survey_window_months", survey_window_months)
-    _require_columns("customers", customers, ("customer_id", "signup_date"))
-    _require_columns("transactions", transactions, ("customer_id", "date"))
-    _require_columns("surveys", surveys, ("customer_id", "date", *SURVEY_ITEMS))
-    _require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
-    _require_columns("churn", churn, ("customer_id", "date"))
+    require_columns("customers", customers, ("customer_id", "signup_date"))
+    require_columns("transactions", transactions, ("customer_id", "date"))
+    require_columns("surveys", surveys, ("customer_id", "date", *SURVEY_ITEMS))
+    require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
+    require_columns("churn", churn, ("customer_id", "date"))
 
-    signup = _dates("customers", customers, "signup_date")
+    signup = to_dates("customers", customers, "signup_date")
     signed = (signup <= when).to_numpy()
     ids = pd.Index(customers["customer_id"].to_numpy()[signed], name="customer_id")
     if ids.has_duplicates:
         dup = customers["customer_id"].duplicated(keep=False).to_numpy() & signed
-        _refuse_rows("customers", "customer_id", customers, dup, "repeat a customer_id")
+        refuse_rows("customers", "customer_id", customers, dup, "repeat a customer_id")
     tenure = (when - signup[signed]).dt.days.to_numpy() / _DAYS_PER_MONTH
 
     # purchases in the recent window
-    purchase_dates = _dates("transactions", transactions, "date")
+    purchase_dates = to_dates("transactions", transactions, "date")
     window_start = when - pd.Timedelta(days=purchase_window * _DAYS_PER_MONTH)
     recent = transactions.loc[((purchase_dates > window_start) & (purchase_dates <= when)).to_numpy(), "customer_id"]
     purchases = recent.value_counts().reindex(ids, fill_value=0).to_numpy()
     exposure = np.clip(np.minimum(tenure, purchase_window), 1.0, None)
 
     # latest survey answer in the survey window
-    answer_dates = _dates("surveys", surveys, "date")
+    answer_dates = to_dates("surveys", surveys, "date")
     for item in SURVEY_ITEMS:
         answers = pd.to_numeric(surveys[item], errors="coerce")
-        _refuse_rows("surveys", item, surveys, ~answers.between(1, 5), "are not answers on the 1–5 scale")
+        refuse_rows("surveys", item, surveys, ~answers.between(1, 5), "are not answers on the 1–5 scale")
     survey_start = when - pd.Timedelta(days=survey_window * _DAYS_PER_MONTH)
     in_window = ((answer_dates > survey_start) & (answer_dates <= when)).to_numpy()
     latest = (surveys.loc[in_window, ["customer_id", *SURVEY_ITEMS]]
@@ -430,15 +405,15 @@ def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, sur
 
     # deepest bond held
     levels = bonds["level"].astype(object)
-    _refuse_rows("bonds", "level", bonds, ~levels.isin(schema.BOND_LEVELS),
+    refuse_rows("bonds", "level", bonds, ~levels.isin(schema.BOND_LEVELS),
                  f"are not a bond level {list(schema.BOND_LEVELS)}")
-    bond_dates = _dates("bonds", bonds, "start_date")
+    bond_dates = to_dates("bonds", bonds, "start_date")
     held = (bond_dates <= when).to_numpy()
     depth = pd.Series(levels[held].map({level: i + 1 for i, level in enumerate(schema.BOND_LEVELS)}).to_numpy(dtype=int),
                       index=bonds["customer_id"].to_numpy()[held])
     highest = depth.groupby(level=0).max().reindex(ids, fill_value=0).to_numpy()
 
-    churn_dates = _dates("churn", churn, "date")
+    churn_dates = to_dates("churn", churn, "date")
     lost_ids = churn.loc[(churn_dates <= when).to_numpy(), "customer_id"]
 
     features = pd.DataFrame({
@@ -455,17 +430,17 @@ def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, sur
 def _check_thresholds(thresholds: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(thresholds, pd.DataFrame):
         raise ValueError(f"thresholds must be a DataFrame like default_thresholds(), not {type(thresholds).__name__}")
-    _require_columns("thresholds", thresholds, THRESHOLD_COLUMNS)
+    require_columns("thresholds", thresholds, THRESHOLD_COLUMNS)
     rungs = list(schema.STAGES[1:])
     if sorted(map(str, thresholds.index)) != sorted(rungs):
         raise ValueError(f"thresholds needs one row per stage {rungs}; it has {list(thresholds.index)}")
     table = thresholds.loc[rungs]
     for column in ("min_tenure_months", "min_purchases_per_month", "min_answer"):
         values = pd.to_numeric(table[column], errors="coerce")
-        _refuse_rows("thresholds", column, table, ~(values >= 0), "are not numbers ≥ 0")
-    _refuse_rows("thresholds", "survey_item", table, ~table["survey_item"].isin(SURVEY_ITEMS),
+        refuse_rows("thresholds", column, table, ~(values >= 0), "are not numbers ≥ 0")
+    refuse_rows("thresholds", "survey_item", table, ~table["survey_item"].isin(SURVEY_ITEMS),
                  f"are not one of {list(SURVEY_ITEMS)}")
-    _refuse_rows("thresholds", "bond", table, ~table["bond"].isin(BOND_ORDER), f"are not one of {list(BOND_ORDER)}")
+    refuse_rows("thresholds", "bond", table, ~table["bond"].isin(BOND_ORDER), f"are not one of {list(BOND_ORDER)}")
     return table
 
 
@@ -509,14 +484,14 @@ def assign_stage(features: pd.DataFrame, thresholds: pd.DataFrame | None = None)
     structural bond, and the lower bonds with it.
     """
     table = _check_thresholds(default_thresholds() if thresholds is None else thresholds)
-    _require_columns("features", features, ("tenure_months", "purchases_per_month", *SURVEY_ITEMS,
+    require_columns("features", features, ("tenure_months", "purchases_per_month", *SURVEY_ITEMS,
                                             "highest_bond", "lost"))
     tenure = pd.to_numeric(features["tenure_months"], errors="coerce").to_numpy(dtype=float)
     rate = pd.to_numeric(features["purchases_per_month"], errors="coerce").to_numpy(dtype=float)
-    _refuse_rows("features", "tenure_months", features, np.isnan(tenure), "have no tenure")
-    _refuse_rows("features", "purchases_per_month", features, np.isnan(rate), "have no purchase rate")
+    refuse_rows("features", "tenure_months", features, np.isnan(tenure), "have no tenure")
+    refuse_rows("features", "purchases_per_month", features, np.isnan(rate), "have no purchase rate")
     bond_labels = features["highest_bond"].astype(object)
-    _refuse_rows("features", "highest_bond", features, ~bond_labels.isin(BOND_ORDER), f"are not one of {list(BOND_ORDER)}")
+    refuse_rows("features", "highest_bond", features, ~bond_labels.isin(BOND_ORDER), f"are not one of {list(BOND_ORDER)}")
     bond_depth = bond_labels.map({label: i for i, label in enumerate(BOND_ORDER)}).to_numpy(dtype=int)
 
     level = np.zeros(len(features), dtype=np.int8)
@@ -590,13 +565,13 @@ def stages_from_history(stage_history: pd.DataFrame, customers: pd.DataFrame, ch
     ['acquaintance', 'lost']
     """
     when = _timestamp("date", date)
-    _require_columns("stage_history", stage_history, ("customer_id", "date", "stage"))
-    _require_columns("customers", customers, ("customer_id", "signup_date"))
-    _require_columns("churn", churn, ("customer_id", "date"))
-    _refuse_rows("stage_history", "stage", stage_history, ~stage_history["stage"].astype(object).isin(schema.STAGES),
+    require_columns("stage_history", stage_history, ("customer_id", "date", "stage"))
+    require_columns("customers", customers, ("customer_id", "signup_date"))
+    require_columns("churn", churn, ("customer_id", "date"))
+    refuse_rows("stage_history", "stage", stage_history, ~stage_history["stage"].astype(object).isin(schema.STAGES),
                  f"are not one of {list(schema.STAGES)}")
-    history_dates = _dates("stage_history", stage_history, "date")
-    signup = _dates("customers", customers, "signup_date")
+    history_dates = to_dates("stage_history", stage_history, "date")
+    signup = to_dates("customers", customers, "signup_date")
     ids = pd.Index(customers["customer_id"].to_numpy()[(signup <= when).to_numpy()], name="customer_id")
     known = (stage_history.loc[(history_dates <= when).to_numpy(), ["customer_id", "stage"]]
              .assign(_date=history_dates[(history_dates <= when).to_numpy()].to_numpy())
@@ -604,7 +579,7 @@ def stages_from_history(stage_history: pd.DataFrame, customers: pd.DataFrame, ch
              .drop_duplicates("customer_id", keep="last")
              .set_index("customer_id")["stage"].astype(object))
     stage = known.reindex(ids).fillna(schema.STAGES[0])
-    churn_dates = _dates("churn", churn, "date")
+    churn_dates = to_dates("churn", churn, "date")
     lost = ids.isin(churn.loc[(churn_dates <= when).to_numpy(), "customer_id"])
     stage[lost] = LOST
     return pd.Series(pd.Categorical(stage.to_numpy(), dtype=_STATE_DTYPE), index=ids, name="stage")
@@ -677,13 +652,13 @@ def _aligned_pair(actual: pd.Series, predicted: pd.Series) -> tuple[pd.Series, p
     extra = predicted.index.difference(actual.index)
     if len(missing) or len(extra):
         raise ValueError("actual and predicted must describe the same customers; "
-                         f"only in actual: {missing[:_SHOWN_ROWS].tolist()}, only in predicted: "
-                         f"{extra[:_SHOWN_ROWS].tolist()}")
+                         f"only in actual: {missing[:SHOWN_ROWS].tolist()}, only in predicted: "
+                         f"{extra[:SHOWN_ROWS].tolist()}")
     predicted = predicted.reindex(actual.index)
     one_sided = (actual == LOST) != (predicted == LOST)
     if one_sided.any():
         raise ValueError(f"{int(one_sided.sum())} customer(s) are lost in one series but not in the other "
-                         f"(first: {actual.index[one_sided.to_numpy()][:_SHOWN_ROWS].tolist()}); "
+                         f"(first: {actual.index[one_sided.to_numpy()][:SHOWN_ROWS].tolist()}); "
                          "both should use the same churn table")
     active = (actual != LOST).to_numpy()
     return actual[active], predicted[active]
@@ -798,12 +773,12 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
     missing = before.index.difference(after.index)
     if len(missing):
         raise ValueError(f"after must give the state of every customer in before; {len(missing)} missing, "
-                         f"first customer_id {missing[:_SHOWN_ROWS].tolist()}")
+                         f"first customer_id {missing[:SHOWN_ROWS].tolist()}")
     later = after.reindex(before.index)
     back = ((before == LOST) & (later != LOST)).to_numpy()
     if back.any():
         raise ValueError(f"{int(back.sum())} customer(s) were lost at the first date but not at the second "
-                         f"(first customer_id {before.index[back][:_SHOWN_ROWS].tolist()}); 'lost' is absorbing")
+                         f"(first customer_id {before.index[back][:SHOWN_ROWS].tolist()}); 'lost' is absorbing")
     start = (before != LOST).to_numpy()
     k = len(STATES)
     counts = np.zeros((k, k), dtype=np.int64)
@@ -960,16 +935,16 @@ def newcomers(stages: pd.Series, customers: pd.DataFrame, start, end) -> pd.Seri
     [1, 1, 0, 0]
     """
     checked = _stage_series("stages", stages)
-    _require_columns("customers", customers, ("customer_id", "signup_date"))
+    require_columns("customers", customers, ("customer_id", "signup_date"))
     begin, finish = _timestamp("start", start), _timestamp("end", end)
     if finish <= begin:
         raise ValueError(f"end ({finish.date()}) must come after start ({begin.date()})")
-    signup = _dates("customers", customers, "signup_date")
+    signup = to_dates("customers", customers, "signup_date")
     joined = customers.loc[((signup > begin) & (signup <= finish)).to_numpy(), "customer_id"]
     unknown = pd.Index(joined).difference(checked.index)
     if len(unknown):
         raise ValueError(f"stages has no stage for {len(unknown)} customer(s) who joined in the period "
-                         f"(first customer_id {unknown[:_SHOWN_ROWS].tolist()}); place them on {finish.date()}")
+                         f"(first customer_id {unknown[:SHOWN_ROWS].tolist()}); place them on {finish.date()}")
     return stage_mix(checked[checked.index.isin(joined)]).rename("newcomers")
 
 
@@ -1129,11 +1104,11 @@ def margin_by_stage(stages: pd.Series, transactions: pd.DataFrame, start, end) -
     The two friends earned 40 + 20 and 0: 30 each on average.
     """
     checked = _stage_series("stages", stages)
-    _require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
+    require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
     begin, finish = _timestamp("start", start), _timestamp("end", end)
     if finish <= begin:
         raise ValueError(f"end ({finish.date()}) must come after start ({begin.date()})")
-    dates = _dates("transactions", transactions, "date")
+    dates = to_dates("transactions", transactions, "date")
     window = ((dates > begin) & (dates <= finish)).to_numpy()
     margin = (transactions["amount"] - transactions["cost"])[window].groupby(
         transactions["customer_id"].to_numpy()[window]).sum()

@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from helpers.validation import SHOWN_ROWS, refuse_rows, require, require_columns, scalar_or_array, to_dates
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -60,7 +61,6 @@ __all__ = [
 #: Average length of a month in the Gregorian calendar (365.25 / 12 days).
 DAYS_PER_MONTH = 30.4375
 
-_SHOWN_ROWS = 5  # how many bad rows an error message lists
 
 
 # ---------------------------------------------------------------------------------------
@@ -68,56 +68,12 @@ _SHOWN_ROWS = 5  # how many bad rows an error message lists
 # ---------------------------------------------------------------------------------------
 
 
-def _require(ok, message: str, **values) -> None:
-    """Raise ``ValueError(message)`` naming the first values where ``ok`` is False."""
-    ok = np.asarray(ok)
-    if ok.all():
-        return
-    first = tuple(np.argwhere(~ok)[0])
-    shown = ", ".join(
-        f"{name}={np.broadcast_to(value, ok.shape)[first]:g}" for name, value in values.items()
-    )
-    where = f" (first at position {first[0] if len(first) == 1 else first})" if ok.ndim else ""
-    raise ValueError(f"{message}; got {shown}{where}")
-
-
 def _numbers(name: str, value) -> np.ndarray:
     """``value`` as a float array; NaN and infinity are refused with the argument's name."""
     array = np.asarray(value, dtype=float)
-    _require(~np.isnan(array), f"{name} must be a number, not NaN", **{name: array})
-    _require(np.isfinite(array), f"{name} must be finite", **{name: array})
+    require(~np.isnan(array), f"{name} must be a number, not NaN", **{name: array})
+    require(np.isfinite(array), f"{name} must be finite", **{name: array})
     return array
-
-
-def _scalar_or_array(result: np.ndarray):
-    """A plain float for scalar input, the numpy array otherwise."""
-    return float(result) if np.ndim(result) == 0 else result
-
-
-def _fail_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
-    """Raise ValueError naming the table, the column and the first rows where ``bad``."""
-    bad = np.asarray(bad, dtype=bool)
-    if not bad.any():
-        return
-    raise ValueError(
-        f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-        f"{frame[bad].head(_SHOWN_ROWS).to_string()}"
-    )
-
-
-def _require_columns(table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}"
-        )
-
-
-def _dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    """The column as datetimes, refusing empty cells (listed in the error)."""
-    dates = pd.to_datetime(frame[column])
-    _fail_rows(table, column, frame, dates.isna(), "have no date")
-    return dates
 
 
 # ---------------------------------------------------------------------------------------
@@ -166,15 +122,15 @@ def retention_rate(customers_start, customers_end, new_customers):
     end = _numbers("customers_end", customers_end)
     new = _numbers("new_customers", new_customers)
     for name, count in (("customers_start", start), ("customers_end", end), ("new_customers", new)):
-        _require(count >= 0, f"{name} must not be negative", **{name: count})
-    _require(start > 0, "customers_start must be positive: there is no one to retain",
+        require(count >= 0, f"{name} must not be negative", **{name: count})
+    require(start > 0, "customers_start must be positive: there is no one to retain",
              customers_start=start)
-    _require(new <= end, "new_customers cannot exceed customers_end",
+    require(new <= end, "new_customers cannot exceed customers_end",
              new_customers=new, customers_end=end)
-    _require(end - new <= start,
+    require(end - new <= start,
              "customers_end − new_customers (the customers retained) cannot exceed "
              "customers_start", customers_end=end, new_customers=new, customers_start=start)
-    return _scalar_or_array((end - new) / start)
+    return scalar_or_array((end - new) / start)
 
 
 def churn_rate(customers_start, customers_end, new_customers):
@@ -223,11 +179,11 @@ def expected_lifetime(retention_rate):
     array([ 2., inf])
     """
     rate = np.asarray(retention_rate, dtype=float)
-    _require(~np.isnan(rate), "retention_rate must be a number, not NaN", retention_rate=rate)
-    _require((rate >= 0) & (rate <= 1), "retention_rate must be in [0, 1]",
+    require(~np.isnan(rate), "retention_rate must be a number, not NaN", retention_rate=rate)
+    require((rate >= 0) & (rate <= 1), "retention_rate must be in [0, 1]",
              retention_rate=rate)
     with np.errstate(divide="ignore"):
-        return _scalar_or_array(1.0 / (1.0 - rate))
+        return scalar_or_array(1.0 / (1.0 - rate))
 
 
 # ---------------------------------------------------------------------------------------
@@ -263,7 +219,7 @@ def _kaplan_meier(durations: np.ndarray, observed: np.ndarray, z: float) -> pd.D
 
 
 def _positions(values: pd.Series, bad: np.ndarray) -> list:
-    return list(values.index[bad][:_SHOWN_ROWS])
+    return list(values.index[bad][:SHOWN_ROWS])
 
 
 def survival_curve(durations, observed, *, group=None, time_unit: str = "months",
@@ -333,7 +289,7 @@ def survival_curve(durations, observed, *, group=None, time_unit: str = "months"
     bad = values < 0
     if bad.any():
         raise ValueError(f"durations must be ≥ 0; negative at rows {_positions(times, bad)}: "
-                         f"{values[bad][:_SHOWN_ROWS].tolist()}")
+                         f"{values[bad][:SHOWN_ROWS].tolist()}")
 
     flags = pd.Series(observed) if not isinstance(observed, pd.Series) else observed
     if len(flags) != values.size:
@@ -345,7 +301,7 @@ def survival_curve(durations, observed, *, group=None, time_unit: str = "months"
         if bad.any():
             raise ValueError(f"observed must be True/False (or 1/0); bad values at rows "
                              f"{_positions(flags, bad)}: "
-                             f"{flags[bad].head(_SHOWN_ROWS).tolist()}")
+                             f"{flags[bad].head(SHOWN_ROWS).tolist()}")
         flag_values = numeric.astype(bool)
 
     if not isinstance(time_unit, str) or not time_unit:
@@ -400,7 +356,7 @@ def median_survival(curve: pd.DataFrame):
     >>> median_survival(survival_curve([1, 2, 2, 3, 4], [True, True, False, True, False]))
     3.0
     """
-    _require_columns("survival curve", curve, ("time", "survival"))
+    require_columns("survival curve", curve, ("time", "survival"))
     reached = curve[curve["survival"] <= 0.5]
     if "group" not in curve.columns:
         return float(reached["time"].iloc[0]) if len(reached) else float("nan")
@@ -411,7 +367,7 @@ def median_survival(curve: pd.DataFrame):
 
 def _curve_groups(curve: pd.DataFrame):
     """(label, rows) pairs of a curve, one pair with label None for an ungrouped curve."""
-    _require_columns("survival curve", curve, ("time", "survival"))
+    require_columns("survival curve", curve, ("time", "survival"))
     if "group" not in curve.columns:
         return [(None, curve)]
     return [(label, rows) for label, rows in curve.groupby("group", observed=True, sort=False)]
@@ -447,7 +403,7 @@ def survival_at(curve: pd.DataFrame, times):
     [1.0, 0.3, nan]
     """
     values = _numbers("times", times)
-    _require(values >= 0, "times must be ≥ 0", times=values)
+    require(values >= 0, "times must be ≥ 0", times=values)
     grid = np.atleast_1d(values)
     columns = {}
     for label, rows in _curve_groups(curve):
@@ -494,7 +450,7 @@ def restricted_mean_survival(curve: pd.DataFrame, horizon: float):
     2.4
     """
     tau = float(_numbers("horizon", horizon))
-    _require(tau > 0, "horizon must be positive", horizon=tau)
+    require(tau > 0, "horizon must be positive", horizon=tau)
     areas = {}
     for label, rows in _curve_groups(curve):
         time = rows["time"].to_numpy(dtype=float)
@@ -542,9 +498,9 @@ def landmark_durations(durations: pd.DataFrame, landmark: float) -> pd.DataFrame
     2       7.0    False
     3       0.0    False
     """
-    _require_columns("durations", durations, ("duration", "churned"))
+    require_columns("durations", durations, ("duration", "churned"))
     point = float(_numbers("landmark", landmark))
-    _require(point >= 0, "landmark must be ≥ 0", landmark=point)
+    require(point >= 0, "landmark must be ≥ 0", landmark=point)
     duration = durations["duration"].to_numpy(dtype=float)
     churned = durations["churned"].to_numpy(dtype=bool)
     keep = np.where(churned, duration > point, duration >= point)
@@ -562,11 +518,11 @@ def landmark_durations(durations: pd.DataFrame, landmark: float) -> pd.DataFrame
 def _customer_dates(customers: pd.DataFrame, churn: pd.DataFrame | None,
                     observation_end: pd.Timestamp) -> pd.DataFrame:
     """Signup and churn date per customer (NaT if no churn), after checking both tables."""
-    _require_columns("customers", customers, ("customer_id", "signup_date"))
-    signup = _dates("customers", customers, "signup_date")
-    _fail_rows("customers", "customer_id", customers,
+    require_columns("customers", customers, ("customer_id", "signup_date"))
+    signup = to_dates("customers", customers, "signup_date")
+    refuse_rows("customers", "customer_id", customers,
                customers["customer_id"].duplicated(keep=False), "repeat a customer_id")
-    _fail_rows("customers", "signup_date", customers, signup > observation_end,
+    refuse_rows("customers", "signup_date", customers, signup > observation_end,
                f"are after observation_end ({observation_end.date()})")
     dates = pd.DataFrame({"signup_date": signup.to_numpy(),
                           "churn_date": pd.NaT}, index=pd.Index(customers["customer_id"]))
@@ -574,15 +530,15 @@ def _customer_dates(customers: pd.DataFrame, churn: pd.DataFrame | None,
     if churn is None:
         return dates
 
-    _require_columns("churn", churn, ("customer_id", "date"))
-    churn_date = _dates("churn", churn, "date")
+    require_columns("churn", churn, ("customer_id", "date"))
+    churn_date = to_dates("churn", churn, "date")
     known = churn["customer_id"].isin(dates.index)
-    _fail_rows("churn", "customer_id", churn, ~known, "refer to customers not in the "
+    refuse_rows("churn", "customer_id", churn, ~known, "refer to customers not in the "
                "customers table")
-    _fail_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
+    refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
                "repeat a customer_id (a customer can churn only once)")
     signup_of_churner = dates["signup_date"].reindex(churn["customer_id"]).to_numpy()
-    _fail_rows("churn", "date", churn, churn_date.to_numpy() < signup_of_churner,
+    refuse_rows("churn", "date", churn, churn_date.to_numpy() < signup_of_churner,
                "are before the customer's signup_date")
     dates.loc[churn["customer_id"].to_numpy(), "churn_date"] = churn_date.to_numpy()
     return dates
@@ -757,12 +713,12 @@ def cohort_table(customers: pd.DataFrame, transactions: pd.DataFrame | None = No
         ended = np.bincount(row * n_ages + last_active_age, minlength=cohorts.size * n_ages)
         counts = ended.reshape(cohorts.size, n_ages)[:, ::-1].cumsum(axis=1)[:, ::-1]
     else:
-        _require_columns("transactions", transactions, ("customer_id", "date"))
-        purchase_date = _dates("transactions", transactions, "date")
+        require_columns("transactions", transactions, ("customer_id", "date"))
+        purchase_date = to_dates("transactions", transactions, "date")
         customer = dates.index.get_indexer(transactions["customer_id"])
-        _fail_rows("transactions", "customer_id", transactions, customer < 0,
+        refuse_rows("transactions", "customer_id", transactions, customer < 0,
                    "refer to customers not in the customers table")
-        _fail_rows("transactions", "date", transactions,
+        refuse_rows("transactions", "date", transactions,
                    purchase_date.to_numpy() < dates["signup_date"].to_numpy()[customer],
                    "are before the customer's signup_date")
         seen = (purchase_date <= end).to_numpy()

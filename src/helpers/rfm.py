@@ -24,10 +24,11 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from helpers.validation import refuse_rows, require_columns
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -69,30 +70,11 @@ _SEGMENT_ROWS = (
     ("lost", "lost", "at risk", "at risk", "can't lose them"),
 )
 
-_SHOWN_ROWS = 5  # how many bad rows an error message lists
 
 
 # ---------------------------------------------------------------------------------------
 # Input checks
 # ---------------------------------------------------------------------------------------
-
-
-def _require_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}"
-        )
-
-
-def _refuse_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
-    """Raise ValueError naming the table, the column and the first rows where ``bad``."""
-    bad = np.asarray(bad, dtype=bool)
-    if bad.any():
-        raise ValueError(
-            f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-            f"{frame[bad].head(_SHOWN_ROWS).to_string()}"
-        )
 
 
 def _days_per_unit(time_unit: str) -> float:
@@ -120,7 +102,7 @@ def _purchase_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
         iso_dates = pd.to_datetime(raw, errors="coerce", format="ISO8601")
         if iso_dates.isna().sum() < dates.isna().sum():
             dates = iso_dates
-    _refuse_rows("transactions", date_col, transactions, dates.isna(),
+    refuse_rows("transactions", date_col, transactions, dates.isna(),
                  "have no date or a date that cannot be read")
     return _day_numbers(dates)
 
@@ -129,7 +111,7 @@ def _amounts(transactions: pd.DataFrame, amount_col: str) -> np.ndarray:
     raw = transactions[amount_col]
     numbers = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_numeric(raw, errors="coerce")
     numbers = np.asarray(numbers, dtype=float)
-    _refuse_rows("transactions", amount_col, transactions, ~np.isfinite(numbers),
+    refuse_rows("transactions", amount_col, transactions, ~np.isfinite(numbers),
                  "have no amount or an amount that is not a finite number")
     return numbers
 
@@ -168,20 +150,20 @@ def check_rfm_summary(summary: pd.DataFrame, *, monetary: bool = False) -> pd.Da
     True
     """
     columns = ["frequency", "recency", "T"] + (["monetary_value"] if monetary else [])
-    _require_columns("summary", summary, columns)
+    require_columns("summary", summary, columns)
     values = {}
     for column in columns:
         raw = summary[column]
         numbers = np.asarray(pd.to_numeric(raw, errors="coerce"), dtype=float)
-        _refuse_rows("summary", column, summary, ~np.isfinite(numbers),
+        refuse_rows("summary", column, summary, ~np.isfinite(numbers),
                      "are empty or not finite numbers")
         values[column] = numbers
     frequency, recency, T = values["frequency"], values["recency"], values["T"]
-    _refuse_rows("summary", "frequency", summary, (frequency < 0) | (frequency % 1 != 0),
+    refuse_rows("summary", "frequency", summary, (frequency < 0) | (frequency % 1 != 0),
                  "are not whole numbers ≥ 0 (repeat purchases)")
-    _refuse_rows("summary", "recency", summary, (recency < 0) | (recency > T),
+    refuse_rows("summary", "recency", summary, (recency < 0) | (recency > T),
                  "are outside [0, T]")
-    _refuse_rows("summary", "recency", summary, (frequency == 0) & (recency != 0),
+    refuse_rows("summary", "recency", summary, (frequency == 0) & (recency != 0),
                  "have frequency 0 but a recency other than 0")
     return summary
 
@@ -250,9 +232,9 @@ def rfm_summary(
     2                    0      0.0   5.0             0.0
     """
     days_per_unit = _days_per_unit(time_unit)
-    _require_columns("transactions", transactions, (customer_col, date_col, amount_col))
+    require_columns("transactions", transactions, (customer_col, date_col, amount_col))
     customers = transactions[customer_col]
-    _refuse_rows("transactions", customer_col, transactions, customers.isna(),
+    refuse_rows("transactions", customer_col, transactions, customers.isna(),
                  "have no customer id")
     days = _purchase_days(transactions, date_col)
     amounts = _amounts(transactions, amount_col)

@@ -507,7 +507,7 @@ def generate(
     rng = np.random.default_rng(seed)
 
     S, B = schema.STAGES, schema.BOND_LEVELS
-    n_stages, n_bonds = len(S), len(B)
+    n_bonds = len(B)
 
     month_starts = pd.date_range(start_ts, periods=months + 1, freq="MS")
     ms_days = month_starts.to_numpy().astype("datetime64[D]").astype(np.int64)

@@ -51,6 +51,7 @@ from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
 from helpers.rfm import check_rfm_summary
+from helpers.validation import require, scalar_or_array
 
 __all__ = [
     "CLV_TIMINGS",
@@ -86,34 +87,18 @@ _LOG_BOUND = 15.0  # fitted log-parameters stay in [−15, 15]: parameters in [3
 # ---------------------------------------------------------------------------------------
 
 
-def _require(ok, message: str, **values) -> None:
-    """Raise ``ValueError(message)`` showing the first values where ``ok`` is False."""
-    ok = np.asarray(ok, dtype=bool)
-    if ok.all():
-        return
-    first = np.unravel_index(np.argmin(ok), ok.shape) if ok.ndim else ()
-    shown = ", ".join(f"{name}={np.broadcast_to(value, ok.shape)[first]:g}"
-                      for name, value in values.items())
-    where = f" (first at index {first if len(first) > 1 else first[0]})" if ok.ndim else ""
-    raise ValueError(f"{message}; got {shown}{where}")
-
-
 def _finite(name: str, value) -> np.ndarray:
     array = np.asarray(value, dtype=float)
-    _require(np.isfinite(array), f"{name} must be a finite number", **{name: array})
+    require(np.isfinite(array), f"{name} must be a finite number", **{name: array})
     return array
 
 
 def _periods(name: str, value) -> np.ndarray:
     """A whole number of periods ≥ 0 (scalar or array)."""
     array = _finite(name, value)
-    _require((array >= 0) & (array % 1 == 0), f"{name} must be a whole number of periods ≥ 0",
+    require((array >= 0) & (array % 1 == 0), f"{name} must be a whole number of periods ≥ 0",
              **{name: array})
     return array
-
-
-def _scalar_or_array(result: np.ndarray):
-    return float(result) if np.ndim(result) == 0 else result
 
 
 def _parameters(params: Mapping, names: tuple[str, ...], model: str) -> tuple[float, ...]:
@@ -217,14 +202,14 @@ def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horiz
     retention = _finite("retention", retention)
     discount_rate = _finite("discount_rate", discount_rate)
     acquisition_cost = _finite("acquisition_cost", acquisition_cost)
-    _require((retention >= 0) & (retention <= 1), "retention must be a fraction in [0, 1]",
+    require((retention >= 0) & (retention <= 1), "retention must be a fraction in [0, 1]",
              retention=retention)
-    _require(discount_rate > -1, "discount_rate must be greater than −1",
+    require(discount_rate > -1, "discount_rate must be greater than −1",
              discount_rate=discount_rate)
 
     discounted_survival = retention / (1 + discount_rate)
     if horizon is None:
-        _require(retention < 1 + discount_rate,
+        require(retention < 1 + discount_rate,
                  "an infinite horizon needs retention < 1 + discount_rate (else the sum "
                  "diverges); pass a finite horizon", retention=retention,
                  discount_rate=discount_rate)
@@ -238,7 +223,7 @@ def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horiz
             )
     first_payment = {"start": 1.0, "end": 1 / (1 + discount_rate),
                      "end_retained": discounted_survival}[timing]
-    return _scalar_or_array(margin * first_payment * payments - acquisition_cost)
+    return scalar_or_array(margin * first_payment * payments - acquisition_cost)
 
 
 def margin_multiple(retention, discount_rate):
@@ -350,7 +335,7 @@ def recency_chain(purchase_probabilities) -> np.ndarray:
     probabilities = _finite("purchase_probabilities", purchase_probabilities).ravel()
     if probabilities.size == 0:
         raise ValueError("purchase_probabilities needs at least one state")
-    _require((probabilities >= 0) & (probabilities <= 1),
+    require((probabilities >= 0) & (probabilities <= 1),
              "purchase probabilities must be fractions in [0, 1]",
              purchase_probabilities=probabilities)
     states = probabilities.size
@@ -410,16 +395,16 @@ def markov_clv(transition_matrix, rewards, discount_rate, *, horizon=None) -> np
     if rewards.shape != (transitions.shape[0],):
         raise ValueError(f"rewards needs one value per state ({transitions.shape[0]}); "
                          f"got shape {rewards.shape}")
-    _require(transitions >= 0, "transition probabilities must not be negative",
+    require(transitions >= 0, "transition probabilities must not be negative",
              transition_matrix=transitions)
     row_sums = transitions.sum(axis=1)
-    _require(np.isclose(row_sums, 1.0), "each row of transition_matrix must sum to 1",
+    require(np.isclose(row_sums, 1.0), "each row of transition_matrix must sum to 1",
              row_sum=row_sums)
-    _require(discount_rate > -1, "discount_rate must be greater than −1",
+    require(discount_rate > -1, "discount_rate must be greater than −1",
              discount_rate=discount_rate)
     discounted = transitions / (1 + discount_rate)
     if horizon is None:
-        _require(discount_rate > 0, "an infinite horizon needs discount_rate > 0 (else the "
+        require(discount_rate > 0, "an infinite horizon needs discount_rate > 0 (else the "
                  "sum diverges); pass a finite horizon", discount_rate=discount_rate)
         return np.linalg.solve(np.eye(len(rewards)) - discounted, rewards)
     periods = int(_periods("horizon", horizon))
@@ -606,7 +591,7 @@ def bgnbd_expected_purchases(params: Mapping, t, summary: pd.DataFrame) -> pd.Se
     if a == 1:
         raise ValueError("the BG/NBD expectation needs a ≠ 1 (it divides by a − 1)")
     t = float(_finite("t", t))
-    _require(t >= 0, "t must be ≥ 0 (a future period length)", t=t)
+    require(t >= 0, "t must be ≥ 0 (a future period length)", t=t)
     x, t_x, T = _summary_arrays(summary)
     expected = _conditional_expected_purchases(r, alpha, a, b, t, x, t_x, T)
     return pd.Series(expected, index=summary.index, name="expected_purchases")
@@ -680,9 +665,9 @@ def bgnbd_expected_purchases_new(params: Mapping, t):
     if a == 1:
         raise ValueError("the BG/NBD expectation needs a ≠ 1 (it divides by a − 1)")
     t = _finite("t", t)
-    _require(t >= 0, "t must be ≥ 0", t=t)
+    require(t >= 0, "t must be ≥ 0", t=t)
     expected = _conditional_expected_purchases(r, alpha, a, b, t, 0.0, 0.0, 0.0)
-    return _scalar_or_array(expected)
+    return scalar_or_array(expected)
 
 
 def simulate_bgnbd(params: Mapping, n_customers: int, T, rng) -> pd.DataFrame:
@@ -729,7 +714,7 @@ def simulate_bgnbd(params: Mapping, n_customers: int, T, rng) -> pd.DataFrame:
     rng = _rng(rng)
     n_customers = int(_periods("n_customers", n_customers))
     T = np.broadcast_to(_finite("T", T), (n_customers,)).astype(float)
-    _require(T >= 0, "T must be ≥ 0", T=T)
+    require(T >= 0, "T must be ≥ 0", T=T)
     rate = rng.gamma(shape=r, scale=1 / alpha, size=n_customers)
     dropout = np.clip(rng.beta(a, b, size=n_customers), 1e-12, 1.0)
     last_purchase_allowed = rng.geometric(dropout)
@@ -992,10 +977,10 @@ def expected_clv(bgnbd_params: Mapping, gg_params: Mapping, summary: pd.DataFram
         raise ValueError("the BG/NBD expectation needs a ≠ 1 (it divides by a − 1)")
     periods = int(_periods("periods", periods))
     discount_rate = float(_finite("discount_rate", discount_rate))
-    _require(discount_rate > -1, "discount_rate must be greater than −1",
+    require(discount_rate > -1, "discount_rate must be greater than −1",
              discount_rate=discount_rate)
     period_length = float(_finite("period_length", period_length))
-    _require(period_length > 0, "period_length must be positive", period_length=period_length)
+    require(period_length > 0, "period_length must be positive", period_length=period_length)
     margin = float(_finite("margin", margin))
 
     spend = gamma_gamma_expected_spend(gg_params, summary).to_numpy()

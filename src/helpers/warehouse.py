@@ -52,7 +52,7 @@ def _date(column: str, nullable: bool = False) -> str:
 
 #: CREATE TABLE statements of the operational tables, in load order (parents first).
 DDL: dict[str, str] = {
-    "employees": f"""
+    "employees": """
 CREATE TABLE employees (
     employee_id   INTEGER PRIMARY KEY,
     satisfaction  REAL NOT NULL CHECK (satisfaction BETWEEN 1 AND 5),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import crm, schema
+from helpers import crm
 from helpers.checks import Question, bind as _bind
 from helpers.rfm import RFM_SEGMENTS, rfm_scores, rfm_summary
 

@@ -1,0 +1,82 @@
+"""Input checks shared by the model functions: clear errors that name the table, the
+column and the first offending rows, so that nothing is dropped or coerced silently.
+
+>>> import pandas as pd
+>>> sales = pd.DataFrame({"amount": [10.0, -3.0]})
+>>> refuse_rows("transactions", "amount", sales, sales["amount"] < 0, "are negative")
+Traceback (most recent call last):
+...
+ValueError: transactions.amount: 1 row(s) are negative. First bad rows:
+   amount
+1    -3.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+#: How many offending rows an error message lists.
+SHOWN_ROWS = 5
+
+
+def require_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Refuse a table that is not a DataFrame or lacks any of ``columns`` (listing what it has).
+
+    >>> require_columns("churn", pd.DataFrame({"customer_id": [1]}), ["customer_id", "date"])
+    Traceback (most recent call last):
+    ...
+    ValueError: the churn table is missing column(s) ['date']; it has ['customer_id']
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"the {table} table must be a pandas DataFrame, not {type(frame).__name__}")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}")
+
+
+def refuse_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
+    """Raise ValueError naming the table, the column and the first rows where ``bad`` holds."""
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        raise ValueError(f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
+                         f"{frame[bad].head(SHOWN_ROWS).to_string()}")
+
+
+def to_dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column as datetimes; empty or unreadable cells are refused and listed.
+
+    >>> to_dates("churn", pd.DataFrame({"date": ["2024-01-31"]}), "date").dt.day.tolist()
+    [31]
+    """
+    dates = pd.to_datetime(frame[column], errors="coerce")
+    refuse_rows(table, column, frame, dates.isna(), "have no date (empty or unreadable)")
+    return dates
+
+
+def require(ok, message: str, **values) -> None:
+    """Raise ``ValueError(message)`` showing the values where the array ``ok`` first fails.
+
+    >>> require([True, False], "rates must lie in [0, 1]", rate=[0.5, 1.5])
+    Traceback (most recent call last):
+    ...
+    ValueError: rates must lie in [0, 1]; got rate=1.5 (first at position 1)
+    """
+    ok = np.asarray(ok, dtype=bool)
+    if ok.all():
+        return
+    first = np.unravel_index(np.argmin(ok), ok.shape) if ok.ndim else ()
+    shown = ", ".join(f"{name}={np.broadcast_to(value, ok.shape)[first]:g}" for name, value in values.items())
+    where = f" (first at position {first[0] if len(first) == 1 else first})" if ok.ndim else ""
+    raise ValueError(f"{message}; got {shown}{where}")
+
+
+def scalar_or_array(result: np.ndarray):
+    """A plain float for scalar input, the numpy array otherwise.
+
+    >>> scalar_or_array(np.asarray(0.5)), scalar_or_array(np.asarray([0.5]))
+    (0.5, array([0.5]))
+    """
+    return float(result) if np.ndim(result) == 0 else result
