@@ -31,7 +31,7 @@ def test_observation_end_extends_the_months():
 
 
 def test_missing_column_is_named():
-    with pytest.raises(ValueError, match=r"'transactions' lacks column\(s\) \['cost'\]"):
+    with pytest.raises(ValueError, match=r"transactions table is missing column\(s\) \['cost'\]"):
         monthly_activity(CUSTOMERS, SALES.drop(columns="cost"), LOST)
 
 

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-
-def _require(table: pd.DataFrame, name: str, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"table {name!r} lacks column(s) {missing}; it has {list(table.columns)}")
+from helpers.validation import require_columns
 
 
 def monthly_activity(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.DataFrame,
@@ -40,9 +36,9 @@ def monthly_activity(customers: pd.DataFrame, transactions: pd.DataFrame, churn:
     >>> monthly_activity(customers, sales, lost)["active_customers"].tolist()
     [1, 1]
     """
-    _require(customers, "customers", ["customer_id", "signup_date"])
-    _require(transactions, "transactions", ["date", "amount", "cost"])
-    _require(churn, "churn", ["customer_id", "date"])
+    require_columns("customers", customers, ["customer_id", "signup_date"])
+    require_columns("transactions", transactions, ["date", "amount", "cost"])
+    require_columns("churn", churn, ["customer_id", "date"])
     end = pd.Timestamp(observation_end) if observation_end is not None else max(
         customers["signup_date"].max(), transactions["date"].max() if len(transactions) else pd.NaT,
         churn["date"].max() if len(churn) else pd.NaT)

@@ -136,7 +136,8 @@ def percent(value: float, _pos: object = None) -> str:
     return f"{value:.0%}"
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
+def axes_or_new(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
+    """The given axes and their figure, or a new figure with one axes (for ``ax=None``)."""
     if ax is not None:
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize)
@@ -160,7 +161,7 @@ def bar_chart(values: pd.Series, *, family: str | None = None, title: str = "", 
     formatters = {"count": lambda v: f"{v:,.0f}", "money": money, "percent": percent}
     if fmt not in formatters:
         raise ValueError(f"fmt must be one of {sorted(formatters)}, not {fmt!r}")
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     names = [str(i) for i in values.index]
     colours = palette(family, names) if family else [ACCENT] * len(values)
     ticks = [label(n) for n in names]
@@ -189,7 +190,7 @@ def line_chart(frame: pd.DataFrame, *, title: str = "", xlabel: str = "", ylabel
 
     >>> fig = line_chart(pd.DataFrame({"active": [10, 12, 15]}), title="Customers")
     """
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     colours = palette(family, [str(c) for c in frame.columns]) if family else [None] * frame.shape[1]
     for column, colour in zip(frame.columns, colours):
         ax.plot(frame.index, frame[column], label=label(column), color=colour)
@@ -209,7 +210,7 @@ def stacked_share_chart(shares: pd.DataFrame, *, family: str, title: str = "", x
 
     >>> fig = stacked_share_chart(pd.DataFrame({"friend": [.5, .6], "partner": [.5, .4]}), family="stage")
     """
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     columns = [str(c) for c in shares.columns]
     ax.stackplot(shares.index, shares.to_numpy().T, labels=[label(c) for c in columns],
                  colors=palette(family, columns), alpha=0.9)

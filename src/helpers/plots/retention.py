@@ -22,7 +22,7 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, label, money, percent
+from helpers.plots import axes_or_new, ACCENT, NEGATIVE, OKABE_ITO, PALETTES, label, money, percent
 
 __all__ = [
     "METHOD_COLOURS",
@@ -37,13 +37,6 @@ __all__ = [
 
 #: Colours of the estimation methods in :func:`effect_chart`, in order of use.
 METHOD_COLOURS = [OKABE_ITO[k] for k in ("vermillion", "orange", "sky_blue", "blue", "green", "purple")]
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    return fig, ax
 
 
 def _colours(labels, family: str | None) -> list:
@@ -148,7 +141,7 @@ def survival_chart(curve: pd.DataFrame, *, family: str | None = "bond", title: s
     >>> fig = survival_chart(survival_curve([1, 2, 3], [True, False, True]), title="All customers", marks=[2])
     >>> plt.close(fig)
     """
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     groups = [(None, curve)] if "group" not in curve.columns else \
         list(curve.groupby("group", observed=True, sort=False))
     colours = _colours([g for g, _ in groups], family) if groups[0][0] is not None else [ACCENT]
@@ -199,7 +192,7 @@ def cohort_heatmap(shares: pd.DataFrame, *, sizes: pd.Series | None = None, titl
     >>> fig = cohort_heatmap(shares, title="Active share")
     >>> plt.close(fig)
     """
-    fig, ax = _axes(ax, figsize=(11, 7.5))
+    fig, ax = axes_or_new(ax, figsize=(11, 7.5))
     values = np.ma.masked_invalid(shares.to_numpy(dtype=float))
     cmap = plt.get_cmap("Blues").with_extremes(bad="white")
     image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
@@ -253,7 +246,7 @@ def effect_chart(effects: pd.DataFrame, *, truth: pd.Series | None = None, title
     >>> fig = effect_chart(effects, truth=pd.Series({"financial": 0.85}))
     >>> plt.close(fig)
     """
-    fig, ax = _axes(ax, figsize=(11, 6))
+    fig, ax = axes_or_new(ax, figsize=(11, 6))
     levels = list(pd.unique(effects["level"].astype(str)))
     methods = list(effects["method"].cat.categories) if isinstance(effects["method"].dtype, pd.CategoricalDtype) \
         else list(pd.unique(effects["method"].astype(str)))
@@ -315,7 +308,7 @@ def reasons_chart(shares: pd.DataFrame, *, family: str | None = None, title: str
     ...                     family="segment")
     >>> plt.close(fig)
     """
-    fig, ax = _axes(ax, figsize=(10, 6))
+    fig, ax = axes_or_new(ax, figsize=(10, 6))
     groups = list(shares.columns)
     colours = _colours(groups, family)
     height = 0.8 / len(groups)

@@ -19,7 +19,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
 
 from helpers import schema
-from helpers.plots import NEGATIVE, PALETTES, label, money, percent
+from helpers.plots import axes_or_new, NEGATIVE, PALETTES, label, money, percent
 from helpers.relationships import STAGE_SPANISH
 
 __all__ = [
@@ -47,13 +47,6 @@ _LADDER = {  # source of advantage, primary goal and time horizon (Johnson & Sel
 }
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    return fig, ax
-
-
 def relationship_ladder(ax: Axes | None = None) -> Figure:
     """The four stages as a staircase, with promotions, demotions and the way out to *lost*.
 
@@ -64,7 +57,7 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
     >>> len([p for p in fig.axes[0].patches if isinstance(p, FancyBboxPatch)])
     5
     """
-    fig, ax = _axes(ax, figsize=(12, 6.2))
+    fig, ax = axes_or_new(ax, figsize=(12, 6.2))
     width, height = 2.45, 1.55
     for i, stage in enumerate(STAGES):
         x, y = i * 2.95, 1.45 + i * 0.95
@@ -130,7 +123,7 @@ def confusion_heatmap(confusion: pd.DataFrame, *, title: str = "Observed stage a
     >>> [t.get_text() for t in confusion_heatmap(table).axes[0].texts][:2]
     ['8\\n80%', '2\\n20%']
     """
-    fig, ax = _axes(ax, figsize=(8.5, 6))
+    fig, ax = axes_or_new(ax, figsize=(8.5, 6))
     counts = confusion.to_numpy(dtype=float)
     totals = counts.sum(axis=1, keepdims=True)
     shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
@@ -151,7 +144,7 @@ def migration_heatmap(transition: pd.DataFrame, *, title: str = "Migration betwe
     >>> len(migration_heatmap(P).axes[0].texts)
     25
     """
-    fig, ax = _axes(ax, figsize=(9, 6))
+    fig, ax = axes_or_new(ax, figsize=(9, 6))
     values = transition.to_numpy(dtype=float)
     texts = [[f"{v:.0%}" if v >= 0.005 or v == 0 else "<1%" for v in row] for row in values]
     _heatmap(ax, values, texts, list(transition.index), list(transition.columns), vmax=1.0)
@@ -204,7 +197,7 @@ def stage_mix_chart(mix: pd.DataFrame, *, share: bool = False, title: str = "Act
     >>> len(stage_mix_chart(mix).axes[0].collections)
     2
     """
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     _stack(ax, mix, share=share)
     handles, labels_ = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels_[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -251,7 +244,7 @@ def projection_chart(projection: pd.DataFrame, *, baseline: pd.DataFrame | None 
     >>> len(fig.axes[0].lines)
     1
     """
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     _stack(ax, projection, share=False)
     if baseline is not None:
         total = baseline[[c for c in baseline.columns if c in STAGES]].sum(axis=1)
@@ -278,7 +271,7 @@ def value_bars(values: pd.Series, *, title: str = "Value of the current customer
     >>> len(value_bars(pd.Series({"baseline": 1e6, "scenario": 1.2e6})).axes[0].patches)
     2
     """
-    fig, ax = _axes(ax, figsize=(5, 5.5))
+    fig, ax = axes_or_new(ax, figsize=(5, 5.5))
     colours = ["#999999"] + ["#0072B2"] * (len(values) - 1)
     bars = ax.bar([label(i) for i in values.index], values.to_numpy(dtype=float), color=colours, width=0.6)
     ax.bar_label(bars, labels=[money(v) for v in values.to_numpy(dtype=float)], padding=3, fontsize=13)
