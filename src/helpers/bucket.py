@@ -1,7 +1,8 @@
 """The leaky bucket: a stock-and-flow model of the customer base (lesson 03).
 
 Acquisition (sales, advertising, promotion) pours customers into the bucket; defections
-leak out through the holes. Each period::
+leak out through the holes (Ehrenberg's "leaky bucket" of marketing: a brand that only
+pours in must keep pouring to stand still). Each period::
 
     customers_end = customers_start + inflow − outflow
     inflow        = acquisition_spend / cost_per_acquisition
@@ -9,10 +10,28 @@ leak out through the holes. Each period::
 
 so the base settles where inflow equals outflow (:func:`steady_state`), approaching it
 geometrically (:func:`periods_to_steady_state`). :func:`simulate` runs the model with its
-money flows; :func:`profit_uplift_from_retention` reproduces Reichheld & Sasser's (1990)
-finding that five points more retention raise profits by 25 %–85 %.
+money flows.
 
-All results are expected values (deterministic); customers may be fractional.
+The module has five parts, each pure pandas/numpy (no plotting, no files):
+
+* **The model** — :func:`simulate`, :func:`steady_state`, :func:`periods_to_steady_state`.
+* **The company's own bucket** — :func:`bucket_flows` counts the customers at the start
+  and end of each month (or year), the new ones and the lost ones, the acquisition spend
+  and the margin; :func:`calibrate_bucket` turns them into the model's few numbers
+  (retention and churn with :func:`helpers.retention.retention_rate`, cost per
+  acquisition, steady state); :func:`model_vs_data` replays the history with them.
+* **Why customers leave** — :func:`churn_reason_pareto` (the vital few holes, Juran
+  1951), :func:`satisfaction_before_leaving` and :func:`reason_mix`.
+* **Pour or plug** — :func:`cost_per_customer_saved` and :func:`pour_or_plug` compare
+  the same budget spent on acquisition or on a retention programme (Blattberg & Deighton
+  1996).
+* **The economics of loyalty** — :func:`margin_by_tenure_year`, :func:`customer_value`,
+  :func:`profit_uplift_from_retention` (Reichheld & Sasser 1990: five points more
+  retention raise profits by 25 %–85 %) and :func:`retention_uplift_grid` (when that
+  holds and when it does not); :func:`structural_hazard_by_month` reads the churn
+  drivers of the simulation's ground truth.
+
+Model results are expected values (deterministic); customers may be fractional.
 
 References
 ----------
@@ -20,6 +39,12 @@ References
   *Harvard Business Review* 68(5), 105–111.
 * Reichheld, F. F. (1996). *The Loyalty Effect*, ch. 2 "The economics of loyalty".
   Harvard Business School Press.
+* Ehrenberg, A. S. C. (1988). *Repeat-Buying: Facts, Theory and Applications* (2nd ed.).
+  Griffin; and the "leaky bucket theory" of marketing it gave rise to.
+* Blattberg, R. C. & Deighton, J. (1996). Manage marketing by the customer equity test.
+  *Harvard Business Review* 74(4), 136–144.
+* Juran, J. M. (1951). *Quality Control Handbook*, "the vital few and the trivial many".
+  McGraw-Hill.
 * Sterman, J. D. (2000). *Business Dynamics*, ch. 8 (first-order stock-and-flow
   systems, goal seeking). McGraw-Hill.
 """
@@ -27,16 +52,37 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from helpers.retention import expected_lifetime, retention_rate
+from helpers.validation import refuse_rows, require_columns, to_dates
+
 __all__ = [
+    "BucketCalibration",
+    "BudgetComparison",
+    "SATISFACTION_BANDS",
+    "bucket_flows",
+    "calibrate_bucket",
+    "churn_reason_pareto",
+    "cost_per_customer_saved",
+    "customer_value",
+    "margin_by_tenure_year",
+    "model_vs_data",
     "periods_to_steady_state",
+    "pour_or_plug",
     "profit_uplift_from_retention",
+    "reason_mix",
+    "retention_uplift_grid",
+    "satisfaction_before_leaving",
     "simulate",
     "steady_state",
+    "structural_hazard_by_month",
 ]
+
 
 
 def _check_range(name: str, value, low: float, high: float = math.inf, *,
@@ -271,22 +317,844 @@ def periods_to_steady_state(initial, inflow, churn, tolerance: float = 0.05):
     return max(1, math.ceil(math.log(tolerance * target / gap) / math.log(1 - churn)))
 
 
-def _customer_value(retention: float, *, first_year_profit: float, profit_growth: float,
-                    discount_rate: float, acquisition_cost: float) -> float:
-    """Present value of one new customer (see :func:`profit_uplift_from_retention`)."""
-    denominator = 1 + discount_rate - retention * (1 + profit_growth)
-    if denominator <= 0:
+# ---------------------------------------------------------------------------------------
+# Input checks for tables
+# ---------------------------------------------------------------------------------------
+
+
+def _signup_of_churners(customers: pd.DataFrame, churn: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Validated (signup date, churn date) of each row of ``churn``."""
+    signup = to_dates("customers", customers, "signup_date")
+    refuse_rows("customers", "customer_id", customers, customers["customer_id"].duplicated(keep=False),
+               "repeat a customer_id")
+    lost_on = to_dates("churn", churn, "date")
+    refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
+               "list the same customer more than once")
+    signup_by_id = pd.Series(signup.to_numpy(), index=customers["customer_id"].to_numpy())
+    joined = pd.Series(signup_by_id.reindex(churn["customer_id"].to_numpy()).to_numpy(),
+                       index=churn.index)
+    refuse_rows("churn", "customer_id", churn, joined.isna(), "are not in the customers table")
+    refuse_rows("churn", "date", churn, lost_on < joined, "are before the customer's signup_date")
+    return joined, lost_on
+
+
+# ---------------------------------------------------------------------------------------
+# The company's own bucket
+# ---------------------------------------------------------------------------------------
+
+_FREQUENCIES = {"month": "M", "year": "Y"}
+
+
+def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.DataFrame,
+                 observation_end=None, *, period: str = "month") -> pd.DataFrame:
+    """Measure the company's bucket period by period: level, inflow, leak, spend and margin.
+
+    For each calendar month (or year) from the first signup to ``observation_end``:
+
+    * ``customers_start`` — customers there on the period's first day (the previous
+      period's ``customers_end``; 0 for the first period);
+    * ``new_customers`` — customers acquired in the period; ``new_lost_same_period`` of
+      them left before it ended and ``new_customers_kept`` were still there at its end;
+    * ``lost_customers`` — all customers lost in the period; ``lost_from_start`` of them
+      were there at its start;
+    * ``customers_end = customers_start + new_customers − lost_customers``;
+    * ``acquisition_spend`` — the sum of ``acquisition_cost`` of the period's new
+      customers, and ``cost_per_acquisition = acquisition_spend / new_customers``;
+    * ``margin`` — revenue minus cost of goods of the period's transactions, and
+      ``margin_per_customer = margin / customers_end`` (the convention of
+      :func:`simulate`, which earns on the customers at the end of a period);
+    * ``retention_rate`` — :func:`helpers.retention.retention_rate` of
+      (``customers_start``, ``customers_end``, ``new_customers_kept``), i.e. the share of
+      the customers at the start still there at the end (Reichheld 1996, ch. 2); NaN
+      when nobody was there at the start; ``churn_rate = 1 − retention_rate`` and
+      ``expected_lifetime = 1 / churn_rate`` (periods);
+    * ``complete`` — whether the whole period lies within the data.
+
+    Customers who join and leave in the same period count as new and as lost, but not
+    in the retention rate: they were not there at the start and not there at the end.
+    Events after ``observation_end`` are ignored.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        ``customer_id``, ``signup_date``, ``acquisition_cost`` (money, ≥ 0).
+    transactions : DataFrame
+        ``date``, ``amount`` and ``cost`` (money).
+    churn : DataFrame
+        ``customer_id`` and ``date`` of each defection (at most one per customer).
+    observation_end : date, optional
+        Last day of the data; default the latest date in the three tables.
+    period : "month" or "year"
+        Length of the periods.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the first day of each period (index name ``month`` or ``year``).
+
+    Raises
+    ------
+    ValueError
+        On missing columns, missing dates, repeated customers, negative or missing
+        acquisition costs, churned customers not in ``customers`` or lost before they
+        joined — naming the table, the column and the first bad rows.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2, 3, 4],
+    ...     "signup_date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-03", "2024-02-10"]),
+    ...     "acquisition_cost": [40.0, 60.0, 50.0, 30.0]})
+    >>> churn = pd.DataFrame({"customer_id": [1, 4],
+    ...                       "date": pd.to_datetime(["2024-02-14", "2024-02-25"])})
+    >>> sales = pd.DataFrame({"date": pd.to_datetime(["2024-01-09", "2024-02-11"]),
+    ...                       "amount": [100.0, 80.0], "cost": [60.0, 50.0]})
+    >>> flows = bucket_flows(customers, sales, churn, "2024-02-29")
+    >>> print(flows[["customers_start", "new_customers_kept", "lost_from_start",
+    ...              "customers_end", "retention_rate"]].to_string())  # doctest: +NORMALIZE_WHITESPACE
+                customers_start  new_customers_kept  lost_from_start  customers_end  retention_rate
+    month
+    2024-01-01                0                   2                0              2             NaN
+    2024-02-01                2                   1                1              2             0.5
+    """
+    if period not in _FREQUENCIES:
+        raise ValueError(f"period must be 'month' or 'year', not {period!r}")
+    freq = _FREQUENCIES[period]
+    require_columns("customers", customers, ("customer_id", "signup_date", "acquisition_cost"))
+    require_columns("transactions", transactions, ("date", "amount", "cost"))
+    require_columns("churn", churn, ("customer_id", "date"))
+    if customers.empty:
+        raise ValueError("the customers table is empty: there is no bucket to measure")
+    joined, lost_on = _signup_of_churners(customers, churn)
+    signup = pd.to_datetime(customers["signup_date"])
+    cost = pd.to_numeric(customers["acquisition_cost"], errors="coerce")
+    refuse_rows("customers", "acquisition_cost", customers, cost.isna() | (cost < 0),
+               "have a missing or negative acquisition cost")
+    sold_on = to_dates("transactions", transactions, "date")
+
+    if observation_end is None:
+        end = pd.Series([signup.max(), lost_on.max(), sold_on.max()]).max()
+    else:
+        end = pd.Timestamp(observation_end)
+    periods = pd.period_range(signup.min(), end, freq=freq)
+
+    def per_period(values: pd.Series, dates: pd.Series) -> pd.Series:
+        keys = dates.dt.to_period(freq)
+        return values.groupby(keys).sum().reindex(periods, fill_value=0)
+
+    joined_in = signup <= end
+    new = per_period(pd.Series(1, index=signup.index)[joined_in], signup[joined_in])
+    spend = per_period(cost[joined_in].astype(float), signup[joined_in])
+    left_in = lost_on <= end
+    lost = per_period(pd.Series(1, index=lost_on.index)[left_in], lost_on[left_in])
+    same = left_in & (lost_on.dt.to_period(freq) == joined.dt.to_period(freq))
+    new_lost = per_period(pd.Series(1, index=lost_on.index)[same], lost_on[same])
+    sold_in = sold_on <= end
+    margin = per_period((transactions["amount"] - transactions["cost"])[sold_in].astype(float),
+                        sold_on[sold_in])
+
+    customers_end = (new - lost).cumsum()
+    customers_start = customers_end.shift(1, fill_value=0)
+    kept = new - new_lost
+    frame = pd.DataFrame({
+        "customers_start": customers_start, "new_customers": new,
+        "new_lost_same_period": new_lost, "new_customers_kept": kept,
+        "lost_customers": lost, "lost_from_start": lost - new_lost,
+        "customers_end": customers_end, "acquisition_spend": spend,
+    }).astype({"acquisition_spend": float})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["cost_per_acquisition"] = np.where(new > 0, spend / new.where(new > 0), np.nan)
+        frame["margin"] = margin
+        frame["margin_per_customer"] = np.where(customers_end > 0,
+                                                margin / customers_end.where(customers_end > 0), np.nan)
+    has_base = (customers_start > 0).to_numpy()
+    kept_rate = np.full(len(frame), np.nan)
+    kept_rate[has_base] = retention_rate(customers_start[has_base], customers_end[has_base],
+                                         kept[has_base])
+    frame["retention_rate"] = kept_rate
+    frame["churn_rate"] = 1.0 - kept_rate
+    lifetime = np.full(len(frame), np.nan)
+    lifetime[has_base] = expected_lifetime(kept_rate[has_base])
+    frame["expected_lifetime"] = lifetime
+    frame["complete"] = periods.end_time.normalize() <= end.normalize()
+    frame.index = periods.to_timestamp()
+    frame.index.name = period
+    return frame
+
+
+class BucketCalibration(NamedTuple):
+    """The company's bucket in a few numbers (see :func:`calibrate_bucket`).
+
+    Amounts are money per period, rates fractions per period, customers counts.
+    """
+
+    periods_used: int
+    first_period: pd.Timestamp
+    last_period: pd.Timestamp
+    customers_now: float
+    acquisition_spend: float
+    new_customers: float
+    new_customers_kept: float
+    cost_per_acquisition: float
+    cost_per_kept_acquisition: float
+    retention_rate: float
+    churn_rate: float
+    expected_lifetime: float
+    margin_per_customer: float
+    steady_state: float
+    periods_to_steady_state: float
+
+    def summary(self) -> pd.Series:
+        """The numbers as a Series with readable labels (for showing in a notebook).
+
+        >>> BucketCalibration(12, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"),
+        ...     3000, 9000, 150, 145, 60, 62.07, 0.965, 0.035, 28.6, 50, 4143, 58
+        ...     ).summary()["churn rate per period"]
+        0.035
+        """
+        return pd.Series({
+            "periods used": self.periods_used,
+            "from": self.first_period.date(), "to": self.last_period.date(),
+            "customers now": self.customers_now,
+            "acquisition spend per period": self.acquisition_spend,
+            "new customers per period": self.new_customers,
+            "new customers kept per period (the inflow)": self.new_customers_kept,
+            "cost per acquisition": self.cost_per_acquisition,
+            "cost per kept acquisition": self.cost_per_kept_acquisition,
+            "retention rate per period": self.retention_rate,
+            "churn rate per period": self.churn_rate,
+            "expected lifetime (periods)": self.expected_lifetime,
+            "margin per customer per period": self.margin_per_customer,
+            "steady state (customers)": self.steady_state,
+            "periods to within 5% of it": self.periods_to_steady_state,
+        }, name="value", dtype=object)
+
+
+def calibrate_bucket(flows: pd.DataFrame, last_periods: int | None = None) -> BucketCalibration:
+    """Estimate the leaky bucket's parameters from :func:`bucket_flows`.
+
+    Uses the complete periods that started with customers (the last ``last_periods`` of
+    them, or all) and pools them, so a large month weighs more than a small one:
+
+    * ``retention_rate`` = :func:`helpers.retention.retention_rate` of the summed
+      (start, end, new kept) counts — Σ(start − lost from start) / Σ start;
+      ``churn_rate = 1 − retention_rate`` and ``expected_lifetime = 1 / churn_rate``;
+    * ``acquisition_spend``, ``new_customers`` and ``new_customers_kept`` — means per
+      period; ``cost_per_acquisition`` = Σ spend / Σ new customers, and
+      ``cost_per_kept_acquisition`` = Σ spend / Σ new customers kept: with it,
+      ``inflow = spend / cost`` counts only the newcomers still there at the period's end,
+      the inflow of :func:`simulate`, whose churn applies from the next period on;
+    * ``margin_per_customer`` = Σ margin / Σ customers at the end;
+    * ``steady_state`` = inflow / churn (:func:`steady_state`) and
+      ``periods_to_steady_state`` from the base now (``customers_now``, the last period's
+      end; :func:`periods_to_steady_state`, 5 % tolerance).
+
+    Parameters
+    ----------
+    flows : DataFrame
+        The output of :func:`bucket_flows`.
+    last_periods : int, optional
+        Use only the most recent complete periods (e.g. 12 months); default all.
+
+    Returns
+    -------
+    BucketCalibration
+
+    Raises
+    ------
+    ValueError
+        When no complete period starts with customers, or ``last_periods`` < 1.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({
+    ...     "customers_start": [0, 100, 110], "new_customers": [100, 22, 21],
+    ...     "new_customers_kept": [100, 20, 20], "customers_end": [100, 110, 119],
+    ...     "acquisition_spend": [5000.0, 1100.0, 1050.0], "margin": [0.0, 2200.0, 2380.0],
+    ...     "complete": [True, True, True]},
+    ...     index=pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]))
+    >>> calibration = calibrate_bucket(flows)
+    >>> round(calibration.churn_rate, 4)  # 1 − (229 − 40) / 210 = 21 / 210
+    0.1
+    >>> round(calibration.steady_state, 6)  # 20 kept a month / 0.1
+    200.0
+    """
+    if last_periods is not None and (isinstance(last_periods, bool) or last_periods < 1):
+        raise ValueError(f"last_periods must be a positive integer or None; got {last_periods!r}")
+    usable = flows[flows["complete"].astype(bool) & (flows["customers_start"] > 0)]
+    if last_periods is not None:
+        usable = usable.tail(int(last_periods))
+    if usable.empty:
+        raise ValueError("no complete period starts with customers: the bucket cannot be "
+                         "calibrated (is the data at least two periods long?)")
+    start = float(usable["customers_start"].sum())
+    end = float(usable["customers_end"].sum())
+    kept = float(usable["new_customers_kept"].sum())
+    new = float(usable["new_customers"].sum())
+    spend = float(usable["acquisition_spend"].sum())
+    retention = retention_rate(start, end, kept)
+    churn = 1.0 - retention
+    inflow = kept / len(usable)
+    now = float(flows["customers_end"].iloc[-1])
+    return BucketCalibration(
+        periods_used=len(usable), first_period=usable.index[0], last_period=usable.index[-1],
+        customers_now=now, acquisition_spend=spend / len(usable), new_customers=new / len(usable),
+        new_customers_kept=inflow,
+        cost_per_acquisition=spend / new if new else math.nan,
+        cost_per_kept_acquisition=spend / kept if kept else math.nan,
+        retention_rate=retention, churn_rate=churn, expected_lifetime=expected_lifetime(retention),
+        margin_per_customer=float(usable["margin"].sum()) / end if end else math.nan,
+        steady_state=steady_state(inflow, churn),
+        periods_to_steady_state=periods_to_steady_state(now, inflow, churn),
+    )
+
+
+def model_vs_data(flows: pd.DataFrame, calibration: BucketCalibration) -> pd.DataFrame:
+    """Replay the company's history with the calibrated bucket and set it beside the data.
+
+    The model starts where the data starts (``customers_start`` of the first period),
+    receives the real acquisition spend of every period, and converts it into customers
+    at the calibrated ``cost_per_kept_acquisition``; it leaks at the calibrated, constant
+    ``churn_rate``. Everything the model gets wrong therefore comes from two
+    simplifications: one unit cost and, above all, one churn rate for every period.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        The output of :func:`bucket_flows`.
+    calibration : BucketCalibration
+        The output of :func:`calibrate_bucket`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``flows``; columns ``actual_customers`` and ``model_customers`` (at
+        each period's end), ``gap`` (model − actual) and ``relative_gap`` (gap / actual),
+        ``actual_inflow`` and ``model_inflow`` (new customers kept), ``actual_churn_rate``
+        (per period) and ``model_churn_rate`` (constant).
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({
+    ...     "customers_start": [0, 100, 110], "new_customers": [100, 22, 21],
+    ...     "new_customers_kept": [100, 20, 20], "customers_end": [100, 110, 119],
+    ...     "acquisition_spend": [5000.0, 1100.0, 1050.0], "margin": [0.0, 2200.0, 2380.0],
+    ...     "churn_rate": [np.nan, 0.1, 0.1], "complete": [True, True, True]},
+    ...     index=pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]))
+    >>> model_vs_data(flows, calibrate_bucket(flows))["model_customers"].round(1).tolist()
+    [93.0, 104.2, 113.3]
+    """
+    run = simulate(len(flows), initial_customers=float(flows["customers_start"].iloc[0]),
+                   acquisition_spend=flows["acquisition_spend"].to_numpy(dtype=float),
+                   cost_per_acquisition=calibration.cost_per_kept_acquisition,
+                   churn_rate=calibration.churn_rate, revenue_per_customer=0.0)
+    actual = flows["customers_end"].astype(float)
+    model = pd.Series(run["customers_end"].to_numpy(), index=flows.index)
+    return pd.DataFrame({
+        "actual_customers": actual, "model_customers": model, "gap": model - actual,
+        "relative_gap": (model - actual) / actual.where(actual > 0),
+        "actual_inflow": flows["new_customers_kept"].astype(float),
+        "model_inflow": run["inflow"].to_numpy(),
+        "actual_churn_rate": flows["churn_rate"].astype(float),
+        "model_churn_rate": calibration.churn_rate,
+    })
+
+
+# ---------------------------------------------------------------------------------------
+# Why customers leave
+# ---------------------------------------------------------------------------------------
+
+
+def churn_reason_pareto(churn: pd.DataFrame, threshold: float = 0.8) -> pd.DataFrame:
+    """The reasons for leaving from the largest to the smallest: the holes to plug first.
+
+    Juran's (1951) Pareto principle: a few causes ("the vital few") usually account for
+    most of the effect. The vital few are the reasons needed, largest first, for their
+    cumulative share to reach ``threshold``.
+
+    Parameters
+    ----------
+    churn : DataFrame
+        One row per lost customer with a ``reason`` column.
+    threshold : float
+        Cumulative share that defines the vital few, in (0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``reason`` (largest first; ties in alphabetical order; reasons nobody
+        gave are left out), columns ``customers``, ``share``, ``cumulative_share`` and
+        ``vital_few`` (bool).
+
+    Raises
+    ------
+    ValueError
+        On a missing ``reason`` column, empty reasons (naming the first rows) or an empty
+        table.
+
+    Examples
+    --------
+    >>> churn = pd.DataFrame({"reason": ["price"] * 5 + ["service"] * 3 + ["moved"] * 2})
+    >>> churn_reason_pareto(churn)  # doctest: +NORMALIZE_WHITESPACE
+             customers  share  cumulative_share  vital_few
+    reason
+    price            5    0.5               0.5       True
+    service          3    0.3               0.8       True
+    moved            2    0.2               1.0      False
+    """
+    require_columns("churn", churn, ("reason",))
+    _check_range("threshold", threshold, 0, 1, low_open=True)
+    refuse_rows("churn", "reason", churn, churn["reason"].isna(), "have no reason")
+    if churn.empty:
+        raise ValueError("the churn table is empty: no one left, so there are no holes to rank")
+    counts = churn["reason"].astype(str).value_counts().sort_index()
+    counts = counts.sort_values(ascending=False, kind="stable")
+    share = counts / counts.sum()
+    cumulative = share.cumsum()
+    before = cumulative.shift(1, fill_value=0.0)
+    table = pd.DataFrame({"customers": counts, "share": share, "cumulative_share": cumulative,
+                          "vital_few": before < threshold - 1e-12})
+    table.index.name = "reason"
+    return table
+
+
+#: Satisfaction bands of :func:`satisfaction_before_leaving`, in order.
+SATISFACTION_BANDS = ("dissatisfied (1–2)", "neutral (3)", "satisfied (4)",
+                      "completely satisfied (5)", "no survey answer")
+
+
+def satisfaction_before_leaving(churn: pd.DataFrame, surveys: pd.DataFrame) -> pd.Series:
+    """The last satisfaction each lost customer reported before leaving, as a band.
+
+    For every row of ``churn``, the most recent survey answer dated on or before the day
+    the customer left, grouped into :data:`SATISFACTION_BANDS` (1–2 dissatisfied, 3, 4,
+    5 completely satisfied; "no survey answer" if the customer never answered). Jones &
+    Sasser (1995) show why 4 and 5 must be kept apart: the completely satisfied are far
+    more loyal than the merely satisfied.
+
+    Parameters
+    ----------
+    churn : DataFrame
+        ``customer_id`` and ``date`` of each defection.
+    surveys : DataFrame
+        ``customer_id``, ``date`` and ``satisfaction`` (1–5) of each answer.
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical, indexed by ``customer_id`` in the order of ``churn``.
+
+    Examples
+    --------
+    >>> churn = pd.DataFrame({"customer_id": [1, 2, 3],
+    ...                       "date": pd.to_datetime(["2024-05-01", "2024-05-01", "2024-05-01"])})
+    >>> surveys = pd.DataFrame({"customer_id": [1, 1, 2],
+    ...     "date": pd.to_datetime(["2024-01-10", "2024-03-02", "2024-06-01"]),
+    ...     "satisfaction": [5, 2, 4]})
+    >>> satisfaction_before_leaving(churn, surveys).tolist()
+    ['dissatisfied (1–2)', 'no survey answer', 'no survey answer']
+    """
+    require_columns("churn", churn, ("customer_id", "date"))
+    require_columns("surveys", surveys, ("customer_id", "date", "satisfaction"))
+    lost_on = to_dates("churn", churn, "date")
+    answered = to_dates("surveys", surveys, "date")
+    score = pd.to_numeric(surveys["satisfaction"], errors="coerce")
+    refuse_rows("surveys", "satisfaction", surveys, ~score.between(1, 5), "are not on the 1–5 scale")
+    left = pd.DataFrame({"customer_id": churn["customer_id"].to_numpy(),
+                         "date": lost_on.to_numpy(dtype="datetime64[ns]"),
+                         "row": np.arange(len(churn))}).sort_values("date", kind="stable")
+    answers = pd.DataFrame({"customer_id": surveys["customer_id"].to_numpy(),
+                            "date": answered.to_numpy(dtype="datetime64[ns]"),
+                            "satisfaction": score.to_numpy()}
+                           ).sort_values("date", kind="stable")
+    last = pd.merge_asof(left, answers, on="date", by="customer_id", direction="backward")
+    last = last.sort_values("row")
+    bands = np.select(
+        [last["satisfaction"] <= 2, last["satisfaction"] == 3, last["satisfaction"] == 4,
+         last["satisfaction"] == 5],
+        list(SATISFACTION_BANDS[:4]), default=SATISFACTION_BANDS[4])
+    return pd.Series(pd.Categorical(bands, categories=SATISFACTION_BANDS, ordered=True),
+                     index=pd.Index(churn["customer_id"].to_numpy(), name="customer_id"),
+                     name="satisfaction_before_leaving")
+
+
+def reason_mix(churn: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Share of each reason for leaving within each group of lost customers.
+
+    Parameters
+    ----------
+    churn : DataFrame
+        ``customer_id`` and ``reason`` of each defection.
+    groups : Series
+        The group of each customer (e.g. segment, or :func:`satisfaction_before_leaving`),
+        indexed by ``customer_id``; it must cover every customer in ``churn``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group that lost customers (in the groups' category order, else
+        sorted), one column per reason in the order of :func:`churn_reason_pareto`
+        (shares summing to 1 across a row), and a last column ``customers`` (how many
+        lost customers the row describes).
+
+    Examples
+    --------
+    >>> churn = pd.DataFrame({"customer_id": [1, 2, 3, 4],
+    ...                       "reason": ["price", "price", "service", "price"]})
+    >>> segment = pd.Series(["B2C", "B2C", "B2B", "B2B"], index=[1, 2, 3, 4])
+    >>> reason_mix(churn, segment)  # doctest: +NORMALIZE_WHITESPACE
+         price  service  customers
+    B2B    0.5      0.5          2
+    B2C    1.0      0.0          2
+    """
+    require_columns("churn", churn, ("customer_id", "reason"))
+    order = churn_reason_pareto(churn).index
+    group = groups.reindex(churn["customer_id"].to_numpy())
+    refuse_rows("churn", "customer_id", churn, group.isna().to_numpy(),
+               "have no group in the groups given")
+    table = pd.crosstab(group.to_numpy(), churn["reason"].astype(str).to_numpy())
+    if isinstance(groups.dtype, pd.CategoricalDtype):
+        table = table.reindex([c for c in groups.cat.categories if c in table.index])
+    table = table.reindex(columns=order, fill_value=0)
+    counts = table.sum(axis=1)
+    shares = table.div(counts, axis=0)
+    shares["customers"] = counts
+    shares.index.name = groups.name
+    shares.columns.name = None
+    return shares
+
+
+# ---------------------------------------------------------------------------------------
+# Pour more in, or plug the holes?
+# ---------------------------------------------------------------------------------------
+
+
+def cost_per_customer_saved(programme_cost_per_customer, churn_rate, churn_reduction):
+    """What a retention programme pays for each customer it keeps from leaving.
+
+    A programme offered to every customer costs ``k`` per customer per period and removes
+    a share ``e`` of the churn rate ``c``; per period it keeps ``c · e`` of the customers
+    it pays for, so each customer kept costs::
+
+        k / (c · e)
+
+    Comparing this with the cost of winning a customer is the customer-equity test of
+    Blattberg & Deighton (1996): spend the next unit of money where it buys more
+    customers (of equal value). In the leaky bucket it is exact: spending the same money
+    on acquisition instead gives a larger steady state iff
+    ``cost_per_acquisition < k / (c · e)`` (see :func:`pour_or_plug`). A programme aimed
+    at the customers most likely to leave raises the ``c`` it works on, which is why
+    knowing *who* leaves and *why* (the Pareto of reasons) makes plugging cheaper.
+
+    Parameters
+    ----------
+    programme_cost_per_customer : float or array-like
+        Cost per customer enrolled per period (money, ≥ 0).
+    churn_rate : float or array-like
+        Churn rate per period of the enrolled customers, in [0, 1].
+    churn_reduction : float or array-like
+        Share of that churn the programme removes, in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Money per customer kept; ``inf`` when the programme keeps no one (c · e = 0) and
+        0 when it is free.
+
+    Examples
+    --------
+    >>> round(cost_per_customer_saved(2.0, 0.04, 0.15), 2)  # 2 / 0.006
+    333.33
+    """
+    cost = _check_range("programme_cost_per_customer", programme_cost_per_customer, 0)
+    churn = _check_range("churn_rate", churn_rate, 0, 1)
+    reduction = _check_range("churn_reduction", churn_reduction, 0, 1)
+    saved_share = churn * reduction
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(cost == 0, 0.0, cost / saved_share)
+    return float(result) if result.ndim == 0 else result
+
+
+class BudgetComparison(NamedTuple):
+    """The runs and the summary of :func:`pour_or_plug`."""
+
+    runs: dict[str, pd.DataFrame]
+    summary: pd.DataFrame
+
+
+def pour_or_plug(periods: int, *, initial_customers: float, acquisition_spend,
+                 cost_per_acquisition: float, churn_rate: float, margin_per_customer: float,
+                 programme_cost_per_customer: float, churn_reduction: float) -> BudgetComparison:
+    """The same money spent on plugging the holes or on pouring more in.
+
+    Three runs of :func:`simulate` with the same start, spend and economics:
+
+    * ``as is`` — the bucket as it is;
+    * ``plug the holes`` — a retention programme for every customer, costing
+      ``programme_cost_per_customer`` per customer per period and removing
+      ``churn_reduction`` of the churn;
+    * ``pour more in`` — no programme; instead, each period, exactly what the programme
+      cost in that period goes into extra acquisition at ``cost_per_acquisition``.
+
+    Both alternatives spend the same money each period, so their difference in profit is
+    their difference in margin, that is in customers. In the long run plugging wins iff a
+    customer saved costs less than a customer won:
+    ``k / (c · e) < cost_per_acquisition`` (:func:`cost_per_customer_saved`; Blattberg &
+    Deighton 1996). Assumptions: every customer is worth the same margin, acquisition
+    costs the same per customer however much is spent (no saturation), and the programme
+    works the same on everyone.
+
+    Parameters
+    ----------
+    periods : int
+        Horizon (≥ 1).
+    initial_customers : float
+        Customers at the start (≥ 0).
+    acquisition_spend : float or array-like
+        Acquisition spend per period as it is (money, ≥ 0).
+    cost_per_acquisition : float
+        Money per new customer (> 0).
+    churn_rate : float
+        Churn rate per period without the programme, in [0, 1].
+    margin_per_customer : float
+        Margin earned per customer per period (money, ≥ 0).
+    programme_cost_per_customer : float
+        Cost of the retention programme per customer per period (money, ≥ 0).
+    churn_reduction : float
+        Share of churn the programme removes, in [0, 1].
+
+    Returns
+    -------
+    BudgetComparison
+        ``runs``: the three :func:`simulate` frames by name; ``summary``: one row per
+        run with ``customers_end`` (at the horizon), ``extra_customers`` (vs as is),
+        ``extra_spend`` (total money spent beyond as is), ``cumulative_profit``,
+        ``extra_profit`` (vs as is), ``long_run_customers`` (steady state if the last
+        period's settings went on) and ``cost_per_customer`` (won or saved).
+
+    Examples
+    --------
+    >>> result = pour_or_plug(120, initial_customers=1000, acquisition_spend=5000,
+    ...     cost_per_acquisition=50, churn_rate=0.05, margin_per_customer=20,
+    ...     programme_cost_per_customer=1.0, churn_reduction=0.5)
+    >>> result.summary["cost_per_customer"].round(1).tolist()  # 1 / (0.05 · 0.5) = 40 < 50
+    [nan, 40.0, 50.0]
+    >>> result.summary["long_run_customers"].round().tolist()  # plugging wins
+    [2000.0, 4000.0, 3600.0]
+    """
+    spend = _per_period("acquisition_spend", acquisition_spend, _periods_checked(periods), 0)
+    common = dict(initial_customers=initial_customers, cost_per_acquisition=cost_per_acquisition,
+                  churn_rate=churn_rate, revenue_per_customer=margin_per_customer)
+    as_is = simulate(periods, acquisition_spend=spend, **common)
+    plug = simulate(periods, acquisition_spend=spend, **common,
+                    retention_cost_per_customer=programme_cost_per_customer,
+                    churn_reduction=churn_reduction)
+    pour = simulate(periods, acquisition_spend=spend + plug["retention_cost"].to_numpy(), **common)
+    runs = {"as is": as_is, "plug the holes": plug, "pour more in": pour}
+
+    inflow = spend[-1] / cost_per_acquisition
+    plug_level = steady_state(inflow, churn_rate * (1 - churn_reduction))
+    long_run = [steady_state(inflow, churn_rate), plug_level,
+                steady_state(inflow + programme_cost_per_customer * plug_level
+                             / cost_per_acquisition, churn_rate)
+                if math.isfinite(plug_level) else math.inf]
+    summary = pd.DataFrame({
+        "customers_end": [run["customers_end"].iloc[-1] for run in runs.values()],
+        "extra_spend": [0.0, plug["retention_cost"].sum(), plug["retention_cost"].sum()],
+        "cumulative_profit": [run["cumulative_profit"].iloc[-1] for run in runs.values()],
+        "long_run_customers": long_run,
+        "cost_per_customer": [math.nan,
+                              cost_per_customer_saved(programme_cost_per_customer, churn_rate,
+                                                      churn_reduction),
+                              float(cost_per_acquisition)],
+    }, index=pd.Index(list(runs), name="strategy"))
+    summary.insert(1, "extra_customers", summary["customers_end"] - summary["customers_end"].iloc[0])
+    summary.insert(4, "extra_profit",
+                   summary["cumulative_profit"] - summary["cumulative_profit"].iloc[0])
+    return BudgetComparison(runs=runs, summary=summary)
+
+
+def _periods_checked(periods) -> int:
+    if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 1:
+        raise ValueError(f"periods must be an integer ≥ 1; got {periods!r}")
+    return int(periods)
+
+
+# ---------------------------------------------------------------------------------------
+# The economics of loyalty (Reichheld & Sasser 1990; Reichheld 1996)
+# ---------------------------------------------------------------------------------------
+
+
+def margin_by_tenure_year(customers: pd.DataFrame, transactions: pd.DataFrame,
+                          churn: pd.DataFrame, observation_end=None) -> pd.DataFrame:
+    """Margin per active customer in the first, second, third … year of the relationship.
+
+    Reichheld's (1996) "loyalty effect": a customer who stays buys more, costs less to
+    serve and refers others, so the profit per customer rises with tenure. This measures
+    it: the margin (amount − cost) of the purchases made in tenure year ``y`` (months
+    12(y − 1) … 12y − 1 after the signup month), divided by the customer-months spent in
+    that year by everyone (counting the signup month and the churn month as whole
+    months). The ratio is the average margin of a customer *who is there* in that year.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        ``customer_id`` and ``signup_date``.
+    transactions : DataFrame
+        ``customer_id``, ``date``, ``amount`` and ``cost``.
+    churn : DataFrame
+        ``customer_id`` and ``date`` of each defection.
+    observation_end : date, optional
+        Last day of the data; default the latest date in the tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``tenure_year`` (1, 2, …); columns ``customer_months``, ``margin``,
+        ``margin_per_customer_month`` and ``margin_per_customer_year`` (× 12).
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2],
+    ...     "signup_date": pd.to_datetime(["2023-01-15", "2023-07-01"])})
+    >>> sales = pd.DataFrame({"customer_id": [1, 1, 2],
+    ...     "date": pd.to_datetime(["2023-03-01", "2024-02-01", "2023-08-01"]),
+    ...     "amount": [100.0, 300.0, 50.0], "cost": [70.0, 180.0, 30.0]})
+    >>> churn = pd.DataFrame({"customer_id": [2], "date": pd.to_datetime(["2023-12-20"])})
+    >>> table = margin_by_tenure_year(customers, sales, churn, "2024-06-30")
+    >>> print(table.to_string())  # doctest: +NORMALIZE_WHITESPACE
+                 customer_months  margin  margin_per_customer_month  margin_per_customer_year
+    tenure_year
+    1                          18    50.0                   2.777778                 33.333333
+    2                           6   120.0                  20.000000                240.000000
+    """
+    require_columns("customers", customers, ("customer_id", "signup_date"))
+    require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
+    require_columns("churn", churn, ("customer_id", "date"))
+    _, lost_on = _signup_of_churners(customers, churn)
+    signup = pd.to_datetime(customers["signup_date"])
+    sold_on = to_dates("transactions", transactions, "date")
+    if observation_end is None:
+        end = pd.Series([signup.max(), lost_on.max(), sold_on.max()]).max()
+    else:
+        end = pd.Timestamp(observation_end)
+
+    def month_number(dates) -> np.ndarray:
+        dates = pd.DatetimeIndex(dates)
+        return dates.year.to_numpy() * 12 + dates.month.to_numpy()
+
+    signup_by_id = pd.Series(month_number(signup), index=customers["customer_id"].to_numpy())
+    unknown = ~transactions["customer_id"].isin(signup_by_id.index)
+    refuse_rows("transactions", "customer_id", transactions, unknown, "are not in the customers table")
+    lost_by_id = pd.Series(month_number(lost_on), index=churn["customer_id"].to_numpy())
+    last_month = lost_by_id.reindex(signup_by_id.index).fillna(month_number([end])[0])
+    joined = signup <= end
+    months_there = (last_month.to_numpy(dtype=np.int64) - signup_by_id.to_numpy()
+                    + 1)[joined.to_numpy()]
+    sold_in = (sold_on <= end).to_numpy()
+    tenure = (month_number(sold_on[sold_in])
+              - signup_by_id.reindex(transactions["customer_id"][sold_in].to_numpy()).to_numpy())
+    year = tenure // 12 + 1
+    n_years = int(max(1, np.ceil(months_there.max() / 12))) if months_there.size else 1
+    years = np.arange(1, n_years + 1)
+    exposure = np.clip(months_there[:, None] - 12 * (years[None, :] - 1), 0, 12).sum(axis=0)
+    margin_each = (transactions["amount"] - transactions["cost"]).to_numpy(dtype=float)[sold_in]
+    margin = np.bincount(year - 1, weights=margin_each, minlength=n_years)[:n_years]
+    table = pd.DataFrame({"customer_months": exposure, "margin": margin},
+                         index=pd.Index(years, name="tenure_year"))
+    table = table[table["customer_months"] > 0]
+    table["margin_per_customer_month"] = table["margin"] / table["customer_months"]
+    table["margin_per_customer_year"] = 12 * table["margin_per_customer_month"]
+    return table
+
+
+def _value(retention, yearly_profits: np.ndarray, profit_growth: float, discount_rate: float,
+           acquisition_cost: float):
+    """Customer value for an array of retentions; NaN where the series diverges."""
+    r = np.asarray(retention, dtype=float)
+    d, g = discount_rate, profit_growth
+    years = np.arange(1, yearly_profits.size + 1)
+    shape = r.shape
+    r_col = r.reshape(-1, 1)
+    explicit = (yearly_profits * r_col ** (years - 1) / (1 + d) ** years).sum(axis=1)
+    ratio = r.reshape(-1) * (1 + g) / (1 + d)
+    last = yearly_profits[-1] * r.reshape(-1) ** (years[-1] - 1) / (1 + d) ** years[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tail = np.where(ratio < 1, last * ratio / (1 - ratio), np.nan)
+    return (explicit + tail - acquisition_cost).reshape(shape)
+
+
+def customer_value(retention, first_year_profit: float, *, later_year_profits: Sequence[float] = (),
+                   profit_growth: float = 0.0, discount_rate: float = 0.10,
+                   acquisition_cost: float = 0.0):
+    """Present value of a newly acquired customer, net of what acquiring them cost.
+
+    The customer is acquired at cost ``A`` at time 0, brings profit ``p_t`` in year ``t``
+    if still there, stays each further year with probability ``r`` (so is there in year
+    ``t`` with probability ``r^{t−1}``), and profits are discounted at rate ``d``, paid at
+    the end of each year. Profits ``p_1 … p_T`` are given (``first_year_profit`` then
+    ``later_year_profits``); after year ``T`` they grow at ``g`` a year::
+
+        V(r) = −A + Σ_{t=1}^{T} p_t r^{t−1} / (1+d)^t
+                  + p_T r^{T−1} / (1+d)^T · q / (1 − q),     q = r (1+g) / (1+d)
+
+    With ``T = 1`` this is ``−A + p_1 / (1 + d − r (1+g))``, the model behind Reichheld &
+    Sasser (1990) and Gupta & Lehmann's (2003) margin multiple. The series converges when
+    ``q < 1``.
+
+    Parameters
+    ----------
+    retention : float or array-like
+        Yearly retention rate, in [0, 1].
+    first_year_profit : float
+        Profit in year 1 (money).
+    later_year_profits : sequence of float
+        Profits in years 2, 3, … (money); the last one then grows at ``profit_growth``.
+    profit_growth : float
+        Yearly growth of the profit after the last year given (fraction, > −1).
+    discount_rate : float
+        Yearly discount rate (fraction, ≥ 0).
+    acquisition_cost : float
+        Paid at time 0 (money, ≥ 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Value of the customer (money).
+
+    Raises
+    ------
+    ValueError
+        On rates out of range or a series that diverges (infinite value).
+
+    Examples
+    --------
+    >>> round(customer_value(0.8, 100, profit_growth=0.05, acquisition_cost=100), 2)
+    284.62
+    >>> round(customer_value(0.5, 100, later_year_profits=[200], discount_rate=0.0), 2)
+    300.0
+    """
+    r = _check_range("retention", retention, 0, 1)
+    _check_range("profit_growth", profit_growth, -1, low_open=True)
+    _check_range("discount_rate", discount_rate, 0)
+    _check_range("acquisition_cost", acquisition_cost, 0)
+    profits = np.asarray([first_year_profit, *later_year_profits], dtype=float)
+    if np.isnan(profits).any():
+        raise ValueError("first_year_profit and later_year_profits must be numbers, not NaN")
+    ratio = r * (1 + profit_growth) / (1 + discount_rate)
+    if (ratio >= 1).any():
+        worst = float(np.max(r)) * (1 + profit_growth)
         raise ValueError(
-            f"retention × (1 + profit_growth) = {retention * (1 + profit_growth):.4g} must be "
-            f"below 1 + discount_rate = {1 + discount_rate:.4g}, or the customer's value is "
-            f"infinite")
-    return first_year_profit / denominator - acquisition_cost
+            f"retention × (1 + profit_growth) = {worst:.4g} must be below 1 + discount_rate = "
+            f"{1 + discount_rate:.4g}, or the customer's value is infinite")
+    value = _value(r, profits, profit_growth, discount_rate, acquisition_cost)
+    return float(value) if np.ndim(value) == 0 else value
 
 
 def profit_uplift_from_retention(base_retention: float, retention_gain: float = 0.05, *,
                                  first_year_profit: float = 100.0,
                                  profit_growth: float = 0.05, discount_rate: float = 0.10,
-                                 acquisition_cost: float = 100.0) -> float:
+                                 acquisition_cost: float = 100.0,
+                                 later_year_profits: Sequence[float] = ()) -> float:
     """Relative rise in a customer's value when yearly retention rises by a few points.
 
     Reichheld & Sasser (1990) found that cutting defections by 5 points raised profits by
@@ -294,10 +1162,11 @@ def profit_uplift_from_retention(base_retention: float, retention_gain: float = 
     (Reichheld 1996: the loyalty connectors — repeat and cross-selling, referrals, less
     price sensitivity, lower cost to serve — on top of the acquisition cost paid once).
 
-    Model (yearly, expected values): a customer is acquired at cost ``A`` at time 0,
-    brings profit ``m`` in year 1 and ``m (1 + g)^{t−1}`` in year ``t``, stays each
-    further year with probability ``r`` (so is there in year ``t`` with probability
-    ``r^{t−1}``), and profits are discounted at rate ``d``, paid at the end of each year::
+    Model (yearly, expected values; :func:`customer_value`): a customer is acquired at
+    cost ``A`` at time 0, brings profit ``m`` in year 1 and ``m (1 + g)^{t−1}`` in year
+    ``t``, stays each further year with probability ``r`` (so is there in year ``t`` with
+    probability ``r^{t−1}``), and profits are discounted at rate ``d``, paid at the end
+    of each year::
 
         V(r) = −A + Σ_{t≥1} m (1+g)^{t−1} r^{t−1} / (1+d)^t
              = −A + m / (1 + d − r (1+g))
@@ -307,6 +1176,8 @@ def profit_uplift_from_retention(base_retention: float, retention_gain: float = 
     the *yearly profit of the whole base* of a firm that acquires a constant number of
     customers each year, once it has reached its steady state (tenure ``t`` then holds
     ``r^{t−1}`` of each intake). Only the ratio ``A / m`` matters, not the currency.
+    ``later_year_profits`` replaces the constant growth of the first years by a measured
+    profile (:func:`margin_by_tenure_year`); growth ``g`` then applies after it.
 
     Assumptions: constant retention at every tenure, profit growth that goes on while the
     customer stays, nothing earned from a customer after they leave.
@@ -333,6 +1204,8 @@ def profit_uplift_from_retention(base_retention: float, retention_gain: float = 
         Yearly discount rate (fraction, ≥ 0).
     acquisition_cost : float
         Cost of acquiring the customer, paid at time 0 (money, ≥ 0).
+    later_year_profits : sequence of float
+        Profits in years 2, 3, … if known (money); default: growth ``g`` from year 1.
 
     Returns
     -------
@@ -357,14 +1230,200 @@ def profit_uplift_from_retention(base_retention: float, retention_gain: float = 
                          f"{base_retention} + {retention_gain}")
     _check_range("first_year_profit", first_year_profit, 0, low_open=True)
     _check_range("profit_growth", profit_growth, -1, low_open=True)
-    _check_range("discount_rate", discount_rate, 0)
-    _check_range("acquisition_cost", acquisition_cost, 0)
-    economics = dict(first_year_profit=first_year_profit, profit_growth=profit_growth,
-                     discount_rate=discount_rate, acquisition_cost=acquisition_cost)
-    before = _customer_value(base_retention, **economics)
+    economics = dict(first_year_profit=first_year_profit, later_year_profits=later_year_profits,
+                     profit_growth=profit_growth, discount_rate=discount_rate,
+                     acquisition_cost=acquisition_cost)
+    before = customer_value(base_retention, **economics)
     if before <= 0:
         raise ValueError(
             f"at base_retention={base_retention} the customer is worth {before:.4g} ≤ 0 "
             f"(acquisition_cost is not recovered), so a relative uplift is meaningless")
-    after = _customer_value(base_retention + retention_gain, **economics)
+    after = customer_value(min(base_retention + retention_gain, 1.0), **economics)
     return after / before - 1
+
+
+def retention_uplift_grid(base_retentions, acquisition_cost_ratios, *, retention_gain: float = 0.05,
+                          profit_growth: float = 0.05, discount_rate: float = 0.10) -> pd.DataFrame:
+    """:func:`profit_uplift_from_retention` over a grid: when does "+5 points" pay 25–85 %?
+
+    Only the ratio of acquisition cost to first-year profit matters (the currency
+    cancels), so the grid is base retention × that ratio. Cells where the customer is
+    worth nothing at the base retention (the relative uplift is meaningless), where
+    ``base + gain`` exceeds 1, or where the value diverges are NaN.
+
+    Parameters
+    ----------
+    base_retentions : array-like
+        Yearly retention rates before the improvement, in [0, 1].
+    acquisition_cost_ratios : array-like
+        Acquisition cost divided by first-year profit (≥ 0).
+    retention_gain, profit_growth, discount_rate : float
+        As in :func:`profit_uplift_from_retention`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``base_retention``, columns ``acquisition_cost_ratio``, values the uplift.
+
+    Examples
+    --------
+    >>> grid = retention_uplift_grid([0.5, 0.8], [0.0, 1.0])
+    >>> grid.round(3)  # doctest: +NORMALIZE_WHITESPACE
+    acquisition_cost_ratio    0.0    1.0
+    base_retention
+    0.5                     0.100  0.236
+    0.8                     0.253  0.342
+    """
+    r = _check_range("base_retentions", base_retentions, 0, 1).reshape(-1)
+    ratios = _check_range("acquisition_cost_ratios", acquisition_cost_ratios, 0).reshape(-1)
+    _check_range("retention_gain", retention_gain, 0, 1)
+    _check_range("profit_growth", profit_growth, -1, low_open=True)
+    _check_range("discount_rate", discount_rate, 0)
+    one = np.ones(1)
+    gross_before = _value(r, one, profit_growth, discount_rate, 0.0)  # value + A, per unit profit
+    after_r = r + retention_gain
+    with np.errstate(invalid="ignore"):
+        gross_after = np.where(after_r <= 1 + 1e-12,
+                               _value(np.minimum(after_r, 1.0), one, profit_growth, discount_rate, 0.0),
+                               np.nan)
+    before = gross_before[:, None] - ratios[None, :]
+    after = gross_after[:, None] - ratios[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        uplift = np.where(before > 0, after / before - 1, np.nan)
+    return pd.DataFrame(uplift, index=pd.Index(r, name="base_retention"),
+                        columns=pd.Index(ratios, name="acquisition_cost_ratio"))
+
+
+# ---------------------------------------------------------------------------------------
+# The ground truth of the leak (for data that come with it)
+# ---------------------------------------------------------------------------------------
+
+
+def structural_hazard_by_month(customers: pd.DataFrame, churn: pd.DataFrame,
+                               stage_history: pd.DataFrame, base_churn: pd.Series,
+                               bonds: pd.DataFrame, *, stage_factor: Mapping[str, float],
+                               bond_factor: Mapping[str, float], observation_end=None) -> pd.DataFrame:
+    """Who is in the bucket each month, and how leaky they are by construction.
+
+    For the customers there on the first day of each month (signed up before it, not yet
+    lost), the average of three known drivers of the monthly churn hazard and of their
+    product ``base_churn × stage factor × Π bond factors``:
+
+    * ``mean_base_churn`` — the customers' own churn-proneness: it falls when the leakiest
+      customers leave first (selection);
+    * ``mean_stage_factor`` — the relationship stage (stranger … partner) held that month;
+    * ``mean_bond_factor`` — the retention bonds held since before the month began.
+
+    It leaves out what changes from month to month (satisfaction, complaints), so its level
+    is not the churn rate, but its *trend* shows why one constant churn rate cannot fit a
+    young, growing base (a mixture of leaky and loyal customers, Fader & Hardie 2010).
+
+    Parameters
+    ----------
+    customers : DataFrame
+        ``customer_id`` and ``signup_date``.
+    churn : DataFrame
+        ``customer_id`` and ``date`` of each defection.
+    stage_history : DataFrame
+        ``customer_id``, ``date`` (first day of the month the stage starts) and ``stage``.
+    base_churn : Series
+        Monthly churn hazard of each customer before stage, satisfaction and bonds,
+        indexed by ``customer_id``.
+    bonds : DataFrame
+        ``customer_id``, ``level`` and ``start_date`` of each enrolment (bonds never end).
+    stage_factor, bond_factor : mappings
+        Hazard multiplier of each stage and of each bond level.
+    observation_end : date, optional
+        Last day of the data; default the latest signup or churn date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (first day), from the second month of the data; columns
+        ``customers``, ``mean_base_churn``, ``mean_stage_factor``, ``mean_bond_factor``,
+        ``mean_hazard``.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2],
+    ...     "signup_date": pd.to_datetime(["2024-01-10", "2024-01-20"])})
+    >>> churn = pd.DataFrame({"customer_id": [2], "date": pd.to_datetime(["2024-02-15"])})
+    >>> history = pd.DataFrame({"customer_id": [1, 2, 1],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-03-01"]),
+    ...     "stage": ["stranger", "stranger", "friend"]})
+    >>> bonds = pd.DataFrame({"customer_id": [1], "level": ["financial"],
+    ...                       "start_date": pd.to_datetime(["2024-02-05"])})
+    >>> hazard = structural_hazard_by_month(customers, churn, history,
+    ...     pd.Series([0.04, 0.10], index=[1, 2]), bonds,
+    ...     stage_factor={"stranger": 1.0, "friend": 0.5}, bond_factor={"financial": 0.8},
+    ...     observation_end="2024-03-31")
+    >>> print(hazard.to_string())  # doctest: +NORMALIZE_WHITESPACE
+                customers  mean_base_churn  mean_stage_factor  mean_bond_factor  mean_hazard
+    month
+    2024-02-01          2             0.07                1.0               1.0        0.070
+    2024-03-01          1             0.04                0.5               0.8        0.016
+    """
+    require_columns("customers", customers, ("customer_id", "signup_date"))
+    require_columns("stage_history", stage_history, ("customer_id", "date", "stage"))
+    require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
+    _, lost_on = _signup_of_churners(customers, churn)
+    signup = pd.to_datetime(customers["signup_date"])
+    end = pd.Timestamp(observation_end) if observation_end is not None else \
+        pd.Series([signup.max(), lost_on.max()]).max()
+    unknown_stage = ~stage_history["stage"].astype(str).isin([str(k) for k in stage_factor])
+    refuse_rows("stage_history", "stage", stage_history, unknown_stage, "have a stage with no factor")
+    unknown_level = ~bonds["level"].astype(str).isin([str(k) for k in bond_factor])
+    refuse_rows("bonds", "level", bonds, unknown_level, "have a level with no factor")
+    ids = customers["customer_id"].to_numpy()
+    base = base_churn.reindex(ids)
+    refuse_rows("customers", "customer_id", customers, base.isna().to_numpy(), "have no base_churn")
+
+    def month_index(dates) -> np.ndarray:
+        dates = pd.DatetimeIndex(dates)
+        return dates.year.to_numpy() * 12 + dates.month.to_numpy() - 1
+
+    first_month = month_index(signup).min()
+    last_month = month_index([end])[0]
+    # A customer is there at the start of month m if it joined in an earlier month and
+    # left in month m or later.
+    lost_month = pd.Series(month_index(lost_on), index=churn["customer_id"].to_numpy())
+    leaves = lost_month.reindex(ids).fillna(last_month).to_numpy(dtype=np.int64)
+    first_there = month_index(signup) + 1
+    counts = np.clip(np.minimum(leaves, last_month) - first_there + 1, 0, None)
+    rows = np.repeat(np.arange(ids.size), counts)
+    offset = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    month = first_there[rows] + offset
+    grid = pd.DataFrame({"customer_id": ids[rows], "month": month,
+                         "base_churn": base.to_numpy()[rows]})
+    grid["date"] = pd.to_datetime({"year": month // 12, "month": month % 12 + 1, "day": 1}
+                                  ).astype("datetime64[ns]")
+
+    stages = pd.DataFrame({"customer_id": stage_history["customer_id"].to_numpy(),
+                           "date": pd.to_datetime(stage_history["date"]).to_numpy(dtype="datetime64[ns]"),
+                           "stage_factor": stage_history["stage"].astype(str)
+                           .map({str(k): float(v) for k, v in stage_factor.items()}).to_numpy()})
+    grid = pd.merge_asof(grid.sort_values("date", kind="stable"), stages.sort_values("date", kind="stable"),
+                         on="date", by="customer_id", direction="backward")
+    grid["stage_factor"] = grid["stage_factor"].fillna(1.0)
+
+    held_from = month_index(pd.to_datetime(bonds["start_date"])) + 1
+    enrolments = pd.DataFrame({"customer_id": bonds["customer_id"].to_numpy(), "held_from": held_from,
+                               "log_factor": np.log(bonds["level"].astype(str)
+                                                    .map({str(k): float(v) for k, v in bond_factor.items()})
+                                                    .to_numpy(dtype=float))})
+    grid["row"] = np.arange(len(grid))
+    pairs = grid[["row", "customer_id", "month"]].merge(enrolments, on="customer_id")
+    pairs = pairs[pairs["month"] >= pairs["held_from"]]
+    log_bond = pairs.groupby("row")["log_factor"].sum().reindex(grid["row"], fill_value=0.0)
+    grid["bond_factor"] = np.exp(log_bond.to_numpy())
+    grid["hazard"] = grid["base_churn"] * grid["stage_factor"] * grid["bond_factor"]
+
+    months = np.arange(first_month + 1, last_month + 1)
+    table = grid.groupby("month").agg(
+        customers=("customer_id", "size"), mean_base_churn=("base_churn", "mean"),
+        mean_stage_factor=("stage_factor", "mean"), mean_bond_factor=("bond_factor", "mean"),
+        mean_hazard=("hazard", "mean")).reindex(months)
+    table["customers"] = table["customers"].fillna(0).astype(np.int64)
+    table.index = pd.to_datetime({"year": months // 12, "month": months % 12 + 1, "day": 1})
+    table.index.name = "month"
+    return table

@@ -49,6 +49,9 @@ PALETTES: dict[str, dict[str, str]] = {
                             "trade_fair": _c["orange"], "sales_team": _c["blue"]},
     "satisfaction": {"1": _c["vermillion"], "2": _c["orange"], "3": _c["grey"], "4": _c["sky_blue"], "5": _c["blue"]},
     "nps": {"detractor": _c["vermillion"], "passive": _c["grey"], "promoter": _c["green"]},
+    "reason": {"price": _c["orange"], "competitor_offer": _c["blue"], "poor_service": _c["vermillion"],
+               "unresolved_complaint": _c["purple"], "product_fit": _c["sky_blue"],
+               "no_longer_needed": _c["grey"], "other reasons": _c["dark_grey"]},
 }
 
 #: Colours for quantities that are not labels (lines of a time series, money).
@@ -93,6 +96,7 @@ def use_theme(context: str = "notebook") -> None:
         "axes.grid": True,
         "axes.grid.axis": "y",
         "axes.axisbelow": True,
+        "date.converter": "concise",  # short, non-overlapping date labels on every time axis
         "grid.color": "#dddddd",
         "axes.prop_cycle": mpl.cycler(color=[_c[k] for k in
                                              ("blue", "orange", "green", "vermillion", "sky_blue", "purple", "black")]),
