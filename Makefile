@@ -2,6 +2,7 @@
 #   make lab        set up (first time only) and open the course in JupyterLab
 #   make test       set up (first time only) and run every test, notebooks included
 #   make data       regenerate datasets/ from the seed
+#   make notebooks  re-execute every lesson and solution notebook, then the exercises
 #   make exercises  regenerate exercises/ from solutions/
 #   make lock       re-pin requirements.lock after a change to pyproject.toml (maintainers)
 
@@ -13,7 +14,7 @@ FIRST_LESSON := notebooks/00_welcome.ipynb
 # Tests run on both cores; set JOBS=1 to run them one at a time.
 JOBS ?= auto
 
-.PHONY: lab test data exercises lock bench clean
+.PHONY: lab test data notebooks exercises lock bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 lab")'
@@ -41,6 +42,14 @@ test: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m helpers.synthetic --out datasets
+
+# Re-executes every lesson and solution in place (outputs are committed), then the exercises.
+notebooks: $(STAMP)
+	for folder in notebooks solutions; do \
+	  (cd $$folder && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	     --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 *.ipynb) || exit 1; \
+	done
+	$(MAKE) exercises
 
 exercises: $(STAMP)
 	$(BIN)/python -m helpers.exercise_builder solutions exercises
