@@ -42,3 +42,5 @@ def test_glossary_has_each_term_once_with_spanish_and_meaning():
     assert set(terms(lesson=5)["English"]) >= {"apostle", "mercenary", "hostage", "terrorist"}
     with pytest.raises(ValueError, match="no terms for lesson 42"):
         terms(lesson=42)
+    with pytest.raises(ValueError, match="no glossary terms \\['loyality'\\]"):
+        terms(lesson=5, recall=("loyality",))

@@ -32,6 +32,15 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
      "A committed customer with a personalised offer and shared investments; the goal is to enhance the relationship."),
     (1, "trust", "confianza", "The customer's confidence that the company will keep its promises."),
     (1, "commitment", "compromiso", "The customer's wish to keep the relationship going, even at some cost."),
+    (1, "migration (transition) matrix", "matriz de migración (de transición)",
+     "For each stage at the start of a period, the share of customers in each stage, or lost, at its end."),
+    (1, "Markov chain", "cadena de Markov",
+     "A model in which where a customer goes next depends only on where they are now."),
+    (1, "absorbing state", "estado absorbente", "A state nobody leaves; here, 'lost' (perdido)."),
+    (1, "steady state", "estado estacionario",
+     "The level or mix a system settles into when the same flows repeat period after period."),
+    (1, "confusion matrix", "matriz de confusión",
+     "Counts of customers by true stage (rows) and assigned stage (columns)."),
     (2, "retention bond", "vínculo (bono) de retención",
      "A tie that gives the customer a reason to stay: financial, social, customization or structural."),
     (2, "financial bond", "vínculo financiero",
@@ -44,9 +53,25 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
      "The service built into the customer's own systems or processes; the hardest bond to copy or to leave."),
     (2, "mass customization", "personalización masiva",
      "Flexible processes that tailor a service to each customer at the price of a standard one."),
+    (2, "monthly churn rate (hazard)", "tasa mensual de abandono (riesgo)",
+     "Customers lost per customer-month at risk."),
+    (2, "survival curve", "curva de supervivencia",
+     "The share of customers still with the company t months after signup."),
+    (2, "right censoring", "censura por la derecha",
+     "A customer still active when the data ends: we only know they stayed at least this long."),
+    (2, "cohort", "cohorte", "The customers who signed up in the same month."),
+    (2, "selection bias", "sesgo de selección",
+     "A difference between groups caused by who is in each group, not by what the group received."),
+    (2, "churn multiplier", "multiplicador del abandono",
+     "How many times a group's monthly churn is that of a comparison group (1 = no difference)."),
     (3, "leaky bucket", "teoría del balde (cubo agujereado)",
      "Acquisition pours customers into the bucket while defections leak out through its holes."),
     (3, "acquisition cost", "coste de captación", "What it costs to win one new customer."),
+    (3, "expected lifetime", "vida media del cliente",
+     "How long a customer stays on average: 1 / churn periods when churn is constant."),
+    (3, "Pareto principle", "principio de Pareto (regla 80/20)", "A few causes explain most of an effect."),
+    (3, "cost per customer saved", "coste por cliente retenido",
+     "What a retention programme pays for each customer it keeps who would otherwise have left."),
     (4, "database marketing", "marketing de base de datos",
      "Using stored customer data for segmentation, targeting, personalised communication and measurement."),
     (4, "one-to-one marketing", "marketing uno a uno",
@@ -61,6 +86,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
     (5, "hostage", "rehén", "Tied but dissatisfied: stays because leaving is hard, and resents it."),
     (5, "terrorist", "terrorista", "Dissatisfied and not tied: leaves and speaks badly of the company."),
     (5, "indifferent", "indiferente", "Neither clearly satisfied nor clearly tied: the middle of the matrix."),
+    (5, "loyalty index", "índice de fidelidad",
+     "A score in [0, 1] from behaviour and stated intention: repurchase, tenure, bonds and intention to stay."),
+    (5, "promoter, passive, detractor", "promotor, pasivo, detractor",
+     "Answers of 9–10, 7–8 and 0–6 to the question 'how likely are you to recommend us?'."),
     (5, "Net Promoter Score (NPS)", "índice de recomendación neta",
      "Share of promoters (9–10) minus share of detractors (0–6) on the 0–10 'would you recommend us?' question."),
     (6, "customer lifetime value (CLV)", "valor del ciclo de vida del cliente",
@@ -79,12 +108,13 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
 )
 
 
-def terms(lesson: int | None = None) -> pd.DataFrame:
+def terms(lesson: int | None = None, *, recall: tuple[str, ...] = ()) -> pd.DataFrame:
     """The glossary as a table, or only the terms a lesson introduces.
 
     Parameters
     ----------
     lesson : lesson number (0–8); None for every term.
+    recall : English terms from earlier lessons to list first, as a reminder.
 
     Returns
     -------
@@ -93,11 +123,17 @@ def terms(lesson: int | None = None) -> pd.DataFrame:
 
     >>> terms(lesson=5)["English"].tolist()[:2]
     ['apostle', 'mercenary']
+    >>> terms(lesson=3, recall=("retention",))["English"].tolist()[:2]
+    ['retention', 'leaky bucket']
     """
     table = pd.DataFrame(_TERMS, columns=["Lesson", "English", "Spanish", "Meaning"])
     if lesson is None:
         return table
-    chosen = table[table["Lesson"] == lesson].drop(columns="Lesson").reset_index(drop=True)
+    unknown = sorted(set(recall) - set(table["English"]))
+    if unknown:
+        raise ValueError(f"no glossary terms {unknown}; the glossary has {table['English'].tolist()}")
+    chosen = table[table["Lesson"] == lesson]
     if chosen.empty:
         raise ValueError(f"no terms for lesson {lesson}; lessons with terms: {sorted(table['Lesson'].unique())}")
-    return chosen
+    recalled = table.set_index("English").loc[list(recall)].reset_index()
+    return pd.concat([recalled, chosen]).drop(columns="Lesson").reset_index(drop=True)
