@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
 from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates
 
 __all__ = [

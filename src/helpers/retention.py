@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
 from helpers.validation import SHOWN_ROWS, refuse_rows, require, require_columns, scalar_or_array, to_dates
 
 __all__ = [

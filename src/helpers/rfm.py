@@ -28,6 +28,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
 from helpers.validation import refuse_rows, require_columns
 
 __all__ = [
