@@ -62,8 +62,8 @@ def test_helpers_imports_from_any_folder_without_path_edits(tmp_path):
 
 
 LAYERS = {"model": 0, "data": 1, "presentation": 2}
-PRESENTATION = {"plots", "checks", "widgets", "exercise_builder", "exercises"}  # packages count by their top name
-DATA = {"synthetic", "data", "warehouse", "report"}
+PRESENTATION = {"plots", "checks", "widgets", "exercise_builder", "exercises", "notebook", "report"}  # packages count by their top name
+DATA = {"synthetic", "data", "warehouse", "own_data", "example_data"}
 
 
 def layer(module: str) -> int:

@@ -11,6 +11,13 @@ Example::
 
 ``load_company(path)`` reads another folder in the same format; set the environment
 variable ``CRM_DATA_DIR`` to change the default folder.
+
+An analyst's own files (other column names, formats, only some tables) are read by
+:func:`load_own_data` and the one-table loaders :func:`load_transactions`,
+:func:`load_customers`, :func:`load_surveys` and :func:`load_interactions`, which raise
+:class:`DataError` with a message that says how to fix the file (they live in
+:mod:`helpers.own_data` and are importable from here). :func:`lesson_company` picks the
+right loader for a lesson's ``DATA_DIR``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ import pandas as pd
 
 import helpers
 from helpers import schema
+from helpers.own_data import (MAPPING_FILE, DataError, LoadReport, TableReport, derive_churn, empty_table,  # noqa: F401
+                               load_customers, load_interactions, load_own_data, load_surveys, load_transactions,
+                               parse_dates, parse_numbers)
 from helpers.synthetic import (DEFAULT_CUSTOMERS, DEFAULT_MONTHS, DEFAULT_PARAMS, DEFAULT_SEED, DEFAULT_START, Company,
                                Truth, generate)
 
@@ -35,6 +45,8 @@ DATA_DIR_ENV = "CRM_DATA_DIR"
 MANIFEST = "manifest.json"
 README = "README.md"
 TRUTH_DIR = "truth"
+#: Subfolder of ``datasets/`` with example data sets in an analyst's own layout (see ``helpers.example_data``).
+EXAMPLES_DIR = "examples"
 PARAMS_FILE = "truth/params.json"
 
 #: One-line description of each table, for the data dictionary.
@@ -132,10 +144,13 @@ def _sha256(data: bytes) -> str:
 
 
 def _files_in(folder: Path) -> list[str]:
-    """Relative paths of the files in ``folder`` (hidden files and folders ignored)."""
+    """Relative paths of the files in ``folder`` (hidden files and folders and the
+    ``examples/`` folder of analyst-style data sets ignored)."""
     found = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
+        if rel.parts[0] == EXAMPLES_DIR:
+            continue
         if p.is_file() and not any(part.startswith(".") for part in rel.parts):
             found.append(rel.as_posix())
     return found
@@ -413,11 +428,43 @@ def load_company(path=None) -> Company:
     return Company(**tables, truth=truth, observation_end=end)
 
 
+def _resolve_data_dir(data_dir) -> Path:
+    """``data_dir`` as given if it exists, else relative to the repository (lessons run from ``notebooks/``)."""
+    path = Path(data_dir).expanduser()
+    if path.exists() or path.is_absolute():
+        return path
+    in_repository = Path(helpers.__file__).resolve().parents[2] / path
+    if not in_repository.exists():
+        return path
+    try:  # relative to the working folder, so that messages and reports do not depend on the machine
+        return Path(os.path.relpath(in_repository))
+    except ValueError:  # another drive (Windows)
+        return in_repository
+
+
+def is_course_layout(folder) -> bool:
+    """Whether ``folder`` holds the course's own CSV files (one per table) and no mapping file.
+
+    Example:
+        >>> is_course_layout(default_data_dir()), is_course_layout(default_data_dir() / "examples" / "messy_shop")
+        (True, False)
+    """
+    folder = Path(folder)
+    return (folder.is_dir() and not (folder / MAPPING_FILE).is_file()
+            and all((folder / f"{name}.csv").is_file() for name in schema.TABLES))
+
+
 def lesson_company(data_dir=None, seed: int = DEFAULT_SEED) -> Company:
     """The company a lesson runs on, from the two values of its ``parameters`` cell.
 
     Parameters:
-        data_dir: a folder of CSV files shaped like ``datasets/``; None for the course's company.
+        data_dir: None for the course's company; a folder of CSV files shaped like
+            ``datasets/`` (read by :func:`load_company`); or an analyst's own data: a
+            folder with a ``mapping.toml``, the path of a mapping file, or a folder of
+            files named like the course's tables (read by :func:`load_own_data`, which
+            prints its load report). A relative path that does not exist from the working
+            folder is looked up from the repository's root, so
+            ``DATA_DIR = "datasets/examples/messy_shop"`` works from ``notebooks/``.
         seed: used only when ``data_dir`` is None. The course's seed (2024) loads the
             bundled files; any other seed generates a company of the same size with that
             seed, so an instructor can give each class its own data.
@@ -427,9 +474,19 @@ def lesson_company(data_dir=None, seed: int = DEFAULT_SEED) -> Company:
         5000
         >>> lesson_company(seed=7).customers["signup_date"].equals(lesson_company().customers["signup_date"])
         False
+        >>> own = lesson_company("datasets/examples/messy_shop")  # doctest: +ELLIPSIS
+        Loaded your data from ...mapping.toml
+        ...
+        >>> own.missing
+        ('bonds', 'employees')
     """
     if data_dir is not None:
-        return load_company(data_dir)
+        path = _resolve_data_dir(data_dir)
+        if is_course_layout(path):
+            return load_company(path)
+        company = load_own_data(path)
+        print(company.load_report)
+        return company
     if seed == DEFAULT_SEED:
         return load_company()
     return generate(seed=seed)

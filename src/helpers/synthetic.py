@@ -349,9 +349,21 @@ class Company:
 
     Attributes:
         customers, transactions, interactions, surveys, bonds, churn, employees:
-            the tables, with exactly the columns and dtypes of ``schema.TABLES``.
+            the tables, with exactly the columns of ``schema.TABLES``. On the course's
+            data every column has the schema's dtype and no missing values (except the
+            columns marked nullable). On an analyst's own data
+            (:func:`helpers.data.load_own_data`) a column the data does not have is
+            entirely missing: NaN for numbers (whole-number columns become ``float64``),
+            NaT for dates, NaN for categories, ``<NA>`` (pandas ``boolean``) for True/False;
+            the churn ``reason`` is missing when the reason is unknown.
         truth: the simulation's ground truth (None for real data).
         observation_end: the last day covered by the data.
+        missing: names of the tables the data does not have. Their DataFrames are
+            empty, with the schema's columns and dtypes. Always ``()`` for the course's data.
+        load_report: what loading an analyst's files found and changed
+            (a :class:`helpers.own_data.LoadReport`; None for the course's data).
+
+    Use :meth:`has` to ask whether an analysis can run on this data.
     """
 
     customers: pd.DataFrame
@@ -363,6 +375,49 @@ class Company:
     employees: pd.DataFrame
     truth: Truth | None
     observation_end: pd.Timestamp
+    missing: tuple[str, ...] = ()
+    load_report: Any = field(default=None, repr=False, compare=False)
+
+    def has(self, table: str, *columns: str) -> bool:
+        """Whether the data holds ``table`` and at least one value in each named column.
+
+        Lessons ask this before an analysis that needs more than the transactions, so
+        that they can skip it on an analyst's data that lacks the table or column.
+
+        Parameters:
+            table: a table of ``schema.TABLES``, or ``"truth"`` (the simulation's
+                ground truth, which real data never has).
+            columns: columns of that table; each must hold at least one non-missing value.
+
+        Returns:
+            True if the table is supplied (not in :attr:`missing`) and every named column
+            has a value; for ``"truth"``, whether :attr:`truth` is set.
+
+        Raises:
+            ValueError: an unknown table or column name (a typo, not missing data).
+
+        Example:
+            >>> company = generate(100, seed=1, months=6)
+            >>> company.has("surveys", "satisfaction"), company.has("truth")
+            (True, True)
+            >>> company.missing = ("surveys",)
+            >>> company.has("surveys"), company.has("customers", "segment", "age")
+            (False, True)
+        """
+        if table == "truth":
+            if columns:
+                raise ValueError("has('truth') takes no column names")
+            return self.truth is not None
+        if table not in schema.TABLES:
+            raise ValueError(f"unknown table {table!r}; the tables are {list(schema.TABLES)} and 'truth'")
+        known = [c.name for c in schema.TABLES[table]]
+        unknown = [c for c in columns if c not in known]
+        if unknown:
+            raise ValueError(f"the {table} table has no column(s) {unknown}; its columns are {known}")
+        if table in self.missing:
+            return False
+        frame = getattr(self, table)
+        return all(column in frame.columns and bool(frame[column].notna().any()) for column in columns)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return the tables as a dict ``{name: DataFrame}`` in ``schema.TABLES`` order."""
