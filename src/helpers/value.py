@@ -8,14 +8,17 @@ Three levels of detail:
   (2003) rule of thumb ``CLV = margin × r / (1 + d − r)``.
 * **Markov chains** (Pfeifer & Carraway 2000) — :func:`recency_chain` builds the
   migration model in which customers are described by the periods since their last
-  purchase; :func:`markov_clv` values each state.
+  purchase; :func:`recency_states` estimates its purchase probabilities from
+  transactions; :func:`markov_clv` values each state.
 * **Probabilistic CLV** (non-contractual view) — the BG/NBD model of purchases and
   dropout (Fader, Hardie & Lee 2005a): :func:`fit_bgnbd`, :func:`bgnbd_log_likelihood`,
   :func:`bgnbd_expected_purchases`, :func:`bgnbd_probability_alive`,
   :func:`bgnbd_expected_purchases_new`; the Gamma-Gamma model of spend (Fader, Hardie &
   Lee 2005b): :func:`fit_gamma_gamma`, :func:`gamma_gamma_expected_spend`; both together
   in :func:`expected_clv`. :func:`simulate_bgnbd` and :func:`simulate_gamma_gamma` draw
-  customers from the models, so a lesson can compare estimates with the truth.
+  customers from the models, so a lesson can compare estimates with the truth;
+  :func:`calibration_holdout` and :func:`holdout_comparison` check a fit on purchases it
+  has not seen.
 
 The probabilistic functions take a customer summary as made by
 :func:`helpers.rfm.rfm_summary` (``frequency``, ``recency``, ``T``, ``monetary_value``);
@@ -50,8 +53,8 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
-from helpers.rfm import check_rfm_summary
-from helpers.validation import require, scalar_or_array
+from helpers.rfm import TIME_UNITS, check_rfm_summary, rfm_summary
+from helpers.validation import refuse_rows, require, require_columns, scalar_or_array, to_dates
 
 __all__ = [
     "CLV_TIMINGS",
@@ -59,16 +62,19 @@ __all__ = [
     "bgnbd_expected_purchases_new",
     "bgnbd_log_likelihood",
     "bgnbd_probability_alive",
+    "calibration_holdout",
     "clv",
     "expected_clv",
     "fit_bgnbd",
     "fit_gamma_gamma",
     "gamma_gamma_expected_spend",
     "gamma_gamma_log_likelihood",
+    "holdout_comparison",
     "margin_multiple",
     "margin_multiple_table",
     "markov_clv",
     "recency_chain",
+    "recency_states",
     "simulate_bgnbd",
     "simulate_gamma_gamma",
 ]
@@ -413,6 +419,98 @@ def markov_clv(transition_matrix, rewards, discount_rate, *, horizon=None) -> np
         value = value + expected_reward
         expected_reward = discounted @ expected_reward
     return value
+
+
+def recency_states(transactions: pd.DataFrame, observation_end=None, *, states: int = 12) -> pd.DataFrame:
+    """The company's own purchase probabilities by recency, for :func:`recency_chain`.
+
+    Months are calendar months. At the end of each month a customer who has bought at
+    least once is in recency state ``i``: their last purchase was ``i`` months ago
+    counting this one (state 1 = bought this month), with the last state ``states``
+    collecting everyone silent for that long or longer. For every customer and every
+    pair of consecutive complete months, the state at the end of the first month and
+    whether the customer bought in the second are counted; the purchase probability of a
+    state is the share of its customer-months followed by a purchase (the
+    maximum-likelihood estimate of ``p_i`` in Pfeifer & Carraway's model). Customers who
+    left the company simply stop buying: in this non-contractual view they drift to the
+    last state, as they would in data that do not record defections.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        ``customer_id``, ``date``, ``amount`` and ``cost`` (currency).
+    observation_end : date-like, optional
+        Last day of the data (default: the last purchase). A month counts only when it is
+        complete by then.
+    states : int
+        Number of recency states k (≥ 2; default 12: a year of silence or more).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``recency`` 1…k: ``customer_months`` (months that started in the state
+        and have a next month in the data), ``bought_next_month``, ``purchase_probability``
+        (their ratio; NaN for a state never observed) and ``margin_next_month`` (mean
+        margin, amount − cost, of the next month when the customer bought; currency).
+
+    References
+    ----------
+    Pfeifer & Carraway (2000), the recency model (their "customer migration model").
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [50.0, 30.0, 20.0],
+    ...     "cost": [30.0, 20.0, 10.0], "date": pd.to_datetime(["2024-01-05", "2024-03-09", "2024-02-01"])})
+    >>> recency_states(sales, "2024-04-30", states=3)[["customer_months", "bought_next_month"]]
+             customer_months  bought_next_month
+    recency
+    1                      3                  0
+    2                      2                  1
+    3                      0                  0
+
+    Customer 1: January state 1 → no purchase in February (state 2) → bought in March
+    (state 1) → none in April. Customer 2: February state 1 → March (state 2) → April.
+    """
+    require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
+    if isinstance(states, bool) or int(states) != states or states < 2:
+        raise ValueError(f"states must be a whole number ≥ 2; got {states!r}")
+    states = int(states)
+    dates = to_dates("transactions", transactions, "date")
+    end = dates.max() if observation_end is None else pd.Timestamp(observation_end)
+    last_month = end.to_period("M") - (0 if end.is_month_end else 1)
+    month = dates.dt.to_period("M")
+    used = (month <= last_month).to_numpy()
+    margin = (pd.to_numeric(transactions["amount"], errors="coerce")
+              - pd.to_numeric(transactions["cost"], errors="coerce")).to_numpy(dtype=float)
+    refuse_rows("transactions", "amount", transactions, ~np.isfinite(margin),
+                "have an amount or a cost that is not a finite number")
+    table = pd.DataFrame(index=pd.RangeIndex(1, states + 1, name="recency"))
+    table["customer_months"], table["bought_next_month"], table["margin_sum"] = 0, 0, 0.0
+    if used.any():
+        codes, _ = pd.factorize(transactions["customer_id"].to_numpy()[used])
+        first = month[used].min()
+        offset = np.array([m.ordinal for m in month[used]]) - first.ordinal
+        n_months = last_month.ordinal - first.ordinal + 1
+        monthly = np.zeros((codes.max() + 1, n_months))
+        np.add.at(monthly, (codes, offset), margin[used])
+        bought = np.zeros_like(monthly, dtype=bool)
+        bought[codes, offset] = True
+        counts = np.zeros((2, states))
+        margin_sum = np.zeros(states)
+        recency = np.zeros(len(monthly), dtype=np.int64)  # 0 = no purchase yet
+        for m in range(n_months - 1):
+            recency = np.where(bought[:, m], 1, np.where(recency > 0, np.minimum(recency + 1, states), 0))
+            seen = recency > 0
+            buys = seen & bought[:, m + 1]
+            counts[0] += np.bincount(recency[seen] - 1, minlength=states)
+            counts[1] += np.bincount(recency[buys] - 1, minlength=states)
+            margin_sum += np.bincount(recency[buys] - 1, weights=monthly[buys, m + 1], minlength=states)
+        table["customer_months"], table["bought_next_month"] = counts.astype(np.int64)
+        table["margin_sum"] = margin_sum
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["purchase_probability"] = table["bought_next_month"] / table["customer_months"].replace(0, np.nan)
+        table["margin_next_month"] = table["margin_sum"] / table["bought_next_month"].replace(0, np.nan)
+    return table.drop(columns="margin_sum")
 
 
 # ---------------------------------------------------------------------------------------
@@ -916,6 +1014,120 @@ def simulate_gamma_gamma(params: Mapping, frequency, rng) -> pd.DataFrame:
     mean_spend = rng.gamma(shape=p * np.maximum(x, 1), scale=1 / (spend_rate * np.maximum(x, 1)))
     return pd.DataFrame({"monetary_value": np.where(x > 0, mean_spend, 0.0),
                          "true_mean_spend": p / spend_rate}, index=index)
+
+
+# ---------------------------------------------------------------------------------------
+# Calibration and holdout: does the model predict purchases it has not seen?
+# ---------------------------------------------------------------------------------------
+
+
+def calibration_holdout(transactions: pd.DataFrame, calibration_end, observation_end, *,
+                        time_unit: str = "W") -> pd.DataFrame:
+    """Summary of a calibration period and the purchases each customer made after it.
+
+    The usual check of a purchase model (Fader, Hardie & Lee 2005a, §4): fit it on the
+    transactions up to ``calibration_end``, then compare what it predicts for the holdout
+    period (``calibration_end``, ``observation_end``] with what customers actually did.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        ``customer_id``, ``date``, ``amount``.
+    calibration_end : date-like
+        Last day of the calibration period (included in it).
+    observation_end : date-like
+        Last day of the holdout period, after ``calibration_end``.
+    time_unit : {"D", "W"}
+        Unit of ``recency``, ``T`` and ``holdout_length`` (days or weeks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`helpers.rfm.rfm_summary` of the calibration period (customers who bought in
+        it) plus ``holdout_purchases`` (purchase days in the holdout period, counted like
+        ``frequency``) and ``holdout_length`` (time units).
+
+    References
+    ----------
+    Fader, Hardie & Lee (2005a), §4 (calibration and holdout on CDNOW).
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"customer_id": [1, 1, 1, 2, 3],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-02-10", "2024-01-20", "2024-02-05"]),
+    ...     "amount": [10.0, 20.0, 5.0, 8.0, 9.0]})
+    >>> calibration_holdout(sales, "2024-01-31", "2024-02-28", time_unit="D")[["frequency", "holdout_purchases"]]
+                 frequency  holdout_purchases
+    customer_id
+    1                    1                  1
+    2                    0                  0
+    """
+    start, end = pd.Timestamp(calibration_end), pd.Timestamp(observation_end)
+    if not end > start:
+        raise ValueError(f"observation_end ({end.date()}) must come after calibration_end ({start.date()})")
+    require_columns("transactions", transactions, ("customer_id", "date", "amount"))
+    dates = to_dates("transactions", transactions, "date").dt.floor("D")
+    summary = rfm_summary(transactions[(dates <= start).to_numpy()], observation_end=start, time_unit=time_unit)
+    later = transactions[((dates > start) & (dates <= end)).to_numpy()]
+    days = dates[(dates > start) & (dates <= end)]
+    purchase_days = pd.Series(days.to_numpy(), index=later["customer_id"].to_numpy()).groupby(level=0).nunique()
+    summary["holdout_purchases"] = purchase_days.reindex(summary.index, fill_value=0).astype(np.int64)
+    summary["holdout_length"] = (end - start).days / TIME_UNITS[time_unit]
+    return summary
+
+
+def holdout_comparison(params: Mapping, summary: pd.DataFrame, *, max_frequency: int = 7) -> pd.DataFrame:
+    """Predicted against actual holdout purchases, by the number of repeat purchases in calibration.
+
+    The BG/NBD conditional expectation (:func:`bgnbd_expected_purchases`) over each
+    customer's ``holdout_length`` is averaged within groups of calibration ``frequency``
+    0, 1, …, ``max_frequency`` or more, next to the average actual ``holdout_purchases``
+    (Fader, Hardie & Lee 2005a, Figure 4).
+
+    Parameters
+    ----------
+    params : dict
+        ``{"r", "alpha", "a", "b"}`` fitted on the calibration summary.
+    summary : pandas.DataFrame
+        The output of :func:`calibration_holdout`.
+    max_frequency : int
+        Customers with this many repeat purchases or more share the last group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``calibration_frequency`` (labels "0", "1", …, "7+"): ``customers``,
+        ``actual`` and ``predicted`` (mean purchases per customer in the holdout period).
+
+    References
+    ----------
+    Fader, Hardie & Lee (2005a), §4, Figure 4 (conditional expectations).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"frequency": [0, 2, 3], "recency": [0.0, 5.0, 8.0], "T": [10.0, 10.0, 10.0],
+    ...     "holdout_purchases": [0, 1, 2], "holdout_length": 5.0})
+    >>> holdout_comparison({"r": 1.0, "alpha": 2.0, "a": 0.5, "b": 2.0}, table, max_frequency=2)["actual"].tolist()
+    [0.0, 1.5]
+    """
+    require_columns("summary", summary, ("frequency", "recency", "T", "holdout_purchases", "holdout_length"))
+    if isinstance(max_frequency, bool) or int(max_frequency) != max_frequency or max_frequency < 1:
+        raise ValueError(f"max_frequency must be a whole number ≥ 1; got {max_frequency!r}")
+    lengths = summary["holdout_length"].to_numpy(dtype=float)
+    if len(summary) == 0 or not np.all(lengths == lengths[0]):
+        raise ValueError("summary needs customers and one holdout_length shared by all of them "
+                         "(as calibration_holdout makes)")
+    expected = bgnbd_expected_purchases(params, lengths[0], summary).to_numpy()
+    frequency = summary["frequency"].to_numpy()
+    labels = [str(i) for i in range(int(max_frequency))] + [f"{int(max_frequency)}+"]
+    group = pd.Categorical(np.array(labels, dtype=object)[np.minimum(frequency, int(max_frequency)).astype(int)],
+                           categories=labels)
+    frame = pd.DataFrame({"group": group, "actual": summary["holdout_purchases"].to_numpy(dtype=float),
+                          "predicted": expected})
+    table = frame.groupby("group", observed=True).agg(customers=("actual", "size"), actual=("actual", "mean"),
+                                                      predicted=("predicted", "mean"))
+    table.index = pd.Index(table.index.astype(str), name="calibration_frequency")
+    return table
 
 
 # ---------------------------------------------------------------------------------------
