@@ -1,0 +1,56 @@
+"""The workbook's command line: ``python -m helpers <command> [options]``.
+
+Commands:
+    report   one self-contained HTML report for a manager from your customer files
+             (``python -m helpers report --help``).
+
+The synthetic company has its own command: ``python -m helpers.synthetic --help``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Sequence
+
+#: Each command and what it does, for the usage message.
+COMMANDS = {"report": "one self-contained HTML report for a manager from your customer files"}
+
+USAGE = ("usage: python -m helpers <command> [options]\n\ncommands:\n"
+         + "".join(f"  {name:<8} {what}\n" for name, what in COMMANDS.items())
+         + "\nHelp on a command: python -m helpers <command> --help\n"
+           "A synthetic company of your own: python -m helpers.synthetic --help\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Dispatch to a command; print the usage for help, no command or an unknown one.
+
+    Returns:
+        The command's exit status; 0 for help, 2 for a missing or unknown command.
+
+    Example:
+        >>> main(["--help"])  # doctest: +ELLIPSIS
+        usage: python -m helpers <command> [options]
+        ...
+        0
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-h", "--help", "help"):
+        print(USAGE, end="")
+        return 0
+    if not args:
+        print(f"python -m helpers: no command given.\n\n{USAGE}", end="", file=sys.stderr)
+        return 2
+    command = args[0]
+    if command == "report":
+        from helpers.report import main as report_main  # imported on demand: help stays instant
+
+        return report_main(args[1:])
+    close = difflib.get_close_matches(command, list(COMMANDS), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    print(f"python -m helpers: unknown command {command!r}.{hint}\n\n{USAGE}", end="", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
