@@ -1006,7 +1006,7 @@ def programme_return(monthly_churn, margin_per_month, cost_per_month, churn_mult
     --------
     >>> r = programme_return(0.5, 100.0, 10.0, 0.5, horizon_months=2)
     >>> # without: 1 + 0.5 = 1.5 months; with churn 0.25: 1 + 0.75 = 1.75 months
-    >>> r[["retained_months", "extra_margin", "programme_cost", "net_return"]].tolist()
+    >>> r[["retained_months", "extra_margin", "programme_cost", "net_return"]].round(9).tolist()
     [0.25, 25.0, 17.5, 7.5]
     """
     h = _array("monthly_churn", monthly_churn, low=0, high=1)
