@@ -359,7 +359,9 @@ def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.
       were there at its start;
     * ``customers_end = customers_start + new_customers − lost_customers``;
     * ``acquisition_spend`` — the sum of ``acquisition_cost`` of the period's new
-      customers, and ``cost_per_acquisition = acquisition_spend / new_customers``;
+      customers, and ``cost_per_acquisition = acquisition_spend / new_customers``; both
+      NaN (unknown) when the data does not record acquisition costs at all (the column
+      is empty for every customer, as in many companies' own files);
     * ``margin`` — revenue minus cost of goods of the period's transactions, and
       ``margin_per_customer = margin / customers_end`` (the convention of
       :func:`simulate`, which earns on the customers at the end of a period);
@@ -377,7 +379,8 @@ def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.
     Parameters
     ----------
     customers : DataFrame
-        ``customer_id``, ``signup_date``, ``acquisition_cost`` (money, ≥ 0).
+        ``customer_id``, ``signup_date``, ``acquisition_cost`` (money, ≥ 0; either known
+        for every customer or for none).
     transactions : DataFrame
         ``date``, ``amount`` and ``cost`` (money).
     churn : DataFrame
@@ -427,7 +430,8 @@ def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.
     joined, lost_on = _signup_of_churners(customers, churn)
     signup = pd.to_datetime(customers["signup_date"])
     cost = pd.to_numeric(customers["acquisition_cost"], errors="coerce")
-    refuse_rows("customers", "acquisition_cost", customers, cost.isna() | (cost < 0),
+    cost_known = bool(customers["acquisition_cost"].notna().any())  # else: not recorded, spend unknown
+    refuse_rows("customers", "acquisition_cost", customers, (cost.isna() & cost_known) | (cost < 0),
                "have a missing or negative acquisition cost")
     sold_on = to_dates("transactions", transactions, "date")
 
@@ -444,6 +448,8 @@ def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.
     joined_in = signup <= end
     new = per_period(pd.Series(1, index=signup.index)[joined_in], signup[joined_in])
     spend = per_period(cost[joined_in].astype(float), signup[joined_in])
+    if not cost_known:
+        spend = spend * np.nan
     left_in = lost_on <= end
     lost = per_period(pd.Series(1, index=lost_on.index)[left_in], lost_on[left_in])
     same = left_in & (lost_on.dt.to_period(freq) == joined.dt.to_period(freq))
@@ -542,7 +548,8 @@ def calibrate_bucket(flows: pd.DataFrame, last_periods: int | None = None) -> Bu
       period; ``cost_per_acquisition`` = Σ spend / Σ new customers, and
       ``cost_per_kept_acquisition`` = Σ spend / Σ new customers kept: with it,
       ``inflow = spend / cost`` counts only the newcomers still there at the period's end,
-      the inflow of :func:`simulate`, whose churn applies from the next period on;
+      the inflow of :func:`simulate`, whose churn applies from the next period on (the
+      three are NaN when the spend is unknown);
     * ``margin_per_customer`` = Σ margin / Σ customers at the end;
     * ``steady_state`` = inflow / churn (:func:`steady_state`) and
       ``periods_to_steady_state`` from the base now (``customers_now``, the last period's
@@ -590,7 +597,7 @@ def calibrate_bucket(flows: pd.DataFrame, last_periods: int | None = None) -> Bu
     end = float(usable["customers_end"].sum())
     kept = float(usable["new_customers_kept"].sum())
     new = float(usable["new_customers"].sum())
-    spend = float(usable["acquisition_spend"].sum())
+    spend = float(usable["acquisition_spend"].sum(min_count=1))  # NaN when the spend is unknown
     retention = retention_rate(start, end, kept)
     churn = 1.0 - retention
     inflow = kept / len(usable)

@@ -273,12 +273,23 @@ def satisfaction_by_channel(preferred_channel: pd.Series, surveys: pd.DataFrame)
 STRATEGIES = ("own_history", "by_segment", "one_for_all")
 
 
-def _popularity(transactions: pd.DataFrame) -> list[str]:
-    """Categories from the most to the least bought (ties in the schema's order)."""
-    counts = transactions["category"].astype(object).value_counts().reindex(
-        list(schema.CATEGORIES_OF_PRODUCT), fill_value=0)
+def _category_labels(transactions: pd.DataFrame) -> list[str]:
+    """The product categories to consider: the course's, then any of the data's own labels (sorted)."""
+    own = set(transactions["category"].dropna().astype(str)) - set(schema.CATEGORIES_OF_PRODUCT)
+    return [*schema.CATEGORIES_OF_PRODUCT, *sorted(own)]
+
+
+def _check_categories(transactions: pd.DataFrame) -> None:
+    """Every purchase needs a category; the labels may be the course's or the data's own."""
+    refuse_rows("transactions", "category", transactions, transactions["category"].isna().to_numpy(),
+                 "have no product category")
+
+
+def _popularity(transactions: pd.DataFrame, labels: Sequence[str]) -> list[str]:
+    """Categories from the most to the least bought (ties in the order of ``labels``)."""
+    counts = transactions["category"].astype(object).value_counts().reindex(list(labels), fill_value=0)
     order = np.argsort(-counts.to_numpy(), kind="stable")
-    return [schema.CATEGORIES_OF_PRODUCT[i] for i in order]
+    return [labels[i] for i in order]
 
 
 def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history",
@@ -300,7 +311,8 @@ def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history"
 
     Parameters
     ----------
-    transactions : one row per purchase with ``customer_id`` and ``category``.
+    transactions : one row per purchase with ``customer_id`` and ``category`` (the
+        course's labels or the data's own, e.g. an analyst's product families).
     strategy : "own_history", "by_segment" or "one_for_all".
     customers : the customers to make an offer to (default: every buyer in ``transactions``).
     segment : the segment of each customer (e.g. B2C/B2B), indexed by customer id; needed
@@ -327,10 +339,11 @@ def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history"
     if strategy == "by_segment" and segment is None:
         raise ValueError("strategy 'by_segment' needs the segment of each customer (segment=...)")
     require_columns("transactions", transactions, ("customer_id", "category"))
-    _check_labels("transactions", transactions, "category", schema.CATEGORIES_OF_PRODUCT)
+    _check_categories(transactions)
     index = pd.Index(sorted(transactions["customer_id"].unique()) if customers is None else customers,
                      name="customer_id")
-    popular = _popularity(transactions)
+    labels = _category_labels(transactions)
+    popular = _popularity(transactions, labels)
     default = popular[0] if len(transactions) else schema.CATEGORIES_OF_PRODUCT[0]
     if strategy == "one_for_all":
         return pd.Series(default, index=index, name="offer", dtype=object)
@@ -339,7 +352,8 @@ def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history"
         bought_by = groups.reindex(transactions["customer_id"].to_numpy()).to_numpy()
         refuse_rows("transactions", "customer_id", transactions, pd.isna(bought_by),
                      "are customers whose segment is not given")
-        favourite = {group: _popularity(transactions[bought_by == group])[0] for group in pd.unique(groups.dropna())}
+        favourite = {group: _popularity(transactions[bought_by == group], labels)[0]
+                     for group in pd.unique(groups.dropna())}
         chosen = groups.reindex(index).map(favourite)
         return chosen.fillna(default).rename("offer").astype(object)
     counts = pd.crosstab(transactions["customer_id"], transactions["category"].astype(object))
@@ -357,7 +371,8 @@ def offer_hit_rates(transactions: pd.DataFrame, cutoff, segment: pd.Series | Non
 
     Parameters
     ----------
-    transactions : one row per purchase with ``customer_id``, ``date`` and ``category``.
+    transactions : one row per purchase with ``customer_id``, ``date`` and ``category``
+        (the course's labels or the data's own).
     cutoff : date-like; the last day of the history used to make the offers.
     segment : optional segment of each customer (indexed by customer id); when given,
         the ``by_segment`` strategy is compared too.
@@ -388,8 +403,9 @@ def offer_hit_rates(transactions: pd.DataFrame, cutoff, segment: pd.Series | Non
     evaluated = pd.Index(sorted(set(before["customer_id"]) & set(after["customer_id"])), name="customer_id")
     if len(evaluated) == 0:
         raise ValueError(f"transactions.date: no customer bought both up to and after the cut-off {cut.date()}")
+    _check_categories(transactions)
     bought_after = pd.crosstab(after["customer_id"], after["category"].astype(object)).reindex(
-        index=evaluated, columns=list(schema.CATEGORIES_OF_PRODUCT), fill_value=0) > 0
+        index=evaluated, columns=_category_labels(transactions), fill_value=0) > 0
     rows = {}
     for strategy in STRATEGIES:
         if strategy == "by_segment" and segment is None:
@@ -406,6 +422,10 @@ def offer_hit_rates(transactions: pd.DataFrame, cutoff, segment: pd.Series | Non
 # ---------------------------------------------------------------------------------------
 # The single customer view
 # ---------------------------------------------------------------------------------------
+
+
+def _text_or_none(value) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
 
 
 def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd.DataFrame,
@@ -426,8 +446,9 @@ def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd
     Returns
     -------
     dict
-        ``identity`` (dict: id, signup date, acquisition channel, employee),
-        ``typology`` (dict: segment, region, age or company size),
+        ``identity`` (dict: id, signup date, acquisition channel, employee; None for what
+        the data does not record), ``typology`` (dict: segment, region, age or company
+        size, each only when known),
         ``consumption`` (dict: purchases, revenue, margin, favourite category, last purchase,
         preferred channel), ``promotions`` (Series: purchases by promotion),
         ``interactions`` (DataFrame: the contacts, newest first), ``surveys``
@@ -475,7 +496,7 @@ def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd
         rfm_cell, rfm_segment = str(mine_scores["rfm_cell"]), str(mine_scores["segment"])
     else:
         rfm_cell, rfm_segment = "—", "no purchase yet"
-    typology = {"segment": str(person["segment"]), "region": str(person["region"])}
+    typology = {key: str(person[key]) for key in ("segment", "region") if pd.notna(person.get(key))}
     if pd.notna(person.get("age")):
         typology["age"] = int(person["age"])
     if pd.notna(person.get("company_size")):
@@ -484,8 +505,8 @@ def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd
                        contacts.loc[contacts["type"].astype(object) != "purchase", "channel"].astype(object)])
     return {
         "identity": {"customer_id": int(customer_id), "signup_date": person["signup_date"].date(),
-                     "acquisition_channel": str(person["acquisition_channel"]),
-                     "employee_id": int(person["employee_id"])},
+                     "acquisition_channel": _text_or_none(person.get("acquisition_channel")),
+                     "employee_id": int(person["employee_id"]) if pd.notna(person.get("employee_id")) else None},
         "typology": typology,
         "consumption": {
             "purchases": len(own), "revenue": float(own["amount"].sum()), "margin": margin,
@@ -501,7 +522,7 @@ def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd
         "surveys": answers[["date", "satisfaction", "recommend", "trust", "commitment"]].reset_index(drop=True),
         "bonds": [str(level) for level in bonds.loc[bonds["customer_id"] == customer_id, "level"]],
         "stage": {"status": "lost" if len(lost) else "active",
-                  "lost_reason": str(lost["reason"].iloc[0]) if len(lost) else None,
+                  "lost_reason": _text_or_none(lost["reason"].iloc[0]) if len(lost) else None,
                   "tenure_months": round((last_day - person["signup_date"]).days / 30.4375, 1),
                   "rfm_cell": rfm_cell, "rfm_segment": rfm_segment},
         "value": {"margin": margin, "rank": rank, "buyers": len(ranking),

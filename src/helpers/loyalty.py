@@ -243,7 +243,7 @@ def satisfaction_loyalty_curve(outcomes: pd.DataFrame, *, reference_level: int =
 
 
 def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surveys: pd.DataFrame,
-                       bonds: pd.DataFrame, churn: pd.DataFrame, as_of, *, months: int = 12,
+                       bonds: pd.DataFrame | None, churn: pd.DataFrame, as_of, *, months: int = 12,
                        full_tenure_months: float = 24.0) -> pd.DataFrame:
     """One row per customer active on ``as_of``: latest satisfaction and the loyalty components.
 
@@ -256,20 +256,24 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
       share of the months since joining;
     * ``tenure`` — months since signup ÷ ``full_tenure_months``, capped at 1;
     * ``bonds`` — retention bond levels held (financial, social, customization,
-      structural) ÷ 4;
+      structural) ÷ 4 (NaN for everyone when ``bonds`` is None: the data does not record
+      bonds, which is not the same as nobody holding one);
     * ``intention`` — (latest ``commitment`` answer − 1) ÷ 4, the stated intention to continue
-      (NaN for a customer who never answered a survey).
+      (NaN for a customer who never answered a survey, or whose latest answer left the
+      question empty — for everyone when the survey does not ask it).
 
     Only data up to ``as_of`` is used. A customer who never answered a survey has NaN
     ``satisfaction``, ``recommend`` and ``intention``: they cannot be placed on the
-    satisfaction axis, and they stay in the table so they can be counted.
+    satisfaction axis, and they stay in the table so they can be counted. A component
+    the data does not measure for anyone is left out of :func:`loyalty_index`'s default.
 
     Parameters:
         customers: ``customer_id``, ``signup_date``.
         transactions: ``customer_id``, ``date``, ``amount``, ``cost``.
-        surveys: ``customer_id``, ``date``, ``satisfaction`` (1–5), ``recommend`` (0–10),
-            ``commitment`` (1–5).
-        bonds: ``customer_id``, ``level``, ``start_date``.
+        surveys: ``customer_id``, ``date``, ``satisfaction`` (1–5), ``recommend`` (0–10,
+            may be empty), ``commitment`` (1–5, may be empty).
+        bonds: ``customer_id``, ``level``, ``start_date``; None when the data has no record of
+            bonds (an empty table means that nobody holds one).
         churn: ``customer_id``, ``date``.
         as_of: the day the matrix describes (usually the end of the data).
         months: length of the recent window in calendar months (default 12: a year covers
@@ -297,7 +301,8 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
     require_columns("customers", customers, ("customer_id", "signup_date"))
     require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
     require_columns("surveys", surveys, ("customer_id", "date", "satisfaction", "recommend", "commitment"))
-    require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
+    if bonds is not None:
+        require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
     require_columns("churn", churn, ("customer_id", "date"))
     if int(months) != months or months < 1:
         raise ValueError(f"months must be a whole number ≥ 1, got {months!r}")
@@ -319,8 +324,8 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
     answered = to_dates("surveys", surveys, "date")
     recent_surveys = surveys[answered <= when].assign(_date=answered[answered <= when])
     _levels("surveys", recent_surveys, "satisfaction", 1, 5)
-    _levels("surveys", recent_surveys, "recommend", 0, 10)
-    _levels("surveys", recent_surveys, "commitment", 1, 5)
+    _levels("surveys", recent_surveys, "recommend", 0, 10, allow_missing=True)
+    _levels("surveys", recent_surveys, "commitment", 1, 5, allow_missing=True)
     latest = (recent_surveys.sort_values(["customer_id", "_date"], kind="stable")
               .drop_duplicates("customer_id", keep="last").set_index("customer_id"))
     for column, source in (("satisfaction", "satisfaction"), ("recommend", "recommend"),
@@ -345,10 +350,13 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
         if len(table) else np.array([], dtype=np.int64)
     table["tenure_months"] = (when - table["signup_date"]).dt.days / _DAYS_PER_MONTH
 
-    bond_dates = to_dates("bonds", bonds, "start_date")
-    held = bonds[(bond_dates <= when).to_numpy()]
-    bonds_held = held.groupby("customer_id", observed=True)["level"].nunique()
-    table["bonds_held"] = bonds_held.reindex(table.index, fill_value=0).astype(np.int64)
+    if bonds is None:
+        table["bonds_held"] = np.nan
+    else:
+        bond_dates = to_dates("bonds", bonds, "start_date")
+        held = bonds[(bond_dates <= when).to_numpy()]
+        bonds_held = held.groupby("customer_id", observed=True)["level"].nunique()
+        table["bonds_held"] = bonds_held.reindex(table.index, fill_value=0).astype(np.int64)
 
     table["repurchase"] = table["purchase_months"] / months_seen
     table["tenure"] = np.minimum(table["tenure_months"] / full_tenure_months, 1.0)
@@ -369,10 +377,14 @@ def loyalty_index(table: pd.DataFrame, *, weights: Mapping[str, float] | None = 
     Parameters:
         table: a DataFrame with the component columns.
         weights: weight of each component (non-negative, not all zero; components not
-            named get weight 0). Default: equal weights of 0.25.
+            named get weight 0). Default: equal weights over the components the data
+            measures — 0.25 each when all four have values; a component that is NaN for
+            every customer (e.g. ``bonds`` when the data has no record of bonds, or
+            ``intention`` when the survey does not ask about commitment) is left out.
 
     Returns:
-        Series ``loyalty_index`` with the table's index.
+        Series ``loyalty_index`` with the table's index; ``.attrs["components"]`` lists
+        the components used.
 
     Example:
         >>> table = pd.DataFrame({"repurchase": [1.0, 0.0], "tenure": [1.0, 0.5], "bonds": [0.5, 0.0],
@@ -381,8 +393,13 @@ def loyalty_index(table: pd.DataFrame, *, weights: Mapping[str, float] | None = 
         [0.75, 0.1875]
         >>> loyalty_index(table, weights={"repurchase": 3, "tenure": 1}).tolist()
         [1.0, 0.125]
+        >>> loyalty_index(table.assign(bonds=np.nan)).tolist()  # bonds not recorded: (1 + 1 + 0.5) / 3, ...
+        [0.8333333333333334, 0.25]
     """
-    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    if weights is None:
+        measured = [name for name in LOYALTY_COMPONENTS if name not in table.columns or table[name].notna().any()]
+        weights = {name: DEFAULT_WEIGHTS[name] for name in measured} or DEFAULT_WEIGHTS
+    weights = dict(weights)
     unknown = [name for name in weights if name not in LOYALTY_COMPONENTS]
     if unknown:
         raise ValueError(f"unknown loyalty components {unknown}; the components are {list(LOYALTY_COMPONENTS)}")
@@ -394,7 +411,9 @@ def loyalty_index(table: pd.DataFrame, *, weights: Mapping[str, float] | None = 
     _fractions("loyalty", table, used)
     parts = table[used].astype(float).to_numpy()
     w = values[values > 0]
-    return pd.Series(parts @ w / w.sum(), index=table.index, name="loyalty_index")
+    index = pd.Series(parts @ w / w.sum(), index=table.index, name="loyalty_index")
+    index.attrs["components"] = used
+    return index
 
 
 def loyalty_segment(table: pd.DataFrame, *, satisfied_from: int = 4, dissatisfied_up_to: int = 3,

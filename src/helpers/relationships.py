@@ -322,7 +322,9 @@ def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, sur
     customers : table with ``customer_id`` and ``signup_date``.
     transactions : table with ``customer_id`` and ``date`` (one row per purchase).
     surveys : table with ``customer_id``, ``date``, ``satisfaction``, ``trust`` and
-        ``commitment`` (1–5).
+        ``commitment`` (1–5). An empty answer means the question was not answered (or,
+        for a whole column, not asked, as in many companies' surveys): it counts like
+        no answer, so the rung it guards is judged on behaviour alone.
     bonds : table with ``customer_id``, ``level`` (a bond level) and ``start_date``.
     churn : table with ``customer_id`` and ``date`` (day the customer was lost).
     date : the day of the snapshot.
@@ -338,8 +340,8 @@ def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, sur
         * ``purchases``: purchases in the window ``(date − window, date]``;
         * ``purchases_per_month``: ``purchases`` / min(tenure, window), the tenure
           counted as at least one month;
-        * ``satisfaction``, ``trust``, ``commitment``: the latest answer within the
-          survey window (NaN if none);
+        * ``satisfaction``, ``trust``, ``commitment``: the answer of the latest survey
+          within the survey window (NaN if none, or if that survey left the question empty);
         * ``highest_bond``: the deepest bond level held (ordered category, ``"none"`` first);
         * ``lost``: True if the customer had left by ``date``.
 
@@ -393,7 +395,8 @@ def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, sur
     answer_dates = to_dates("surveys", surveys, "date")
     for item in SURVEY_ITEMS:
         answers = pd.to_numeric(surveys[item], errors="coerce")
-        refuse_rows("surveys", item, surveys, ~answers.between(1, 5), "are not answers on the 1–5 scale")
+        refuse_rows("surveys", item, surveys, surveys[item].notna() & ~answers.between(1, 5),
+                    "are not answers on the 1–5 scale")
     survey_start = when - pd.Timedelta(days=survey_window * _DAYS_PER_MONTH)
     in_window = ((answer_dates > survey_start) & (answer_dates <= when)).to_numpy()
     latest = (surveys.loc[in_window, ["customer_id", *SURVEY_ITEMS]]

@@ -14,6 +14,9 @@ Three levels of detail, from the boardroom number to the customer-level curve:
   during follow-up can be compared fairly (Anderson, Cain & Gelber 1983).
 * **Cohorts** — :func:`cohort_table` is the signup-month × age table of the share of
   each cohort still active (or still buying).
+* **Two records of churn** — :func:`churn_agreement` and :func:`churn_delay` set a churn
+  rule (such as inactivity, for data without a record of lost customers) against a record
+  of who really left: whom the rule misses or calls lost too soon, and how late it is.
 
 Every function is pure: pandas/numpy in, pandas/numpy out, no plotting, no files.
 
@@ -47,6 +50,8 @@ from helpers.validation import SHOWN_ROWS, refuse_rows, require, require_columns
 __all__ = [
     "DAYS_PER_MONTH",
     "CohortTable",
+    "churn_agreement",
+    "churn_delay",
     "churn_rate",
     "cohort_table",
     "customer_durations",
@@ -738,3 +743,93 @@ def cohort_table(customers: pd.DataFrame, transactions: pd.DataFrame | None = No
         shares=pd.DataFrame(shares, index=index, columns=columns),
         sizes=pd.Series(sizes, index=index, name="customers"),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Two records of churn side by side (a rule against what really happened)
+# ---------------------------------------------------------------------------------------
+
+
+def _lost_on(name: str, churn: pd.DataFrame, customer_ids: pd.Index) -> pd.Series:
+    """The churn date of each customer in a churn table, indexed by customer, after checking the table."""
+    require_columns(name, churn, ("customer_id", "date"))
+    dates = to_dates(name, churn, "date")
+    refuse_rows(name, "customer_id", churn, churn["customer_id"].duplicated(keep=False),
+                "repeat a customer_id (a customer can churn only once)")
+    refuse_rows(name, "customer_id", churn, ~churn["customer_id"].isin(customer_ids),
+                "refer to customers not in the list of customers")
+    return pd.Series(dates.to_numpy(), index=pd.Index(churn["customer_id"].to_numpy(), name="customer_id"))
+
+
+def churn_agreement(rule: pd.DataFrame, record: pd.DataFrame, customer_ids, observation_end, *,
+                    names: tuple[str, str] = ("rule", "record")) -> pd.DataFrame:
+    """How far a churn rule agrees with a record of who left: a 2 × 2 table of customers.
+
+    Data without a file of lost customers gets its churn from a rule, typically
+    inactivity (no purchase for 180 days, :func:`helpers.own_data.derive_churn`). Set
+    against a record of who really left (a cancellation file, or the simulation's truth),
+    the table shows the rule's two errors: customers it calls lost who are still
+    customers (false alarms: quiet, not gone), and customers who left but whom it still
+    calls active (they left too recently for the rule to see, or kept buying until they
+    left). Counted among ``customer_ids``, lost meaning lost on or before ``observation_end``.
+
+    Parameters
+    ----------
+    rule, record : churn tables with ``customer_id`` and ``date`` (at most one row per customer).
+    customer_ids : the customers to count (e.g. ``customers["customer_id"]``).
+    observation_end : the last day of the data; later churn dates count as active.
+    names : what to call the two records in the table's labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``names[0]`` and columns ``names[1]``, each ``["lost", "active"]``; values are
+        numbers of customers (they add up to the number of customers).
+
+    Examples
+    --------
+    >>> rule = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2024-03-01", "2024-06-01"])})
+    >>> record = pd.DataFrame({"customer_id": [1, 3], "date": pd.to_datetime(["2024-01-01", "2024-05-01"])})
+    >>> table = churn_agreement(rule, record, [1, 2, 3, 4], "2024-12-31")
+    >>> table.index.name, table.columns.name, table.to_numpy().tolist()  # rows: rule lost, active
+    ('rule', 'record', [[1, 1], [1, 1]])
+    """
+    ids = pd.Index(pd.unique(np.asarray(customer_ids)), name="customer_id")
+    end = pd.Timestamp(observation_end)
+    states = pd.CategoricalDtype(["lost", "active"])
+    flags = {}
+    for name, churn in zip(names, (rule, record)):
+        lost_on = _lost_on(name, churn, ids)
+        lost = ids.isin(lost_on.index[lost_on.to_numpy() <= end.to_datetime64()])
+        flags[name] = pd.Categorical(np.where(lost, "lost", "active"), dtype=states)
+    table = pd.crosstab(flags[names[0]], flags[names[1]], dropna=False)
+    return table.reindex(index=pd.Index(["lost", "active"], name=names[0]),
+                         columns=pd.Index(["lost", "active"], name=names[1]), fill_value=0)
+
+
+def churn_delay(rule: pd.DataFrame, record: pd.DataFrame) -> pd.Series:
+    """Days between the recorded churn date and the rule's, for customers lost in both (rule − record).
+
+    Positive values mean the rule sees the loss late: an inactivity rule of 180 days can
+    only call a customer lost 180 days after their last purchase.
+
+    Parameters
+    ----------
+    rule, record : churn tables with ``customer_id`` and ``date`` (at most one row per customer).
+
+    Returns
+    -------
+    pandas.Series
+        Whole days, indexed by ``customer_id`` (sorted), named ``delay_days``.
+
+    Examples
+    --------
+    >>> rule = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2024-03-01", "2024-06-01"])})
+    >>> record = pd.DataFrame({"customer_id": [1, 3], "date": pd.to_datetime(["2024-01-01", "2024-05-01"])})
+    >>> churn_delay(rule, record).to_dict()  # 31 days of January + 29 of February 2024
+    {1: 60}
+    """
+    everyone = pd.Index(pd.concat([rule["customer_id"], record["customer_id"]]).unique())
+    first, second = _lost_on("rule", rule, everyone), _lost_on("record", record, everyone)
+    both = first.index.intersection(second.index).sort_values()
+    return (first[both] - second[both]).dt.days.rename("delay_days")

@@ -13,6 +13,14 @@ Lesson 04 loads the company into SQLite with the standard library's :mod:`sqlite
   miniature.
 
 The database is in memory by default; :func:`build` writes a file only where it is told.
+
+An analyst's own data (:func:`helpers.data.load_own_data`) may lack tables (they stay
+empty), lack columns (every value missing, e.g. no acquisition cost) and keep its own
+labels for product categories, regions, acquisition channels and promotions. :func:`build`
+then loosens exactly those constraints, column by column (:func:`table_ddl`): a column
+without any value may be NULL, and an open label column accepts the data's labels. A
+column that is only partly empty, or a label outside the course's list in any other
+column, is still refused. On the course's company nothing is loosened.
 :data:`QUERIES` holds the lesson's SQL (sales pipeline, open service requests, customers
 to call today, quarterly cohorts), each a plain string the notebook prints and runs.
 
@@ -28,6 +36,7 @@ References
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -36,7 +45,10 @@ import pandas as pd
 
 from helpers import schema
 
-__all__ = ["DDL", "QUERIES", "STAR_SCHEMA_SQL", "build", "query", "scalar", "table_counts"]
+__all__ = ["DDL", "OPEN_LABELS", "QUERIES", "STAR_SCHEMA_SQL", "build", "query", "scalar", "table_counts", "table_ddl"]
+
+#: Label columns whose labels may be an analyst's own (as in :mod:`helpers.own_data`).
+OPEN_LABELS = frozenset({"category", "region", "acquisition_channel", "promotion"})
 
 
 def _in(column: str, labels) -> str:
@@ -175,7 +187,7 @@ FROM customers AS c LEFT JOIN churn AS ch USING (customer_id);
 INSERT INTO fact_sales
 SELECT t.transaction_id, t.customer_id, t.date, d.channel_key, t.category, t.promotion,
        t.amount, ROUND(t.amount - t.cost, 2)
-FROM transactions AS t JOIN dim_channel AS d USING (channel);
+FROM transactions AS t LEFT JOIN dim_channel AS d USING (channel);
 """
 
 #: The lesson's queries. Parameters are named (``:today``, ``:days``) and passed to :func:`query`.
@@ -222,7 +234,7 @@ SELECT c.customer_id, c.segment, e.employee_id AS account_manager,
        CAST(julianday(:today) - julianday(MAX(t.date)) AS INTEGER) AS days_silent
 FROM customers AS c
 JOIN transactions AS t ON t.customer_id = c.customer_id AND t.date <= :today
-JOIN employees AS e ON e.employee_id = c.employee_id
+LEFT JOIN employees AS e ON e.employee_id = c.employee_id
 WHERE c.customer_id NOT IN (SELECT customer_id FROM churn WHERE date <= :today)
 GROUP BY c.customer_id
 HAVING purchases >= 3 AND days_silent >= :days
@@ -263,11 +275,70 @@ ORDER BY dc.segment, margin DESC""",
 # ---------------------------------------------------------------------------------------
 
 
+def _unrecorded(frame: pd.DataFrame, column: str) -> bool:
+    """Whether a non-empty table holds no value at all in ``column`` (the data does not record it)."""
+    return len(frame) > 0 and column in frame.columns and not frame[column].notna().any()
+
+
+def _loosen(ddl: str, column: str, *, allow_null: bool, own_labels: bool) -> str:
+    """``ddl`` with the NOT NULL and/or the list of allowed labels removed from ``column``'s line."""
+    lines = ddl.split("\n")
+    for i, line in enumerate(lines):
+        if re.match(rf"\s+{column}\s", line):
+            if allow_null:
+                line = line.replace(" NOT NULL", "", 1)
+            if own_labels:
+                line = re.sub(rf" CHECK \({column} IN \([^)]*\)\)", "", line)
+            lines[i] = line
+    return "\n".join(lines)
+
+
+def table_ddl(table: str, frame: pd.DataFrame) -> str:
+    """The CREATE TABLE statement of ``table`` for the rows of ``frame``: :data:`DDL`, loosened only where needed.
+
+    A column without any value (the data does not record it) may be NULL; a column of
+    :data:`OPEN_LABELS` whose labels are not the course's accepts any label. Everything
+    else keeps its constraints, so a partly empty column or an unknown channel is still
+    refused.
+
+    Parameters
+    ----------
+    table : a table of :data:`DDL`.
+    frame : the rows to be loaded (columns as in :mod:`helpers.schema`).
+
+    Returns
+    -------
+    str
+        The statement; exactly ``DDL[table]`` for the course's company.
+
+    Example
+    -------
+    >>> own = pd.DataFrame({"transaction_id": [1], "customer_id": [1], "date": pd.to_datetime(["2024-01-05"]),
+    ...     "category": ["Garden"], "amount": [9.5], "cost": [4.0], "channel": ["web"], "promotion": [None]})
+    >>> ddl = table_ddl("transactions", own)  # own category labels; promotions not recorded
+    >>> "category       TEXT NOT NULL," in ddl, "promotion      TEXT CHECK" in ddl
+    (True, True)
+    >>> table_ddl("transactions", own[:0]) == DDL["transactions"]  # no rows: nothing to loosen
+    True
+    """
+    ddl = DDL[table]
+    for column in schema.TABLES[table]:
+        labels = schema.CATEGORIES.get(column.name) if column.dtype == "category" else None
+        own_labels = (column.name in OPEN_LABELS and labels is not None and column.name in frame.columns
+                      and not frame[column.name].dropna().astype(str).isin(labels).all())
+        allow_null = not column.nullable and _unrecorded(frame, column.name)
+        if own_labels or allow_null:
+            ddl = _loosen(ddl, column.name, allow_null=allow_null, own_labels=own_labels)
+    return ddl
+
+
 def _python_values(frame: pd.DataFrame, table: str) -> list[tuple]:
     """The rows of ``frame`` as tuples of plain Python values in ``schema`` column order.
 
     Dates become ISO text 'YYYY-MM-DD', categories text, booleans 0/1, missing values
-    None; the conversion is column by column (vectorised), never per row.
+    None; the conversion is column by column (vectorised), never per row. A column with
+    no value at all stays NULL (see :func:`table_ddl`); one with only some values missing
+    is refused.
     """
     missing = [c.name for c in schema.TABLES[table] if c.name not in frame.columns]
     if missing:
@@ -275,7 +346,7 @@ def _python_values(frame: pd.DataFrame, table: str) -> list[tuple]:
     columns = []
     for column in schema.TABLES[table]:
         values = frame[column.name]
-        if not column.nullable and values.isna().any():
+        if not column.nullable and values.isna().any() and not _unrecorded(frame, column.name):
             bad = frame[values.isna()].head(5)
             raise ValueError(f"{table}.{column.name}: {int(values.isna().sum())} row(s) are empty. "
                              f"First bad rows:\n{bad.to_string()}")
@@ -283,7 +354,7 @@ def _python_values(frame: pd.DataFrame, table: str) -> list[tuple]:
             text = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
             converted = text.astype(object).where(values.notna(), None).tolist()
         elif column.dtype == "bool":
-            converted = values.astype(int).tolist()
+            converted = values.astype("boolean").astype("Int64").astype(object).where(values.notna(), None).tolist()
         elif column.dtype == "category":
             converted = values.astype(object).where(values.notna(), None).tolist()
             converted = [None if v is None else str(v) for v in converted]
@@ -369,9 +440,9 @@ def build(company, path: str | Path = ":memory:") -> sqlite3.Connection:
 def _load(connection: sqlite3.Connection, company, expected: dict) -> None:
     """Create and fill the operational tables and the star schema in one transaction."""
     with connection:
-        for table, ddl in DDL.items():
-            connection.execute(ddl)
+        for table in DDL:
             frame = getattr(company, table)
+            connection.execute(table_ddl(table, frame))
             rows = _python_values(frame, table)
             names = [c.name for c in schema.TABLES[table]]
             insert = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
@@ -387,7 +458,15 @@ def _load(connection: sqlite3.Connection, company, expected: dict) -> None:
 
 def _load_star_schema(connection: sqlite3.Connection, company) -> None:
     """Create and fill the star schema; ``dim_date`` covers every day of the data."""
-    statements = STAR_SCHEMA_SQL.split(";")
+    sql = STAR_SCHEMA_SQL
+    for table, column, star_column in (("customers", "segment", "segment"), ("customers", "region", "region"),
+                                       ("customers", "acquisition_channel", "acquisition_channel"),
+                                       ("transactions", "category", "category"),
+                                       ("transactions", "promotion", "promotion"),
+                                       ("transactions", "channel", "channel_key")):
+        if _unrecorded(getattr(company, table), column):  # not in the data: NULL in the star schema too
+            sql = _loosen(sql, star_column, allow_null=True, own_labels=False)
+    statements = sql.split(";")
     for statement in statements[:4]:  # the four CREATE TABLE statements
         connection.execute(statement)
     candidates = [company.transactions["date"].min(), company.transactions["date"].max(),

@@ -121,6 +121,23 @@ def palette(family: str, labels: Sequence[str] | None = None) -> list[str]:
     return [colours[str(label)] for label in labels]
 
 
+def colours_for(family: str, labels: Sequence[str]) -> list[str]:
+    """Colours of ``labels``: the family's colour for its own labels, spare colours for the others.
+
+    An analyst's data may keep its own labels (say, acquisition channels called "Radio"
+    or "Partner shop"). They get the Okabe–Ito colours the family does not use, in turn,
+    so a chart still draws; :func:`palette` stays strict and names unknown labels.
+
+    >>> colours_for("segment", ["B2B", "Wholesale"]) == [PALETTES["segment"]["B2B"], OKABE_ITO["black"]]
+    True
+    """
+    known = dict(zip(PALETTES[family], palette(family)))
+    spare = [c for c in OKABE_ITO.values() if c not in known.values()] or [OKABE_ITO["grey"]]
+    others = [str(name) for name in labels if str(name) not in known]
+    extra = {name: spare[i % len(spare)] for i, name in enumerate(dict.fromkeys(others))}
+    return [known.get(str(name)) or extra[str(name)] for name in labels]
+
+
 def label(name: object) -> str:
     """A column or category name as readers should see it: ``face_to_face`` → ``Face to face``."""
     text = str(name).replace("_", " ")
@@ -156,6 +173,7 @@ def bar_chart(values: pd.Series, *, family: str | None = None, title: str = "", 
     ----------
     values : Series whose index holds the labels and whose values are the bar heights.
     family : palette family for the labels (e.g. "stage"); None uses the accent colour.
+        Labels outside the family get spare colours (see :func:`colours_for`).
     fmt : how to print values on the bars: "count", "money" or "percent".
 
     Example
@@ -167,7 +185,7 @@ def bar_chart(values: pd.Series, *, family: str | None = None, title: str = "", 
         raise ValueError(f"fmt must be one of {sorted(formatters)}, not {fmt!r}")
     fig, ax = axes_or_new(ax)
     names = [str(i) for i in values.index]
-    colours = palette(family, names) if family else [ACCENT] * len(values)
+    colours = colours_for(family, names) if family else [ACCENT] * len(values)
     ticks = [label(n) for n in names]
     if horizontal:
         bars = ax.barh(ticks[::-1], values.to_numpy()[::-1], color=colours[::-1])

@@ -183,8 +183,10 @@ def customer_view_figure(view: dict) -> Figure:
     promos = view["promotions"]
     surveys = view["surveys"]
     lines = [
-        ("Identity", f"#{ident['customer_id']} · since {ident['signup_date']} · via {label(ident['acquisition_channel'])}"),
-        ("Typology", " · ".join(f"{label(v) if k != 'age' else f'age {v}'}" for k, v in typ.items())),
+        ("Identity", f"#{ident['customer_id']} · since {ident['signup_date']}"
+                     + (f" · via {label(ident['acquisition_channel'])}" if ident["acquisition_channel"] else "")),
+        ("Typology", " · ".join(f"{label(v) if k != 'age' else f'age {v}'}" for k, v in typ.items())
+                     or "not recorded"),
         ("Consumption", f"{cons['purchases']} purchases · {money(cons['revenue'])} revenue"),
         ("", f"favourite: {label(cons['favourite_category'])} · via {label(cons['preferred_channel'])}"),
         ("Promotions", ", ".join(f"{label(k)} {v}" for k, v in promos.items() if k != "none" and v) or "none used"),

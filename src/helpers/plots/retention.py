@@ -210,7 +210,9 @@ def cohort_heatmap(shares: pd.DataFrame, *, sizes: pd.Series | None = None, titl
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, format=FuncFormatter(percent))
     bar.set_label("share of the cohort still a customer")
     axis_name = str(shares.columns.name or "periods since signup").replace("_", " ")
-    cohort_name = "signup month (customers)" if sizes is not None else "signup month"
+    unit = str(shares.columns.name or "")
+    period = unit.split("_")[0].removesuffix("s") if unit.endswith("_since_signup") else "month"  # quarter, year
+    cohort_name = f"signup {period} (customers)" if sizes is not None else f"signup {period}"
     ax.set(title=title, xlabel=axis_name, ylabel=cohort_name)
     return fig
 
