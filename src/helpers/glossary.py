@@ -167,6 +167,21 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
      "Reading and managing one's own and other people's emotions; the first step of loyalty."),
     (8, "culture of loyalty", "cultura de fidelización",
      "A whole organization loyal to consistent methods: it earns loyalty by being loyal (fidelizar fidelizando)."),
+    (9, "mapping file", "fichero de correspondencias",
+     "A short text file (mapping.toml): which of your files and columns hold the course's tables, and how "
+     "they are written."),
+    (9, "text encoding", "codificación de caracteres",
+     "How letters are stored as bytes: UTF-8, or cp1252 in older Windows files; read with the wrong one, "
+     "ñ and € break."),
+    (9, "bad row", "fila errónea",
+     "A record that cannot be read or makes no sense (no date, 31 February, amount 'n/d'): fix it, or leave "
+     "it out and count it."),
+    (9, "return", "devolución",
+     "Goods brought back, often written as a negative amount: not a purchase, so left out and counted."),
+    (9, "load report", "informe de carga",
+     "What loading your files read, changed, left out and derived, and which tables are missing: the audit trail."),
+    (9, "churn by inactivity", "baja por inactividad",
+     "Without a record of lost customers, one who has not bought for a set time (here 180 days) counts as lost."),
 )
 
 
