@@ -68,15 +68,19 @@ def lesson_error(executed: nbformat.NotebookNode | None) -> str:
     return ""
 
 
-def run_lesson(notebook: str, data: str, scratch: Path) -> tuple[nbformat.NotebookNode | None, str, float]:
-    """Run one lesson with papermill, as an analyst would: the executed notebook, its error ("" if none), the seconds."""
-    out = scratch / data / notebook
+def run_lesson(notebook: str, data: str, scratch: Path, *, folder: str | None = None,
+               cwd: Path = ROOT / "notebooks") -> tuple[nbformat.NotebookNode | None, str, float]:
+    """Run one lesson with papermill, as an analyst would: the executed notebook, its error ("" if none), the seconds.
+
+    ``folder`` is the DATA_DIR to pass (default: :func:`data_dir`), ``cwd`` where the kernel runs.
+    """
+    out = scratch / data / cwd.name / notebook
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
         papermill.execute_notebook(str(ROOT / "notebooks" / notebook), str(out),
-                                   parameters={"DATA_DIR": data_dir(data, scratch)},
-                                   cwd=str(ROOT / "notebooks"), progress_bar=False, execution_timeout=300)
+                                   parameters={"DATA_DIR": folder or data_dir(data, scratch)},
+                                   cwd=str(cwd), progress_bar=False, execution_timeout=300)
         failure = None
     except Exception as error:  # papermill raises after saving the notebook with the failing cell's output
         failure = error
@@ -144,3 +148,13 @@ def test_lesson_company_prints_the_load_report(folder, monkeypatch, capsys):
     assert printed == f"{company.load_report}\n"
     assert printed.startswith(REPORT_MARK) and "excluded 209 row(s): returns (negative amount)" in printed
     assert "churn (derived): " in printed and "Not in your data (lessons skip the sections that need them): bonds, employees" in printed
+
+
+def test_the_readme_command_runs_a_lesson_from_the_project_root(scratch):
+    """The README's papermill line runs from the project's root, with DATA_DIR written from there."""
+    executed, error, _ = run_lesson("09_your_own_data.ipynb", "messy_shop", scratch,
+                                    folder="datasets/examples/messy_shop", cwd=ROOT)
+    assert not error, error
+    printed = "".join(stdout_of(cell) for cell in executed.cells if cell.cell_type == "code")
+    assert f"{REPORT_MARK} datasets/examples/messy_shop/mapping.toml" in printed
+    assert "The rule sees a loss" in printed  # the example is recognised, so its truth is compared
