@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-import time
 from pathlib import Path
 
 import numpy as np
@@ -479,18 +478,20 @@ def test_files_are_never_written_even_when_loading_fails(tmp_path):
     assert digest(tmp_path) == before
 
 
-def test_loading_many_rows_is_fast(tmp_path):
+def test_many_rows_with_thousands_separators_load_whole(tmp_path):
+    """200,000 rows in the shop's style (timed on 1,000,000 rows by benchmarks/bench_report.py)."""
     rng = np.random.default_rng(1)
     n = 200_000
     days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
-    amounts = [f"{v:,.2f} €".replace(",", "_").replace(".", ",").replace("_", ".") for v in rng.gamma(2, 400, n)]
+    amounts_drawn = rng.gamma(2, 400, n)
+    amounts = [f"{v:,.2f} €".replace(",", "_").replace(".", ",").replace("_", ".") for v in amounts_drawn]
     pd.DataFrame({"Cliente": rng.integers(1, 20_000, n), "Fecha": days.strftime("%d/%m/%Y"), "Importe": amounts}).to_csv(
         tmp_path / "ventas.csv", sep=";", index=False)
     mapping(tmp_path, '[settings]\ndecimal = ","\n' + SALES_MAPPING)
-    start = time.perf_counter()
     company = load_own_data(tmp_path)
-    assert time.perf_counter() - start < 10  # ~1 s here; 1,000,000 rows take ~4 s
-    assert len(company.transactions) == n and company.transactions["amount"].max() > 1000
+    assert len(company.transactions) == n
+    expected = np.round(amounts_drawn, 2)
+    assert np.allclose(np.sort(company.transactions["amount"].to_numpy()), np.sort(expected))
 
 
 def test_excluding_most_of_a_file_is_refused_as_a_wrong_setting(tmp_path):
