@@ -18,8 +18,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.axes import Axes
+from matplotlib.dates import ConciseDateFormatter, date2num, num2date
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 OKABE_ITO = {
     "black": "#000000",
@@ -163,6 +165,51 @@ def axes_or_new(ax: Axes | None, figsize: tuple[float, float] | None = None) -> 
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize)
     return fig, ax
+
+
+def fixed_figure(figsize: tuple[float, float]) -> Figure:
+    """A new figure without a layout engine, for a chart a widget redraws on every change.
+
+    The theme's constrained layout measures every text of a figure twice before each draw,
+    about a third of a widget's redraw; a chart made with this figure places its axes
+    itself, with ``fig.add_axes((left, bottom, width, height))`` in figure fractions. The
+    placeholder engine also stops ``savefig`` from switching the theme's engine back on.
+
+    >>> fig = fixed_figure((6, 3)); ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    >>> fig.get_layout_engine().adjust_compatible
+    True
+    >>> plt.close(fig)
+    """
+    return plt.figure(figsize=figsize, layout=PlaceHolderLayoutEngine(adjust_compatible=True,
+                                                                      colorbar_gridspec=True))
+
+
+def month_ticks(ax: Axes, *, most: int = 8) -> None:
+    """Fix the date ticks of ``ax``'s x axis: the first of a month, every 1, 2, 3, 6 or 12·n months.
+
+    Matplotlib's automatic date locator picks such ticks too, but reruns a dateutil rule
+    at every draw (and several times per draw), much of a widget's redraw time; these are
+    computed once from the current x limits, which are then kept. Labels stay concise
+    ("2024", "Apr", "Jul"). A span without the first of a month keeps the automatic ticks.
+
+    >>> fig, ax = plt.subplots(); _ = ax.plot(pd.to_datetime(["2023-02-10", "2024-05-01"]), [1, 2])
+    >>> month_ticks(ax)
+    >>> [d.strftime("%Y-%m") for d in num2date(ax.get_xticks())]
+    ['2023-04', '2023-07', '2023-10', '2024-01', '2024-04']
+    >>> plt.close(fig)
+    """
+    low, high = ax.get_xlim()
+    start, end = (pd.Timestamp(d.replace(tzinfo=None)) for d in num2date([low, high]))
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    step = next(s for s in (1, 2, 3, 6, *(12 * n for n in range(1, 1000))) if months / s <= most)
+    ticks = pd.date_range(pd.Timestamp(start.year, 1, 1), end, freq=f"{step}MS")
+    ticks = ticks[ticks >= start]
+    if not len(ticks):
+        return
+    locator = FixedLocator(date2num(ticks.to_pydatetime()))
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.set_xlim(low, high)
 
 
 def bar_chart(values: pd.Series, *, family: str | None = None, title: str = "", xlabel: str = "",

@@ -5,6 +5,8 @@ Each function takes the output of a :mod:`helpers.crm` function and returns a Fi
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -12,7 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, label, money, percent
+from helpers.plots import (ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, money, month_ticks,
+                           percent)
 
 __all__ = ["cash_flow_chart", "crm_components_diagram", "customer_view_figure", "satisfaction_by_channel_chart",
            "segment_value_chart", "value_curve_chart"]
@@ -98,18 +101,21 @@ def segment_value_chart(table: pd.DataFrame, *, title: str = "RFM segments: size
     >>> len(segment_value_chart(t).axes)
     2
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 6), sharey=True)
+    fig = fixed_figure((12, 6))  # fixed axes: a widget redraws this chart on every change
+    left = fig.add_axes((0.14, 0.02, 0.4, 0.88))
+    right = fig.add_axes((0.59, 0.02, 0.4, 0.88))
     names = [label(n) for n in table.index][::-1]
     for ax, column, colour, heading in ((left, "share_of_customers", OKABE_ITO["grey"], "Share of customers"),
                                         (right, "share_of_margin", ACCENT, "Share of margin")):
         values = table[column].to_numpy(float)[::-1]
         bars = ax.barh(names, values, color=colour)
         ax.bar_label(bars, labels=[percent(v) for v in values], padding=3, fontsize=11)
-        ax.xaxis.set_major_formatter(FuncFormatter(percent))
         ax.set_xlim(0, max(values.max() * 1.25, 0.05))
+        ax.tick_params(axis="x", bottom=False, labelbottom=False)  # the bars carry their values
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         ax.set_title(heading, fontsize=14)
+    right.set_yticks([])  # the same segments as on the left, in the same order
     fig.suptitle(title, fontsize=16, fontweight="bold", x=0.02, ha="left")
     return fig
 
@@ -173,11 +179,11 @@ def customer_view_figure(view: dict) -> Figure:
     ----------
     view : the result of :func:`helpers.crm.customer_view` / :func:`helpers.crm.customer_profile`.
     """
-    fig = plt.figure(figsize=(12, 6.4))
-    grid = fig.add_gridspec(2, 2, width_ratios=[1, 1.6])
-    text_ax = fig.add_subplot(grid[:, 0])
-    buy_ax = fig.add_subplot(grid[0, 1])
-    contact_ax = fig.add_subplot(grid[1, 1], sharex=buy_ax)
+    # Fixed axes and date ticks: a widget redraws this page whenever another customer is chosen.
+    fig = fixed_figure((12, 6.4))
+    text_ax = fig.add_axes((0.003, 0.08, 0.25, 0.86))
+    buy_ax = fig.add_axes((0.5, 0.54, 0.38, 0.4))
+    contact_ax = fig.add_axes((0.5, 0.08, 0.38, 0.4), sharex=buy_ax)
     text_ax.axis("off")
     ident, typ, cons, stage, value = (view[k] for k in ("identity", "typology", "consumption", "stage", "value"))
     promos = view["promotions"]
@@ -207,7 +213,7 @@ def customer_view_figure(view: dict) -> Figure:
     for heading, content in lines:
         if heading:
             text_ax.text(0, y, heading, fontsize=11, fontweight="bold", va="top", transform=text_ax.transAxes)
-        text_ax.text(0.38, y, content, fontsize=11, va="top", transform=text_ax.transAxes, wrap=True)
+        text_ax.text(0.41, y, textwrap.fill(content, 42), fontsize=11, va="top", transform=text_ax.transAxes)
         y -= 0.085
     purchases = view["purchases"]
     for channel, colour in PALETTES["channel"].items():
@@ -233,5 +239,7 @@ def customer_view_figure(view: dict) -> Figure:
     contact_ax.set_ylim(-0.6, 4.0)
     contact_ax.set_title("Contacts (black ring = unresolved) and survey answers (★)", fontsize=12)
     contact_ax.tick_params(axis="x", labelrotation=30)
-    plt.setp(buy_ax.get_xticklabels(), visible=False)
+    buy_ax.tick_params(labelbottom=False)
+    if len(purchases) or len(contacts):
+        month_ticks(contact_ax)
     return fig

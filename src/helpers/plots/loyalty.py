@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, PALETTES, SECOND, label, money, percent
+from helpers.plots import ACCENT, PALETTES, SECOND, fixed_figure, label, money, percent
 
 __all__ = ["curve_chart", "matrix_chart", "matrix_diagram", "nps_by_type_chart", "truth_chart"]
 
@@ -122,8 +122,8 @@ def matrix_chart(table: pd.DataFrame, index: pd.Series, segments: pd.Series, sum
     (1, 5)
     """
     colours = PALETTES["loyalty"]
-    fig = plt.figure(figsize=(12, 6.8), layout="constrained")
-    ax = fig.add_subplot()
+    fig = fixed_figure((12, 6.8))  # fixed axes: a widget redraws this chart on every change
+    ax = fig.add_axes((0.055, 0.08, 0.94, 0.88))
     placed = segments.notna().to_numpy()
     x = table["satisfaction"].to_numpy(dtype=float)[placed] + _jitter(int(placed.sum()), 0.3)
     y = index.to_numpy(dtype=float)[placed]

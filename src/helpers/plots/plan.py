@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Polygon
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, label, money, percent
+from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, money, percent
 
 __all__ = [
     "ACTION_COLOURS",
@@ -453,8 +453,9 @@ def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str =
     >>> len(fig.axes)
     2
     """
-    fig = plt.figure(figsize=(12, 5), layout="constrained")
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+    fig = fixed_figure((12, 5))  # fixed axes: the widget redraws this dashboard on every change
+    left = fig.add_axes((0.09, 0.11, 0.39, 0.77))
+    right = fig.add_axes((0.495, 0.11, 0.5, 0.77))
     gain = projection.cohort["profit_gain"]
     left.axhline(0, color=OKABE_ITO["dark_grey"], lw=1.2)
     left.plot(gain.index, gain.to_numpy(), color=ACCENT if gain.iloc[-1] >= 0 else NEGATIVE)

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, label, percent
+from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, percent
 
 __all__ = ["chain_chart", "gap_grid_chart", "idea_diagram", "importance_truth_chart", "moments_chart", "nps_chart",
            "projection_chart", "recovery_chart", "touchpoint_gap_chart"]
@@ -372,8 +372,8 @@ def projection_chart(measures: pd.DataFrame, *, touchpoint: str, improvement: fl
     >>> len(projection_chart(measures, touchpoint="complaint", improvement=0.5).axes)
     3
     """
-    fig = plt.figure(figsize=(12, 3.8), layout="constrained")
-    axes = fig.subplots(1, 3)
+    fig = fixed_figure((12, 3.8))  # fixed axes: a widget redraws this chart on every change
+    axes = [fig.add_axes((left, 0.145, 0.31, 0.625)) for left in (0.025, 0.355, 0.685)]
     panels = (("satisfaction", "Mean satisfaction (1–5)", 1.0, "{:.3f}", "{:+.3f}", "change in points"),
               ("nps", "NPS", 1.0, "{:+.1f}", "{:+.2f}", "change in NPS points"),
               ("retention", "12-month retention", 100.0, "{:.1f} %", "{:+.2f}", "change in percentage points"))

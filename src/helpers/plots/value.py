@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, label, money, percent
+from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, money, percent
 
 __all__ = ["clv_chart", "connectors_chart", "holdout_chart", "lost_customer_chart", "migration_chart",
            "profit_bridge_chart", "pyramid_chart", "pyramid_diagram", "recency_chart", "truth_alive_chart",
@@ -157,7 +157,9 @@ def pyramid_chart(summary: pd.DataFrame, *, title: str = "") -> Figure:
     >>> [ax.get_title(loc="left") or ax.get_title() for ax in pyramid_chart(s).axes]
     ['Share of customers', 'Share of profit']
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True)
+    fig = fixed_figure((12, 4.8))  # fixed axes: a widget redraws this chart on every change
+    left = fig.add_axes((0.225, 0.02, 0.375, 0.855))
+    right = fig.add_axes((0.62, 0.02, 0.375, 0.855))
     names = []
     for tier, count, each in zip(summary.index, summary["customers"], summary["profit_per_customer"]):
         detail = f"{count:,.0f} customers, {money(each)} each" if np.isfinite(each) else "no customers"
@@ -170,11 +172,12 @@ def pyramid_chart(summary: pd.DataFrame, *, title: str = "") -> Figure:
         bars = ax.barh(names, values, color=colours)
         ax.bar_label(bars, labels=[percent(v) for v in values], padding=4, fontsize=12)
         ax.axvline(0, color=OKABE_ITO["dark_grey"], lw=1)
-        ax.xaxis.set_major_formatter(FuncFormatter(percent))
         ax.set_xlim(min(0.0, values.min() * 1.4 - 0.08), max(values.max() * 1.3, 0.1))
+        ax.tick_params(axis="x", bottom=False, labelbottom=False)  # the bars carry their values
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         ax.set_title(panel)
+    right.set_yticks([])  # the same tiers as on the left, in the same order
     fig.suptitle(title or "The customer pyramid: size and profit of each tier", fontweight="bold", x=0.01,
                  ha="left", fontsize=16)
     return fig
