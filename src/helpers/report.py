@@ -997,10 +997,7 @@ def _cohorts_html(result: dict, data: ReportData) -> str:
     shown.index = [f"{cohort} ({size:,})" for cohort, size in zip(shares.index.astype(str), sizes)]
     start = "signup" if result["measure"] == "active" else "first purchase"
     shown.columns = pd.Index([str(age) for age in shares.columns], name=f"{start} {period} (customers)")
-    styler = (shown.style.format(lambda v: f"{v:.0%}", na_rep="")
-              .background_gradient(cmap="Blues", vmin=0, vmax=1, axis=None, text_color_threshold=0.2)
-              .highlight_null(color="white")
-              .set_uuid("cohorts").set_table_attributes("class='data cohorts'")
+    styler = (plots.share_grid(shown, uuid="cohorts").set_table_attributes("class='data cohorts'")
               .set_caption(_e(f"{plots.label(period)}s since the {start} →")))
     if result["measure"] == "active":
         what = f"Each cell: the share of the cohort still a customer that many {period}s after signing up."

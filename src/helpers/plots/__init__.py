@@ -291,6 +291,23 @@ def stacked_share_chart(shares: pd.DataFrame, *, family: str, title: str = "", x
     return fig
 
 
+def share_grid(shares: pd.DataFrame, *, uuid: str = "shares"):
+    """A table of shares (0–1) as a heat map: percentages on one blue scale, empty cells blank.
+
+    The scale is fixed from 0 to 1, so two grids can be compared by eye. Empty cells (a
+    cohort too young for that column) stay white: a colour map would paint them black.
+    ``uuid`` names the table's CSS, so the HTML is the same at every run.
+
+    >>> grid = share_grid(pd.DataFrame({"0": [0.5, 0.25], "1": [0.4, None]}))
+    >>> html = grid.to_html()
+    >>> "50%" in html and ">nan<" not in html and "background-color: white" in html
+    True
+    """
+    return (shares.style.set_uuid(uuid).format("{:.0%}", na_rep="")
+            .background_gradient(cmap="Blues", vmin=0, vmax=1, axis=None, text_color_threshold=0.2)
+            .highlight_null(color="white"))
+
+
 def table(frame: pd.DataFrame, *, index: bool = False) -> HTML:
     """Show a table in full (no truncated text), e.g. a glossary or a comparison of stages.
 
