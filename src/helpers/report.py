@@ -918,13 +918,14 @@ def _segment_formats(value_name: str) -> dict[str, Callable]:
             f"share_of_{value_name}": _share, f"{value_name}_per_customer": _amount}
 
 
-def _share_chart(table: pd.DataFrame, title: str, value_name: str, *, colours: Sequence[str] | None = None):
+def _share_chart(table: pd.DataFrame, title: str, value_name: str, *, colours: Sequence[str] | None = None,
+                 height: float = 6.0):
     """Share of customers and of value per group (:func:`helpers.plots.crm.segment_value_chart`), for any value.
 
     The right panel is named after the value and widened to show groups whose value is
     negative; ``colours`` (one per row of ``table``) replace the default bar colours.
     """
-    figure = crm_plots.segment_value_chart(table, title=title)
+    figure = crm_plots.segment_value_chart(table, title=title, height=height)
     right = figure.axes[1]
     right.set_title(f"Share of {value_name}", fontsize=14)
     lowest = float(table["share_of_margin"].min())
@@ -1025,10 +1026,8 @@ def _pyramid_html(result: dict, data: ReportData) -> str:
                      f"are lead: their {name} is below zero, {_amount(table.loc['lead', 'margin'])} in total.")
 
     def draw():
-        figure = _share_chart(table, f"Customer pyramid: share of customers and of {name}", name,
-                              colours=plots.palette("tier", list(TIERS)))
-        figure.set_size_inches(12, 4.2)
-        return figure
+        return _share_chart(table, f"Customer pyramid: share of customers and of {name}", name,
+                            colours=plots.palette("tier", list(TIERS)), height=4.2)
 
     explain = {"profit": f"profit = gross margin − cost to serve ({', '.join(result['cost_to_serve'])})",
                "gross margin": "gross margin = revenue − cost (the data have no contacts or bonds to price the "

@@ -90,20 +90,23 @@ def value_curve_chart(ranking: pd.DataFrame, *, mark: float = 0.2) -> Figure:
     return fig
 
 
-def segment_value_chart(table: pd.DataFrame, *, title: str = "RFM segments: size and value") -> Figure:
+def segment_value_chart(table: pd.DataFrame, *, title: str = "RFM segments: size and value",
+                        height: float = 6.0) -> Figure:
     """Two panels of horizontal bars: share of customers and share of margin per segment.
 
     Parameters
     ----------
     table : the result of :func:`helpers.crm.rfm_segment_value` (index = segments).
+    height : of the figure in inches (12 wide); the titles keep the same room at any height.
 
     >>> t = pd.DataFrame({"share_of_customers": [0.4, 0.6], "share_of_margin": [0.7, 0.3]}, index=["a", "b"])
-    >>> len(segment_value_chart(t).axes)
-    2
+    >>> [round(float(segment_value_chart(t, height=h).axes[0].get_position().y1) * h, 2) for h in (6, 4)]
+    [5.25, 3.25]
     """
-    fig = fixed_figure((12, 6))  # fixed axes: a widget redraws this chart on every change
-    left = fig.add_axes((0.14, 0.02, 0.4, 0.88))
-    right = fig.add_axes((0.59, 0.02, 0.4, 0.88))
+    fig = fixed_figure((12, height))  # fixed axes: a widget redraws this chart on every change
+    bottom, top = 0.12 / height, 1 - 0.75 / height  # inches below the bars and above them (the titles)
+    left = fig.add_axes((0.14, bottom, 0.4, top - bottom))
+    right = fig.add_axes((0.59, bottom, 0.4, top - bottom))
     names = [label(n) for n in table.index][::-1]
     for ax, column, colour, heading in ((left, "share_of_customers", OKABE_ITO["grey"], "Share of customers"),
                                         (right, "share_of_margin", ACCENT, "Share of margin")):
