@@ -18,7 +18,8 @@ Three levels of detail:
   in :func:`expected_clv`. :func:`simulate_bgnbd` and :func:`simulate_gamma_gamma` draw
   customers from the models, so a lesson can compare estimates with the truth;
   :func:`calibration_holdout` and :func:`holdout_comparison` check a fit on purchases it
-  has not seen.
+  has not seen. The fits return a :class:`FitResult`, the dict of parameters with a
+  convergence report, and raise :class:`ConvergenceError` if the gradient does not vanish.
 
 The probabilistic functions take a customer summary as made by
 :func:`helpers.rfm.rfm_summary` (``frequency``, ``recency``, ``T``, ``monetary_value``);
@@ -42,22 +43,27 @@ References
   for customer base analysis. *Journal of Marketing Research* 42(4), 415–430.
 * Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value. Note,
   http://brucehardie.com/notes/025/.
+* Bertsekas, D. P. (1982). Projected Newton methods for optimization problems with simple
+  constraints. *SIAM Journal on Control and Optimization* 20(2), 221–246.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import betaln, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, hyp2f1, polygamma
 
 from helpers.rfm import TIME_UNITS, check_rfm_summary, rfm_summary
 from helpers.validation import refuse_rows, require, require_columns, scalar_or_array, to_dates
 
 __all__ = [
     "CLV_TIMINGS",
+    "GRADIENT_TOLERANCE",
+    "ConvergenceError",
+    "FitResult",
     "bgnbd_expected_purchases",
     "bgnbd_expected_purchases_new",
     "bgnbd_log_likelihood",
@@ -102,8 +108,7 @@ def _finite(name: str, value) -> np.ndarray:
 def _periods(name: str, value) -> np.ndarray:
     """A whole number of periods ≥ 0 (scalar or array)."""
     array = _finite(name, value)
-    require((array >= 0) & (array % 1 == 0), f"{name} must be a whole number of periods ≥ 0",
-             **{name: array})
+    require((array >= 0) & (array % 1 == 0), f"{name} must be a whole number of periods ≥ 0", **{name: array})
     return array
 
 
@@ -115,8 +120,10 @@ def _parameters(params: Mapping, names: tuple[str, ...], model: str) -> tuple[fl
     values = tuple(float(params[name]) for name in names)
     bad = [name for name, value in zip(names, values) if not (np.isfinite(value) and value > 0)]
     if bad:
-        raise ValueError(f"{model} parameters must be positive numbers; bad: "
-                         + ", ".join(f"{name}={params[name]!r}" for name in bad))
+        raise ValueError(
+            f"{model} parameters must be positive numbers; bad: "
+            + ", ".join(f"{name}={params[name]!r}" for name in bad)
+        )
     return values
 
 
@@ -128,8 +135,7 @@ def _summary_arrays(summary: pd.DataFrame, *, monetary: bool = False):
 
 def _rng(rng) -> np.random.Generator:
     if rng is None:
-        raise ValueError("pass a numpy.random.Generator or an integer seed: draws must be "
-                         "reproducible")
+        raise ValueError("pass a numpy.random.Generator or an integer seed: draws must be reproducible")
     return np.random.default_rng(rng)
 
 
@@ -138,9 +144,17 @@ def _rng(rng) -> np.random.Generator:
 # ---------------------------------------------------------------------------------------
 
 
-def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horizon=None,
-        acquisition_cost=0.0):
-    """Customer lifetime value for a constant margin and retention rate per period.
+def clv(
+    margin,
+    retention,
+    discount_rate,
+    *,
+    timing: str = "end_retained",
+    horizon=None,
+    acquisition_cost=0.0,
+    margin_growth=0.0,
+):
+    """Customer lifetime value for a margin and a retention rate per period: the course's one CLV formula.
 
     With ``q = r / (1 + d)`` (survival discounted one period) the three conventions of
     the literature (Fader & Hardie 2012) are, for an infinite horizon:
@@ -159,6 +173,10 @@ def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horiz
     So start = end × (1 + d) and end_retained = end × r, for any horizon.
     ``acquisition_cost`` is subtracted once.
 
+    A margin that grows by ``g`` a period (the first margin is ``m``, the next ``m (1 + g)``
+    …) gives the same sums with ``q = r (1 + g) / (1 + d)``: e.g. ``"end"`` =
+    ``m / (1 + d − r (1 + g))`` (Gupta & Lehmann 2005, ch. 2), finite when ``q < 1``.
+
     Parameters
     ----------
     margin : float or array-like
@@ -174,6 +192,8 @@ def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horiz
         ``retention < 1 + discount_rate``.
     acquisition_cost : float or array-like
         Cost of acquiring the customer (currency), subtracted once.
+    margin_growth : float or array-like
+        Growth of the margin per period (fraction, > −1; default 0, a constant margin).
 
     Arrays are broadcast against each other.
 
@@ -191,7 +211,9 @@ def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horiz
 
     References
     ----------
-    Gupta & Lehmann (2003); Farris et al. (2010), §5.3; Fader & Hardie (2012).
+    Gupta & Lehmann (2003); Farris et al. (2010), §5.3; Fader & Hardie (2012);
+    Gupta, S. & Lehmann, D. R. (2005). *Managing Customers as Investments*, ch. 2.
+    Wharton School Publishing (a growing margin).
 
     Examples
     --------
@@ -201,6 +223,8 @@ def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horiz
     366.67
     >>> round(clv(100, 0.8, 0.1, timing="end", horizon=3), 2)   # 100/1.1 + 80/1.21 + 64/1.331
     205.11
+    >>> round(clv(100, 0.8, 0.1, timing="end", margin_growth=0.05), 2)   # 100 / (1.1 − 0.84)
+    384.62
     """
     if timing not in CLV_TIMINGS:
         raise ValueError(f"unknown timing {timing!r}; use one of {list(CLV_TIMINGS)}")
@@ -208,27 +232,32 @@ def clv(margin, retention, discount_rate, *, timing: str = "end_retained", horiz
     retention = _finite("retention", retention)
     discount_rate = _finite("discount_rate", discount_rate)
     acquisition_cost = _finite("acquisition_cost", acquisition_cost)
-    require((retention >= 0) & (retention <= 1), "retention must be a fraction in [0, 1]",
-             retention=retention)
-    require(discount_rate > -1, "discount_rate must be greater than −1",
-             discount_rate=discount_rate)
+    margin_growth = _finite("margin_growth", margin_growth)
+    require(margin_growth > -1, "margin_growth must be greater than −1", margin_growth=margin_growth)
+    require((retention >= 0) & (retention <= 1), "retention must be a fraction in [0, 1]", retention=retention)
+    require(discount_rate > -1, "discount_rate must be greater than −1", discount_rate=discount_rate)
 
-    discounted_survival = retention / (1 + discount_rate)
+    discounted_survival = retention * (1 + margin_growth) / (1 + discount_rate)
     if horizon is None:
-        require(retention < 1 + discount_rate,
-                 "an infinite horizon needs retention < 1 + discount_rate (else the sum "
-                 "diverges); pass a finite horizon", retention=retention,
-                 discount_rate=discount_rate)
+        require(
+            discounted_survival < 1,
+            "an infinite horizon needs retention < 1 + discount_rate, or retention × (1 + margin_growth) "
+            "< 1 + discount_rate with a growing margin (else the sum diverges); pass a finite horizon",
+            retention=retention,
+            discount_rate=discount_rate,
+        )
         payments = 1 / (1 - discounted_survival)
     else:
         horizon = _periods("horizon", horizon)
         with np.errstate(divide="ignore", invalid="ignore"):
             payments = np.where(
-                discounted_survival == 1, horizon,
+                discounted_survival == 1,
+                horizon,
                 (1 - discounted_survival**horizon) / (1 - discounted_survival),
             )
-    first_payment = {"start": 1.0, "end": 1 / (1 + discount_rate),
-                     "end_retained": discounted_survival}[timing]
+    first_payment = {"start": 1.0, "end": 1 / (1 + discount_rate), "end_retained": retention / (1 + discount_rate)}[
+        timing
+    ]
     return scalar_or_array(margin * first_payment * payments - acquisition_cost)
 
 
@@ -293,9 +322,11 @@ def margin_multiple_table(retentions, discount_rates) -> pd.DataFrame:
     retentions = np.asarray(retentions, dtype=float).ravel()
     discount_rates = np.asarray(discount_rates, dtype=float).ravel()
     values = margin_multiple(retentions[:, None], discount_rates[None, :])
-    return pd.DataFrame(np.asarray(values).reshape(len(retentions), len(discount_rates)),
-                        index=pd.Index(retentions, name="retention"),
-                        columns=pd.Index(discount_rates, name="discount_rate"))
+    return pd.DataFrame(
+        np.asarray(values).reshape(len(retentions), len(discount_rates)),
+        index=pd.Index(retentions, name="retention"),
+        columns=pd.Index(discount_rates, name="discount_rate"),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -341,9 +372,11 @@ def recency_chain(purchase_probabilities) -> np.ndarray:
     probabilities = _finite("purchase_probabilities", purchase_probabilities).ravel()
     if probabilities.size == 0:
         raise ValueError("purchase_probabilities needs at least one state")
-    require((probabilities >= 0) & (probabilities <= 1),
-             "purchase probabilities must be fractions in [0, 1]",
-             purchase_probabilities=probabilities)
+    require(
+        (probabilities >= 0) & (probabilities <= 1),
+        "purchase probabilities must be fractions in [0, 1]",
+        purchase_probabilities=probabilities,
+    )
     states = probabilities.size
     transitions = np.zeros((states, states))
     transitions[:, 0] = probabilities
@@ -399,19 +432,18 @@ def markov_clv(transition_matrix, rewards, discount_rate, *, horizon=None) -> np
     if transitions.ndim != 2 or transitions.shape[0] != transitions.shape[1]:
         raise ValueError(f"transition_matrix must be square; got shape {transitions.shape}")
     if rewards.shape != (transitions.shape[0],):
-        raise ValueError(f"rewards needs one value per state ({transitions.shape[0]}); "
-                         f"got shape {rewards.shape}")
-    require(transitions >= 0, "transition probabilities must not be negative",
-             transition_matrix=transitions)
+        raise ValueError(f"rewards needs one value per state ({transitions.shape[0]}); got shape {rewards.shape}")
+    require(transitions >= 0, "transition probabilities must not be negative", transition_matrix=transitions)
     row_sums = transitions.sum(axis=1)
-    require(np.isclose(row_sums, 1.0), "each row of transition_matrix must sum to 1",
-             row_sum=row_sums)
-    require(discount_rate > -1, "discount_rate must be greater than −1",
-             discount_rate=discount_rate)
+    require(np.isclose(row_sums, 1.0), "each row of transition_matrix must sum to 1", row_sum=row_sums)
+    require(discount_rate > -1, "discount_rate must be greater than −1", discount_rate=discount_rate)
     discounted = transitions / (1 + discount_rate)
     if horizon is None:
-        require(discount_rate > 0, "an infinite horizon needs discount_rate > 0 (else the "
-                 "sum diverges); pass a finite horizon", discount_rate=discount_rate)
+        require(
+            discount_rate > 0,
+            "an infinite horizon needs discount_rate > 0 (else the sum diverges); pass a finite horizon",
+            discount_rate=discount_rate,
+        )
         return np.linalg.solve(np.eye(len(rewards)) - discounted, rewards)
     periods = int(_periods("horizon", horizon))
     value, expected_reward = np.zeros_like(rewards), rewards
@@ -480,10 +512,16 @@ def recency_states(transactions: pd.DataFrame, observation_end=None, *, states: 
     last_month = end.to_period("M") - (0 if end.is_month_end else 1)
     month = dates.dt.to_period("M")
     used = (month <= last_month).to_numpy()
-    margin = (pd.to_numeric(transactions["amount"], errors="coerce")
-              - pd.to_numeric(transactions["cost"], errors="coerce")).to_numpy(dtype=float)
-    refuse_rows("transactions", "amount", transactions, ~np.isfinite(margin),
-                "have an amount or a cost that is not a finite number")
+    margin = (
+        pd.to_numeric(transactions["amount"], errors="coerce") - pd.to_numeric(transactions["cost"], errors="coerce")
+    ).to_numpy(dtype=float)
+    refuse_rows(
+        "transactions",
+        "amount",
+        transactions,
+        ~np.isfinite(margin),
+        "have an amount or a cost that is not a finite number",
+    )
     table = pd.DataFrame(index=pd.RangeIndex(1, states + 1, name="recency"))
     table["customer_months"], table["bought_next_month"], table["margin_sum"] = 0, 0, 0.0
     if used.any():
@@ -514,31 +552,421 @@ def recency_states(transactions: pd.DataFrame, observation_end=None, *, states: 
 
 
 # ---------------------------------------------------------------------------------------
+# Maximum-likelihood fitting (BG/NBD and Gamma-Gamma)
+# ---------------------------------------------------------------------------------------
+
+
+class ConvergenceError(RuntimeError):
+    """A maximum-likelihood fit stopped before the gradient of its log-likelihood vanished."""
+
+
+class FitResult(dict):
+    """Fitted parameters — a plain ``dict`` (``params["r"]``) — and how the fit ended.
+
+    It prints, compares and pickles like the dict of parameters; the attributes report the
+    convergence test of :func:`fit_bgnbd` and :func:`fit_gamma_gamma`.
+
+    Attributes
+    ----------
+    log_likelihood : float
+        Total log-likelihood at the fitted parameters (sum over the customers fitted).
+    gradient_norm : float
+        Euclidean norm of the projected gradient of the *mean* log-likelihood with respect
+        to the log-parameters (components of parameters held at a bound left out); at most
+        ``GRADIENT_TOLERANCE``. It is dimensionless: the change of the mean log-likelihood
+        per relative change of the parameters.
+    iterations : int
+        Newton steps taken.
+    converged : bool
+        Always True: a fit that does not converge raises :class:`ConvergenceError`.
+    at_bound : tuple of str
+        Parameters that the data push to 0 or ∞, stopped at the bound ``e^±15``
+        (e.g. ``a`` when nobody drops out).
+
+    Examples
+    --------
+    >>> result = FitResult({"p": 2.0}, log_likelihood=-1.5, gradient_norm=1e-12, iterations=9)
+    >>> result, result["p"], result.converged
+    ({'p': 2.0}, 2.0, True)
+    """
+
+    def __init__(
+        self,
+        parameters: Mapping,
+        *,
+        log_likelihood: float,
+        gradient_norm: float,
+        iterations: int,
+        at_bound: tuple[str, ...] = (),
+    ):
+        super().__init__(parameters)
+        self.log_likelihood = float(log_likelihood)
+        self.gradient_norm = float(gradient_norm)
+        self.iterations = int(iterations)
+        self.converged = True
+        self.at_bound = tuple(at_bound)
+
+
+#: Largest norm of the projected gradient of the mean log-likelihood (w.r.t. the
+#: log-parameters) that counts as converged; Newton's method usually ends near 1e-15.
+GRADIENT_TOLERANCE = 1e-8
+_POLISHED = 1e-13  # Newton's method stops below this gradient norm,
+_SETTLED = 1e-10  # or after a full step shorter than this (log-parameters),
+_NEWTON_STEPS = 100  # or after this many steps, or when no step along the direction helps
+_LONGEST_STEP = 2.0  # a Newton step moves at most this far along each eigenvector
+_NEAR_BOUND = 1e-6  # steps that end this close to a bound end on it
+_NOISE = 1e-9  # gains below this (relative) are judged by the gradient, not the value
+
+
+@dataclass(frozen=True)
+class _DistinctCustomers:
+    """Customers collapsed into distinct rows of (frequency, other columns), with weights.
+
+    Customers with the same summary have the same likelihood, so each distinct row is
+    evaluated once and weighted by the customers sharing it; terms that depend on the
+    frequency alone are evaluated once per distinct frequency. Rows come sorted, so sums
+    do not depend on the order of the customers.
+    """
+
+    frequency: np.ndarray  # x of each distinct row
+    columns: tuple[np.ndarray, ...]  # the other columns of the distinct rows
+    weights: np.ndarray  # customers per distinct row
+    frequencies: np.ndarray  # the distinct frequencies, as integers
+    frequency_index: np.ndarray  # position of each row's x in `frequencies`
+    customers_per_frequency: np.ndarray
+    customers: float
+
+    @classmethod
+    def collapse(cls, frequency: np.ndarray, *columns: np.ndarray) -> _DistinctCustomers:
+        # What np.unique(np.column_stack(...), axis=0, return_counts=True) gives, 4× faster:
+        # a stable sort per column, the last first, then the rows that differ from the previous.
+        order = np.arange(len(frequency))
+        for key in (*columns[::-1], frequency.astype(np.int64)):
+            order = order[np.argsort(key[order], kind="stable")]
+        keys = [key[order] for key in (frequency, *columns)]
+        first = np.arange(len(order)) == 0
+        for key in keys:
+            first[1:] |= key[1:] != key[:-1]
+        starts = np.flatnonzero(first)
+        weights = np.diff(np.r_[starts, len(order)]).astype(float)
+        x, *others = (key[starts] for key in keys)
+        new_frequency = np.ones(len(x), dtype=bool)
+        new_frequency[1:] = x[1:] != x[:-1]
+        frequency_index = np.cumsum(new_frequency) - 1
+        return cls(
+            x,
+            tuple(others),
+            weights,
+            x[new_frequency].astype(np.int64),
+            frequency_index,
+            np.bincount(frequency_index, weights=weights),
+            float(len(order)),
+        )
+
+
+def _weighted_sums(weights: np.ndarray, *terms) -> np.ndarray:
+    """``Σ weights · term`` for each term (numpy summation, not BLAS: thread-independent)."""
+    return np.array([np.sum(weights * term) for term in terms])
+
+
+def _fit(
+    log_likelihood, customers: _DistinctCustomers, names: tuple[str, ...], model: str, *, start: Mapping | None = None
+) -> FitResult:
+    """Maximise a log-likelihood over the logarithms of its parameters, to a vanishing gradient.
+
+    Newton's method with the analytic gradient and Hessian, from ``start`` and within the
+    bounds ``[−15, 15]`` on the log-parameters (see :func:`_newton`). It converged when the
+    projected gradient of the mean log-likelihood is at most ``GRADIENT_TOLERANCE``: a
+    parameter at a bound whose gradient points out of the box (the likelihood still rises
+    towards 0 or ∞) is held there and its component left out. Only numpy's elementwise
+    functions and sums and 4 × 4 eigendecompositions are used: no BLAS threads, whose
+    number could change the last digits.
+
+    Parameters
+    ----------
+    log_likelihood : callable
+        ``log_likelihood(params, customers) -> (total, gradient, hessian)``: the total
+        log-likelihood and its first and second derivatives with respect to the
+        parameters (not their logs).
+    customers : _DistinctCustomers
+        The data.
+    names : tuple of str
+        Parameter names, in the order ``log_likelihood`` takes them.
+    model : str
+        Model name for the error message.
+    start : dict, optional
+        Starting parameters (default: all 1), clipped into the bounds.
+
+    Returns
+    -------
+    FitResult
+        The parameters and the convergence report.
+
+    Raises
+    ------
+    ConvergenceError
+        If the projected gradient does not vanish, naming the model, the log-likelihood,
+        the gradient norm and the iterations.
+    """
+
+    def mean_log_likelihood(log_params):
+        # d/dθ = p d/dp and d²/dθ² = P H P + diag(p ∂/∂p) for θ = ln p
+        params = np.exp(log_params)
+        total, gradient, hessian = log_likelihood(params, customers)
+        gradient = params * gradient
+        hessian = params[:, None] * hessian * params + np.diag(gradient)
+        return (total / customers.customers, gradient / customers.customers, hessian / customers.customers)
+
+    first = np.zeros(len(names)) if start is None else np.log([float(start[name]) for name in names])
+    log_params, value, gradient, steps = _newton(mean_log_likelihood, np.clip(first, -_LOG_BOUND, _LOG_BOUND))
+    held = _held_at_bound(log_params, gradient)
+    norm = float(np.linalg.norm(gradient[~held]))
+    if not (np.isfinite(value) and norm <= GRADIENT_TOLERANCE):
+        raise ConvergenceError(
+            f"the {model} fit did not converge: after {steps} iterations the log-likelihood is "
+            f"{value * customers.customers:.6f} and the norm of the gradient of the mean "
+            f"log-likelihood (log-parameters) is {norm:.3g} > {GRADIENT_TOLERANCE:g}"
+        )
+    return FitResult(
+        zip(names, map(float, np.exp(log_params))),
+        log_likelihood=value * customers.customers,
+        gradient_norm=norm,
+        iterations=steps,
+        at_bound=[name for name, fixed in zip(names, held) if fixed],
+    )
+
+
+def _held_at_bound(log_params: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """Parameters at a bound that ``slope`` pushes out of the box.
+
+    With the gradient as slope these are held at the bound: their component of the
+    projected gradient is 0.
+    """
+    return ((log_params <= -_LOG_BOUND) & (slope < 0)) | ((log_params >= _LOG_BOUND) & (slope > 0))
+
+
+def _newton(mean_log_likelihood, log_params: np.ndarray):
+    """Newton's method on the free log-parameters until the projected gradient vanishes.
+
+    Parameters held at a bound by their gradient, or that the Newton step would push out
+    of the box there, stay on the bound and the step is solved for the others (a
+    projected Newton method, Bertsekas 1982); the step is then searched along
+    (:func:`_step_along`). It stops when the gradient is at rounding level, after a full
+    step shorter than ``_SETTLED`` (quadratic convergence: the next would be far shorter),
+    or when no step along the direction helps. Near the optimum the log-likelihoods of the
+    points differ by rounding only, so the point with the smallest projected gradient is
+    returned: its log-parameters, mean log-likelihood, gradient, and the number of steps.
+    """
+    point = log_params, *mean_log_likelihood(log_params)
+    best = _projected_norm(point), point
+    steps = 0
+    while steps < _NEWTON_STEPS:
+        log_params, value, gradient, hessian = point
+        free = ~_held_at_bound(log_params, gradient)
+        if np.linalg.norm(gradient[free]) <= _POLISHED:
+            break
+        direction = _free_newton_direction(hessian, gradient, free)
+        while (blocked := _held_at_bound(log_params, direction) & free).any():
+            free &= ~blocked
+            direction = _free_newton_direction(hessian, gradient, free)
+        length = np.max(np.abs(direction))
+        if length == 0:
+            break
+        moved = _step_along(mean_log_likelihood, point, direction)
+        if moved is None:
+            break
+        steps += 1
+        point = moved
+        best = min(best, (_projected_norm(point), point), key=lambda scored: scored[0])
+        if length <= _SETTLED:
+            break
+    log_params, value, gradient, _ = best[1]
+    return log_params, value, gradient, steps
+
+
+def _projected_norm(point) -> float:
+    log_params, _, gradient, _ = point
+    return float(np.linalg.norm(gradient[~_held_at_bound(log_params, gradient)]))
+
+
+def _free_newton_direction(hessian: np.ndarray, gradient: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """``−H⁻¹ g`` on the free parameters (0 for the others), climbing everywhere.
+
+    The Hessian's eigenvalues are taken in absolute value (floored), so the direction
+    climbs even where the log-likelihood is not concave, and the step along each of its
+    eigenvectors is at most ``_LONGEST_STEP``: along a nearly flat ridge (a parameter
+    pair not identified by the data) the step stays short, while the well-determined
+    directions still get their full Newton step.
+    """
+    direction = np.zeros_like(gradient)
+    if free.any():
+        curvature, axes = np.linalg.eigh(hessian[np.ix_(free, free)])
+        curvature = np.maximum(np.abs(curvature), 1e-12 * np.abs(curvature).max() + 1e-300)
+        along_axes = np.clip((axes.T @ gradient[free]) / curvature, -_LONGEST_STEP, _LONGEST_STEP)
+        direction[free] = axes @ along_axes
+    return direction
+
+
+def _step_along(mean_log_likelihood, point, direction):
+    """A step along ``direction``, clipped into the bounds, that helps; None if none does.
+
+    The step is halved until it helps: while the step promises a gain ``g·d`` above
+    ``_NOISE`` (relative to the mean log-likelihood), the log-likelihood must rise; below
+    it, where the rounding of sums of large terms (``ln B(px, q)`` with px or q near the
+    bounds) can exceed the gain, the projected gradient must shrink. A full step after
+    which the log-likelihood still climbs steeply along the direction (slope above a
+    quarter of the starting one; about 0 after a good Newton step) is lengthened, ×4 at a
+    time up to the bounds, while the log-likelihood keeps rising beyond rounding: where it
+    rises towards a bound without a maximum (``a → 0`` when nobody drops out), Newton
+    steps alone would only creep there.
+    """
+    log_params, value, gradient, _ = point
+
+    def at(scale):
+        trial = np.clip(log_params + scale * direction, -_LOG_BOUND, _LOG_BOUND)
+        trial = np.where(np.abs(trial) >= _LOG_BOUND - _NEAR_BOUND, np.copysign(_LOG_BOUND, trial), trial)
+        return trial, *mean_log_likelihood(trial)
+
+    scale_of_value = max(1.0, abs(value))
+    if gradient @ direction > _NOISE * scale_of_value:
+
+        def helps(trial):
+            return trial[1] > value
+    else:
+        norm = _projected_norm(point)
+
+        def helps(trial):
+            return _projected_norm(trial) < norm
+
+    for halvings in range(30):
+        trial = at(0.5**halvings)
+        if helps(trial):
+            break
+    else:
+        return None
+    best, scale = trial, 1.0
+    still_climbing = trial[2] @ direction > 0.25 * (gradient @ direction)
+    rounding = 8 * np.finfo(float).eps * scale_of_value
+    while halvings == 0 and still_climbing:
+        scale *= 4
+        trial = at(scale)
+        if np.array_equal(trial[0], best[0]) or not trial[1] > best[1] + rounding:
+            break
+        best = trial
+    return best
+
+
+# ---------------------------------------------------------------------------------------
 # BG/NBD model of purchases (Fader, Hardie & Lee 2005a)
 # ---------------------------------------------------------------------------------------
 
 
-def _bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T) -> np.ndarray:
-    """Per-customer BG/NBD log-likelihood (FHL 2005a) as ln A1 + ln A2 + ln(A3 + δ A4)."""
-    ln_a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    ln_a2 = betaln(a, b + x) - betaln(a, b)
-    ln_a3 = -(r + x) * np.log(alpha + T)
-    ln_a4 = np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(alpha + t_x)
-    return ln_a1 + ln_a2 + np.where(x > 0, np.logaddexp(ln_a3, ln_a4), ln_a3)
+def _bgnbd_customers(summary: pd.DataFrame) -> _DistinctCustomers:
+    """The summary's customers collapsed into distinct (frequency, recency, T) rows."""
+    return _DistinctCustomers.collapse(*_summary_arrays(summary))
 
 
-def _fit(negative_mean_log_likelihood, size: int, model: str) -> np.ndarray:
-    """Minimise over log-parameters from 0 (all parameters 1): L-BFGS-B, then Nelder-Mead."""
-    bounds = [(-_LOG_BOUND, _LOG_BOUND)] * size
-    result = minimize(negative_mean_log_likelihood, np.zeros(size), method="L-BFGS-B",
-                      bounds=bounds)
-    if not result.success:  # numerical gradients can stall the line search near the optimum
-        result = minimize(negative_mean_log_likelihood, result.x, method="Nelder-Mead",
-                          bounds=bounds, options={"xatol": 1e-8, "fatol": 1e-12,
-                                                  "maxiter": 4000 * size})
-    if not (result.success and np.isfinite(result.fun)):
-        raise RuntimeError(f"the {model} fit did not converge: {result.message}")
-    return np.exp(result.x)
+def _bgnbd_log_likelihood_and_derivatives(params, customers: _DistinctCustomers):
+    """Total BG/NBD log-likelihood, its gradient and Hessian with respect to (r, α, a, b).
+
+    Per customer ``ln L = ln A1 + ln A2 + ln(A3 + δ(x>0) A4)`` (FHL 2005a; note 004):
+    ``ln A1 = ln Γ(r+x) − ln Γ(r) + r ln α``, ``ln A2 = ln B(a, b+x) − ln B(a, b)``,
+    ``ln A3 = −(r+x) ln(α+T)``, ``ln A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x)``.
+
+    For a whole number x the ratios are finite products, ``Γ(r+x)/Γ(r) = Π_{j<x} (r+j)``
+    and ``B(a, b+x)/B(a, b) = Π_{j<x} (b+j)/(a+b+j)``, so their logs and derivatives — the
+    digamma differences ``ψ(r+x) − ψ(r) = Σ_{j<x} 1/(r+j)``, ``ψ(a+b) − ψ(a+b+x)`` and
+    ``ψ(b+x) − ψ(b) + ψ(a+b) − ψ(a+b+x) = Σ_{j<x} a/((b+j)(a+b+j))``, and the trigamma
+    differences likewise — are cumulative sums, computed once per distinct x: exact, and
+    free of the cancellation that ``ψ(b+x) − ψ(b)`` suffers when b is large (the fits where
+    nobody drops out). Likewise ``r ln α + ln A3 = −r ln(1 + T/α) − x ln(α+T)`` and the
+    log-odds ``d = ln A4 − ln A3 = ln a − ln(b+x−1) + (r+x) ln(1 + (T−t_x)/(α+t_x))`` stay
+    accurate when r and α grow large together (no heterogeneity in the purchase rates).
+    ``ln(A3 + A4) = ln A3 + ln(1 + e^d)``, whose gradient is ``∇ln A3 + σ ∇d`` and Hessian
+    ``∇²ln A3 + σ ∇²d + σ(1 − σ) ∇d ∇dᵀ``, with ``σ = σ(d) = A4 / (A3 + A4)``.
+    """
+    r, alpha, a, b = params
+    x, (recency, T), weights = customers.frequency, customers.columns, customers.weights
+
+    # ln A1 + ln A2 less r ln α, and their derivatives: sums over j < x, per distinct x
+    j = np.arange(customers.frequencies.max(initial=0))
+    r_j, b_j, ab_j = r + j, b + j, a + b + j
+    per_purchase = np.array(
+        [
+            np.log(r_j),
+            1 / r_j,
+            -1 / r_j**2,
+            -np.log1p(a / b_j),
+            -1 / ab_j,
+            a / (b_j * ab_j),
+            1 / ab_j**2,
+            -a * (a + 2 * b_j) / (b_j * ab_j) ** 2,
+        ]
+    )
+    below_x = np.cumsum(np.c_[np.zeros(len(per_purchase)), per_purchase], axis=1)
+    ln_gamma, gamma_r, gamma_rr, ln_beta, beta_a, beta_b, beta_aa, beta_bb = below_x[:, customers.frequencies]
+    by_frequency = _weighted_sums(
+        customers.customers_per_frequency, ln_gamma + ln_beta, gamma_r, beta_a, beta_b, gamma_rr, beta_aa, beta_bb
+    )
+
+    # r ln α + ln A3 = −r ln(1 + T/α) − x ln(α+T), the first term for every customer
+    inverse_T = 1 / (alpha + T)
+    ln_age_ratio = np.log1p(T / alpha)  # ln((α+T)/α)
+    age_term = T * inverse_T / alpha  # 1/α − 1/(α+T)
+    everyone = _weighted_sums(weights, ln_age_ratio, age_term, age_term * (2 * alpha + T) * inverse_T / alpha)
+
+    # −x ln(α+T) + ln(1 + e^d), repeat buyers only (rows are sorted by x: they come last)
+    repeat = slice(np.searchsorted(x, 0.5), None)
+    x, T, recency, inverse_T = x[repeat], T[repeat], recency[repeat], inverse_T[repeat]
+    rx, inverse_t = r + x, 1 / (alpha + recency)
+    silence_term = (T - recency) * inverse_T * inverse_t  # 1/(α+t_x) − 1/(α+T)
+    ln_silence_ratio = np.log1p((T - recency) * inverse_t)  # ln((α+T)/(α+t_x))
+    dropout_shift = b + np.maximum(customers.frequencies, 1) - 1  # b + x − 1, per distinct x
+    of_row = customers.frequency_index[repeat]
+    log_odds = (np.log(a) - np.log(dropout_shift))[of_row] + rx * ln_silence_ratio
+    share = expit(log_odds)
+    slopes = np.stack(
+        [ln_silence_ratio, -rx * silence_term, np.full_like(share, 1 / a), -(1 / dropout_shift)[of_row]], axis=1
+    )  # ∇d, one row per customer
+    repeat_weights = weights[repeat]
+    repeaters = _weighted_sums(
+        repeat_weights,
+        np.logaddexp(0.0, log_odds) - x * (np.log(alpha) + ln_age_ratio[repeat]),
+        x * inverse_T,
+        x * inverse_T**2,
+    )
+    shared = _weighted_sums(
+        repeat_weights * share,
+        *slopes.T,
+        silence_term,
+        rx * silence_term * (2 * alpha + T + recency) * inverse_T * inverse_t,
+        (1 / dropout_shift**2)[of_row],
+    )  # Σ σ ∇d, then σ's share of ∂²d/∂r∂α, ∂α², ∂b²
+    # Σ σ(1 − σ) ∇d ∇dᵀ (numpy's own loops: no BLAS threads)
+    spread = np.einsum("mi,mj,m->ij", slopes, slopes, repeat_weights * share * (1 - share))
+
+    total = by_frequency[0] - r * everyone[0] + repeaters[0]
+    gradient = np.array(
+        [
+            by_frequency[1] - everyone[0] + shared[0],
+            r * everyone[1] - repeaters[1] + shared[1],
+            by_frequency[2] + shared[2],
+            by_frequency[3] + shared[3],
+        ]
+    )
+    hessian = spread + np.diag(
+        [
+            by_frequency[4],
+            -r * everyone[2] + repeaters[2] + shared[5],
+            by_frequency[5] - shared[2] / a,
+            by_frequency[6] + shared[6],
+        ]
+    )
+    hessian[0, 1] += everyone[1] - shared[4]
+    hessian[1, 0] = hessian[0, 1]
+    hessian[2, 3] += by_frequency[5]
+    hessian[3, 2] = hessian[2, 3]
+    return float(total), gradient, hessian
 
 
 def bgnbd_log_likelihood(params: Mapping, summary: pd.DataFrame) -> float:
@@ -546,7 +974,8 @@ def bgnbd_log_likelihood(params: Mapping, summary: pd.DataFrame) -> float:
 
     For a customer with ``x`` repeat purchases, the last at ``t_x``, observed for ``T``:
     ``L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / Γ(r) · [(α+T)^−(r+x)
-    + δ(x>0) a/(b+x−1) (α+t_x)^−(r+x)]``, computed on the log scale with ``logaddexp``.
+    + δ(x>0) a/(b+x−1) (α+t_x)^−(r+x)]``, computed on the log scale, once per distinct
+    customer summary.
 
     Parameters
     ----------
@@ -572,19 +1001,27 @@ def bgnbd_log_likelihood(params: Mapping, summary: pd.DataFrame) -> float:
     >>> round(bgnbd_log_likelihood({"r": 1, "alpha": 1, "a": 1, "b": 1}, one), 4)  # ln(1/2)
     -0.6931
     """
-    r, alpha, a, b = _parameters(params, BGNBD_PARAMETERS, "BG/NBD")
-    x, t_x, T = _summary_arrays(summary)
-    return float(_bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T).sum())
+    params = _parameters(params, BGNBD_PARAMETERS, "BG/NBD")
+    return _bgnbd_log_likelihood_and_derivatives(params, _bgnbd_customers(summary))[0]
 
 
-def fit_bgnbd(summary: pd.DataFrame) -> dict[str, float]:
-    """Fit the BG/NBD model by maximum likelihood.
+def fit_bgnbd(summary: pd.DataFrame) -> FitResult:
+    """Fit the BG/NBD model by maximum likelihood, to a vanishing gradient.
 
     Purchases while alive follow a Poisson process with rate λ ~ Gamma(r, α) across
     customers; after each repeat purchase a customer drops out with probability
     p ~ Beta(a, b). The log-likelihood (:func:`bgnbd_log_likelihood`) is maximised over
-    the logarithms of the four parameters (so they stay positive) with L-BFGS-B, falling
-    back to Nelder-Mead if its line search stalls.
+    the logarithms of the four parameters (so they stay positive), within
+    ``[e^−15, e^15]``: Newton's method with the analytic gradient and Hessian, until the
+    gradient of the mean log-likelihood vanishes (norm ≤ ``GRADIENT_TOLERANCE``).
+    Customers with the same summary are evaluated once.
+
+    When nobody in the data drops out, the likelihood keeps rising as the dropout
+    probabilities vanish (``a → 0`` or ``b → ∞``): that parameter stops at its bound
+    and is named in ``at_bound``; only the gradient of the others must vanish there.
+    Such data can hold several maxima on the boundary (``a → 0`` with b large, or with
+    b small: a tiny share of customers who leave at once); the fit reaches one of them
+    from its start (all parameters 1), and a and b then mean little: read the forecasts.
 
     Parameters
     ----------
@@ -594,15 +1031,17 @@ def fit_bgnbd(summary: pd.DataFrame) -> dict[str, float]:
 
     Returns
     -------
-    dict
-        ``{"r": …, "alpha": …, "a": …, "b": …}`` as floats.
+    FitResult
+        The dict ``{"r": …, "alpha": …, "a": …, "b": …}`` of floats, whose attributes
+        ``log_likelihood``, ``gradient_norm``, ``iterations``, ``converged`` and
+        ``at_bound`` report the fit.
 
     Raises
     ------
     ValueError
         For an invalid summary or one without any repeat purchase.
-    RuntimeError
-        If the optimiser does not converge.
+    ConvergenceError
+        A RuntimeError, if the gradient does not vanish.
 
     References
     ----------
@@ -614,18 +1053,15 @@ def fit_bgnbd(summary: pd.DataFrame) -> dict[str, float]:
     >>> customers = simulate_bgnbd({"r": 0.24, "alpha": 4.41, "a": 0.79, "b": 2.43},
     ...                            5000, 39.0, rng=1)
     >>> fitted = fit_bgnbd(customers)
-    >>> sorted(fitted)
-    ['a', 'alpha', 'b', 'r']
+    >>> sorted(fitted), fitted.converged, fitted.gradient_norm < 1e-8
+    (['a', 'alpha', 'b', 'r'], True, True)
+    >>> print(", ".join(f"{name} = {value:.3g}" for name, value in fitted.items()))
+    r = 0.243, alpha = 4.32, a = 0.6, b = 1.8
     """
-    x, t_x, T = _summary_arrays(summary)
-    if not (x > 0).any():
-        raise ValueError("the BG/NBD model needs some repeat purchases; every customer in "
-                         "the summary has frequency 0")
-
-    def negative_mean_log_likelihood(log_params):
-        return -_bgnbd_log_likelihood(*np.exp(log_params), x, t_x, T).mean()
-
-    return dict(zip(BGNBD_PARAMETERS, map(float, _fit(negative_mean_log_likelihood, 4, "BG/NBD"))))
+    customers = _bgnbd_customers(summary)
+    if not (customers.frequency > 0).any():
+        raise ValueError("the BG/NBD model needs some repeat purchases; every customer in the summary has frequency 0")
+    return _fit(_bgnbd_log_likelihood_and_derivatives, customers, BGNBD_PARAMETERS, "BG/NBD")
 
 
 def _conditional_expected_purchases(r, alpha, a, b, t, x, t_x, T):
@@ -638,15 +1074,13 @@ def _conditional_expected_purchases(r, alpha, a, b, t, x, t_x, T):
     """
     z = t / (alpha + T + t)
     never_again = (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-    expected = ((a + b + x - 1) / (a - 1)) * (1 - never_again) * _probability_alive(
-        r, alpha, a, b, x, t_x, T)
+    expected = ((a + b + x - 1) / (a - 1)) * (1 - never_again) * _probability_alive(r, alpha, a, b, x, t_x, T)
     return expected + 0.0  # turns the −0.0 at t = 0 (when a < 1) into 0.0
 
 
 def _probability_alive(r, alpha, a, b, x, t_x, T):
     """``1 / [1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x)]``, via the log-odds (no overflow)."""
-    log_odds_dead = (np.log(a) - np.log(b + np.maximum(x, 1) - 1)
-                     + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x)))
+    log_odds_dead = np.log(a) - np.log(b + np.maximum(x, 1) - 1) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
     return np.where(x > 0, expit(-log_odds_dead), 1.0)
 
 
@@ -728,8 +1162,7 @@ def bgnbd_probability_alive(params: Mapping, summary: pd.DataFrame) -> pd.Series
     """
     r, alpha, a, b = _parameters(params, BGNBD_PARAMETERS, "BG/NBD")
     x, t_x, T = _summary_arrays(summary)
-    return pd.Series(_probability_alive(r, alpha, a, b, x, t_x, T),
-                     index=summary.index, name="probability_alive")
+    return pd.Series(_probability_alive(r, alpha, a, b, x, t_x, T), index=summary.index, name="probability_alive")
 
 
 def bgnbd_expected_purchases_new(params: Mapping, t):
@@ -821,9 +1254,14 @@ def simulate_bgnbd(params: Mapping, n_customers: int, T, rng) -> pd.DataFrame:
     order_statistic = rng.beta(np.maximum(frequency, 1), purchases_in_window - frequency + 1)
     recency = np.where(frequency > 0, T * order_statistic, 0.0)
     return pd.DataFrame(
-        {"frequency": frequency.astype(np.int64), "recency": recency, "T": T,
-         "purchase_rate": rate, "dropout_probability": dropout,
-         "alive": last_purchase_allowed > purchases_in_window},
+        {
+            "frequency": frequency.astype(np.int64),
+            "recency": recency,
+            "T": T,
+            "purchase_rate": rate,
+            "dropout_probability": dropout,
+            "alive": last_purchase_allowed > purchases_in_window,
+        },
         index=pd.RangeIndex(1, n_customers + 1, name="customer_id"),
     )
 
@@ -833,15 +1271,92 @@ def simulate_bgnbd(params: Mapping, n_customers: int, T, rng) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def _gamma_gamma_log_likelihood(p, q, v, x, mean_spend) -> np.ndarray:
-    """Log density of a customer's mean spend over x transactions (x > 0 only)."""
-    return (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v)
-            + (p * x - 1) * np.log(mean_spend) + p * x * np.log(x)
-            - (p * x + q) * np.log(v + x * mean_spend))
+def _gamma_gamma_log_likelihood_and_derivatives(params, customers: _DistinctCustomers):
+    """Total Gamma-Gamma log-likelihood, its gradient and Hessian with respect to (p, q, v).
+
+    Per repeat buyer with ``x`` transactions of mean ``z̄`` (Fader & Hardie 2013, eq. 5):
+    ``ln f = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln v + (px−1) ln z̄ + px ln x
+    − (px+q) ln(v + x z̄)``, computed as
+    ``−ln B(px, q) − ln z̄ − px ln(1 + v/(x z̄)) − q ln(1 + x z̄/v)``, which stays accurate
+    when p or q grows large (no heterogeneity left to estimate). So
+    ``∂/∂p = x [ψ(px+q) − ψ(px) − ln(1 + v/(x z̄))]``,
+    ``∂/∂q = ψ(px+q) − ψ(q) − ln(1 + x z̄/v)``, ``∂/∂v = (q x z̄/v − px)/(v + x z̄)``, and
+    ``∂²/∂p² = x² [ψ'(px+q) − ψ'(px)]``, ``∂²/∂p∂q = x ψ'(px+q)``,
+    ``∂²/∂p∂v = −x/(v + x z̄)``, ``∂²/∂q² = ψ'(px+q) − ψ'(q)``,
+    ``∂²/∂q∂v = x z̄/(v (v + x z̄))``,
+    ``∂²/∂v² = px/(v + x z̄)² − q x z̄ (2v + x z̄)/(v (v + x z̄))²``.
+    The beta, digamma ψ and trigamma ψ' functions are evaluated once per distinct x, the
+    digamma differences by :func:`_digamma_difference`.
+    """
+    p, q, v = params
+    x, (spend,), weights = customers.frequency, customers.columns, customers.weights
+    frequencies = customers.frequencies
+    shape = p * frequencies  # px, per distinct x
+    trigamma_sum = polygamma(1, shape + q)
+    by_frequency = _weighted_sums(
+        customers.customers_per_frequency,
+        -betaln(shape, q),
+        frequencies * _digamma_difference(shape, q),
+        _digamma_difference(q, shape),
+        frequencies**2 * (trigamma_sum - polygamma(1, shape)),
+        frequencies * trigamma_sum,
+        trigamma_sum - polygamma(1, q),
+    )
+    total_spend = x * spend
+    inverse_sum = 1 / (v + total_spend)
+    spend_over_v = np.log1p(total_spend / v)
+    by_row = _weighted_sums(
+        weights,
+        -np.log(spend) - p * x * np.log1p(v / total_spend) - q * spend_over_v,
+        -x * np.log1p(v / total_spend),
+        spend_over_v,
+        (q * total_spend / v - p * x) * inverse_sum,
+        x * inverse_sum,
+        total_spend * inverse_sum / v,
+        p * x * inverse_sum**2 - q * total_spend * (2 * v + total_spend) * (inverse_sum / v) ** 2,
+    )
+    total = by_frequency[0] + by_row[0]
+    gradient = np.array([by_frequency[1] + by_row[1], by_frequency[2] - by_row[2], by_row[3]])
+    hessian = np.array(
+        [
+            [by_frequency[3], by_frequency[4], -by_row[4]],
+            [by_frequency[4], by_frequency[5], by_row[5]],
+            [-by_row[4], by_row[5], by_row[6]],
+        ]
+    )
+    return float(total), gradient, hessian
 
 
-def _repeat_buyers(summary: pd.DataFrame):
-    """Frequency and mean spend of the customers with repeat purchases (spend > 0)."""
+def _digamma_difference(z, shift):
+    """``ψ(z + shift) − ψ(z)`` for ``z, shift > 0``, accurate also where the two nearly cancel.
+
+    For ``z ≥ 1000`` it is the difference of the asymptotic series
+    ``ψ(z) ~ ln z − 1/(2z) − 1/(12z²) + 1/(120z⁴)``, term by term (truncation below
+    ``1e-14`` relative): ``ψ(z) − ψ(z+s)`` of two numbers near ``ln z`` would lose the
+    digits of a difference near ``s/z``, which the fits multiply by parameters up to 3e6.
+
+    Examples
+    --------
+    >>> float(_digamma_difference(1.0, 1.0))  # ψ(2) − ψ(1) = 1
+    1.0
+    >>> float(_digamma_difference(1e7, 2.0) * 1e7)  # ≈ 2 − 1/z
+    1.9999999...
+    """
+    z, shift = np.broadcast_arrays(np.asarray(z, dtype=float), np.asarray(shift, dtype=float))
+    large = z >= 1000
+    z_large, s, w = z[large], shift[large], (z + shift)[large]
+    difference = np.asarray(digamma(z + shift) - digamma(z), dtype=float)
+    difference[large] = (
+        np.log1p(s / z_large)
+        + s / (2 * z_large * w)
+        + s * (z_large + w) / (12 * (z_large * w) ** 2)
+        - s * (z_large + w) * (z_large**2 + w**2) / (120 * (z_large * w) ** 4)
+    )
+    return difference
+
+
+def _repeat_buyers(summary: pd.DataFrame) -> _DistinctCustomers:
+    """The customers with repeat purchases (spend > 0), collapsed into distinct (x, z̄) rows."""
     x, _, _, spend = _summary_arrays(summary, monetary=True)
     repeat = x > 0
     bad = repeat & ~(spend > 0)
@@ -852,9 +1367,10 @@ def _repeat_buyers(summary: pd.DataFrame):
             f"First bad rows:\n{summary[bad].head(5).to_string()}"
         )
     if not repeat.any():
-        raise ValueError("the Gamma-Gamma model needs customers with repeat purchases; "
-                         "every customer in the summary has frequency 0")
-    return x[repeat], spend[repeat]
+        raise ValueError(
+            "the Gamma-Gamma model needs customers with repeat purchases; every customer in the summary has frequency 0"
+        )
+    return _DistinctCustomers.collapse(x[repeat], spend[repeat])
 
 
 def gamma_gamma_log_likelihood(params: Mapping, summary: pd.DataFrame) -> float:
@@ -887,17 +1403,19 @@ def gamma_gamma_log_likelihood(params: Mapping, summary: pd.DataFrame) -> float:
     >>> round(gamma_gamma_log_likelihood({"p": 1, "q": 1, "v": 1}, one), 4)  # ln(1/4)
     -1.3863
     """
-    p, q, v = _parameters(params, GAMMA_GAMMA_PARAMETERS, "Gamma-Gamma")
-    x, mean_spend = _repeat_buyers(summary)
-    return float(_gamma_gamma_log_likelihood(p, q, v, x, mean_spend).sum())
+    params = _parameters(params, GAMMA_GAMMA_PARAMETERS, "Gamma-Gamma")
+    return _gamma_gamma_log_likelihood_and_derivatives(params, _repeat_buyers(summary))[0]
 
 
-def fit_gamma_gamma(summary: pd.DataFrame) -> dict[str, float]:
+def fit_gamma_gamma(summary: pd.DataFrame) -> FitResult:
     """Fit the Gamma-Gamma spend model by maximum likelihood on the repeat buyers.
 
     Only customers with ``frequency > 0`` enter (their ``monetary_value`` is the mean of
     their repeat purchases). The model assumes spend is independent of purchase
-    frequency: check that their correlation is small before relying on it.
+    frequency: check that their correlation is small before relying on it. The
+    log-likelihood (:func:`gamma_gamma_log_likelihood`) is maximised over the logarithms
+    of the parameters as in :func:`fit_bgnbd`: Newton's method with the analytic gradient
+    and Hessian until the gradient vanishes, buyers with the same (x, z̄) evaluated once.
 
     Parameters
     ----------
@@ -907,34 +1425,34 @@ def fit_gamma_gamma(summary: pd.DataFrame) -> dict[str, float]:
 
     Returns
     -------
-    dict
-        ``{"p": …, "q": …, "v": …}`` as floats (``v`` in currency).
+    FitResult
+        The dict ``{"p": …, "q": …, "v": …}`` of floats (``v`` in currency), whose
+        attributes ``log_likelihood``, ``gradient_norm``, ``iterations``, ``converged``
+        and ``at_bound`` report the fit.
 
     Raises
     ------
     ValueError
         For an invalid summary, non-positive spend of a repeat buyer, or no repeat buyer.
-    RuntimeError
-        If the optimiser does not converge.
+    ConvergenceError
+        A RuntimeError, if the gradient does not vanish.
 
     References
     ----------
-    Fader, Hardie & Lee (2005b). Their CDNOW estimates: p = 6.25, q = 3.74, v = 15.44.
+    Fader, Hardie & Lee (2005b); Fader & Hardie (2013), the Gamma-Gamma note. FHL's
+    CDNOW estimates: p = 6.25, q = 3.74, v = 15.44.
 
     Examples
     --------
     >>> frequency = pd.Series(np.arange(1, 2001) % 7 + 1)
     >>> spend = simulate_gamma_gamma({"p": 6.25, "q": 3.74, "v": 15.44}, frequency, rng=3)
-    >>> sorted(fit_gamma_gamma(spend.assign(frequency=frequency, recency=1.0, T=2.0)))
-    ['p', 'q', 'v']
+    >>> fitted = fit_gamma_gamma(spend.assign(frequency=frequency, recency=1.0, T=2.0))
+    >>> sorted(fitted), fitted.converged
+    (['p', 'q', 'v'], True)
     """
-    x, mean_spend = _repeat_buyers(summary)
-
-    def negative_mean_log_likelihood(log_params):
-        return -_gamma_gamma_log_likelihood(*np.exp(log_params), x, mean_spend).mean()
-
-    fitted = _fit(negative_mean_log_likelihood, 3, "Gamma-Gamma")
-    return dict(zip(GAMMA_GAMMA_PARAMETERS, map(float, fitted)))
+    return _fit(
+        _gamma_gamma_log_likelihood_and_derivatives, _repeat_buyers(summary), GAMMA_GAMMA_PARAMETERS, "Gamma-Gamma"
+    )
 
 
 def gamma_gamma_expected_spend(params: Mapping, summary: pd.DataFrame) -> pd.Series:
@@ -972,8 +1490,7 @@ def gamma_gamma_expected_spend(params: Mapping, summary: pd.DataFrame) -> pd.Ser
         raise ValueError(f"the expected spend needs q > 1 (the mean is infinite); got q={q}")
     x, _, _, mean_spend = _summary_arrays(summary, monetary=True)
     mean_spend = np.where(x > 0, mean_spend, 0.0)
-    return pd.Series(p * (v + x * mean_spend) / (p * x + q - 1), index=summary.index,
-                     name="expected_spend")
+    return pd.Series(p * (v + x * mean_spend) / (p * x + q - 1), index=summary.index, name="expected_spend")
 
 
 def simulate_gamma_gamma(params: Mapping, frequency, rng) -> pd.DataFrame:
@@ -1012,8 +1529,9 @@ def simulate_gamma_gamma(params: Mapping, frequency, rng) -> pd.DataFrame:
     x = _periods("frequency", frequency).ravel()
     spend_rate = rng.gamma(shape=q, scale=1 / v, size=x.size)
     mean_spend = rng.gamma(shape=p * np.maximum(x, 1), scale=1 / (spend_rate * np.maximum(x, 1)))
-    return pd.DataFrame({"monetary_value": np.where(x > 0, mean_spend, 0.0),
-                         "true_mean_spend": p / spend_rate}, index=index)
+    return pd.DataFrame(
+        {"monetary_value": np.where(x > 0, mean_spend, 0.0), "true_mean_spend": p / spend_rate}, index=index
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -1021,8 +1539,9 @@ def simulate_gamma_gamma(params: Mapping, frequency, rng) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def calibration_holdout(transactions: pd.DataFrame, calibration_end, observation_end, *,
-                        time_unit: str = "W") -> pd.DataFrame:
+def calibration_holdout(
+    transactions: pd.DataFrame, calibration_end, observation_end, *, time_unit: str = "W"
+) -> pd.DataFrame:
     """Summary of a calibration period and the purchases each customer made after it.
 
     The usual check of a purchase model (Fader, Hardie & Lee 2005a, §4): fit it on the
@@ -1115,17 +1634,21 @@ def holdout_comparison(params: Mapping, summary: pd.DataFrame, *, max_frequency:
         raise ValueError(f"max_frequency must be a whole number ≥ 1; got {max_frequency!r}")
     lengths = summary["holdout_length"].to_numpy(dtype=float)
     if len(summary) == 0 or not np.all(lengths == lengths[0]):
-        raise ValueError("summary needs customers and one holdout_length shared by all of them "
-                         "(as calibration_holdout makes)")
+        raise ValueError(
+            "summary needs customers and one holdout_length shared by all of them (as calibration_holdout makes)"
+        )
     expected = bgnbd_expected_purchases(params, lengths[0], summary).to_numpy()
     frequency = summary["frequency"].to_numpy()
     labels = [str(i) for i in range(int(max_frequency))] + [f"{int(max_frequency)}+"]
-    group = pd.Categorical(np.array(labels, dtype=object)[np.minimum(frequency, int(max_frequency)).astype(int)],
-                           categories=labels)
-    frame = pd.DataFrame({"group": group, "actual": summary["holdout_purchases"].to_numpy(dtype=float),
-                          "predicted": expected})
-    table = frame.groupby("group", observed=True).agg(customers=("actual", "size"), actual=("actual", "mean"),
-                                                      predicted=("predicted", "mean"))
+    group = pd.Categorical(
+        np.array(labels, dtype=object)[np.minimum(frequency, int(max_frequency)).astype(int)], categories=labels
+    )
+    frame = pd.DataFrame(
+        {"group": group, "actual": summary["holdout_purchases"].to_numpy(dtype=float), "predicted": expected}
+    )
+    table = frame.groupby("group", observed=True).agg(
+        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean")
+    )
     table.index = pd.Index(table.index.astype(str), name="calibration_frequency")
     return table
 
@@ -1135,9 +1658,16 @@ def holdout_comparison(params: Mapping, summary: pd.DataFrame, *, max_frequency:
 # ---------------------------------------------------------------------------------------
 
 
-def expected_clv(bgnbd_params: Mapping, gg_params: Mapping, summary: pd.DataFrame, *,
-                 periods: int, discount_rate: float, margin: float = 1.0,
-                 period_length: float = 1.0) -> pd.Series:
+def expected_clv(
+    bgnbd_params: Mapping,
+    gg_params: Mapping,
+    summary: pd.DataFrame,
+    *,
+    periods: int,
+    discount_rate: float,
+    margin: float = 1.0,
+    period_length: float = 1.0,
+) -> pd.Series:
     """Expected discounted value of each customer's future purchases (BG/NBD × Gamma-Gamma).
 
     A simple discrete approximation of FHL (2005b)'s continuous-time CLV: the future is cut
@@ -1189,8 +1719,7 @@ def expected_clv(bgnbd_params: Mapping, gg_params: Mapping, summary: pd.DataFram
         raise ValueError("the BG/NBD expectation needs a ≠ 1 (it divides by a − 1)")
     periods = int(_periods("periods", periods))
     discount_rate = float(_finite("discount_rate", discount_rate))
-    require(discount_rate > -1, "discount_rate must be greater than −1",
-             discount_rate=discount_rate)
+    require(discount_rate > -1, "discount_rate must be greater than −1", discount_rate=discount_rate)
     period_length = float(_finite("period_length", period_length))
     require(period_length > 0, "period_length must be positive", period_length=period_length)
     margin = float(_finite("margin", margin))
@@ -1201,5 +1730,4 @@ def expected_clv(bgnbd_params: Mapping, gg_params: Mapping, summary: pd.DataFram
     cumulative = _conditional_expected_purchases(r, alpha, a, b, times, x, t_x, T)
     discount = (1 + discount_rate) ** -np.arange(1, periods + 1)
     discounted_purchases = discount @ np.diff(cumulative, axis=0)
-    return pd.Series(margin * spend * discounted_purchases, index=summary.index,
-                     name="expected_clv")
+    return pd.Series(margin * spend * discounted_purchases, index=summary.index, name="expected_clv")
