@@ -12,11 +12,29 @@ import pandas as pd
 import pytest
 
 from helpers import schema
-from helpers.data import (DataError, derive_churn, empty_table, lesson_company, load_company, load_customers,
-                          load_interactions, load_own_data, load_surveys, load_transactions, parse_dates, parse_numbers,
-                          save_company)
-from helpers.example_data import (EXAMPLE_CUSTOMERS, EXAMPLE_SEED, SURVEY_FAULTS, TRANSACTION_FAULTS, example_dir,
-                                  messy_shop_files)
+from helpers.data import (
+    DataError,
+    derive_churn,
+    empty_table,
+    lesson_company,
+    load_company,
+    load_customers,
+    load_interactions,
+    load_own_data,
+    load_surveys,
+    load_transactions,
+    parse_dates,
+    parse_numbers,
+    save_company,
+)
+from helpers.example_data import (
+    EXAMPLE_CUSTOMERS,
+    EXAMPLE_SEED,
+    SURVEY_FAULTS,
+    TRANSACTION_FAULTS,
+    example_dir,
+    messy_shop_files,
+)
 from helpers.synthetic import generate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,18 +133,28 @@ def test_no_header_row(tmp_path):
 def test_required_column_missing_lists_the_columns_and_the_closest_match(tmp_path):
     sales(tmp_path, ["1;15/01/2024;10"], header="Cliente;Fecha pedido;Importe")
     message = error_of(load_own_data, tmp_path)
-    assert_names(message, "ventas.csv", "Fecha", fix='date = "Fecha pedido" under [transactions.columns] in mapping.toml')
+    assert_names(
+        message, "ventas.csv", "Fecha", fix='date = "Fecha pedido" under [transactions.columns] in mapping.toml'
+    )
     assert "The file has the columns: 'Cliente', 'Fecha pedido', 'Importe'" in message
     assert "Closest match: 'Fecha pedido'" in message
     # the one-table loader gives the advice as an argument
-    message = error_of(load_transactions, tmp_path / "ventas.csv", customer_col="customer", date_col="Fecha pedido",
-                       amount_col="Importe")
+    message = error_of(
+        load_transactions,
+        tmp_path / "ventas.csv",
+        customer_col="customer",
+        date_col="Fecha pedido",
+        amount_col="Importe",
+    )
     assert "Closest match: 'Cliente'" in message and "customer_col='Cliente' in load_transactions(...)" in message
 
 
 def test_unparseable_date_names_the_rows_and_the_format(tmp_path):
-    sales(tmp_path, ["1;15/01/2024;10", "2;31/02/2024;11", "3;16/01/2024;12", "4;mañana;13"],
-          extra='[settings]\ndate_format = "%d/%m/%Y"\n')
+    sales(
+        tmp_path,
+        ["1;15/01/2024;10", "2;31/02/2024;11", "3;16/01/2024;12", "4;mañana;13"],
+        extra='[settings]\ndate_format = "%d/%m/%Y"\n',
+    )
     message = error_of(load_own_data, tmp_path)
     assert_names(message, "ventas.csv", "Fecha", rows=(3, 5), fix='date_format = "%d/%m/%Y"')
     assert "'31/02/2024'" in message and "'mañana'" in message and "on_bad_rows" in message
@@ -142,7 +170,9 @@ def test_date_after_the_observation_end(tmp_path):
 def test_survey_dated_after_the_last_purchase(tmp_path):
     sales(tmp_path, ["1;15/01/2024;10", "2;16/02/2024;11"])
     write(tmp_path, "nps.csv", "who,when,score\n1,2024-01-20,9\n2,2024-03-01,7\n")
-    append_mapping(tmp_path, '[surveys]\nfile = "nps.csv"\ncolumns = {customer_id = "who", date = "when", recommend = "score"}\n')
+    append_mapping(
+        tmp_path, '[surveys]\nfile = "nps.csv"\ncolumns = {customer_id = "who", date = "when", recommend = "score"}\n'
+    )
     message = error_of(load_own_data, tmp_path)
     assert_names(message, "nps.csv", "when", rows=(3,), fix="correct these dates")
     assert "(2024-02-16)" in message
@@ -158,7 +188,9 @@ def test_non_numeric_amount(tmp_path):
 def test_wrong_decimal_separator_is_caught_and_explained(tmp_path):
     sales(tmp_path, ["1;15/01/2024;1.234,50 €", "2;16/01/2024;12,00 €"])
     message = error_of(load_own_data, tmp_path)
-    assert_names(message, "ventas.csv", "Importe", rows=(2, 3), fix='decimal = "," under [transactions] in mapping.toml')
+    assert_names(
+        message, "ventas.csv", "Importe", rows=(2, 3), fix='decimal = "," under [transactions] in mapping.toml'
+    )
     # and the other way round: decimal "," on numbers written with "." is refused, not read 100 times too big
     sales(tmp_path, ["1;15/01/2024;12.50", "2;16/01/2024;3"], extra='[settings]\ndecimal = ","\n')
     assert 'decimal = "."' in error_of(load_own_data, tmp_path)
@@ -183,7 +215,9 @@ def test_missing_customer_id(tmp_path):
 def test_duplicate_customer_ids(tmp_path):
     sales(tmp_path, ["7;15/01/2024;10"])
     write(tmp_path, "clientes.csv", "id,alta\n7,2024-01-01\n8,2024-01-02\n7,2024-01-03\n")
-    append_mapping(tmp_path, '[customers]\nfile = "clientes.csv"\ncolumns = {customer_id = "id", signup_date = "alta"}\n')
+    append_mapping(
+        tmp_path, '[customers]\nfile = "clientes.csv"\ncolumns = {customer_id = "id", signup_date = "alta"}\n'
+    )
     message = error_of(load_own_data, tmp_path)
     assert_names(message, "clientes.csv", "id", rows=(2, 4), fix="each id must appear once")
     # duplicates are never excluded silently, not even with on_bad_rows = "exclude"
@@ -208,8 +242,11 @@ def test_transactions_of_unknown_customers(tmp_path):
 def test_survey_score_outside_its_scale(tmp_path):
     sales(tmp_path, ["1;15/01/2024;10", "2;16/03/2024;11"])
     write(tmp_path, "nps.csv", "who,when,sat,nps\n1,2024-01-20,5,10\n2,2024-03-07,7,9\n1,2024-02-01,4,11\n")
-    append_mapping(tmp_path, '[surveys]\nfile = "nps.csv"\n'
-                'columns = {customer_id = "who", date = "when", satisfaction = "sat", recommend = "nps"}\n')
+    append_mapping(
+        tmp_path,
+        '[surveys]\nfile = "nps.csv"\n'
+        'columns = {customer_id = "who", date = "when", satisfaction = "sat", recommend = "nps"}\n',
+    )
     message = error_of(load_own_data, tmp_path)
     assert_names(message, "nps.csv", "sat", rows=(3,), fix="convert your scale to 1–5")
     assert "outside the satisfaction scale 1–5" in message and "recommend outside 0–10" in message
@@ -220,7 +257,9 @@ def test_undecodable_encoding_names_the_column_and_the_row(tmp_path):
     write(tmp_path, "clientes.csv", "id;zona\n1;Norte\n2;Logroño\n", encoding="cp1252")
     append_mapping(tmp_path, '[customers]\nfile = "clientes.csv"\ncolumns = {customer_id = "id"}\n')
     message = error_of(load_own_data, tmp_path)
-    assert_names(message, "clientes.csv", "zona", rows=(3,), fix='encoding = "cp1252" under [customers] in mapping.toml')
+    assert_names(
+        message, "clientes.csv", "zona", rows=(3,), fix='encoding = "cp1252" under [customers] in mapping.toml'
+    )
     assert "not valid utf-8" in message
     append_mapping(tmp_path, 'encoding = "cp1252"\n')
     assert len(load_own_data(tmp_path).customers) == 2
@@ -242,7 +281,7 @@ def test_ambiguous_dates_ask_for_the_format(tmp_path):
 
 
 def test_problems_in_the_mapping_file_are_explained(tmp_path):
-    sales(tmp_path, ["1;15/01/2024;10"], extra="[settings]\non_bad_row = \"exclude\"\n")
+    sales(tmp_path, ["1;15/01/2024;10"], extra='[settings]\non_bad_row = "exclude"\n')
     message = error_of(load_own_data, tmp_path)
     assert "unknown key 'on_bad_row'" in message and "did you mean 'on_bad_rows'" in message
     sales(tmp_path, ["1;15/01/2024;10"], extra="[settings]\ndecimal = ,\n")
@@ -261,8 +300,9 @@ def test_delimiters_encodings_and_number_formats(tmp_path):
     write(tmp_path, "b.tsv", "cust\tday\ttotal\n1\t05.01.2024\t(3,50)\n", encoding="utf-8")
     a = load_transactions(tmp_path / "a.csv", customer_col="cust", date_col="day", amount_col="total")
     assert a["amount"].tolist() == [1234.5, 12.0]
-    b = error_of(load_transactions, tmp_path / "b.tsv", customer_col="cust", date_col="day", amount_col="total",
-                 decimal=",")
+    b = error_of(
+        load_transactions, tmp_path / "b.tsv", customer_col="cust", date_col="day", amount_col="total", decimal=","
+    )
     assert "negative" in b and "row 2" in b  # (3,50) is an accountant's -3.50
     values, bad = parse_numbers(pd.Series(["1 234,5", "12,5-", "EUR 7", "1.23,4"]), decimal=",")
     assert values[:3].tolist() == [1234.5, -12.5, 7.0] and bad.tolist() == [False, False, False, True]
@@ -285,8 +325,14 @@ def test_excel_with_a_header_below_a_title_and_a_bad_cell(tmp_path):
     sheet.append([102, "16/01/2024", "Particular"])
     sheet.append([103, "not a date", "Particular"])
     book.save(tmp_path / "clientes.xlsx")
-    kwargs = dict(customer_col="Id", signup_col="Since", columns={"segment": "Type"}, header_row=2,
-                  date_format="%d/%m/%Y", values={"segment": {"Empresa": "B2B", "Particular": "B2C"}})
+    kwargs = dict(
+        customer_col="Id",
+        signup_col="Since",
+        columns={"segment": "Type"},
+        header_row=2,
+        date_format="%d/%m/%Y",
+        values={"segment": {"Empresa": "B2B", "Particular": "B2C"}},
+    )
     message = error_of(load_customers, tmp_path / "clientes.xlsx", **kwargs)
     assert_names(message, "clientes.xlsx", "Since", rows=(5,), fix="date_format")
     customers = load_customers(tmp_path / "clientes.xlsx", on_bad_rows="exclude", **kwargs)
@@ -294,28 +340,53 @@ def test_excel_with_a_header_below_a_title_and_a_bad_cell(tmp_path):
     assert customers["signup_date"].tolist() == [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-01-16")]
     assert customers["segment"].tolist() == ["B2B", "B2C"]
     assert customers.attrs["load_report"].excluded == {"unreadable date": [5]}
-    assert "no sheet named 'Customers'" in error_of(load_customers, tmp_path / "clientes.xlsx", sheet="Customers", **kwargs)
+    assert "no sheet named 'Customers'" in error_of(
+        load_customers, tmp_path / "clientes.xlsx", sheet="Customers", **kwargs
+    )
 
 
 def test_parquet_keeps_its_types(tmp_path):
     pytest.importorskip("pyarrow")
-    frame = pd.DataFrame({"who": [5, 6], "when": pd.to_datetime(["2024-03-01", "2024-03-02"]), "sat": [4, 2],
-                          "why": ["Queja", "Consulta"], "ok": [True, False]})
+    frame = pd.DataFrame(
+        {
+            "who": [5, 6],
+            "when": pd.to_datetime(["2024-03-01", "2024-03-02"]),
+            "sat": [4, 2],
+            "why": ["Queja", "Consulta"],
+            "ok": [True, False],
+        }
+    )
     frame.to_parquet(tmp_path / "contacts.parquet")
-    contacts = load_interactions(tmp_path / "contacts.parquet", customer_col="who", date_col="when",
-                                 columns={"rating": "sat", "type": "why", "resolved": "ok"},
-                                 values={"type": {"Queja": "complaint", "Consulta": "inquiry"}})
+    contacts = load_interactions(
+        tmp_path / "contacts.parquet",
+        customer_col="who",
+        date_col="when",
+        columns={"rating": "sat", "type": "why", "resolved": "ok"},
+        values={"type": {"Queja": "complaint", "Consulta": "inquiry"}},
+    )
     assert contacts[["customer_id", "rating", "type", "resolved"]].to_dict("list") == {
-        "customer_id": [5, 6], "rating": [4, 2], "type": ["complaint", "inquiry"], "resolved": [True, False]}
+        "customer_id": [5, 6],
+        "rating": [4, 2],
+        "type": ["complaint", "inquiry"],
+        "resolved": [True, False],
+    }
     assert contacts.dtypes.astype(str).to_dict() == {
-        "interaction_id": "int64", "customer_id": "int64", "date": "datetime64[ns]", "channel": "category",
-        "type": "category", "employee_id": "float64", "resolved": "bool", "rating": "int64"}  # no employee: all NaN
+        "interaction_id": "int64",
+        "customer_id": "int64",
+        "date": "datetime64[ns]",
+        "channel": "category",
+        "type": "category",
+        "employee_id": "float64",
+        "resolved": "bool",
+        "rating": "int64",
+    }  # no employee: all NaN
 
 
 def test_one_table_loader_surveys_with_unanswered_questions(tmp_path):
     write(tmp_path, "s.csv", "c,d,sat,nps\nA7,2024-01-01,4,\nB2,2024-01-02,5,9\n")
-    surveys = load_surveys(tmp_path / "s.csv", customer_col="c", date_col="d",
-                           columns={"satisfaction": "sat", "recommend": "nps"})
+    surveys = load_surveys(
+        tmp_path / "s.csv", customer_col="c", date_col="d", columns={"satisfaction": "sat", "recommend": "nps"}
+    )
     assert surveys["customer_id"].tolist() == ["A7", "B2"]  # text ids stay text until load_own_data numbers them
     assert surveys["satisfaction"].dtype == "int64" and surveys["recommend"].isna().tolist() == [True, False]
     assert surveys["trust"].isna().all()
@@ -325,13 +396,18 @@ def test_one_table_loader_surveys_with_unanswered_questions(tmp_path):
 
 
 def test_transactions_only_derives_customers_and_churn(tmp_path):
-    write(tmp_path, "transactions.csv", "customer_id,date,amount\n1,2024-01-05,10\n2,2024-01-10,5\n1,2024-02-01,7\n"
-                                        "3,2024-06-30,4\n")
+    write(
+        tmp_path,
+        "transactions.csv",
+        "customer_id,date,amount\n1,2024-01-05,10\n2,2024-01-10,5\n1,2024-02-01,7\n3,2024-06-30,4\n",
+    )
     company = load_own_data(tmp_path)
     assert company.missing == ("interactions", "surveys", "bonds", "employees")
     assert company.observation_end == pd.Timestamp("2024-06-30") and company.truth is None
     assert company.customers[["customer_id", "signup_date"]].to_dict("list") == {
-        "customer_id": [1, 2, 3], "signup_date": list(pd.to_datetime(["2024-01-05", "2024-01-10", "2024-06-30"]))}
+        "customer_id": [1, 2, 3],
+        "signup_date": list(pd.to_datetime(["2024-01-05", "2024-01-10", "2024-06-30"])),
+    }
     assert company.has("customers") and company.has("customers", "signup_date")
     assert not company.has("customers", "segment") and not company.has("surveys") and not company.has("truth")
     # default rule: 180 days without a purchase; customer 2 last bought 2024-01-10 -> lost 2024-07-08 > end: active
@@ -345,13 +421,19 @@ def test_transactions_only_derives_customers_and_churn(tmp_path):
 
 
 def test_churn_rule_is_a_setting_of_the_mapping(tmp_path):
-    write(tmp_path, "t.csv", "customer_id,date,amount\n1,2024-01-05,10\n2,2024-01-10,5\n1,2024-02-01,7\n3,2024-06-30,4\n")
+    write(
+        tmp_path, "t.csv", "customer_id,date,amount\n1,2024-01-05,10\n2,2024-01-10,5\n1,2024-02-01,7\n3,2024-06-30,4\n"
+    )
     mapping(tmp_path, '[churn]\ninactive_days = 90\n[transactions]\nfile = "t.csv"\n')
     company = load_own_data(tmp_path)
     # hand check: last purchases 1: 02-01, 2: 01-10, 3: 06-30; + 90 days = 05-01, 04-09, 09-28; end 06-30
     assert company.churn[["customer_id", "date"]].to_dict("list") == {
-        "customer_id": [2, 1], "date": list(pd.to_datetime(["2024-04-09", "2024-05-01"]))}
-    assert company.churn["reason"].isna().all() and list(company.churn["reason"].cat.categories) == list(schema.CHURN_REASONS)
+        "customer_id": [2, 1],
+        "date": list(pd.to_datetime(["2024-04-09", "2024-05-01"])),
+    }
+    assert company.churn["reason"].isna().all() and list(company.churn["reason"].cat.categories) == list(
+        schema.CHURN_REASONS
+    )
     assert company.active_at("2024-06-30").to_dict() == {1: False, 2: False, 3: True}
     mapping(tmp_path, '[churn]\nderive = false\n[transactions]\nfile = "t.csv"\n')
     assert "churn" in load_own_data(tmp_path).missing
@@ -417,19 +499,35 @@ def test_the_messy_example_loads_with_a_report_of_every_change(messy):
     tx = report.tables["transactions"]
     assert tx.rows_read == len(data_rows) and len(raw) - len(data_rows) == 1  # one empty line, skipped and noted
     assert {reason: len(rows) for reason, rows in tx.excluded.items()} == {
-        "no customer id": 1, "unreadable date": 2, "no amount": 1, "unreadable amount": 1,
-        "returns (negative amount)": returns, "unknown customer": 2}
+        "no customer id": 1,
+        "unreadable date": 2,
+        "no amount": 1,
+        "unreadable amount": 1,
+        "returns (negative amount)": returns,
+        "unknown customer": 2,
+    }
     assert len(TRANSACTION_FAULTS) == 7 and 150 < returns < 300
     assert report.transactions == len(messy.transactions) == len(data_rows) - returns - len(TRANSACTION_FAULTS)
     assert tx.rows_kept == report.transactions
     assert {reason: len(rows) for reason, rows in report.tables["surveys"].excluded.items()} == {
-        "satisfaction outside 1–5": 2, "date after the observation end": len(SURVEY_FAULTS) - 2}
+        "satisfaction outside 1–5": 2,
+        "date after the observation end": len(SURVEY_FAULTS) - 2,
+    }
     assert report.customers == EXAMPLE_CUSTOMERS and report.rows_excluded["customers"] == 0
-    assert report.period_start == messy.transactions["date"].min() and messy.observation_end == pd.Timestamp("2024-12-31")
+    assert report.period_start == messy.transactions["date"].min() and messy.observation_end == pd.Timestamp(
+        "2024-12-31"
+    )
     assert messy.missing == ("bonds", "employees") and set(report.derived) == {"churn"}
     text = str(report)
-    for expected in ("returns (negative amount)", "'%d/%m/%Y' (given)", "cp1252", "'Tienda' → 'face_to_face'",
-                     "skipped 1 empty row(s)", "Not in your data", "never changed"):
+    for expected in (
+        "returns (negative amount)",
+        "'%d/%m/%Y' (given)",
+        "cp1252",
+        "'Tienda' → 'face_to_face'",
+        "skipped 1 empty row(s)",
+        "Not in your data",
+        "never changed",
+    ):
         assert expected in text, expected
 
 
@@ -485,8 +583,9 @@ def test_many_rows_with_thousands_separators_load_whole(tmp_path):
     days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
     amounts_drawn = rng.gamma(2, 400, n)
     amounts = [f"{v:,.2f} €".replace(",", "_").replace(".", ",").replace("_", ".") for v in amounts_drawn]
-    pd.DataFrame({"Cliente": rng.integers(1, 20_000, n), "Fecha": days.strftime("%d/%m/%Y"), "Importe": amounts}).to_csv(
-        tmp_path / "ventas.csv", sep=";", index=False)
+    pd.DataFrame(
+        {"Cliente": rng.integers(1, 20_000, n), "Fecha": days.strftime("%d/%m/%Y"), "Importe": amounts}
+    ).to_csv(tmp_path / "ventas.csv", sep=";", index=False)
     mapping(tmp_path, '[settings]\ndecimal = ","\n' + SALES_MAPPING)
     company = load_own_data(tmp_path)
     assert len(company.transactions) == n

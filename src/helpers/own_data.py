@@ -4,7 +4,7 @@ The lessons run on any company's data shaped like the course's tables
 (:data:`helpers.schema.TABLES`). Only the transactions are required: one row per purchase
 with who bought (``customer_id``), when (``date``) and how much (``amount``). Everything
 else (customers, surveys, interactions, ...) is optional; lessons skip the sections that
-need what the data lacks (see :meth:`helpers.synthetic.Company.has`).
+need what the data lacks (see :meth:`helpers.company.Company.has`).
 
 Two ways in:
 
@@ -33,6 +33,7 @@ A TOML file (see ``datasets/examples/README.md`` for a complete, commented examp
     thousands = "."                 # thousands separator (default: the other one of . and ,)
     encoding = "utf-8"              # text encoding of CSV files, e.g. "cp1252" for old Excel exports
     observation_end = "2024-12-31"  # last day your data covers (default: the last purchase)
+    date_range = ["1900-01-01", "2100-12-31"]  # dates accepted (default); others are refused with their rows
     on_bad_rows = "raise"           # "raise" (default): stop at bad rows; "exclude": leave them out and list them
     exclude_returns = false         # true: negative amounts are returns; leave them out and count them
 
@@ -53,7 +54,7 @@ A TOML file (see ``datasets/examples/README.md`` for a complete, commented examp
     header_row = 1                  # the row holding the column names (default 1)
 
     [churn]                         # without a churn file, churn is derived from inactivity:
-    inactive_days = 180             # no purchase for this many days = lost (default 180)
+    inactive_days = 180             # no purchase for this many days = lost (default: retention.INACTIVE_DAYS)
 
 Any setting of ``[settings]`` may also be given in a table's section, for that table only.
 Columns left out of ``columns`` are looked up under the course's own name. A table whose
@@ -70,6 +71,26 @@ Derived tables
       so ``company.has("churn", "reason")`` is False. ``derive = false`` under ``[churn]``
       leaves churn missing instead.
 
+What is read exactly as written
+    * Ids (customer, transaction, ... ids) are text, compared exactly as written and trimmed
+      of surrounding spaces only: ``007``, ``7``, ``0007`` and ``12.0`` are four customers.
+      Ids written as plain whole numbers (``7``, ``42``) stay numbers; when any id of a table
+      is other text, :func:`load_own_data` numbers the customers 1, 2, ... and
+      ``company.load_report.customer_ids`` maps the numbers back to your ids. A number cell
+      of Excel or Parquet is the text it shows (``7``, ``12.5``). Ids holding control or
+      invisible characters (a NUL byte, a zero-width space) are refused.
+    * Dates are refused, never shifted, when outside ``date_range`` (1900-01-01 … 2100-12-31
+      unless set): a "no date" placeholder such as 9999-12-31 must be an empty cell. A time
+      with a time zone or UTC offset (``%z`` in ``date_format``; zoned Parquet timestamps) is
+      kept on its own local date, the zone dropped, and the load report says so.
+    * Numbers must be finite: ``inf``, ``Infinity``, ``1e400`` are refused like any unreadable
+      number.
+    * Every row of a CSV file must have the header's number of fields: a row with more or
+      fewer is refused (delimiters at the end of rows, leaving only empty fields, are ignored
+      and reported). A header naming two columns alike is refused.
+    * Every setting is checked for its type and range (``header_row = 0``, ``derive =
+      "false"``, ``file = 123``, an unknown ``date_format`` code are refused).
+
 Problems
     Every problem raises :class:`DataError` (a ``ValueError``) naming the file, the column,
     the first offending rows (row numbers as a spreadsheet shows them, the header being
@@ -82,12 +103,15 @@ Problems
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as _dt
 import difflib
 import io
+import os
 import re
 import tomllib
+import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -96,12 +120,12 @@ import numpy as np
 import pandas as pd
 
 from helpers import schema
-from helpers.synthetic import Company
+from helpers.company import Company
+from helpers.retention import INACTIVE_DAYS, MAX_INACTIVE_DAYS, inactivity_churn
 
 #: Name of the mapping file looked up in a data folder.
 MAPPING_FILE = "mapping.toml"
 #: Inactivity (days without a purchase) after which a customer counts as lost, when churn is derived.
-DEFAULT_INACTIVE_DAYS = 180
 #: How many offending rows an error message lists.
 SHOWN_ROWS = 5
 ROW_NOTE = "(Row numbers count the header as row 1, as a spreadsheet shows them.)"
@@ -130,18 +154,47 @@ UNIQUE: dict[str, str] = {
 OPEN_LABELS = frozenset({"category", "region", "acquisition_channel", "promotion"})
 #: Date formats tried, in order, when none is given.
 DATE_FORMATS = (
-    "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y",
-    "%d-%m-%y", "%d.%m.%y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M", "%d.%m.%Y %H:%M",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d-%m-%y",
+    "%d.%m.%y",
+    "%Y%m%d",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M",
 )
+#: Dates accepted by default (setting ``date_range``): a date outside, such as the "no date"
+#: placeholder 9999-12-31 or a typo such as 0202-03-01, is refused with its rows.
+DATE_RANGE = (pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31"))
+#: The widest ``date_range`` allowed (the dates the course's tables can hold).
+DATE_LIMITS = (pd.Timestamp("1700-01-01"), pd.Timestamp("2261-12-31"))
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 #: Argument names of the one-table loaders, for the "how to fix" advice.
-COLUMN_ARGUMENTS = {"customer_id": "customer_col", "date": "date_col", "amount": "amount_col",
-                    "category": "category_col", "channel": "channel_col", "cost": "cost_col",
-                    "signup_date": "signup_col"}
+COLUMN_ARGUMENTS = {
+    "customer_id": "customer_col",
+    "date": "date_col",
+    "amount": "amount_col",
+    "category": "category_col",
+    "channel": "channel_col",
+    "cost": "cost_col",
+    "signup_date": "signup_col",
+}
 #: Words that often name a course column in an analyst's file (for "closest match" hints).
 SYNONYMS = {
     "customer_id": ("customer", "client", "cliente", "id cliente", "customer number", "account", "cuenta"),
@@ -152,8 +205,18 @@ SYNONYMS = {
 _TRUE = frozenset({"true", "yes", "y", "1", "si", "sí", "s", "t", "verdadero", "x"})
 _FALSE = frozenset({"false", "no", "n", "0", "f", "falso"})
 _CURRENCY = r"[€$£¥]|(?i:\b(?:EUR|USD|GBP|CHF|MXN|ARS|COP|CLP|PEN)\b)"
-SETTINGS = ("date_format", "decimal", "thousands", "encoding", "delimiter", "header_row",
-            "observation_end", "on_bad_rows", "exclude_returns")
+SETTINGS = (
+    "date_format",
+    "decimal",
+    "thousands",
+    "encoding",
+    "delimiter",
+    "header_row",
+    "observation_end",
+    "on_bad_rows",
+    "exclude_returns",
+    "date_range",
+)
 TABLE_KEYS = ("file", "sheet", "columns", "values") + SETTINGS
 CHURN_RULE_KEYS = ("inactive_days", "derive")
 
@@ -180,6 +243,7 @@ class ReadOptions:
     on_bad_rows: str = "raise"
     exclude_returns: bool = False
     observation_end: pd.Timestamp | None = None
+    date_range: tuple[pd.Timestamp, pd.Timestamp] = DATE_RANGE
 
 
 @dataclass(frozen=True)
@@ -210,6 +274,8 @@ class _Advice:
 
 
 def _toml(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -224,14 +290,22 @@ def _toml(value) -> str:
 class TableReport:
     """What loading one file found and changed.
 
-    Attributes:
-        table: the course's table name.
-        file: the file read.
-        rows_read: data rows in the file (fully empty rows not counted).
-        rows_kept: rows in the loaded table.
-        excluded: reason -> file row numbers (header = row 1) of the rows left out.
-        notes: everything else that was read or changed (detected formats, derived values, ...).
-        columns: the course's column -> the file's column, for the columns read.
+    Attributes
+    ----------
+    table : str
+        the course's table name.
+    file : str
+        the file read.
+    rows_read : int
+        data rows in the file (fully empty rows not counted).
+    rows_kept : int
+        rows in the loaded table.
+    excluded : dict of str to list of int
+        reason -> file row numbers (header = row 1) of the rows left out.
+    notes : list of str
+        everything else that was read or changed (detected formats, derived values, ...).
+    columns : dict of str to str
+        the course's column -> the file's column, for the columns read.
     """
 
     table: str
@@ -243,12 +317,14 @@ class TableReport:
     notes: list[str] = field(default_factory=list)
 
     def exclude(self, reason: str, rows) -> None:
+        """Record ``rows`` (spreadsheet row numbers) as left out for ``reason``."""
         rows = [int(r) for r in rows]
         if rows:
             self.excluded.setdefault(reason, []).extend(rows)
 
     @property
     def rows_excluded(self) -> int:
+        """How many rows were left out, for every reason together."""
         return sum(len(rows) for rows in self.excluded.values())
 
     def __str__(self) -> str:
@@ -264,17 +340,28 @@ class TableReport:
 class LoadReport:
     """What :func:`load_own_data` read, derived, excluded and could not find. ``print`` it.
 
-    Attributes:
-        source: the mapping file (or folder) loaded.
-        tables: one :class:`TableReport` per file read.
-        derived: table -> how it was derived from the others (customers, churn).
-        missing: tables the data does not have.
-        missing_columns: table -> columns without any value.
-        period_start, observation_end: first transaction day and last day covered.
-        observation_end_source: where the observation end came from.
-        customers, transactions: rows of the loaded tables.
-        customer_ids: the file's customer id for each course ``customer_id`` when the
-            file's ids were text (None when they were whole numbers, kept as they are).
+    Attributes
+    ----------
+    source : str
+        the mapping file (or folder) loaded.
+    tables : dict of str to TableReport
+        one :class:`TableReport` per file read.
+    derived : dict of str to str
+        table -> how it was derived from the others (customers, churn).
+    missing : tuple of str
+        tables the data does not have.
+    missing_columns : dict of str to tuple of str
+        table -> columns without any value.
+    period_start, observation_end : pandas.Timestamp
+        first transaction day and last day covered.
+    observation_end_source : str
+        where the observation end came from.
+    customers, transactions : int
+        rows of the loaded tables.
+    customer_ids : pandas.Series or None
+        the file's customer id for each course ``customer_id`` when the
+        file's ids were text, such as ``A7`` or ``007`` (None when every id was written as
+        a plain whole number, kept as it is).
     """
 
     source: str
@@ -296,17 +383,21 @@ class LoadReport:
 
     def __str__(self) -> str:
         day = "%Y-%m-%d"
-        lines = [f"Loaded your data from {self.source}",
-                 f"{self.customers:,} customers, {self.transactions:,} transactions from "
-                 f"{self.period_start.strftime(day)} to {self.observation_end.strftime(day)} "
-                 f"(observation end {self.observation_end_source})."]
+        lines = [
+            f"Loaded your data from {self.source}",
+            f"{self.customers:,} customers, {self.transactions:,} transactions from "
+            f"{self.period_start.strftime(day)} to {self.observation_end.strftime(day)} "
+            f"(observation end {self.observation_end_source}).",
+        ]
         lines += [str(rep) for rep in self.tables.values()]
         lines += [f"{name} (derived): {how}" for name, how in self.derived.items()]
         if self.missing:
             lines.append("Not in your data (lessons skip the sections that need them): " + ", ".join(self.missing))
         if self.missing_columns:
-            lines.append("Columns without values: " + "; ".join(
-                f"{name}: {', '.join(cols)}" for name, cols in self.missing_columns.items()))
+            lines.append(
+                "Columns without values: "
+                + "; ".join(f"{name}: {', '.join(cols)}" for name, cols in self.missing_columns.items())
+            )
         lines.append("Your files were only read, never changed.")
         return "\n".join(lines)
 
@@ -343,7 +434,9 @@ class _File:
 
     def describe(self, problem: _Problem, frame: pd.DataFrame, shown: pd.Series) -> str:
         rows = np.flatnonzero(problem.mask)
-        where = f"column {problem.column!r}" + (f" (the course's {problem.course})" if problem.course != problem.column else "")
+        where = f"column {problem.column!r}" + (
+            f" (the course's {problem.course})" if problem.course != problem.column else ""
+        )
         lines = [f"{self.path}, {where}: {len(rows):,} row(s) {problem.what}:"]
         values = shown.to_numpy(dtype=object)
         lines += [f"  row {frame.index[r]}: {_show(values[r])}" for r in rows[:SHOWN_ROWS]]
@@ -355,11 +448,17 @@ class _File:
     def exclusion_advice(self, problem: _Problem) -> str:
         parts = []
         if problem.is_return:
-            parts.append("If these are returns (refunds), set " + self.advice.setting("exclude_returns", True, "settings")
-                         + " to leave them out and count them in the load report.")
+            parts.append(
+                "If these are returns (refunds), set "
+                + self.advice.setting("exclude_returns", True, "settings")
+                + " to leave them out and count them in the load report."
+            )
         if problem.excludable:
-            parts.append("To leave such rows out and list them in the load report instead, set "
-                         + self.advice.setting("on_bad_rows", "exclude", "settings") + ".")
+            parts.append(
+                "To leave such rows out and list them in the load report instead, set "
+                + self.advice.setting("on_bad_rows", "exclude", "settings")
+                + "."
+            )
         return " ".join(parts)
 
 
@@ -368,7 +467,10 @@ def _show(value) -> str:
         return "(empty)"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    return repr(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):  # Excel and Parquet dates, also those pandas cannot hold
+        return value.isoformat()
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:45] + f"… ({len(str(value)):,} characters)"
 
 
 def _screen(file: _File, frame: pd.DataFrame, problems: list[_Problem], shown: dict[str, pd.Series]) -> pd.DataFrame:
@@ -387,8 +489,12 @@ def _screen(file: _File, frame: pd.DataFrame, problems: list[_Problem], shown: d
                 p.mask = p.mask & ~returns
         problems = [p for p in problems if p.mask.any()]
     # Excluding most of a file is no longer "a few bad rows" but a wrong setting: that is refused.
-    allowed = [p for p in problems if ((p.is_return and options.exclude_returns) or (p.excludable and options.on_bad_rows == "exclude"))
-               and 2 * p.mask.sum() <= len(frame)]
+    allowed = [
+        p
+        for p in problems
+        if ((p.is_return and options.exclude_returns) or (p.excludable and options.on_bad_rows == "exclude"))
+        and 2 * p.mask.sum() <= len(frame)
+    ]
     refused = [p for p in problems if not any(p is q for q in allowed)]
     if refused:
         first = refused[0]
@@ -397,8 +503,11 @@ def _screen(file: _File, frame: pd.DataFrame, problems: list[_Problem], shown: d
         if advice:
             text += " " + advice
         if len(refused) > 1:
-            text += "\nThis file has other problems too: " + "; ".join(
-                f"{int(p.mask.sum()):,} row(s) {p.reason} (column {p.column!r})" for p in refused[1:]) + "."
+            text += (
+                "\nThis file has other problems too: "
+                + "; ".join(f"{int(p.mask.sum()):,} row(s) {p.reason} (column {p.column!r})" for p in refused[1:])
+                + "."
+            )
         raise DataError(text)
     drop = np.zeros(len(frame), dtype=bool)
     for p in allowed:
@@ -427,7 +536,9 @@ def _detect_delimiter(text: str) -> str:
     return best
 
 
-def _encoding_error(path: Path, data: bytes, err: UnicodeDecodeError, options: ReadOptions, advice: _Advice) -> DataError:
+def _encoding_error(
+    path: Path, data: bytes, err: UnicodeDecodeError, options: ReadOptions, advice: _Advice
+) -> DataError:
     """Where the undecodable byte is (row and column), shown as the suggested encoding would read it."""
     suggestion = "cp1252" if options.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else "utf-8"
     line_start = data.rfind(b"\n", 0, err.start) + 1
@@ -436,24 +547,33 @@ def _encoding_error(path: Path, data: bytes, err: UnicodeDecodeError, options: R
     text = data.decode(suggestion, errors="replace")
     delimiter = options.delimiter or _detect_delimiter(text)
     lines = text.splitlines()
-    header = next(csv.reader([lines[options.header_row - 1]], delimiter=delimiter), []) if len(lines) >= options.header_row else []
-    before = data[line_start:err.start].decode(suggestion, errors="replace")
+    header = (
+        next(csv.reader([lines[options.header_row - 1]], delimiter=delimiter), [])
+        if len(lines) >= options.header_row
+        else []
+    )
+    before = data[line_start : err.start].decode(suggestion, errors="replace")
+    before = before.replace("\r", " ")  # binary junk may hold a carriage return, which csv refuses mid-field
     position = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1 if before else 0
     column = f"column {header[position]!r}" if 0 <= position < len(header) else "a column"
-    shown = data[line_start:line_end if line_end >= 0 else len(data)].decode(suggestion, errors="replace").strip()[:80]
+    shown = (
+        data[line_start : line_end if line_end >= 0 else len(data)].decode(suggestion, errors="replace").strip()[:80]
+    )
     return DataError(
         f"{path}: the text is not valid {options.encoding}: byte 0x{data[err.start]:02X} in {column}, row {row} "
         f"({shown!r} if read as {suggestion}) cannot be read.\n{ROW_NOTE}\n"
         f"How to fix: files saved by Excel or older programs are often in the Windows encoding; set "
-        f"{advice.setting('encoding', suggestion)}, or save the file again as \"CSV UTF-8\"."
+        f'{advice.setting("encoding", suggestion)}, or save the file again as "CSV UTF-8".'
     )
 
 
 def _read_text(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.DataFrame, str]:
     data = path.read_bytes()
     if not data.strip():
-        raise DataError(f"{path}: the file is empty.\nHow to fix: export the table again with a header row "
-                        f"and at least one row of data, or choose another file.")
+        raise DataError(
+            f"{path}: the file is empty.\nHow to fix: export the table again with a header row "
+            f"and at least one row of data, or choose another file."
+        )
     encoding = options.encoding
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
@@ -461,44 +581,202 @@ def _read_text(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Da
     except UnicodeDecodeError as err:
         raise _encoding_error(path, data, err, options, advice) from None
     except LookupError:
-        raise DataError(f"{path}: unknown text encoding {encoding!r}.\nHow to fix: use a Python encoding name such as "
-                        f"\"utf-8\", \"cp1252\" or \"latin-1\": {advice.setting('encoding', 'cp1252')}.") from None
+        raise DataError(
+            f"{path}: unknown text encoding {encoding!r}.\nHow to fix: use a Python encoding name such as "
+            f'"utf-8", "cp1252" or "latin-1": {advice.setting("encoding", "cp1252")}.'
+        ) from None
     delimiter = options.delimiter or _detect_delimiter(text)
+    trailing = _scan_fields(path, text, delimiter, options, advice)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
-                            skip_blank_lines=False, skiprows=options.header_row - 1)
+        with warnings.catch_warnings():  # rows ending in extra delimiters: their empty last fields are dropped
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            # every cell as text, exactly as written ("007" stays "007"); only empty cells are missing
+            # (keep_default_na=False: "NA", "null", "None" are text, not missing values)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                skiprows=options.header_row - 1,
+                index_col=False,
+                quotechar='"',
+                doublequote=True,
+                engine="c",
+            )
     except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: no header row at row {options.header_row}: the file has nothing there.\n"
-                        f"How to fix: check header_row, or {advice.setting('header_row', 1)}.") from None
+        raise DataError(
+            f"{path}: no header row at row {options.header_row}: the file has nothing there.\n"
+            f"How to fix: check header_row, or {advice.setting('header_row', 1)}."
+        ) from None
     except pd.errors.ParserError as err:
-        raise DataError(f"{path}: the file cannot be split into columns with the delimiter {delimiter!r}: {err}.\n"
-                        f"How to fix: a field that contains the delimiter must be in double quotes; or set the right "
-                        f"delimiter: {advice.setting('delimiter', ';' if delimiter != ';' else ',')}.") from None
+        raise DataError(
+            f"{path}: the file cannot be split into columns with the delimiter {delimiter!r}: {err}.\n"
+            f"How to fix: a field that contains the delimiter must be in double quotes; or set the right "
+            f"delimiter: {advice.setting('delimiter', ';' if delimiter != ';' else ',')}."
+        ) from None
     how = "given" if options.delimiter else "detected"
-    return frame, f"read as text ({encoding}) with delimiter {delimiter!r} ({how})"
+    note = f"read as text ({encoding}) with delimiter {delimiter!r} ({how})"
+    if trailing:
+        shown = ", ".join(str(r) for r in trailing[:SHOWN_ROWS]) + (", …" if len(trailing) > SHOWN_ROWS else "")
+        note += (
+            f"; {len(trailing):,} row(s) end with extra delimiters (empty fields after the last column, "
+            f"ignored: rows {shown})"
+        )
+    return frame, note
 
 
 def _read_excel(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.DataFrame, str]:
     try:
         book = pd.ExcelFile(path)
     except ImportError as err:
-        raise DataError(f"{path}: reading Excel files needs the package openpyxl ({err}).\n"
-                        f"How to fix: `pip install openpyxl`, or save the sheet as CSV.") from None
+        raise DataError(
+            f"{path}: reading Excel files needs the package openpyxl ({err}).\n"
+            f"How to fix: `pip install openpyxl`, or save the sheet as CSV."
+        ) from None
     except (zipfile.BadZipFile, ValueError, OSError) as err:
-        raise DataError(f"{path}: not a readable Excel file ({err}).\nHow to fix: open it in Excel and save it "
-                        f"again as .xlsx, or save the sheet as CSV.") from None
+        raise DataError(
+            f"{path}: not a readable Excel file ({err}).\nHow to fix: open it in Excel and save it "
+            f"again as .xlsx, or save the sheet as CSV."
+        ) from None
     with book:
         sheet = options.sheet if options.sheet is not None else 0
         names = book.sheet_names
         if isinstance(sheet, str) and sheet not in names:
             close = difflib.get_close_matches(sheet, names, n=1, cutoff=0.5)
             hint = f" Closest match: {close[0]!r}." if close else ""
-            raise DataError(f"{path}: no sheet named {sheet!r}; the workbook has the sheets {names}.{hint}\n"
-                            f"How to fix: {advice.setting('sheet', close[0] if close else names[0])}.")
-        frame = pd.read_excel(book, sheet_name=sheet, header=options.header_row - 1, dtype=object)
+            raise DataError(
+                f"{path}: no sheet named {sheet!r}; the workbook has the sheets {names}.{hint}\n"
+                f"How to fix: {advice.setting('sheet', close[0] if close else names[0])}."
+            )
+        if isinstance(sheet, int) and not sheet < len(names):
+            raise DataError(
+                f"{path}: there is no sheet number {sheet} (counting the first sheet as 0); the workbook "
+                f"has {len(names)} sheet(s): {names}.\nHow to fix: name the sheet: "
+                f"{advice.setting('sheet', names[0])}."
+            )
+        name = sheet if isinstance(sheet, str) else names[sheet]
+        try:  # the header row is read as data, so that no column name is changed (pandas renames repeated ones)
+            # keep_default_na=False: text cells such as "NA" or "null" are text (an id, a label), not missing values
+            cells = pd.read_excel(
+                book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False, na_values=[""]
+            )
+        except Exception as err:  # openpyxl raises several kinds of errors for a damaged sheet
+            raise DataError(
+                f"{path}: the sheet {name!r} cannot be read ({type(err).__name__}: {err}).\n"
+                f"How to fix: open it in Excel and save it again as .xlsx, or save the sheet as CSV."
+            ) from None
+    if len(cells) < options.header_row:
+        raise DataError(
+            f"{path}: no header row at row {options.header_row}: the sheet {name!r} has "
+            f"{len(cells)} row(s).\nHow to fix: check header_row, or {advice.setting('header_row', 1)}."
+        )
+    header = cells.iloc[options.header_row - 1].tolist()
+    frame = cells.iloc[options.header_row :].reset_index(drop=True)
+    frame.columns = [f"Unnamed: {i}" if _blank(v) else _header_text(v) for i, v in enumerate(header)]
     frame = frame.map(lambda v: v.strip() or np.nan if isinstance(v, str) else v)  # blank cells count as empty
-    name = sheet if isinstance(sheet, str) else names[sheet]
     return frame, f"read from the Excel sheet {name!r}"
+
+
+def _blank(value) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _header_text(value) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _column_letters(position: int) -> str:
+    """The spreadsheet name of a column: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _check_header(path: Path, names: list[str], options: ReadOptions) -> None:
+    """Refuse a header naming two columns alike (only one of them could be read)."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names):
+        name = name.strip()
+        if not name or name.startswith("Unnamed: "):
+            continue
+        if name in seen:
+            first = seen[name]
+            raise DataError(
+                f"{path}: the header (row {options.header_row}) names two columns {name!r}: column {first + 1} "
+                f"({_column_letters(first)}) and column {position + 1} ({_column_letters(position)}); only one of them "
+                f"could be read.\nHow to fix: rename one of the two columns (e.g. {name + ' 2'!r}) or delete the one "
+                f"you do not need."
+            )
+        seen[name] = position
+
+
+def _scan_fields(path: Path, text: str, delimiter: str, options: ReadOptions, advice: _Advice) -> list[int]:
+    """Check that every row has the header's number of fields; the rows ending in extra delimiters.
+
+    A row with more fields than the header would shift or lose values, one with fewer leaves
+    values unread: both are refused with their rows. Delimiters at the end of a row, leaving
+    only empty fields beyond the header's columns, are read as if absent (and reported).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    too_many, too_few, trailing = [], [], []
+    header: list[str] | None = None
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(limit, len(text) + 1))  # a long text cell is no error (pandas has no such limit)
+        for number, fields in enumerate(reader, start=1):
+            if number < options.header_row:
+                continue
+            if header is None:
+                header = fields
+                named = max((i + 1 for i, name in enumerate(fields) if name.strip()), default=0)
+                continue
+            if not any(f.strip() for f in fields):  # an empty row (",,," too): skipped like the others
+                continue
+            row = number  # as pandas numbers its rows: one per record, blank lines included
+            if any(f.strip() for f in fields[len(header) :]):
+                too_many.append((row, fields))
+            elif len(fields) < named:
+                too_few.append((row, fields))
+            elif len(fields) > len(header):
+                trailing.append(row)
+    except csv.Error as err:
+        raise DataError(
+            f"{path}: the file cannot be split into columns with the delimiter {delimiter!r}: {err}.\n"
+            f"How to fix: save the file again as CSV from the program that made it."
+        ) from None
+    finally:
+        csv.field_size_limit(limit)
+    header = header or []
+    _check_header(path, header, options)
+    for rows, what in ((too_many, "more"), (too_few, "fewer")):
+        if rows:
+            shown = "\n".join(
+                f"  row {row}: {len(fields)} fields: {delimiter.join(fields)[:80]!r}"
+                for row, fields in rows[:SHOWN_ROWS]
+            )
+            more = f"\n  … and {len(rows) - SHOWN_ROWS:,} more" if len(rows) > SHOWN_ROWS else ""
+            fix = (
+                'a value that contains the delimiter must be in double quotes ("1,5"); or, if the fields are '
+                f"separated by another character than {delimiter!r}, "
+                + advice.setting("delimiter", ";" if delimiter != ";" else ",")
+                + "."
+                if what == "more"
+                else "add the missing cells (an empty cell still needs its delimiter), or delete "
+                "these rows if they are not records."
+            )
+            raise DataError(
+                f"{path}: {len(rows):,} row(s) have {what} fields than the header (row {options.header_row}, "
+                f"{len(header)} columns: {', '.join(repr(h) for h in header[:8])}), so their values cannot be put in "
+                f"the right columns:\n{shown}{more}\n{ROW_NOTE}\nHow to fix: {fix}"
+            )
+    return trailing
 
 
 def _read_raw(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.DataFrame, str]:
@@ -506,14 +784,19 @@ def _read_raw(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Dat
     if not path.is_file():
         folder = path.parent
         if not folder.is_dir():
-            raise DataError(f"{path}: there is no folder {folder}.\nHow to fix: check the path (it is relative to "
-                            f"{'the mapping file' if advice.mapping else 'the working folder, ' + str(Path.cwd())}).")
+            raise DataError(
+                f"{path}: there is no folder {folder}.\nHow to fix: check the path (it is relative to "
+                f"{'the mapping file' if advice.mapping else 'the working folder, ' + str(Path.cwd())})."
+            )
         present = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         close = difflib.get_close_matches(path.name, present, n=1, cutoff=0.4)
         hint = f" Closest match: {close[0]!r}." if close else ""
-        raise DataError(f"{path}: the file does not exist. The folder {folder} holds: {', '.join(present) or 'nothing'}.{hint}\n"
-                        f"How to fix: " + (advice.setting("file", close[0] if close else path.name) if advice.mapping
-                                           else "pass the right path") + ".")
+        raise DataError(
+            f"{path}: the file does not exist. The folder {folder} holds: {', '.join(present) or 'nothing'}.{hint}\n"
+            f"How to fix: "
+            + (advice.setting("file", close[0] if close else path.name) if advice.mapping else "pass the right path")
+            + "."
+        )
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         frame, how = _read_text(path, options, advice)
@@ -523,17 +806,24 @@ def _read_raw(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Dat
         try:
             frame = pd.read_parquet(path)
         except ImportError as err:
-            raise DataError(f"{path}: reading Parquet files needs the package pyarrow ({err}).\n"
-                            f"How to fix: `pip install pyarrow`, or save the table as CSV.") from None
+            raise DataError(
+                f"{path}: reading Parquet files needs the package pyarrow ({err}).\n"
+                f"How to fix: `pip install pyarrow`, or save the table as CSV."
+            ) from None
         except Exception as err:  # pyarrow raises several kinds of errors for a damaged file
-            raise DataError(f"{path}: not a readable Parquet file ({err}).\nHow to fix: export the table again.") from None
+            raise DataError(
+                f"{path}: not a readable Parquet file ({err}).\nHow to fix: export the table again."
+            ) from None
         how = "read from Parquet"
     else:
-        raise DataError(f"{path}: cannot read {suffix or 'files without an extension'}.\nHow to fix: save the table as "
-                        f"CSV (.csv), Excel (.xlsx) or Parquet (.parquet).")
+        raise DataError(
+            f"{path}: cannot read {suffix or 'files without an extension'}.\nHow to fix: save the table as "
+            f"CSV (.csv), Excel (.xlsx) or Parquet (.parquet)."
+        )
     if frame.shape[1] == 0:
         raise DataError(f"{path}: the file is empty.\nHow to fix: export the table again with a header row and data.")
     frame.columns = [str(c).strip() for c in frame.columns]
+    _check_header(path, list(frame.columns), options)
     frame.index = pd.RangeIndex(options.header_row + 1, options.header_row + 1 + len(frame), name="row")
     return frame, how
 
@@ -557,7 +847,7 @@ def _closest(wanted: str, course: str, present: list[str]) -> str | None:
 
 
 def _resolve_columns(file: _File, frame: pd.DataFrame, columns: dict[str, str]) -> dict[str, str]:
-    """course column -> the file's column, checking that the wanted columns are there."""
+    """Course column -> the file's column, checking that the wanted columns are there."""
     table, present = file.table, list(frame.columns)
     lowered = {name.lower().replace(" ", ""): name for name in present}
     found = {}
@@ -583,30 +873,42 @@ def _resolve_columns(file: _File, frame: pd.DataFrame, columns: dict[str, str]) 
                 f"the first row ({', '.join(repr(p) for p in present[:6])}) looks like data, not column names: "
                 f"the file has no header row.",
                 "add a first row naming the columns (e.g. customer_id, date, amount), then map them; "
-                "or, if the names are on a later row, " + file.advice.setting("header_row", 2) + ".")
+                "or, if the names are on a later row, " + file.advice.setting("header_row", 2) + ".",
+            )
         close = _closest(str(wanted), course, present)
         role = "the course's " + course + (", which this table needs" if course in REQUIRED[table] else "")
         listed = ", ".join(repr(p) for p in present)
         fix = file.advice.column(course, close or "<your column>")
         if len(present) == 1 and file.path.suffix.lower() in TEXT_SUFFIXES:
-            fix += (f". The file seems to have a single column: if its fields are separated by another character, "
-                    f"{file.advice.setting('delimiter', ';')}")
+            fix += (
+                f". The file seems to have a single column: if its fields are separated by another character, "
+                f"{file.advice.setting('delimiter', ';')}"
+            )
         raise DataError(
             f"{file.path}: no column {wanted!r} ({role}).\nThe file has the columns: {listed}."
             + (f"\nClosest match: {close!r}." if close else "")
-            + f"\nHow to fix: name the column that holds it: {fix}.")
+            + f"\nHow to fix: name the column that holds it: {fix}."
+        )
     return found
 
 
 # --------------------------------------------------------------------------- converting columns
 
 
-def _as_text(series: pd.Series) -> pd.Series:
-    """The values as stripped text (empty -> missing); whole numbers from Excel without '.0'."""
+#: What is trimmed from an id: spaces (also no-break and other Unicode spaces) and tabs, nothing else.
+_SPACES = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+
+def _as_text(series: pd.Series, spaces_only: bool = False) -> pd.Series:
+    """The values as stripped text (empty -> missing); whole numbers from Excel without '.0'.
+
+    ``spaces_only`` trims only spaces and tabs (for ids, whose other characters are all kept).
+    """
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind in ("string", "empty"):
         text = series.astype("str")
     else:
+
         def one(v):
             if v is None or (isinstance(v, float) and v != v):
                 return None
@@ -615,8 +917,9 @@ def _as_text(series: pd.Series) -> pd.Series:
             if isinstance(v, (pd.Timestamp, _dt.datetime)):
                 return v.strftime("%Y-%m-%d") if v == pd.Timestamp(v).normalize() else str(v)
             return str(v)
+
         text = series.map(one).astype("str")
-    text = text.str.strip()
+    text = text.str.strip(_SPACES) if spaces_only else text.str.strip()
     return text.where(text != "")
 
 
@@ -633,21 +936,61 @@ def parse_numbers(series: pd.Series, decimal: str = ".", thousands: str | None =
     with a trailing minus is negative; thousands separators must group three digits (so a
     wrong ``decimal`` is caught rather than silently multiplying by 100).
 
-    Parameters:
-        series: the values (text, or numbers already).
-        decimal: the decimal separator, ``"."`` or ``","``.
-        thousands: the thousands separator(s); None means the other one of ``.`` and ``,``.
-            Spaces and apostrophes are always accepted as thousands separators.
+    Parameters
+    ----------
+    series : pandas.Series
+        the values (text, or numbers already).
+    decimal : str, optional
+        the decimal separator, ``"."`` or ``","``.
+    thousands : str, optional
+        the thousands separator(s); None means the other one of ``.`` and ``,``.
+        Spaces and apostrophes are always accepted as thousands separators.
 
-    Returns:
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
         ``(values, bad)``: float array (NaN where empty or unreadable) and a boolean array
-        marking the non-empty values that are not numbers.
+        marking the non-empty values that are not numbers. Numbers that are not finite
+        (``inf``, ``Infinity``, ``1e400``, a 400-digit number, infinities stored in Parquet)
+        count as not numbers: they are NaN and marked bad.
 
-    Example:
-        >>> values, bad = parse_numbers(pd.Series(["1.234,50 €", "(12,00)", "12.5", None]), decimal=",")
-        >>> values.tolist(), bad.tolist()
-        ([1234.5, -12.0, nan, nan], [False, False, True, False])
+    Examples
+    --------
+    >>> values, bad = parse_numbers(pd.Series(["1.234,50 €", "(12,00)", "12.5", None]), decimal=",")
+    >>> values.tolist(), bad.tolist()
+    ([1234.5, -12.0, nan, nan], [False, False, True, False])
+    >>> parse_numbers(pd.Series(["inf", "1e400", "7"]))[1].tolist()
+    [True, True, False]
     """
+    try:
+        values, bad = _parse_numbers(series, decimal, thousands)
+    except (OverflowError, TypeError, ValueError):  # e.g. Python ints too large for a float: one by one
+        pairs = [
+            _parse_numbers(series.iloc[i : i + 1], decimal, thousands)
+            if _number_fits(series.iloc[i])
+            else (np.array([np.inf]), np.array([False]))
+            for i in range(len(series))
+        ]
+        values = np.concatenate([v for v, _ in pairs]) if pairs else np.array([], dtype=np.float64)
+        bad = np.concatenate([b for _, b in pairs]) if pairs else np.array([], dtype=bool)
+    values = np.array(values, dtype=np.float64)
+    infinite = np.isinf(values)
+    if infinite.any():
+        values[infinite] = np.nan
+        bad = np.asarray(bad, dtype=bool) | infinite
+    return values, np.asarray(bad, dtype=bool)
+
+
+def _number_fits(value) -> bool:
+    try:
+        float(value) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else None
+    except OverflowError:
+        return False
+    return True
+
+
+def _parse_numbers(series: pd.Series, decimal: str, thousands: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_numbers` without the check that the numbers are finite."""
     if pd.api.types.is_bool_dtype(series):
         return np.full(len(series), np.nan), series.notna().to_numpy()
     if pd.api.types.is_numeric_dtype(series):
@@ -658,7 +1001,9 @@ def parse_numbers(series: pd.Series, decimal: str = ".", thousands: str | None =
         return pd.to_numeric(series).to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(len(series), dtype=bool)
     numbers = None
     if kind not in ("string", "empty"):  # Excel: numbers and text mixed in one column
-        is_number = series.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)).to_numpy(dtype=bool)
+        is_number = series.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)).to_numpy(
+            dtype=bool
+        )
         numbers = np.where(is_number, pd.to_numeric(series.where(is_number), errors="coerce"), np.nan)
         series = series.where(~is_number)
     text = _as_text(series)
@@ -666,7 +1011,9 @@ def parse_numbers(series: pd.Series, decimal: str = ".", thousands: str | None =
     if decimal == ".":
         fast = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         if not (present & np.isnan(fast)).any():
-            return (fast if numbers is None else np.where(np.isnan(fast), numbers, fast)), np.zeros(len(text), dtype=bool)
+            return (fast if numbers is None else np.where(np.isnan(fast), numbers, fast)), np.zeros(
+                len(text), dtype=bool
+            )
     t = text.str.replace(_CURRENCY, "", regex=True).str.replace("[\u00a0\u202f]", " ", regex=True).str.strip()
     paren = t.str.fullmatch(r"\(.*\)").fillna(False).to_numpy(dtype=bool)
     if paren.any():
@@ -692,72 +1039,167 @@ def _number_fix(file: _File, raw: pd.Series, bad: np.ndarray) -> str:
     sample = raw[bad].head(200)
     _, still_bad = parse_numbers(sample, decimal=other)
     if len(sample) and not still_bad.any():
-        return (f"these look like numbers written with {other!r} as the decimal separator: "
-                f"{file.advice.setting('decimal', other)}.")
-    return ("correct these cells (a number, optionally with a currency sign and thousands separators, "
-            f"decimal separator {file.options.decimal!r}).")
+        return (
+            f"these look like numbers written with {other!r} as the decimal separator: "
+            f"{file.advice.setting('decimal', other)}."
+        )
+    return (
+        "correct these cells (a number, optionally with a currency sign and thousands separators, "
+        f"decimal separator {file.options.decimal!r})."
+    )
 
 
-def parse_dates(series: pd.Series, date_format: str | None = None) -> tuple[pd.Series, np.ndarray, str]:
+def parse_dates(
+    series: pd.Series, date_format: str | None = None, date_range: tuple = DATE_RANGE
+) -> tuple[pd.Series, np.ndarray, str]:
     """Read dates written as text in one format (given, or detected from the values).
 
-    Parameters:
-        series: the values (text, or dates already, as Excel and Parquet give them).
-        date_format: a ``strftime`` format such as ``"%d/%m/%Y"``; None or ``"auto"``
-            tries :data:`DATE_FORMATS` and keeps the one that reads the most values.
+    Parameters
+    ----------
+    series : pandas.Series
+        the values (text, or dates already, as Excel and Parquet give them).
+    date_format : str, optional
+        a ``strftime`` format such as ``"%d/%m/%Y"``; None or ``"auto"``
+        tries :data:`DATE_FORMATS` and keeps the one that reads the most values.
+    date_range : tuple, optional
+        the first and last day accepted (default :data:`DATE_RANGE`,
+        1900-01-01 … 2100-12-31): dates outside it, such as the "no date"
+        placeholder 9999-12-31, are not read (a date is never shifted to fit).
 
-    Returns:
+    Returns
+    -------
+    tuple of (pandas.Series, numpy.ndarray, str)
         ``(dates, bad, how)``: the dates (``datetime64[ns]``, the day only), a boolean array
-        marking non-empty values that are not dates in that format, and the format used
-        with "given" or "detected".
+        marking non-empty values that are not dates in that format or are outside
+        ``date_range``, and the format used with "given" or "detected". A time with a
+        time zone or UTC offset (``%z`` in the format, or zoned timestamps in Parquet) is
+        kept on its own local date, the zone dropped; ``how`` then says so.
 
-    Raises:
-        DataError: the values fit two formats that disagree (such as 03/04/2024 as
-            3 April or March 4): the message asks for ``date_format``.
+    Raises
+    ------
+    DataError
+        the format is not a valid ``strftime`` format, or the values fit two
+        formats that disagree (such as 03/04/2024 as 3 April or March 4): the message
+        asks for ``date_format``.
 
-    Example:
-        >>> dates, bad, how = parse_dates(pd.Series(["31/01/2024", "01/02/2024", "32/01/2024"]))
-        >>> dates.dt.strftime("%Y-%m-%d").tolist()[:2], bad.tolist(), how
-        (['2024-01-31', '2024-02-01'], [False, False, True], "'%d/%m/%Y' (detected)")
+    Examples
+    --------
+    >>> dates, bad, how = parse_dates(pd.Series(["31/01/2024", "01/02/2024", "32/01/2024", "31/12/9999"]))
+    >>> dates.dt.strftime("%Y-%m-%d").tolist()[:2], bad.tolist(), how
+    (['2024-01-31', '2024-02-01'], [False, False, True, True], "'%d/%m/%Y' (detected)")
     """
+    dates, bad, outside, how = _parse_dates(series, date_format, date_range)
+    return dates, bad | outside, how
+
+
+def _date_format_problem(date_format) -> str | None:
+    """Why ``date_format`` is not a usable ``strftime`` format (None when it is)."""
+    if not isinstance(date_format, str) or not date_format.strip():
+        return f'the date format must be text such as "%d/%m/%Y", not {date_format!r}'
+    if "%" not in date_format:
+        return f"the date format {date_format!r} has no codes (%d day, %m month, %Y year)"
+    try:
+        _dt.datetime.strptime("", date_format)
+    except ValueError as err:
+        if "directive" in str(err) or "stray %" in str(err):
+            return f"the date format {date_format!r} is not valid ({err})"
+    return None
+
+
+def _strptime_days(uniques, date_format: str) -> tuple[np.ndarray, bool]:
+    """Each text read with Python's strptime (any year 1–9999, offsets kept local); NaT where it does not fit."""
+    days = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[D]")
+    zoned = False
+    for i, value in enumerate(uniques):
+        try:
+            moment = _dt.datetime.strptime(str(value), date_format)
+        except (ValueError, OverflowError):
+            continue
+        zoned |= moment.tzinfo is not None
+        days[i] = np.datetime64(moment.date(), "D")  # the local date: the offset is dropped, not applied
+    return days, zoned
+
+
+def _native_day(value):
+    """A date or datetime object (Excel, Parquet) as its own (local) day; None for anything else."""
+    if value is pd.NaT or not isinstance(value, (_dt.datetime, _dt.date)):
+        return None
+    return np.datetime64(value.date() if isinstance(value, _dt.datetime) else value, "D")
+
+
+def _parse_dates(series: pd.Series, date_format, date_range) -> tuple[pd.Series, np.ndarray, np.ndarray, str]:
+    """:func:`parse_dates`, with the dates outside ``date_range`` apart: ``(dates, bad, outside, how)``."""
     if date_format == "auto":
         date_format = None
-    if pd.api.types.is_datetime64_any_dtype(series):
-        dates = pd.Series(pd.to_datetime(series).to_numpy(), index=series.index)
-        return dates.dt.normalize().astype("datetime64[ns]"), np.zeros(len(series), dtype=bool), "stored as dates"
-    kind = pd.api.types.infer_dtype(series, skipna=True)
-    native = None
-    if kind not in ("string", "empty"):
-        is_date = series.map(lambda v: isinstance(v, (pd.Timestamp, _dt.datetime, _dt.date))).to_numpy(dtype=bool)
-        native = pd.to_datetime(series.where(is_date), errors="coerce")
-        series = series.where(~is_date)
-    text = _as_text(series)
-    codes, uniques = pd.factorize(text)
     if date_format is not None:
-        parsed, how = pd.to_datetime(uniques, format=date_format, errors="coerce"), f"{date_format!r} (given)"
-    elif len(uniques) == 0:
-        parsed, how = pd.DatetimeIndex([]), "stored as dates"
+        problem = _date_format_problem(date_format)
+        if problem:
+            raise DataError(problem)
+    zone_note = "; times with a time zone are kept on their local date, the zone dropped"
+    n = len(series)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        zone = str(series.dtype.tz)
+        days = np.asarray(series.dt.tz_localize(None).to_numpy()).astype("datetime64[D]")
+        bad, how = np.zeros(n, dtype=bool), f"stored as dates with the time zone {zone}" + zone_note
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        days = np.asarray(series.to_numpy()).astype("datetime64[D]")
+        bad, how = np.zeros(n, dtype=bool), "stored as dates"
     else:
-        tries = [(fmt, pd.to_datetime(uniques, format=fmt, errors="coerce")) for fmt in DATE_FORMATS]
-        counts = [int(p.notna().sum()) for _, p in tries]
-        best = max(counts)
-        full = [(fmt, p) for (fmt, p), n in zip(tries, counts) if n == best]
-        fmt, parsed = full[0]
-        for other_fmt, other in full[1:]:
-            both = parsed.notna() & other.notna()
-            if (parsed[both] != other[both]).any():
-                example = uniques[np.flatnonzero(both & (parsed != other))[0]]
-                raise DataError(
-                    f"the dates fit both {fmt!r} and {other_fmt!r}, which read {example!r} differently "
-                    f"({parsed[uniques.get_loc(example)]:%d %B %Y} or {other[uniques.get_loc(example)]:%d %B %Y})")
-        how = f"{fmt!r} (detected)" if best else ""
-    values = np.asarray(parsed.to_numpy(dtype="datetime64[ns]"))
-    dates = np.where(codes >= 0, values[np.maximum(codes, 0)] if len(values) else np.datetime64("NaT"), np.datetime64("NaT"))
-    dates = pd.Series(dates.astype("datetime64[ns]"), index=text.index)
-    bad = (text.notna() & dates.isna()).to_numpy()
-    if native is not None:
-        dates = dates.where(native.isna(), native.astype("datetime64[ns]"))
-    return dates.dt.normalize().astype("datetime64[ns]"), bad, how
+        days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        zoned = False
+        kind = pd.api.types.infer_dtype(series, skipna=True)
+        if kind not in ("string", "empty"):
+            native = series.map(_native_day)
+            is_date = native.notna().to_numpy(dtype=bool)
+            if is_date.any():
+                days[is_date] = np.array(native[is_date].tolist(), dtype="datetime64[D]")
+                zoned = any(getattr(v, "tzinfo", None) is not None for v in series[is_date])
+            series = series.where(~is_date)
+        text = _as_text(series)
+        codes, uniques = pd.factorize(text)
+        uniques = np.asarray(uniques, dtype=object)
+        how = "stored as dates"
+        if len(uniques) and date_format is not None:
+            how = f"{date_format!r} (given)"
+            parsed = None
+            if "%z" not in date_format and "%Z" not in date_format:
+                try:
+                    parsed = pd.to_datetime(pd.Index(uniques), format=date_format, errors="coerce")
+                except (ValueError, TypeError, OverflowError):
+                    parsed = None
+            if parsed is None or isinstance(parsed.dtype, pd.DatetimeTZDtype):
+                found, zoned_text = _strptime_days(uniques, date_format)
+                zoned |= zoned_text
+            else:
+                found = np.asarray(parsed.to_numpy()).astype("datetime64[D]")
+        elif len(uniques):
+            tries = [(fmt, pd.to_datetime(pd.Index(uniques), format=fmt, errors="coerce")) for fmt in DATE_FORMATS]
+            counts = [int(p.notna().sum()) for _, p in tries]
+            best = max(counts)
+            full = [(fmt, p) for (fmt, p), count in zip(tries, counts) if count == best]
+            fmt, parsed = full[0]
+            for other_fmt, other in full[1:]:
+                both = parsed.notna() & other.notna()
+                if (parsed[both] != other[both]).any():
+                    at = np.flatnonzero(both & (parsed != other))[0]
+                    raise DataError(
+                        f"the dates fit both {fmt!r} and {other_fmt!r}, which read {uniques[at]!r} differently "
+                        f"({parsed[at]:%d %B %Y} or {other[at]:%d %B %Y})"
+                    )
+            how = f"{fmt!r} (detected)" if best else ""
+            found = np.asarray(parsed.to_numpy()).astype("datetime64[D]")
+        else:
+            found = np.array([], dtype="datetime64[D]")
+        from_text = codes >= 0
+        days[from_text] = found[codes[from_text]]
+        bad = from_text & np.isnat(days)
+        if zoned:
+            how += zone_note
+    low, high = (np.datetime64(pd.Timestamp(day).date(), "D") for day in date_range)
+    outside = ~np.isnat(days) & ((days < low) | (days > high))
+    days = np.where(outside, np.datetime64("NaT"), days)
+    dates = pd.Series(days.astype("datetime64[ns]"), index=series.index)
+    return dates, bad, outside, how
 
 
 def _scale(col: schema.Column) -> tuple[float, float] | None:
@@ -776,20 +1218,43 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
 
     if required and missing.any():
         noun = col.name.replace("_", " ")
-        add(missing, f"have no {noun} (the cell is empty)",
-            f"fill in the {noun} of these rows, or delete them if they are not real records.", f"no {noun}")
+        add(
+            missing,
+            f"have no {noun} (the cell is empty)",
+            f"fill in the {noun} of these rows, or delete them if they are not real records.",
+            f"no {noun}",
+        )
 
     if col.dtype.startswith("datetime"):
         try:
-            dates, bad, how = parse_dates(raw, options.date_format)
+            dates, bad, outside, how = _parse_dates(raw, options.date_format, options.date_range)
         except DataError as err:
             raise file.error(f"column {name!r}: {err}.", advice.setting("date_format", "%d/%m/%Y") + ".") from None
         if bad.any():
             fmt = options.date_format or (how.split(" (")[0].strip("'") if how else "%d/%m/%Y")
-            add(bad, f"have a date that cannot be read with the format {how}" if how else "are not dates in a format the course knows",
+            shown_how = how.split(";")[0]
+            add(
+                bad,
+                f"have a date that cannot be read with the format {shown_how}"
+                if how
+                else "are not dates in a format the course knows",
                 f"correct these cells, or give the format your dates use, e.g. {advice.setting('date_format', fmt)} "
-                "(codes: %d day, %m month, %Y year, %y two-digit year, %b month name).", "unreadable date")
-        if not bad.all():
+                "(codes: %d day, %m month, %Y year, %y two-digit year, %b month name).",
+                "unreadable date",
+            )
+        if outside.any():
+            low, high = (f"{day:%Y-%m-%d}" for day in options.date_range)
+            empty_ok = "" if required else " (this column may have empty cells)"
+            add(
+                outside,
+                f"have dates outside {low} … {high}, the dates the course accepts",
+                f'correct these dates; a date such as 9999-12-31 or 1900-01-01 that stands for "no date" must be an '
+                f"empty cell instead{empty_ok}. If your data really has dates outside that range, "
+                + advice.setting("date_range", [low, high], "settings")
+                + ".",
+                "date outside the accepted range",
+            )
+        if not (bad | outside).all():
             file.report.notes.append(f"{col.name} ({name!r}): dates read as {how}")
         return dates
 
@@ -801,9 +1266,11 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
             wrong = {k: v for k, v in given.items() if v not in course_labels}
             if wrong:
                 theirs, ours = next(iter(wrong.items()))
-                raise file.error(f"the recoding of column {name!r} maps {theirs!r} to {ours!r}, which is not a label "
-                                 f"of the course's {col.name}: {', '.join(course_labels)}.",
-                                 advice.label(col.name, theirs, course_labels[0]))
+                raise file.error(
+                    f"the recoding of column {name!r} maps {theirs!r} to {ours!r}, which is not a label "
+                    f"of the course's {col.name}: {', '.join(course_labels)}.",
+                    advice.label(col.name, theirs, course_labels[0]),
+                )
         normal = {re.sub(r"[\s\-]+", "_", label.lower()): label for label in course_labels}
         recode, unknown = {}, []
         for label in text.dropna().unique():
@@ -823,14 +1290,20 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
             listed = ", ".join(f"{k!r} ({v:,} row{'s' if v > 1 else ''})" for k, v in counts.head(8).items())
             example = str(counts.index[0])
             guess = (difflib.get_close_matches(example.lower(), course_labels, n=1, cutoff=0.0) or course_labels)[0]
-            add(mask, f"have labels the course's {col.name} does not know: {listed}; the course's labels are "
+            add(
+                mask,
+                f"have labels the course's {col.name} does not know: {listed}; the course's labels are "
                 f"{', '.join(course_labels)}",
                 "say which course label each of yours means, e.g. " + advice.label(col.name, example, guess) + ".",
-                f"unknown {col.name} label", excludable=False)
+                f"unknown {col.name} label",
+                excludable=False,
+            )
             return None
         changed = {k: v for k, v in recode.items() if k != v}
         if changed:
-            shown = ", ".join(f"{k!r} → {v!r}" for k, v in list(changed.items())[:6]) + (", …" if len(changed) > 6 else "")
+            shown = ", ".join(f"{k!r} → {v!r}" for k, v in list(changed.items())[:6]) + (
+                ", …" if len(changed) > 6 else ""
+            )
             file.report.notes.append(f"{col.name} ({name!r}): labels recoded: {shown}")
         mapped = text.map(recode)
         labels = sorted(set(recode.values()))
@@ -842,16 +1315,33 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
         text = _as_text(raw).str.lower()
         value = text.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
         bad = (text.notna() & value.isna()).to_numpy(dtype=bool)
-        add(bad, "are not yes/no values", "write yes/no, true/false, sí/no or 1/0 in these cells.", f"unreadable {col.name}")
+        add(
+            bad,
+            "are not yes/no values",
+            "write yes/no, true/false, sí/no or 1/0 in these cells.",
+            f"unreadable {col.name}",
+        )
         return value.astype("boolean")
 
     if col.name.endswith("_id"):
-        text = _as_text(raw)
+        text = _as_text(raw, spaces_only=True)
+        hidden = text.str.contains(_CONTROL, regex=True).fillna(False).to_numpy(dtype=bool)
+        add(
+            hidden,
+            "have control or invisible characters in the id (shown escaped, e.g. '\\x00')",
+            "delete the hidden characters from these ids: an id is compared exactly as written, so '7' and '7\\x00' "
+            "would be two customers.",
+            f"hidden characters in {col.name}",
+        )
         if col.name == UNIQUE.get(table):
             dup = text.duplicated(keep=False).to_numpy() & text.notna().to_numpy()
-            add(dup, f"repeat {col.name.replace('_', ' ')}s that must be unique in the {table} table",
+            add(
+                dup,
+                f"repeat {col.name.replace('_', ' ')}s that must be unique in the {table} table",
                 "each id must appear once: remove the duplicated rows or give them their own ids.",
-                f"duplicate {col.name}", excludable=False)
+                f"duplicate {col.name}",
+                excludable=False,
+            )
         return text
 
     values, bad = parse_numbers(raw, options.decimal, options.thousands)
@@ -862,21 +1352,33 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
     ok = ~np.isnan(values)
     scale = _scale(col)
     if col.dtype == "int64":
+        huge = ok & (np.abs(values) > 2.0**53)  # beyond this, whole numbers are no longer exact
+        add(huge, "are too large to be read exactly", "correct these cells.", f"{col.name} too large")
+        ok &= ~huge
         fraction = ok & (values != np.round(values))
         add(fraction, "are not whole numbers", "write whole numbers in these cells.", f"{col.name} not whole")
         ok &= ~fraction
     if scale is not None:
         low, high = scale
         outside = ok & ((values < low) | (values > high))
-        add(outside, f"are outside the {col.name} scale {low:g}–{high:g}",
+        add(
+            outside,
+            f"are outside the {col.name} scale {low:g}–{high:g}",
             f"the course reads {col.name} on a {low:g}–{high:g} scale ({col.meaning}); correct these answers or "
-            f"convert your scale to {low:g}–{high:g}.", f"{col.name} outside {low:g}–{high:g}")
+            f"convert your scale to {low:g}–{high:g}.",
+            f"{col.name} outside {low:g}–{high:g}",
+        )
     elif col.unit.startswith("currency") or col.unit in ("months", "years"):
         negative = ok & (values < 0)
         is_return = table == "transactions" and col.name == "amount"
-        add(negative, "are negative" + (" (returns or refunds?)" if is_return else ""),
+        add(
+            negative,
+            "are negative" + (" (returns or refunds?)" if is_return else ""),
             "correct these cells." if not is_return else "amounts are what customers paid, so they cannot be negative.",
-            "returns (negative amount)" if is_return else f"negative {col.name}", is_return=is_return)
+            "returns (negative amount)" if is_return else f"negative {col.name}",
+            is_return=is_return,
+            excludable=not is_return,
+        )  # returns are left out only by exclude_returns, never as bad rows
     return values
 
 
@@ -892,7 +1394,9 @@ def _finish(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             else:
                 out[col.name] = pd.Categorical(values)
         elif col.dtype.startswith("datetime"):
-            out[col.name] = (pd.Series(pd.NaT, index=frame.index) if values is None else values).astype("datetime64[ns]").to_numpy()
+            out[col.name] = (
+                (pd.Series(pd.NaT, index=frame.index) if values is None else values).astype("datetime64[ns]").to_numpy()
+            )
         elif col.dtype == "bool":
             if values is None:
                 out[col.name] = pd.array([pd.NA] * len(frame), dtype="boolean")
@@ -913,14 +1417,17 @@ def _finish(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 def empty_table(table: str) -> pd.DataFrame:
     """An empty table with the schema's columns and dtypes (a table the data does not have).
 
-    Example:
-        >>> empty_table("surveys").dtypes["satisfaction"], len(empty_table("surveys"))
-        (dtype('int64'), 0)
+    Examples
+    --------
+    >>> empty_table("surveys").dtypes["satisfaction"], len(empty_table("surveys"))
+    (dtype('int64'), 0)
     """
     out = {}
     for col in schema.TABLES[table]:
         if col.dtype == "category":
-            out[col.name] = pd.Categorical([], categories=list(schema.CATEGORIES[col.name]), ordered=col.name == "stage")
+            out[col.name] = pd.Categorical(
+                [], categories=list(schema.CATEGORIES[col.name]), ordered=col.name == "stage"
+            )
         else:
             out[col.name] = np.array([], dtype=col.dtype)
     return pd.DataFrame(out)
@@ -929,7 +1436,9 @@ def empty_table(table: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- one table
 
 
-def _load(table: str, path, columns: dict[str, str], options: ReadOptions, advice: _Advice) -> tuple[pd.DataFrame, TableReport]:
+def _load(
+    table: str, path, columns: dict[str, str], options: ReadOptions, advice: _Advice
+) -> tuple[pd.DataFrame, TableReport]:
     """Read one file into the course's table: index = the file's row numbers; ids still as text."""
     path = Path(path)
     file = _File(path, table, advice, options)
@@ -944,8 +1453,10 @@ def _load(table: str, path, columns: dict[str, str], options: ReadOptions, advic
         shown = ", ".join(str(r) for r in rows[:SHOWN_ROWS]) + (", …" if len(rows) > SHOWN_ROWS else "")
         file.report.notes.append(f"skipped {len(rows):,} empty row(s) (rows {shown})")
     if len(frame) == 0:
-        raise file.error(f"the file has a header ({', '.join(repr(c) for c in frame.columns[:8])}) but no rows of data.",
-                         "export the table again with its rows, or leave this table out if you do not have it.")
+        raise file.error(
+            f"the file has a header ({', '.join(repr(c) for c in frame.columns[:8])}) but no rows of data.",
+            "export the table again with its rows, or leave this table out if you do not have it.",
+        )
     file.report.rows_read = len(frame)
     problems: list[_Problem] = []
     converted, shown = {}, {}
@@ -963,50 +1474,228 @@ def _load(table: str, path, columns: dict[str, str], options: ReadOptions, advic
     return out, file.report
 
 
+#: Ids kept as numbers: whole numbers written the plain way (ASCII digits, no leading zero, at
+#: most 18 digits). Any other id ("007", "12.0", "٣", "A7") makes the file's ids text, numbered.
+_PLAIN_NUMBER_ID = r"0|[1-9][0-9]{0,17}"
+#: Characters refused inside an id: control characters and invisible formatting characters.
+_CONTROL = "[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+
+
+def _plain_number_ids(text: pd.Series) -> bool:
+    """True when every id is a whole number written the plain way, so that reading it as a number merges no two ids."""
+    present = text.dropna().astype("str")
+    return bool(present.str.fullmatch(_PLAIN_NUMBER_ID).all())
+
+
 def _number_ids(text: pd.Series, report: TableReport, name: str) -> pd.Series:
-    """Ids as integers: whole-number ids kept, text ids numbered 1, 2, ... in order of appearance."""
-    present = text.dropna()
-    if present.str.fullmatch(r"\d{1,18}").all():
+    """Ids as integers: plain whole-number ids kept, other ids numbered 1, 2, ... in order of appearance.
+
+    Ids are text compared exactly as written (``007``, ``7`` and ``7.0`` are three ids), so
+    only ids written as plain whole numbers are read as numbers.
+    """
+    if _plain_number_ids(text):
         return pd.to_numeric(text).astype("float64" if text.isna().any() else "int64")
     codes, uniques = pd.factorize(text)
-    report.notes.append(f"{name}: ids are text (e.g. {uniques[0]!r}); numbered 1–{len(uniques):,} in order of appearance")
-    return pd.Series(np.where(codes >= 0, codes + 1, np.nan), index=text.index).astype("float64" if (codes < 0).any() else "int64")
+    report.notes.append(
+        f"{name}: ids are text (e.g. {uniques[0]!r}); numbered 1–{len(uniques):,} in order of appearance"
+    )
+    return pd.Series(np.where(codes >= 0, codes + 1, np.nan), index=text.index).astype(
+        "float64" if (codes < 0).any() else "int64"
+    )
 
 
 def _customer_ids_as_numbers(text: pd.Series) -> pd.Series | None:
-    """Whole-number customer ids as int64 (None if any id is text)."""
-    present = text.dropna().astype("str")
-    if len(present) and present.str.fullmatch(r"\d{1,18}").all():
+    """Plain whole-number customer ids as int64 (None if any id is other text, e.g. ``007``)."""
+    if len(text.dropna()) and _plain_number_ids(text):
         return pd.to_numeric(text).astype("int64")
     return None
 
 
-def _options(defaults: ReadOptions | None = None, **settings) -> ReadOptions:
+class _BadSetting(Exception):
+    """A setting of the wrong type or out of range: what is wrong and a valid example value."""
+
+    def __init__(self, key: str, what: str, example):
+        super().__init__(what)
+        self.key, self.what, self.example = key, what, example
+
+
+def _as_day(key: str, value, example: str) -> pd.Timestamp:
+    if isinstance(value, bool) or not isinstance(value, (str, _dt.date)):
+        raise _BadSetting(key, f'{key} must be a date written as "YYYY-MM-DD", not {value!r}', example)
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        day = pd.NaT
+    if day is pd.NaT or not DATE_LIMITS[0] <= day <= DATE_LIMITS[1] + pd.Timedelta(days=1):
+        raise _BadSetting(
+            key, f"{key} = {value!r} is not a date from {DATE_LIMITS[0]:%Y-%m-%d} to {DATE_LIMITS[1]:%Y-%m-%d}", example
+        )
+    return day.tz_localize(None) if day.tzinfo is not None else day
+
+
+def _setting(key: str, value):
+    """One setting checked (type and range) and converted to what :class:`ReadOptions` holds."""
+
+    def need(ok: bool, what: str, example) -> None:
+        if not ok:
+            raise _BadSetting(key, f"{key} {what}, not {value!r}", example)
+
+    if key == "date_format":
+        if value is None or value == "auto":
+            return None
+        problem = _date_format_problem(value)
+        if problem:
+            raise _BadSetting(key, problem, "%d/%m/%Y")
+        return value
+    if key == "decimal":
+        need(value in (".", ","), 'must be "." or ","', ",")
+    elif key == "thousands":
+        need(
+            value is None
+            or (
+                isinstance(value, str)
+                and len(value) <= 3
+                and not any(ch.isalnum() or ch in '+-()"\n\r' for ch in value)
+            ),
+            'must be the thousands separator(s), such as ".", ",", " " or "\'"',
+            ".",
+        )
+    elif key == "delimiter":
+        if value in ("\\t", "tab"):
+            return "\t"
+        need(
+            value is None or (isinstance(value, str) and len(value) == 1 and value not in '"\n\r'),
+            'must be the one character between the fields, such as ",", ";", "|" or "\\t"',
+            ";",
+        )
+    elif key == "encoding":
+        need(isinstance(value, str), "must be the name of a text encoding", "utf-8")
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise _BadSetting(
+                key,
+                f'unknown text encoding {value!r} (use a Python encoding name such as "utf-8", "cp1252" or "latin-1")',
+                "cp1252",
+            ) from None
+    elif key == "sheet":
+        need(
+            value is None
+            or (isinstance(value, str) and value.strip() != "")
+            or (isinstance(value, int) and not isinstance(value, bool) and value >= 0),
+            "must be the sheet's name, or its position counting the first sheet as 0",
+            "Sheet1",
+        )
+    elif key == "header_row":
+        need(
+            isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1_000_000,
+            "must be the number of the row holding the column names (1 for the first row)",
+            1,
+        )
+    elif key == "values":
+        need(
+            isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, dict) for k, v in value.items()),
+            "must be a table per column of your label = the course's label",
+            {"channel": {"Tienda": "face_to_face"}},
+        )
+        for column, labels in value.items():
+            for theirs, ours in labels.items():
+                if not isinstance(ours, str):
+                    raise _BadSetting(
+                        key,
+                        f"values of {column!r}: {theirs!r} = {ours!r}: the course's label must be text",
+                        {column: {str(theirs): "<the course's label>"}},
+                    )
+    elif key == "on_bad_rows":
+        need(value in ("raise", "exclude"), 'must be "raise" or "exclude"', "exclude")
+    elif key == "exclude_returns":
+        need(isinstance(value, bool), "must be true or false", True)
+    elif key == "observation_end":
+        return None if value is None else _as_day(key, value, "2024-12-31")
+    elif key == "date_range":
+        example = [f"{DATE_RANGE[0]:%Y-%m-%d}", f"{DATE_RANGE[1]:%Y-%m-%d}"]
+        need(isinstance(value, (list, tuple)) and len(value) == 2, "must be the first and last day accepted", example)
+        low, high = (_as_day(key, day, example) for day in value)
+        need(low <= high, "must give the first day before the last", example)
+        return (low.normalize(), high.normalize())
+    return value
+
+
+def _options(defaults: ReadOptions | None = None, place: str = "", fix=None, /, **settings) -> ReadOptions:
+    """``defaults`` with ``settings`` checked and applied; a wrong one raises a DataError naming ``place``.
+
+    ``fix(key, example)`` says how to set a key (in the mapping file, or as an argument).
+    """
     options = defaults or ReadOptions()
-    unknown = [k for k in settings if k not in ReadOptions.__dataclass_fields__]
+    fix = fix or (lambda key, example: f"{key}={example!r}")
+    where = f"{place}: " if place else ""
+    known = [name for name in ReadOptions.__dataclass_fields__]
+    unknown = [k for k in settings if k not in known]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], list(ReadOptions.__dataclass_fields__), n=1)
-        raise TypeError(f"unknown option {unknown[0]!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        raise DataError(
+            f"{where}unknown option {unknown[0]!r}.\nHow to fix: "
+            + (f"did you mean {close[0]!r}? " if close else "")
+            + f"The options are: {', '.join(known)}."
+        )
     settings = {k: v for k, v in settings.items() if v is not None or k in ("date_format", "thousands", "sheet")}
-    if "observation_end" in settings and settings["observation_end"] is not None:
-        settings["observation_end"] = pd.Timestamp(settings["observation_end"])
-    options = replace(options, **settings)
-    if options.decimal not in (".", ","):
-        raise DataError(f"decimal must be \".\" or \",\", not {options.decimal!r}")
-    if options.on_bad_rows not in ("raise", "exclude"):
-        raise DataError(f"on_bad_rows must be \"raise\" or \"exclude\", not {options.on_bad_rows!r}")
+    try:
+        options = replace(options, **{k: _setting(k, v) for k, v in settings.items()})
+        if options.thousands is not None and options.decimal in options.thousands:
+            raise _BadSetting(
+                "thousands",
+                f"thousands {options.thousands!r} contains the decimal separator {options.decimal!r}",
+                "." if options.decimal == "," else ",",
+            )
+        end, (low, high) = options.observation_end, options.date_range
+        if end is not None and not low <= end <= high:
+            raise _BadSetting(
+                "observation_end",
+                f"observation_end {end:%Y-%m-%d} is outside the dates accepted, "
+                f"{low:%Y-%m-%d} … {high:%Y-%m-%d} (setting date_range)",
+                "2024-12-31",
+            )
+    except _BadSetting as bad:
+        raise DataError(f"{where}{bad.what}.\nHow to fix: {fix(bad.key, bad.example)}.") from None
     return options
 
 
+def _columns_argument(columns, function: str) -> dict:
+    """The ``columns`` argument of a one-table loader, checked."""
+    if columns is None:
+        return {}
+    if not isinstance(columns, dict):
+        raise DataError(
+            f"{function}(...): columns must be a dict of the course's column -> your column, not "
+            f"{columns!r}.\nHow to fix: columns={{'category': 'Familia'}} in {function}(...)."
+        )
+    return columns
+
+
 def _single(table: str, function: str, path, columns: dict, settings: dict) -> pd.DataFrame:
-    options = _options(**settings)
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise DataError(
+            f"{function}(...): the path must be the file's name (text or a Path), not {path!r}.\n"
+            f'How to fix: {function}("sales.csv", ...).'
+        )
+    options = _options(None, f"{path}", lambda key, example: f"{key}={example!r} in {function}(...)", **settings)
     advice = _Advice(table, None, function)
+    for course, theirs in columns.items():
+        if theirs is not None and (not isinstance(theirs, str) or not theirs.strip()):
+            raise DataError(
+                f"{path}: the name of your column for the course's {course} must be text, not {theirs!r}.\n"
+                f"How to fix: {advice.column(course, 'Your column')}."
+            )
     frame, report = _load(table, path, {k: v for k, v in columns.items() if v is not None}, options, advice)
     file = _File(Path(path), table, advice, options)
     file.report = report
     end = options.observation_end
-    frame = _check_dates(file, frame, end if end is not None else pd.Timestamp(_dt.date.today()),
-                         "the observation end" if end is not None else "today")
+    frame = _check_dates(
+        file,
+        frame,
+        end if end is not None else pd.Timestamp(_dt.date.today()),
+        "the observation end" if end is not None else "today",
+    )
     text_ids = None
     if "customer_id" in frame.columns:
         numbers = _customer_ids_as_numbers(frame["customer_id"])
@@ -1024,7 +1713,13 @@ def _single(table: str, function: str, path, columns: dict, settings: dict) -> p
 
 
 def _sorted(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    key = {"transactions": "date", "surveys": "date", "interactions": "date", "churn": "date", "bonds": "start_date"}.get(table)
+    key = {
+        "transactions": "date",
+        "surveys": "date",
+        "interactions": "date",
+        "churn": "date",
+        "bonds": "start_date",
+    }.get(table)
     if key and key in frame.columns:
         frame = frame.sort_values(key, kind="stable")
     unique = UNIQUE.get(table)
@@ -1040,137 +1735,278 @@ def _check_dates(file: _File, frame: pd.DataFrame, end: pd.Timestamp, what: str)
         if col.dtype.startswith("datetime") and col.name in frame.columns:
             late = (frame[col.name] > end).to_numpy()
             if late.any():
-                fix = ("correct these dates" + (f", or, if your data runs longer, {file.advice.setting('observation_end', '<the last day>', 'settings')}"
-                                                if what == "the observation end" else "") + ".")
-                problems.append(_Problem(file.report.columns.get(col.name, col.name), col.name, late,
-                                         f"are after {what} ({end:%Y-%m-%d})", fix,
-                                         f"{col.name} after {what}"))
+                fix = (
+                    "correct these dates"
+                    + (
+                        f", or, if your data runs longer, {file.advice.setting('observation_end', '<the last day>', 'settings')}"
+                        if what == "the observation end"
+                        else ""
+                    )
+                    + "."
+                )
+                problems.append(
+                    _Problem(
+                        file.report.columns.get(col.name, col.name),
+                        col.name,
+                        late,
+                        f"are after {what} ({end:%Y-%m-%d})",
+                        fix,
+                        f"{col.name} after {what}",
+                    )
+                )
                 shown[col.name] = frame[col.name]
     return _screen(file, frame, problems, shown)
 
 
-def load_transactions(path, *, customer_col: str, date_col: str, amount_col: str, category_col: str | None = None,
-                      channel_col: str | None = None, cost_col: str | None = None, columns: dict | None = None,
-                      date_format: str | None = None, decimal: str = ".", sheet=None, **options) -> pd.DataFrame:
+def load_transactions(
+    path,
+    *,
+    customer_col: str,
+    date_col: str,
+    amount_col: str,
+    category_col: str | None = None,
+    channel_col: str | None = None,
+    cost_col: str | None = None,
+    columns: dict | None = None,
+    date_format: str | None = None,
+    decimal: str = ".",
+    sheet=None,
+    **options,
+) -> pd.DataFrame:
     """Read a file of purchases into the course's ``transactions`` table.
 
-    Parameters:
-        path: a CSV (any delimiter), Excel or Parquet file.
-        customer_col, date_col, amount_col: your names of the customer id, the purchase
-            day and the amount paid (in your currency).
-        category_col, channel_col, cost_col: your names of the optional product category,
-            sales channel (recoded to web / phone / email / face_to_face with
-            ``values={"channel": {...}}``) and cost of goods.
-        columns: further course column -> your column (``promotion``, ``transaction_id``).
-        date_format: e.g. ``"%d/%m/%Y"``; None detects it.
-        decimal: ``"."`` or ``","``; thousands separators and currency signs are removed.
-        sheet: the Excel sheet (name or position; default the first).
-        options: any of ``thousands``, ``delimiter``, ``encoding``, ``header_row``,
-            ``values``, ``on_bad_rows`` ("raise"/"exclude"), ``exclude_returns`` (bool),
-            ``observation_end`` (dates after it are refused; default today).
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        a CSV (any delimiter), Excel or Parquet file.
+    customer_col, date_col, amount_col : str
+        your names of the customer id, the purchase
+        day and the amount paid (in your currency).
+    category_col, channel_col, cost_col : str, optional
+        your names of the optional product category,
+        sales channel (recoded to web / phone / email / face_to_face with
+        ``values={"channel": {...}}``) and cost of goods.
+    columns : dict, optional
+        further course column -> your column (``promotion``, ``transaction_id``).
+    date_format : str, optional
+        e.g. ``"%d/%m/%Y"``; None detects it.
+    decimal : str, optional
+        ``"."`` or ``","``; thousands separators and currency signs are removed.
+    sheet : str or int, optional
+        the Excel sheet (its name, or its position counting the first as 0; default the first).
+    **options
+        any of ``thousands``, ``delimiter``, ``encoding``, ``header_row``,
+        ``values``, ``on_bad_rows`` ("raise"/"exclude"), ``exclude_returns`` (bool),
+        ``observation_end`` (dates after it are refused; default today), ``date_range``
+        (first and last day accepted; default :data:`DATE_RANGE`).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The transactions with the schema's columns (absent ones missing), sorted by date;
-        ``customer_id`` is int64 when your ids are whole numbers, else your text ids (
-        :func:`load_own_data` numbers them). ``frame.attrs["load_report"]`` is a
+        ``customer_id`` is int64 when your ids are all plain whole numbers (``7``, not
+        ``007``), else your ids as text, exactly as written (:func:`load_own_data` numbers
+        them). ``frame.attrs["load_report"]`` is a
         :class:`TableReport` of what was read and excluded.
 
-    Raises:
-        DataError: the file or a value does not fit; the message says where and how to fix it.
+    Raises
+    ------
+    DataError
+        the file or a value does not fit; the message says where and how to fix it.
 
-    Example:
-        >>> import tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "sales.csv").write_text("Client;Day;Total\\n7;31/01/2024;1.234,50 €\\n")
-        >>> sales = load_transactions(folder / "sales.csv", customer_col="Client", date_col="Day",
-        ...                           amount_col="Total", decimal=",")
-        >>> sales[["customer_id", "date", "amount"]].to_dict("records")
-        [{'customer_id': 7, 'date': Timestamp('2024-01-31 00:00:00'), 'amount': 1234.5}]
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "sales.csv").write_text("Client;Day;Total\\n7;31/01/2024;1.234,50 €\\n")
+    >>> sales = load_transactions(folder / "sales.csv", customer_col="Client", date_col="Day",
+    ...                           amount_col="Total", decimal=",")
+    >>> sales[["customer_id", "date", "amount"]].to_dict("records")
+    [{'customer_id': 7, 'date': Timestamp('2024-01-31 00:00:00'), 'amount': 1234.5}]
     """
-    mapped = {"customer_id": customer_col, "date": date_col, "amount": amount_col, "category": category_col,
-              "channel": channel_col, "cost": cost_col, **(columns or {})}
-    return _single("transactions", "load_transactions", path, mapped,
-                   dict(date_format=date_format, decimal=decimal, sheet=sheet, **options))
+    mapped = {
+        "customer_id": customer_col,
+        "date": date_col,
+        "amount": amount_col,
+        "category": category_col,
+        "channel": channel_col,
+        "cost": cost_col,
+        **_columns_argument(columns, "load_transactions"),
+    }
+    return _single(
+        "transactions",
+        "load_transactions",
+        path,
+        mapped,
+        dict(date_format=date_format, decimal=decimal, sheet=sheet, **options),
+    )
 
 
-def load_customers(path, *, customer_col: str, signup_col: str | None = None, columns: dict | None = None,
-                   date_format: str | None = None, decimal: str = ".", sheet=None, **options) -> pd.DataFrame:
+def load_customers(
+    path,
+    *,
+    customer_col: str,
+    signup_col: str | None = None,
+    columns: dict | None = None,
+    date_format: str | None = None,
+    decimal: str = ".",
+    sheet=None,
+    **options,
+) -> pd.DataFrame:
     """Read a customer list into the course's ``customers`` table (one row per customer).
 
-    Parameters:
-        path, date_format, decimal, sheet, options: as for :func:`load_transactions`.
-        customer_col: your name of the customer id (must be unique).
-        signup_col: your name of the day the customer joined (optional).
-        columns: further course column -> your column, e.g. ``{"segment": "Tipo",
-            "region": "Zona"}`` with ``values={"segment": {"Empresa": "B2B", ...}}``.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        as for :func:`load_transactions`.
+    date_format : str, optional
+        as for :func:`load_transactions`.
+    decimal : str, optional
+        as for :func:`load_transactions`.
+    sheet : str or int, optional
+        as for :func:`load_transactions`.
+    **options
+        as for :func:`load_transactions`.
+    customer_col : str
+        your name of the customer id (must be unique).
+    signup_col : str, optional
+        your name of the day the customer joined (optional).
+    columns : dict, optional
+        further course column -> your column, e.g. ``{"segment": "Tipo",
+        "region": "Zona"}`` with ``values={"segment": {"Empresa": "B2B", ...}}``.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The customers with the schema's columns; see :func:`load_transactions`.
 
-    Example:
-        >>> import tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "clients.csv").write_text("id,since,type\\n1,2024-01-05,Empresa\\n")
-        >>> load_customers(folder / "clients.csv", customer_col="id", signup_col="since",
-        ...                columns={"segment": "type"}, values={"segment": {"Empresa": "B2B"}})["segment"].tolist()
-        ['B2B']
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "clients.csv").write_text("id,since,type\\n1,2024-01-05,Empresa\\n")
+    >>> load_customers(folder / "clients.csv", customer_col="id", signup_col="since",
+    ...                columns={"segment": "type"}, values={"segment": {"Empresa": "B2B"}})["segment"].tolist()
+    ['B2B']
     """
-    mapped = {"customer_id": customer_col, "signup_date": signup_col, **(columns or {})}
-    return _single("customers", "load_customers", path, mapped, dict(date_format=date_format, decimal=decimal, sheet=sheet, **options))
+    mapped = {"customer_id": customer_col, "signup_date": signup_col, **_columns_argument(columns, "load_customers")}
+    return _single(
+        "customers",
+        "load_customers",
+        path,
+        mapped,
+        dict(date_format=date_format, decimal=decimal, sheet=sheet, **options),
+    )
 
 
-def load_surveys(path, *, customer_col: str, date_col: str, columns: dict | None = None,
-                 date_format: str | None = None, decimal: str = ".", sheet=None, **options) -> pd.DataFrame:
+def load_surveys(
+    path,
+    *,
+    customer_col: str,
+    date_col: str,
+    columns: dict | None = None,
+    date_format: str | None = None,
+    decimal: str = ".",
+    sheet=None,
+    **options,
+) -> pd.DataFrame:
     """Read survey answers into the course's ``surveys`` table.
 
-    Parameters:
-        path, date_format, decimal, sheet, options: as for :func:`load_transactions`.
-        customer_col, date_col: your names of the customer id and the day of the answer.
-        columns: course column -> your column for the scores you have: ``satisfaction``
-            (1–5), ``recommend`` (0–10), ``trust``, ``commitment`` (1–5), ``expectation``,
-            ``perception`` (1–7). A score outside its scale is refused.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        as for :func:`load_transactions`.
+    date_format : str, optional
+        as for :func:`load_transactions`.
+    decimal : str, optional
+        as for :func:`load_transactions`.
+    sheet : str or int, optional
+        as for :func:`load_transactions`.
+    **options
+        as for :func:`load_transactions`.
+    customer_col, date_col : str
+        your names of the customer id and the day of the answer.
+    columns : dict, optional
+        course column -> your column for the scores you have: ``satisfaction``
+        (1–5), ``recommend`` (0–10), ``trust``, ``commitment`` (1–5), ``expectation``,
+        ``perception`` (1–7). A score outside its scale is refused.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The survey answers with the schema's columns; a score with empty cells is
         ``float64`` (NaN where not answered).
 
-    Example:
-        >>> import tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "nps.csv").write_text("who,when,score\\n3,2024-02-01,9\\n")
-        >>> load_surveys(folder / "nps.csv", customer_col="who", date_col="when",
-        ...              columns={"recommend": "score"})["recommend"].tolist()
-        [9]
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "nps.csv").write_text("who,when,score\\n3,2024-02-01,9\\n")
+    >>> load_surveys(folder / "nps.csv", customer_col="who", date_col="when",
+    ...              columns={"recommend": "score"})["recommend"].tolist()
+    [9]
     """
-    mapped = {"customer_id": customer_col, "date": date_col, **(columns or {})}
-    return _single("surveys", "load_surveys", path, mapped, dict(date_format=date_format, decimal=decimal, sheet=sheet, **options))
+    mapped = {"customer_id": customer_col, "date": date_col, **_columns_argument(columns, "load_surveys")}
+    return _single(
+        "surveys", "load_surveys", path, mapped, dict(date_format=date_format, decimal=decimal, sheet=sheet, **options)
+    )
 
 
-def load_interactions(path, *, customer_col: str, date_col: str, columns: dict | None = None,
-                      date_format: str | None = None, decimal: str = ".", sheet=None, **options) -> pd.DataFrame:
+def load_interactions(
+    path,
+    *,
+    customer_col: str,
+    date_col: str,
+    columns: dict | None = None,
+    date_format: str | None = None,
+    decimal: str = ".",
+    sheet=None,
+    **options,
+) -> pd.DataFrame:
     """Read contacts (calls, e-mails, visits, complaints) into the course's ``interactions`` table.
 
-    Parameters:
-        path, date_format, decimal, sheet, options: as for :func:`load_transactions`.
-        customer_col, date_col: your names of the customer id and the day of the contact.
-        columns: course column -> your column: ``channel``, ``type`` (purchase,
-            service_request, complaint, inquiry), ``resolved`` (yes/no), ``rating`` (1–5),
-            ``employee_id``, ``interaction_id``.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        as for :func:`load_transactions`.
+    date_format : str, optional
+        as for :func:`load_transactions`.
+    decimal : str, optional
+        as for :func:`load_transactions`.
+    sheet : str or int, optional
+        as for :func:`load_transactions`.
+    **options
+        as for :func:`load_transactions`.
+    customer_col, date_col : str
+        your names of the customer id and the day of the contact.
+    columns : dict, optional
+        course column -> your column: ``channel``, ``type`` (purchase,
+        service_request, complaint, inquiry), ``resolved`` (yes/no), ``rating`` (1–5),
+        ``employee_id``, ``interaction_id``.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The contacts with the schema's columns.
 
-    Example:
-        >>> import tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "calls.csv").write_text("who,when,why,ok\\n3,2024-02-01,Queja,Sí\\n")
-        >>> calls = load_interactions(folder / "calls.csv", customer_col="who", date_col="when",
-        ...                           columns={"type": "why", "resolved": "ok"}, values={"type": {"Queja": "complaint"}})
-        >>> calls[["type", "resolved"]].to_dict("records")
-        [{'type': 'complaint', 'resolved': True}]
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "calls.csv").write_text("who,when,why,ok\\n3,2024-02-01,Queja,Sí\\n")
+    >>> calls = load_interactions(folder / "calls.csv", customer_col="who", date_col="when",
+    ...                           columns={"type": "why", "resolved": "ok"}, values={"type": {"Queja": "complaint"}})
+    >>> calls[["type", "resolved"]].to_dict("records")
+    [{'type': 'complaint', 'resolved': True}]
     """
-    mapped = {"customer_id": customer_col, "date": date_col, **(columns or {})}
-    return _single("interactions", "load_interactions", path, mapped, dict(date_format=date_format, decimal=decimal, sheet=sheet, **options))
+    mapped = {"customer_id": customer_col, "date": date_col, **_columns_argument(columns, "load_interactions")}
+    return _single(
+        "interactions",
+        "load_interactions",
+        path,
+        mapped,
+        dict(date_format=date_format, decimal=decimal, sheet=sheet, **options),
+    )
 
 
 # --------------------------------------------------------------------------- the mapping file
@@ -1194,36 +2030,37 @@ def _check_keys(where: Path, section: str, given: dict, allowed) -> None:
     for key in given:
         if key not in allowed:
             close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.5)
-            raise _mapping_error(where, f"unknown key {key!r} in [{section}].",
-                                 (f"did you mean {close[0]!r}? " if close else "") + f"The keys of [{section}] are: {', '.join(allowed)}.")
+            raise _mapping_error(
+                where,
+                f"unknown key {key!r} in [{section}].",
+                (f"did you mean {close[0]!r}? " if close else "")
+                + f"The keys of [{section}] are: {', '.join(allowed)}.",
+            )
 
 
 def _section_options(where: Path, section: str, given: dict, base: ReadOptions) -> ReadOptions:
+    """The settings of one section of the mapping file over ``base``, each checked (type and range)."""
     settings = {k: v for k, v in given.items() if k in SETTINGS or k in ("sheet", "values")}
-    for key, kind in (("decimal", str), ("thousands", str), ("encoding", str), ("delimiter", str), ("date_format", str),
-                      ("on_bad_rows", str), ("exclude_returns", bool), ("header_row", int), ("values", dict)):
-        if key in settings and not isinstance(settings[key], kind):
-            raise _mapping_error(where, f"{key} in [{section}] must be a {kind.__name__}, not {settings[key]!r}.",
-                                 "see the comments in datasets/examples/messy_shop/mapping.toml for examples.")
-    if "delimiter" in settings and settings["delimiter"] in ("\\t", "tab"):
-        settings["delimiter"] = "\t"
-    if "observation_end" in settings:
-        try:
-            settings["observation_end"] = pd.Timestamp(settings["observation_end"])
-        except (ValueError, TypeError):
-            raise _mapping_error(where, f"observation_end = {settings['observation_end']!r} is not a date.",
-                                 'write it as observation_end = "2024-12-31".') from None
-    if settings.get("decimal", ".") not in (".", ","):
-        raise _mapping_error(where, f"decimal in [{section}] must be \".\" or \",\".", 'decimal = ","')
-    if settings.get("on_bad_rows", "raise") not in ("raise", "exclude"):
-        raise _mapping_error(where, f"on_bad_rows in [{section}] must be \"raise\" or \"exclude\".", 'on_bad_rows = "exclude"')
-    if settings.get("date_format") == "auto":
-        settings["date_format"] = None
-    return replace(base, **settings)
+
+    def fix(key, example) -> str:
+        return f"{key} = {_toml_value(example)} under [{section}] in {where.name}"
+
+    return _options(base, f"{where} [{section}]", fix, **settings)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    return _toml(value)
 
 
 def read_mapping(source, **overrides) -> _Mapping:
     """Read and check a mapping file (or a folder holding ``mapping.toml`` or course-named files)."""
+    if not isinstance(source, (str, os.PathLike)) or not str(source).strip():
+        raise DataError(
+            f"load_own_data(...): the source must be a folder or a mapping file's path, not {source!r}.\n"
+            f'How to fix: load_own_data("my_data") or load_own_data("my_data/{MAPPING_FILE}").'
+        )
     path = Path(source).expanduser()
     if path.is_dir():
         mapping_file = path / MAPPING_FILE
@@ -1232,23 +2069,33 @@ def read_mapping(source, **overrides) -> _Mapping:
     else:
         mapping_file = path
     if not mapping_file.is_file():
-        raise DataError(f"{mapping_file}: no such file or folder.\nHow to fix: give the folder of your data files "
-                        f"(holding a {MAPPING_FILE}) or the mapping file's path.")
+        raise DataError(
+            f"{mapping_file}: no such file or folder.\nHow to fix: give the folder of your data files "
+            f"(holding a {MAPPING_FILE}) or the mapping file's path."
+        )
     try:
         data = tomllib.loads(mapping_file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise _mapping_error(mapping_file, f"the mapping file is not valid TOML: {err}.",
-                             'text values need double quotes (file = "sales.csv"); each [section] once.') from None
+        raise _mapping_error(
+            mapping_file,
+            f"the mapping file is not valid TOML: {err}.",
+            'text values need double quotes (file = "sales.csv"); each [section] once.',
+        ) from None
     except UnicodeDecodeError:
         raise _mapping_error(mapping_file, "the mapping file is not UTF-8 text.", "save it as UTF-8.") from None
     base = mapping_file.parent
     _check_keys(mapping_file, "the mapping file", data, ("settings", *schema.TABLES))
+    if not isinstance(data.get("settings", {}), dict):
+        raise _mapping_error(mapping_file, "settings must be a section [settings].", '[settings]\ndecimal = ","')
     _check_keys(mapping_file, "settings", data.get("settings", {}), SETTINGS)
     settings = _section_options(mapping_file, "settings", data.get("settings", {}), ReadOptions())
-    settings = _options(settings, **overrides)
+    settings = _options(settings, *_override_place(), **overrides)
     if "transactions" not in data:
-        raise _mapping_error(mapping_file, "the mapping has no [transactions] section; the transactions are the one "
-                             "table every lesson needs.", '[transactions]\nfile = "your_sales.csv"\n(then its [transactions.columns])')
+        raise _mapping_error(
+            mapping_file,
+            "the mapping has no [transactions] section; the transactions are the one table every lesson needs.",
+            '[transactions]\nfile = "your_sales.csv"\n(then its [transactions.columns])',
+        )
     tables, churn_rule = {}, {}
     for table in schema.TABLES:
         if table not in data:
@@ -1260,41 +2107,87 @@ def read_mapping(source, **overrides) -> _Mapping:
         _check_keys(mapping_file, table, section, allowed)
         if table == "churn":
             churn_rule = {k: section[k] for k in CHURN_RULE_KEYS if k in section}
-            days = churn_rule.get("inactive_days", DEFAULT_INACTIVE_DAYS)
-            if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-                raise _mapping_error(mapping_file, f"inactive_days under [churn] must be a whole number of days, not {days!r}.",
-                                     "inactive_days = 180")
+            days = churn_rule.get("inactive_days", INACTIVE_DAYS)
+            if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_INACTIVE_DAYS:
+                raise _mapping_error(
+                    mapping_file,
+                    f"inactive_days under [churn] must be a whole number of days from 1 to "
+                    f"{MAX_INACTIVE_DAYS:,}, not {days!r}.",
+                    f"inactive_days = {INACTIVE_DAYS}",
+                )
+            if not isinstance(churn_rule.get("derive", True), bool):
+                raise _mapping_error(
+                    mapping_file,
+                    f"derive under [churn] must be true or false (without quotes), not {churn_rule['derive']!r}.",
+                    "derive = false",
+                )
             if "file" not in section:
                 continue
         if "file" not in section:
-            raise _mapping_error(mapping_file, f"[{table}] does not say which file holds the {table}.",
-                                 f'file = "{table}.csv" under [{table}] (or remove the section if you do not have this table).')
+            raise _mapping_error(
+                mapping_file,
+                f"[{table}] does not say which file holds the {table}.",
+                f'file = "{table}.csv" under [{table}] (or remove the section if you do not have this table).',
+            )
+        if not isinstance(section["file"], str) or not section["file"].strip():
+            raise _mapping_error(
+                mapping_file,
+                f"file under [{table}] must be the file's name in double quotes, not {section['file']!r}.",
+                f'file = "{table}.csv" under [{table}]',
+            )
         columns = section.get("columns", {})
+        if not isinstance(columns, dict):
+            raise _mapping_error(
+                mapping_file,
+                f"columns under [{table}] must be a table of the course's column = your column, not {columns!r}.",
+                f'[{table}.columns]\ncustomer_id = "Cliente"',
+            )
+        if not isinstance(section.get("values", {}), dict):
+            raise _mapping_error(
+                mapping_file,
+                f"values under [{table}] must be a table per column, not {section['values']!r}.",
+                f'[{table}.values.<column>]\n"Your label" = "course_label"',
+            )
         known = [c.name for c in schema.TABLES[table]]
         for course, theirs in columns.items():
             if course not in known:
                 close = difflib.get_close_matches(course, known, n=1, cutoff=0.5)
-                raise _mapping_error(mapping_file, f"[{table}.columns] names {course!r}, which is not a column of the "
-                                     f"course's {table} table ({', '.join(known)}).",
-                                     (f"did you mean {close[0]!r}? " if close else "")
-                                     + "On the left the course's name, on the right yours: customer_id = \"Cliente\".")
-            if not isinstance(theirs, str):
-                raise _mapping_error(mapping_file, f"[{table}.columns] {course} = {theirs!r}: your column's name must be text.",
-                                     f'{course} = "Your column"')
+                raise _mapping_error(
+                    mapping_file,
+                    f"[{table}.columns] names {course!r}, which is not a column of the "
+                    f"course's {table} table ({', '.join(known)}).",
+                    (f"did you mean {close[0]!r}? " if close else "")
+                    + 'On the left the course\'s name, on the right yours: customer_id = "Cliente".',
+                )
+            if not isinstance(theirs, str) or not theirs.strip():
+                raise _mapping_error(
+                    mapping_file,
+                    f"[{table}.columns] {course} = {theirs!r}: your column's name must be text.",
+                    f'{course} = "Your column"',
+                )
         for course in section.get("values", {}):
             if course not in known or schema.TABLES[table][known.index(course)].dtype != "category":
                 labelled = [c.name for c in schema.TABLES[table] if c.dtype == "category"]
-                raise _mapping_error(mapping_file, f"[{table}.values.{course}]: only label columns can be recoded; "
-                                     f"those of {table} are {', '.join(labelled)}.", f"[{table}.values.{labelled[0]}]")
+                raise _mapping_error(
+                    mapping_file,
+                    f"[{table}.values.{course}]: only label columns can be recoded; "
+                    f"those of {table} are {', '.join(labelled)}.",
+                    f"[{table}.values.{labelled[0]}]",
+                )
         options = _section_options(mapping_file, table, section, settings)
-        options = _options(options, **overrides)
+        options = _options(options, *_override_place(), **overrides)
         tables[table] = (base / section["file"], dict(columns), options)
     return _Mapping(mapping_file, base, settings, tables, churn_rule, mapping_file)
 
 
+def _override_place() -> tuple:
+    """Where the overrides of :func:`load_own_data` come from and how to change them (for :func:`_options`)."""
+    return "load_own_data(...)", lambda key, example: f"{key}={example!r} in load_own_data(...)"
+
+
 def _default_mapping(folder: Path, overrides: dict) -> _Mapping:
     """A folder without a mapping file: files named like the course's tables, with its column names."""
-    settings = _options(ReadOptions(), **overrides)
+    settings = _options(ReadOptions(), *_override_place(), **overrides)
     tables = {}
     for table in schema.TABLES:
         for suffix in (".csv", ".xlsx", ".parquet", ".tsv", ".txt"):
@@ -1303,43 +2196,66 @@ def _default_mapping(folder: Path, overrides: dict) -> _Mapping:
                 break
     if "transactions" not in tables:
         present = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
-        raise DataError(f"{folder}: no {MAPPING_FILE} and no transactions file (transactions.csv, .xlsx or .parquet). "
-                        f"The folder holds: {', '.join(present) or 'nothing'}.\n"
-                        f"How to fix: write a {MAPPING_FILE} in this folder naming your files and columns "
-                        f"(see datasets/examples/README.md), or name your purchases file transactions.csv with the "
-                        f"columns customer_id, date, amount.")
+        raise DataError(
+            f"{folder}: no {MAPPING_FILE} and no transactions file (transactions.csv, .xlsx or .parquet). "
+            f"The folder holds: {', '.join(present) or 'nothing'}.\n"
+            f"How to fix: write a {MAPPING_FILE} in this folder naming your files and columns "
+            f"(see datasets/examples/README.md), or name your purchases file transactions.csv with the "
+            f"columns customer_id, date, amount."
+        )
     return _Mapping(folder, folder, settings, tables, {}, None)
 
 
 # --------------------------------------------------------------------------- the whole company
 
 
-def load_own_data(source, **settings) -> Company:
-    """Load an analyst's files into a :class:`~helpers.synthetic.Company` the lessons can use.
+def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Company:
+    """Load an analyst's files into a :class:`~helpers.company.Company` the lessons can use.
 
-    Parameters:
-        source: a folder holding ``mapping.toml`` (or, without one, files named like the
-            course's tables: ``transactions.csv``, ...), or the path of a mapping file.
-            The mapping file is described in this module's docstring.
-        settings: override the mapping's ``[settings]``, e.g. ``on_bad_rows="raise"``.
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        a folder holding ``mapping.toml`` (or, without one, files named like the
+        course's tables: ``transactions.csv``, ...), or the path of a mapping file.
+        The mapping file is described in this module's docstring.
+    inactive_days : int, optional
+        overrides ``inactive_days`` under ``[churn]`` (the days without a
+        purchase after which a customer counts as lost, when churn is derived).
+    **settings
+        override the mapping's ``[settings]``, e.g. ``on_bad_rows="raise"``.
 
-    Returns:
+    Returns
+    -------
+    Company
         The company: supplied tables loaded and checked, customers and churn derived when
         absent (see the module docstring), other absent tables empty and listed in
         ``company.missing``; ``company.truth`` is None; ``company.load_report`` says what
         was read, derived and excluded (``print(company.load_report)``).
 
-    Raises:
-        DataError: a file, column or value does not fit (the message says where and how to fix it).
+    Raises
+    ------
+    DataError
+        a file, column or value does not fit (the message says where and how to fix it).
 
-    Example:
-        >>> import tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "transactions.csv").write_text("customer_id,date,amount\\n1,2024-01-05,10\\n2,2024-03-01,5\\n")
-        >>> company = load_own_data(folder)
-        >>> company.missing, company.has("customers", "segment"), len(company.churn)
-        (('interactions', 'surveys', 'bonds', 'employees'), False, 0)
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "transactions.csv").write_text("customer_id,date,amount\\n1,2024-01-05,10\\n2,2024-03-01,5\\n")
+    >>> company = load_own_data(folder)
+    >>> company.missing, company.has("customers", "segment"), len(company.churn)
+    (('interactions', 'surveys', 'bonds', 'employees'), False, 0)
     """
+    if inactive_days is not None and (
+        isinstance(inactive_days, bool)
+        or not isinstance(inactive_days, int)
+        or not 1 <= inactive_days <= MAX_INACTIVE_DAYS
+    ):
+        raise DataError(
+            f"load_own_data(inactive_days={inactive_days!r}): the days without a purchase after which a "
+            f"customer counts as lost must be a whole number from 1 to {MAX_INACTIVE_DAYS:,}.\n"
+            f"How to fix: e.g. inactive_days={INACTIVE_DAYS}."
+        )
     mapping = read_mapping(source, **settings)
     report = LoadReport(source=str(mapping.source))
     frames: dict[str, pd.DataFrame] = {}
@@ -1365,8 +2281,10 @@ def load_own_data(source, **settings) -> Company:
         frames[table] = _check_dates(files[table], frame, end, "the observation end")
     tx = frames["transactions"]
     if len(tx) == 0:
-        raise files["transactions"].error("no transactions are left after the exclusions listed in the load report.",
-                                          "correct the rows instead of excluding them.")
+        raise files["transactions"].error(
+            "no transactions are left after the exclusions listed in the load report.",
+            "correct the rows instead of excluding them.",
+        )
 
     # Customer ids: whole numbers stay; text ids are numbered 1, 2, ... in order of signup.
     numbers = {t: _customer_ids_as_numbers(f["customer_id"]) for t, f in frames.items() if "customer_id" in f.columns}
@@ -1381,60 +2299,100 @@ def load_own_data(source, **settings) -> Company:
         known = tx["customer_id"]
         source_of_ids = "the transactions (there is no customers file)"
     for table, frame in frames.items():
-        if table == "customers" or "customer_id" not in frame.columns or (table == "transactions" and "customers" not in frames):
+        if (
+            table == "customers"
+            or "customer_id" not in frame.columns
+            or (table == "transactions" and "customers" not in frames)
+        ):
             continue
         unknown = ~frame["customer_id"].isin(known).to_numpy()
-        fix = (f"check that the ids are written the same way in both files (leading zeros, prefixes), or add these "
-               f"customers to {files['customers'].path.name}." if "customers" in frames else
-               "supply a customers file listing every customer, or check the ids.")
-        problem = _Problem(report.tables[table].columns["customer_id"], "customer_id", unknown,
-                           f"belong to customers not in {source_of_ids}", fix, "unknown customer")
+        fix = (
+            f"check that the ids are written the same way in both files (leading zeros, prefixes), or add these "
+            f"customers to {files['customers'].path.name}."
+            if "customers" in frames
+            else "supply a customers file listing every customer, or check the ids."
+        )
+        problem = _Problem(
+            report.tables[table].columns["customer_id"],
+            "customer_id",
+            unknown,
+            f"belong to customers not in {source_of_ids}",
+            fix,
+            "unknown customer",
+        )
         frames[table] = _screen(files[table], frame, [problem], {"customer_id": frame["customer_id"]})
     tx = frames["transactions"]
 
     first_purchase = tx.groupby("customer_id", sort=False)["date"].min()
     if "customers" in frames:
         customers = frames["customers"]
-        signup = customers["signup_date"] if "signup_date" in customers.columns else pd.Series(pd.NaT, index=customers.index)
+        signup = (
+            customers["signup_date"] if "signup_date" in customers.columns else pd.Series(pd.NaT, index=customers.index)
+        )
         filled = signup.isna() & customers["customer_id"].map(first_purchase).notna()
-        customers["signup_date"] = signup.where(~filled, customers["customer_id"].map(first_purchase)).astype("datetime64[ns]")
+        customers["signup_date"] = signup.where(~filled, customers["customer_id"].map(first_purchase)).astype(
+            "datetime64[ns]"
+        )
         if filled.any():
             report.tables["customers"].notes.append(
-                f"signup_date: {int(filled.sum()):,} customer(s) without a signup date get the day of their first purchase")
+                f"signup_date: {int(filled.sum()):,} customer(s) without a signup date get the day of their first purchase"
+            )
         none = customers["signup_date"].isna().to_numpy()
-        problem = _Problem(report.tables["customers"].columns.get("signup_date", "signup_date"), "signup_date", none,
-                           "have no signup date and no purchase", "fill in their signup dates.", "no signup date and no purchase")
-        frames["customers"] = _screen(files["customers"], customers, [problem], {"signup_date": customers["customer_id"]})
+        problem = _Problem(
+            report.tables["customers"].columns.get("signup_date", "signup_date"),
+            "signup_date",
+            none,
+            "have no signup date and no purchase",
+            "fill in their signup dates.",
+            "no signup date and no purchase",
+        )
+        frames["customers"] = _screen(
+            files["customers"], customers, [problem], {"signup_date": customers["customer_id"]}
+        )
         early = (frames["customers"]["customer_id"].map(first_purchase) < frames["customers"]["signup_date"]).sum()
         if early:
-            report.tables["customers"].notes.append(f"{int(early):,} customer(s) bought before their signup date (kept as they are)")
+            report.tables["customers"].notes.append(
+                f"{int(early):,} customer(s) bought before their signup date (kept as they are)"
+            )
     else:
-        frames["customers"] = pd.DataFrame({"customer_id": first_purchase.index, "signup_date": first_purchase.to_numpy()})
-        report.derived["customers"] = (f"{len(first_purchase):,} customers from the transactions, signed up on the day of "
-                                       "their first purchase; their other columns are missing")
+        frames["customers"] = pd.DataFrame(
+            {"customer_id": first_purchase.index, "signup_date": first_purchase.to_numpy()}
+        )
+        report.derived["customers"] = (
+            f"{len(first_purchase):,} customers from the transactions, signed up on the day of "
+            "their first purchase; their other columns are missing"
+        )
     customers = frames["customers"].sort_values(["signup_date"], kind="stable")
     if as_text:
-        course_id = pd.Series(np.arange(1, len(customers) + 1, dtype=np.int64), index=customers["customer_id"].to_numpy())
-        report.customer_ids = pd.Series(customers["customer_id"].to_numpy(), index=pd.Index(course_id.to_numpy(), name="customer_id"),
-                                        name="your_customer_id")
+        course_id = pd.Series(
+            np.arange(1, len(customers) + 1, dtype=np.int64), index=customers["customer_id"].to_numpy()
+        )
+        report.customer_ids = pd.Series(
+            customers["customer_id"].to_numpy(),
+            index=pd.Index(course_id.to_numpy(), name="customer_id"),
+            name="your_customer_id",
+        )
         for frame in frames.values():
             if "customer_id" in frame.columns:
                 frame["customer_id"] = frame["customer_id"].map(course_id).astype("int64")
         customers["customer_id"] = course_id.to_numpy()
         (report.tables.get("customers") or report.tables["transactions"]).notes.append(
             f"customer_id: ids are text (e.g. {report.customer_ids.iloc[0]!r}); numbered 1–{len(customers):,} in order "
-            "of signup (company.load_report.customer_ids maps them back)")
+            "of signup (company.load_report.customer_ids maps them back)"
+        )
     else:
         customers = customers.sort_values(["customer_id"], kind="stable")
     frames["customers"] = customers
 
     if "churn" not in frames and mapping.churn_rule.get("derive", True):
-        days = int(mapping.churn_rule.get("inactive_days", DEFAULT_INACTIVE_DAYS))
+        days = int(inactive_days or mapping.churn_rule.get("inactive_days", INACTIVE_DAYS))
         frames["churn"] = derive_churn(frames["customers"], frames["transactions"], end, inactive_days=days)
-        report.derived["churn"] = (f"{len(frames['churn']):,} customers counted as lost: no purchase for {days} days "
-                                   f"(lost on the day of the last purchase, or signup, + {days} days, when that day is on or "
-                                   f"before the observation end); the reason is unknown. Change the rule with inactive_days "
-                                   f"under [churn] in {MAPPING_FILE}.")
+        report.derived["churn"] = (
+            f"{len(frames['churn']):,} customers counted as lost: no purchase for {days} days "
+            f"(lost on the day of the last purchase, or signup, + {days} days, when that day is on or "
+            f"before the observation end); the reason is unknown. Change the rule with inactive_days "
+            f"under [churn] in {MAPPING_FILE}."
+        )
 
     tables, missing = {}, []
     for table in schema.TABLES:
@@ -1456,33 +2414,48 @@ def load_own_data(source, **settings) -> Company:
     return Company(**tables, truth=None, observation_end=pd.Timestamp(end), missing=tuple(missing), load_report=report)
 
 
-def derive_churn(customers: pd.DataFrame, transactions: pd.DataFrame, observation_end, *, inactive_days: int = DEFAULT_INACTIVE_DAYS) -> pd.DataFrame:
+def derive_churn(
+    customers: pd.DataFrame, transactions: pd.DataFrame, observation_end, *, inactive_days: int = INACTIVE_DAYS
+) -> pd.DataFrame:
     """The churn table derived from inactivity, for data without a record of lost customers.
 
-    A customer is counted as lost when their last activity (last purchase, or signup if
-    they never bought) is at least ``inactive_days`` days before ``observation_end``; the
-    churn date is that last activity + ``inactive_days`` days. The reason is unknown (NaN).
+    Applies the course's churn rule (:func:`helpers.retention.inactivity_churn`) to each
+    customer's last activity (last purchase, or signup if they never bought): a customer
+    silent for ``inactive_days`` days by ``observation_end`` is lost, dated on the day the
+    loss is noticed (last activity + ``inactive_days``). The reason is unknown (NaN).
 
-    Parameters:
-        customers: ``customer_id`` and ``signup_date``.
-        transactions: ``customer_id`` and ``date``.
-        observation_end: the last day the data covers.
-        inactive_days: days without a purchase after which a customer counts as lost.
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        ``customer_id`` and ``signup_date``.
+    transactions : pandas.DataFrame
+        ``customer_id`` and ``date``.
+    observation_end : date
+        The last day the data covers.
+    inactive_days : int
+        Days without a purchase after which a customer counts as lost.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The churn table (``customer_id``, ``date``, ``reason``), sorted by date.
 
-    Example:
-        >>> customers = pd.DataFrame({"customer_id": [1, 2], "signup_date": pd.to_datetime(["2024-01-01", "2024-01-01"])})
-        >>> sales = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2024-01-10", "2024-06-01"])})
-        >>> derive_churn(customers, sales, "2024-06-30", inactive_days=90)[["customer_id", "date"]].to_dict("records")
-        [{'customer_id': 1, 'date': Timestamp('2024-04-09 00:00:00')}]
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2], "signup_date": pd.to_datetime(["2024-01-01", "2024-01-01"])})
+    >>> sales = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2024-01-10", "2024-06-01"])})
+    >>> derive_churn(customers, sales, "2024-06-30", inactive_days=90)[["customer_id", "date"]].to_dict("records")
+    [{'customer_id': 1, 'date': Timestamp('2024-04-09 00:00:00')}]
     """
-    end = pd.Timestamp(observation_end)
     last = transactions.groupby("customer_id")["date"].max()
     signup = pd.Series(customers["signup_date"].to_numpy(), index=customers["customer_id"].to_numpy())
     activity = pd.concat([signup, last.reindex(signup.index)], axis=1).max(axis=1)
-    lost_on = activity + pd.Timedelta(days=inactive_days)
-    lost = lost_on[lost_on <= end].sort_values(kind="stable")
-    return pd.DataFrame({"customer_id": lost.index.to_numpy(dtype=np.int64), "date": lost.to_numpy().astype("datetime64[ns]"),
-                         "reason": pd.Categorical([np.nan] * len(lost), categories=list(schema.CHURN_REASONS))})
+    rule = inactivity_churn(activity, observation_end, inactive_days=inactive_days)
+    lost = rule.loc[rule["lost"], "noticed_on"].sort_values(kind="stable")
+    return pd.DataFrame(
+        {
+            "customer_id": lost.index.to_numpy(dtype=np.int64),
+            "date": lost.to_numpy().astype("datetime64[ns]"),
+            "reason": pd.Categorical([np.nan] * len(lost), categories=list(schema.CHURN_REASONS)),
+        }
+    )
