@@ -1,4 +1,5 @@
-"""RFM summary and scores: a small shop checked by hand, a loop-based reference, bad input."""
+"""RFM summary and scores: a small shop checked by hand, a loop-based reference, the first
+(pandas group-by) version of rfm_summary as a bit-for-bit reference, bad input."""
 
 from __future__ import annotations
 
@@ -10,29 +11,50 @@ from hypothesis import strategies as st
 
 from helpers.rfm import (
     RFM_SEGMENTS,
+    _amounts,
+    _day_numbers,
+    _days_per_unit,
+    _purchase_days,
     check_rfm_summary,
     rfm_scores,
     rfm_segment_grid,
     rfm_summary,
 )
+from helpers.validation import refuse_rows, require_columns
 
 # Three customers. Customer 1 buys twice on 1 January (10 + 5 = one purchase day worth 15),
 # then on 8 and 15 January; customer 2 buys once; customer 3 buys on 10 and 20 January,
 # the last day in the data (at 18:30: the time of day is ignored).
-SHOP = pd.DataFrame({
-    "customer_id": [1, 1, 1, 1, 2, 3, 3],
-    "date": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 17:00", "2024-01-08", "2024-01-15",
-                            "2024-01-05", "2024-01-10", "2024-01-20 18:30"], format="ISO8601"),
-    "amount": [10.0, 5.0, 20.0, 30.0, 12.0, 8.0, 16.0],
-})
+SHOP = pd.DataFrame(
+    {
+        "customer_id": [1, 1, 1, 1, 2, 3, 3],
+        "date": pd.to_datetime(
+            [
+                "2024-01-01 09:00",
+                "2024-01-01 17:00",
+                "2024-01-08",
+                "2024-01-15",
+                "2024-01-05",
+                "2024-01-10",
+                "2024-01-20 18:30",
+            ],
+            format="ISO8601",
+        ),
+        "amount": [10.0, 5.0, 20.0, 30.0, 12.0, 8.0, 16.0],
+    }
+)
 
 
 def summary_of(frequency, recency, T, monetary_value, ids=(1, 2, 3)):
-    return pd.DataFrame({"frequency": np.array(frequency, dtype=np.int64),
-                         "recency": np.array(recency, dtype=float),
-                         "T": np.array(T, dtype=float),
-                         "monetary_value": np.array(monetary_value, dtype=float)},
-                        index=pd.Index(list(ids), name="customer_id"))
+    return pd.DataFrame(
+        {
+            "frequency": np.array(frequency, dtype=np.int64),
+            "recency": np.array(recency, dtype=float),
+            "T": np.array(T, dtype=float),
+            "monetary_value": np.array(monetary_value, dtype=float),
+        },
+        index=pd.Index(list(ids), name="customer_id"),
+    )
 
 
 def test_summary_of_the_shop_counted_by_hand():
@@ -74,8 +96,17 @@ def test_other_column_names_text_dates_and_string_ids():
 
 
 def test_iso_dates_with_and_without_a_time_are_read():
-    shop = SHOP.assign(date=["2024-01-01 09:00", "2024-01-01T17:00", "2024-01-08", "2024-01-15",
-                             "2024-01-05", "2024-01-10", "2024-01-20 18:30:00"])
+    shop = SHOP.assign(
+        date=[
+            "2024-01-01 09:00",
+            "2024-01-01T17:00",
+            "2024-01-08",
+            "2024-01-15",
+            "2024-01-05",
+            "2024-01-10",
+            "2024-01-20 18:30:00",
+        ]
+    )
     pd.testing.assert_frame_equal(rfm_summary(shop), rfm_summary(SHOP))
 
 
@@ -108,18 +139,23 @@ def reference_summary(transactions: pd.DataFrame, observation_end) -> pd.DataFra
 
 @settings(max_examples=60, deadline=None)
 @given(
-    purchases=st.lists(st.tuples(st.integers(1, 6), st.integers(0, 40), st.integers(1, 50_000),
-                                 st.integers(0, 23)), min_size=1, max_size=40),
+    purchases=st.lists(
+        st.tuples(st.integers(1, 6), st.integers(0, 40), st.integers(1, 50_000), st.integers(0, 23)),
+        min_size=1,
+        max_size=40,
+    ),
     end_offset=st.one_of(st.none(), st.integers(0, 45)),
 )
 def test_summary_matches_a_customer_by_customer_loop(purchases, end_offset):
     customers, days, cents, hours = zip(*purchases)
     start = pd.Timestamp("2023-03-01")
-    transactions = pd.DataFrame({
-        "customer_id": customers,
-        "date": start + pd.to_timedelta(days, unit="D") + pd.to_timedelta(hours, unit="h"),
-        "amount": np.array(cents) / 100,
-    })
+    transactions = pd.DataFrame(
+        {
+            "customer_id": customers,
+            "date": start + pd.to_timedelta(days, unit="D") + pd.to_timedelta(hours, unit="h"),
+            "amount": np.array(cents) / 100,
+        }
+    )
     end = transactions["date"].max().normalize() if end_offset is None else start + pd.Timedelta(days=end_offset)
     summary = rfm_summary(transactions, observation_end=None if end_offset is None else end)
     expected = reference_summary(transactions, end + pd.Timedelta(hours=23, minutes=59))
@@ -130,6 +166,229 @@ def test_summary_matches_a_customer_by_customer_loop(purchases, end_offset):
     assert summary["frequency"].tolist() == expected["frequency"].tolist()
     for column in ("recency", "T", "monetary_value"):
         np.testing.assert_allclose(summary[column], expected[column].astype(float), rtol=1e-12)
+
+
+# --- the first version, kept as the reference: same output, bit for bit --------------------
+
+
+def first_version_rfm_summary(
+    transactions, customer_col="customer_id", date_col="date", amount_col="amount", observation_end=None, time_unit="D"
+):
+    """rfm_summary as first written (two pandas group-bys), with the module's own input checks."""
+    days_per_unit = _days_per_unit(time_unit)
+    require_columns("transactions", transactions, (customer_col, date_col, amount_col))
+    customers = transactions[customer_col]
+    refuse_rows("transactions", customer_col, transactions, customers.isna(), "have no customer id")
+    days = _purchase_days(transactions, date_col)
+    amounts = _amounts(transactions, amount_col)
+
+    if observation_end is not None:
+        try:
+            end = pd.Timestamp(observation_end)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"observation_end {observation_end!r} is not a date") from error
+        if pd.isna(end):
+            raise ValueError(f"observation_end {observation_end!r} is not a date")
+        end_day = _day_numbers(pd.DatetimeIndex([end]))[0]
+    elif len(days):
+        end_day = days.max()
+    else:
+        end_day = 0
+    observed = days <= end_day
+
+    daily = (
+        pd.DataFrame({"customer": customers.to_numpy()[observed], "day": days[observed], "amount": amounts[observed]})
+        .groupby(["customer", "day"], sort=True, observed=True)["amount"]
+        .sum()
+        .reset_index()
+    )
+    first_day_of_customer = ~daily["customer"].duplicated().to_numpy()
+    daily["repeat_amount"] = np.where(first_day_of_customer, 0.0, daily["amount"].to_numpy())
+    per_customer = daily.groupby("customer", sort=True, observed=True).agg(
+        first_day=("day", "min"),
+        last_day=("day", "max"),
+        purchase_days=("day", "size"),
+        repeat_total=("repeat_amount", "sum"),
+    )
+
+    frequency = per_customer["purchase_days"].to_numpy() - 1
+    return pd.DataFrame(
+        {
+            "frequency": frequency.astype(np.int64),
+            "recency": (per_customer["last_day"] - per_customer["first_day"]).to_numpy(float) / days_per_unit,
+            "T": (end_day - per_customer["first_day"]).to_numpy(float) / days_per_unit,
+            "monetary_value": np.divide(
+                per_customer["repeat_total"].to_numpy(), frequency, out=np.zeros(len(frequency)), where=frequency > 0
+            ),
+        },
+        index=per_customer.index.rename(customer_col),
+    )
+
+
+def assert_same_bits(new: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """Same index (values, dtype, name), columns, dtypes and float bits (0.0 is not -0.0)."""
+    pd.testing.assert_frame_equal(new, reference, check_exact=True)
+    assert new.index.dtype == reference.index.dtype and new.index.name == reference.index.name
+    for column in reference.columns:
+        assert new[column].dtype == reference[column].dtype
+        bits, expected_bits = new[column].to_numpy().view(np.int64), reference[column].to_numpy().view(np.int64)
+        assert np.array_equal(bits, expected_bits), column
+
+
+def assert_as_first_version(transactions: pd.DataFrame, **options) -> None:
+    for time_unit in ("D", "W"):
+        assert_same_bits(
+            rfm_summary(transactions, time_unit=time_unit, **options),
+            first_version_rfm_summary(transactions, time_unit=time_unit, **options),
+        )
+
+
+def random_transactions(seed: int, rows: int, customers: int, days: int) -> pd.DataFrame:
+    """Random sales: amounts of every size (so the order of additions shows in the last
+    bits), some returns (negative amounts), times of day, a few customers buying very often."""
+    rng = np.random.default_rng(seed)
+    amounts = rng.gamma(2.0, 25.0, rows) * 10.0 ** rng.integers(-4, 9, rows)
+    amounts[rng.random(rows) < 0.05] *= -1  # returns
+    return pd.DataFrame(
+        {
+            "customer_id": rng.zipf(1.3, rows) % customers if seed % 2 else rng.integers(0, customers, rows),
+            "date": np.datetime64("2023-01-01T00:00", "s")
+            + rng.integers(0, days * 86_400, rows).astype("timedelta64[s]"),
+            "amount": amounts,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "seed, rows, customers, days",
+    [
+        (1, 1, 1, 1),  # one purchase
+        (2, 40, 1, 30),  # one customer
+        (3, 500, 60, 1),  # everything on one day
+        (4, 3_000, 400, 90),  # mostly one purchase a day
+        (5, 5_000, 30, 20),  # many purchases a day (long runs of additions)
+        (6, 20_000, 5_000, 1_000),
+        (7, 20_000, 3, 2),  # runs of thousands of purchases on one day
+    ],
+)
+@pytest.mark.parametrize("observation_end", [None, "2023-01-15", "2023-06-30 12:00", "2030-01-01"])
+def test_summary_equals_the_first_version_bit_for_bit(seed, rows, customers, days, observation_end):
+    transactions = random_transactions(seed, rows, customers, days)
+    assert_as_first_version(transactions, observation_end=observation_end)
+    # Rows already sorted by customer and day take pandas' other way of adding (reduceat).
+    assert_as_first_version(
+        transactions.sort_values(["customer_id", "date"], kind="stable"), observation_end=observation_end
+    )
+
+
+def test_one_long_run_among_short_ones_equals_the_first_version():
+    # 30,000 purchases of one customer on one day, shuffled among 10,000 others: the long
+    # run is added in Python after the short ones are done.
+    rng = np.random.default_rng(11)
+    others = random_transactions(12, 10_000, 2_000, 200)
+    heavy = pd.DataFrame(
+        {
+            "customer_id": 7,
+            "date": np.datetime64("2023-03-03T10:00", "s"),
+            "amount": rng.normal(0, 1, 30_000) * 10.0 ** rng.integers(-3, 7, 30_000),
+        }
+    )
+    transactions = pd.concat([others, heavy]).sample(frac=1.0, random_state=3)
+    assert_as_first_version(transactions)
+
+
+def test_keys_too_wide_to_pack_are_sorted_another_way(monkeypatch):
+    # (customer, day, row) fit in 63 bits below about 8 million rows over centuries; past
+    # that, a stable argsort of (customer, day) orders the rows instead, with the same result.
+    monkeypatch.setattr("helpers.rfm._KEY_BITS", 8)
+    for seed in (4, 5, 7):
+        assert_as_first_version(random_transactions(seed, 5_000, 300, 90))
+
+
+def test_the_transactions_are_left_unchanged():
+    transactions = random_transactions(9, 2_000, 100, 50)
+    before = transactions.copy()
+    rfm_summary(transactions, observation_end="2023-02-01")
+    rfm_summary(transactions.sort_values(["customer_id", "date"]))
+    pd.testing.assert_frame_equal(transactions, before, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        lambda c: c.astype("int32"),
+        lambda c: c.astype("uint64") * np.uint64(2**61),  # ids too sparse to count
+        lambda c: -c * 10**12,
+        lambda c: c.astype(float) / 4,
+        lambda c: "C" + c.astype(str).str.zfill(3),  # text (str dtype)
+        lambda c: ("C" + c.astype(str)).astype(object),
+        lambda c: c.astype(object),  # object integers
+        lambda c: (
+            ("C" + c.astype(str))
+            .astype("category")
+            .cat.reorder_categories(sorted(set("C" + c.astype(str)), reverse=True))
+        ),  # categories not in order
+        lambda c: c.astype("category"),
+        lambda c: c.astype("Int64"),
+        lambda c: c % 2 == 0,
+        lambda c: pd.to_datetime(c, unit="D"),
+        lambda c: pd.Series(np.where(c % 3 == 0, c, "x" + c.astype(str)), dtype=object),  # mixed
+    ],
+)
+def test_customer_ids_of_every_kind_give_the_first_version_index(ids):
+    transactions = random_transactions(8, 2_000, 50, 60)
+    transactions["customer_id"] = ids(transactions["customer_id"])
+    assert_as_first_version(transactions)
+    assert_as_first_version(transactions, observation_end="2023-01-20")
+    assert_as_first_version(transactions.iloc[:0])
+    assert_as_first_version(transactions, observation_end="2022-12-01")  # nothing observed
+
+
+def test_text_dates_time_zones_and_shop_examples_equal_the_first_version():
+    shop = SHOP.assign(date=SHOP["date"].dt.strftime("%Y-%m-%d %H:%M"))
+    assert_as_first_version(shop)
+    assert_as_first_version(SHOP.assign(date=SHOP["date"].dt.tz_localize("Europe/Madrid")))
+    assert_as_first_version(SHOP, observation_end=pd.Timestamp("2024-01-12"))
+    assert_as_first_version(SHOP.assign(amount=[-0.0, 0.0, -0.0, 5.0, -0.0, -0.0, 0.0]))  # signed zeros
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sums_beyond_the_largest_float_equal_the_first_version(seed):
+    # Days whose total overflows to +inf, -inf or NaN (+inf and -inf added): pandas then
+    # adds the repeat days with its other method, skipping NaN.
+    rng = np.random.default_rng(seed)
+    transactions = pd.DataFrame(
+        {
+            "customer_id": rng.integers(0, 2, 80),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 2, 80), unit="D"),
+            "amount": rng.choice([1e308, -1e308, 1.0], 80),
+        }
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert_as_first_version(transactions)
+        assert_as_first_version(transactions.sort_values(["customer_id", "date"], kind="stable"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    purchases=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 9), st.floats(-1e12, 1e12, allow_nan=False, allow_infinity=False)),
+        min_size=1,
+        max_size=120,
+    ),
+    end_offset=st.one_of(st.none(), st.integers(0, 12)),
+)
+def test_summary_equals_the_first_version_on_any_small_table(purchases, end_offset):
+    customers, days, amounts = zip(*purchases)
+    transactions = pd.DataFrame(
+        {
+            "customer_id": customers,
+            "date": pd.Timestamp("2024-02-01") + pd.to_timedelta(days, unit="D"),
+            "amount": amounts,
+        }
+    )
+    end = None if end_offset is None else pd.Timestamp("2024-02-01") + pd.Timedelta(days=end_offset)
+    assert_as_first_version(transactions, observation_end=end)
 
 
 # --- bad input ---------------------------------------------------------------------------
@@ -190,8 +449,9 @@ def test_check_rfm_summary_names_the_rule_and_rows():
 # Five customers with distinct values: each gets a different score on each letter.
 # Time since the last purchase T − recency: 100, 80, 5, 25, 140 → R = 2, 3, 5, 4, 1.
 # Frequency 0, 3, 8, 1, 5 → F = 1, 3, 5, 2, 4.  Monetary 0, 40, 35, 20, 60 → M = 1, 4, 3, 2, 5.
-FIVE = summary_of([0, 3, 8, 1, 5], [0, 20, 90, 5, 60], [100, 100, 95, 30, 200],
-                  [0, 40, 35, 20, 60], ids=[1, 2, 3, 4, 5])
+FIVE = summary_of(
+    [0, 3, 8, 1, 5], [0, 20, 90, 5, 60], [100, 100, 95, 30, 200], [0, 40, 35, 20, 60], ids=[1, 2, 3, 4, 5]
+)
 
 
 def test_scores_cells_and_segments_of_five_customers_by_hand():
@@ -202,23 +462,33 @@ def test_scores_cells_and_segments_of_five_customers_by_hand():
     assert scores["rfm_cell"].tolist() == ["211", "334", "553", "422", "145"]
     # Grid: (R2, F1) hibernating, (R3, F3) need attention, (R5, F5) champions,
     # (R4, F2) potential loyalists, (R1, F4) at risk.
-    assert scores["segment"].tolist() == ["hibernating", "need attention", "champions",
-                                          "potential loyalists", "at risk"]
+    assert scores["segment"].tolist() == [
+        "hibernating",
+        "need attention",
+        "champions",
+        "potential loyalists",
+        "at risk",
+    ]
     assert list(scores["segment"].cat.categories) == list(RFM_SEGMENTS)
     assert scores["time_since_last_purchase"].tolist() == [100, 80, 5, 25, 140]
 
 
 def test_scores_from_transactions_equal_scores_from_their_summary():
-    pd.testing.assert_frame_equal(rfm_scores(SHOP, time_unit="W"),
-                                  rfm_scores(rfm_summary(SHOP, time_unit="W")))
+    pd.testing.assert_frame_equal(rfm_scores(SHOP, time_unit="W"), rfm_scores(rfm_summary(SHOP, time_unit="W")))
 
 
 @settings(max_examples=80, deadline=None)
 @given(values=st.lists(st.integers(0, 6), min_size=2, max_size=300))
 def test_default_scores_equal_qcut_of_first_ranks_even_with_many_ties(values):
     frequency = pd.Series(values, dtype=float)
-    summary = pd.DataFrame({"frequency": frequency, "recency": np.where(frequency > 0, 5.0, 0.0),
-                            "T": 10.0, "monetary_value": frequency * 10})
+    summary = pd.DataFrame(
+        {
+            "frequency": frequency,
+            "recency": np.where(frequency > 0, 5.0, 0.0),
+            "T": 10.0,
+            "monetary_value": frequency * 10,
+        }
+    )
     scores = rfm_scores(summary)
     expected = pd.qcut(frequency.rank(method="first"), 5, labels=False) + 1
     assert scores["F"].tolist() == expected.tolist()
@@ -227,8 +497,9 @@ def test_default_scores_equal_qcut_of_first_ranks_even_with_many_ties(values):
 def test_first_ranks_make_equal_groups_and_shared_ranks_keep_ties_together():
     # 100 customers, 60 without a repeat purchase.
     frequency = np.r_[np.zeros(60), np.arange(1, 41)]
-    summary = pd.DataFrame({"frequency": frequency, "recency": np.minimum(frequency, 1.0),
-                            "T": 50.0, "monetary_value": frequency})
+    summary = pd.DataFrame(
+        {"frequency": frequency, "recency": np.minimum(frequency, 1.0), "T": 50.0, "monetary_value": frequency}
+    )
     first = rfm_scores(summary)["F"].value_counts().sort_index()
     assert first.tolist() == [20, 20, 20, 20, 20]
     shared = rfm_scores(summary, ties="shared")["F"]
@@ -242,14 +513,48 @@ def test_explicit_cutoffs_make_a_small_top_group():
     # 100 distinct values, positions k/99: ≤ 0.5 → 50 customers, ≤ 0.8 → 30, ≤ 0.9 → 10,
     # ≤ 0.95 → 5, above → 5.
     values = np.arange(100.0)
-    summary = pd.DataFrame({"frequency": values, "recency": np.minimum(values, 1.0),
-                            "T": 200.0, "monetary_value": values})
+    summary = pd.DataFrame(
+        {"frequency": values, "recency": np.minimum(values, 1.0), "T": 200.0, "monetary_value": values}
+    )
     scores = rfm_scores(summary, cutoffs={"M": [0.5, 0.8, 0.9, 0.95]})
     assert scores["M"].value_counts().sort_index().tolist() == [50, 30, 10, 5, 5]
     assert scores["F"].value_counts().sort_index().tolist() == [20, 20, 20, 20, 20]
-    three = rfm_scores(summary, cutoffs=[1 / 3, 2 / 3], segment_grid=pd.DataFrame(
-        "anyone", index=pd.Index([1, 2, 3], name="R"), columns=pd.Index([1, 2, 3], name="F")))
+    three = rfm_scores(
+        summary,
+        cutoffs=[1 / 3, 2 / 3],
+        segment_grid=pd.DataFrame("anyone", index=pd.Index([1, 2, 3], name="R"), columns=pd.Index([1, 2, 3], name="F")),
+    )
     assert sorted(three["F"].unique()) == [1, 2, 3] and set(three["segment"]) == {"anyone"}
+
+
+NINE_BY_NINE = pd.DataFrame(
+    np.arange(81).reshape(9, 9) % 7, index=pd.Index(range(9, 0, -1), name="R"), columns=pd.Index(range(1, 10), name="F")
+)
+THREE_BY_THREE = pd.DataFrame(
+    [["b", "a", "c"], ["a", "a", "b"], ["d", "b", "c"]],
+    index=pd.Index([3, 2, 1], name="R"),
+    columns=pd.Index([2, 1, 3], name="F"),
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"ties": "shared"},
+        {"bins": 9, "segment_grid": NINE_BY_NINE},
+        {"cutoffs": [0.5, 0.9], "segment_grid": THREE_BY_THREE},
+    ],
+)
+def test_cells_and_segments_spell_out_the_scores_as_the_first_version_did(options):
+    scores = rfm_scores(rfm_summary(random_transactions(6, 20_000, 5_000, 1_000)), **options)
+    cells = scores["R"].astype(str) + scores["F"].astype(str) + scores["M"].astype(str)
+    pd.testing.assert_series_equal(scores["rfm_cell"], cells, check_names=False)
+    grid = options.get("segment_grid", rfm_segment_grid())
+    names = grid.to_numpy()[grid.index.get_indexer(scores["R"]), grid.columns.get_indexer(scores["F"])]
+    categories = list(dict.fromkeys(grid.to_numpy().ravel())) if "segment_grid" in options else RFM_SEGMENTS
+    expected = pd.Series(pd.Categorical(names, categories=categories), index=scores.index, name="segment")
+    pd.testing.assert_series_equal(scores["segment"], expected)
 
 
 def test_the_default_grid_names_every_pair_with_a_known_segment():

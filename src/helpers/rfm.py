@@ -24,6 +24,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -72,7 +73,6 @@ _SEGMENT_ROWS = (
 )
 
 
-
 # ---------------------------------------------------------------------------------------
 # Input checks
 # ---------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def _day_numbers(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     """Calendar days since 1970-01-01 (int64) of valid datetimes, local wall-clock day."""
     if getattr(dates.dtype, "tz", None) is not None:
         dates = dates.dt.tz_localize(None) if isinstance(dates, pd.Series) else dates.tz_localize(None)
-    return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
 
 
 def _purchase_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
@@ -103,8 +103,7 @@ def _purchase_days(transactions: pd.DataFrame, date_col: str) -> np.ndarray:
         iso_dates = pd.to_datetime(raw, errors="coerce", format="ISO8601")
         if iso_dates.isna().sum() < dates.isna().sum():
             dates = iso_dates
-    refuse_rows("transactions", date_col, transactions, dates.isna(),
-                 "have no date or a date that cannot be read")
+    refuse_rows("transactions", date_col, transactions, dates.isna(), "have no date or a date that cannot be read")
     return _day_numbers(dates)
 
 
@@ -112,8 +111,13 @@ def _amounts(transactions: pd.DataFrame, amount_col: str) -> np.ndarray:
     raw = transactions[amount_col]
     numbers = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_numeric(raw, errors="coerce")
     numbers = np.asarray(numbers, dtype=float)
-    refuse_rows("transactions", amount_col, transactions, ~np.isfinite(numbers),
-                 "have no amount or an amount that is not a finite number")
+    refuse_rows(
+        "transactions",
+        amount_col,
+        transactions,
+        ~np.isfinite(numbers),
+        "have no amount or an amount that is not a finite number",
+    )
     return numbers
 
 
@@ -156,17 +160,208 @@ def check_rfm_summary(summary: pd.DataFrame, *, monetary: bool = False) -> pd.Da
     for column in columns:
         raw = summary[column]
         numbers = np.asarray(pd.to_numeric(raw, errors="coerce"), dtype=float)
-        refuse_rows("summary", column, summary, ~np.isfinite(numbers),
-                     "are empty or not finite numbers")
+        refuse_rows("summary", column, summary, ~np.isfinite(numbers), "are empty or not finite numbers")
         values[column] = numbers
     frequency, recency, T = values["frequency"], values["recency"], values["T"]
-    refuse_rows("summary", "frequency", summary, (frequency < 0) | (frequency % 1 != 0),
-                 "are not whole numbers ≥ 0 (repeat purchases)")
-    refuse_rows("summary", "recency", summary, (recency < 0) | (recency > T),
-                 "are outside [0, T]")
-    refuse_rows("summary", "recency", summary, (frequency == 0) & (recency != 0),
-                 "have frequency 0 but a recency other than 0")
+    refuse_rows(
+        "summary",
+        "frequency",
+        summary,
+        (frequency < 0) | (frequency % 1 != 0),
+        "are not whole numbers ≥ 0 (repeat purchases)",
+    )
+    refuse_rows("summary", "recency", summary, (recency < 0) | (recency > T), "are outside [0, T]")
+    refuse_rows(
+        "summary", "recency", summary, (frequency == 0) & (recency != 0), "have frequency 0 but a recency other than 0"
+    )
     return summary
+
+
+# ---------------------------------------------------------------------------------------
+# Grouping by customer and day: one sort of packed integer keys
+# ---------------------------------------------------------------------------------------
+#
+# The first version grouped with pandas (``groupby(["customer", "day"]).sum()``, then
+# ``groupby("customer")``); most of its time went into factorising the two key columns.
+# The functions below give the same table, bit for bit, from one ``np.sort`` of int64 keys
+# that pack (customer code, day, row number). Bit for bit means adding the amounts in the
+# same order and the same way as pandas 2.2–3.x: a group sum over rows already sorted by
+# group is ``np.add.reduceat`` (pandas' fast path for sorted groups), otherwise a
+# Kahan-compensated sum in row order (pandas' Cython ``group_sum``).
+
+# Once fewer runs than this are still being added, the rest of each is added in Python.
+_MIN_VECTOR_RUNS = 48
+# Bits of an int64 sort key that can hold (customer, day, row); beyond, a stable argsort.
+_KEY_BITS = 63
+
+
+def _run_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Positions where a run of equal values begins in a sorted array (0 comes first)."""
+    change = np.empty(len(sorted_keys), dtype=bool)
+    if len(sorted_keys):
+        change[0] = True
+        np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=change[1:])
+    return np.flatnonzero(change)
+
+
+def _compensated_run_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Kahan-compensated sum of each run of ``values``, as pandas' Cython group sum does it.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Floats, the rows of each run in their original order. NaN are skipped, as pandas
+        skips them (an amount is never NaN, but a day's total can be: see ``rfm_summary``).
+    starts : numpy.ndarray
+        Increasing positions where the runs begin (the first is 0; a run ends where the
+        next begins).
+
+    Returns
+    -------
+    numpy.ndarray
+        One sum per run: the additions of pandas' ``group_sum`` in the same order, so the
+        same bits. All runs longer than one value advance one position at a time together,
+        longest first; when fewer than ``_MIN_VECTOR_RUNS`` remain, they finish in Python
+        (so a run of a million purchases costs a million steps, not a million array calls).
+    """
+    missing = np.isnan(values)
+    if missing.any():
+        kept = values[~missing]
+        kept_starts = np.concatenate([[0], np.cumsum(~missing)])[starts]
+        filled = np.diff(kept_starts, append=len(kept)) > 0  # runs not all NaN
+        totals = np.zeros(len(starts))
+        totals[filled] = _compensated_run_sums(kept, kept_starts[filled])
+        return totals
+    sizes = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1:] = len(values) - starts[-1:]
+    totals = values[starts]
+    totals += 0.0  # the first addition, to a total of 0.0: compensation 0
+    longer = np.flatnonzero(sizes > 1)
+    if not len(longer):
+        return totals
+    longer = longer[np.argsort(-sizes[longer], kind="stable")]
+    run_start, run_size = starts[longer], sizes[longer]
+    run_total, run_compensation = totals[longer], np.zeros(len(longer))
+    # Runs are longest first, so those with more than k values are the first runs_over[k].
+    runs_over = np.searchsorted(-run_size, -np.arange(run_size[0]), side="left")
+    position = 1
+    while position < run_size[0] and runs_over[position] >= _MIN_VECTOR_RUNS:
+        total = run_total[: runs_over[position]]
+        compensation = run_compensation[: runs_over[position]]
+        y = values[run_start[: runs_over[position]] + position] - compensation
+        t = total + y
+        new_compensation = (t - total) - y
+        new_compensation[~np.isfinite(new_compensation)] = 0.0  # pandas: overflow to ±inf
+        total[...] = t
+        compensation[...] = new_compensation
+        position += 1
+    if position < run_size[0]:
+        for run in range(runs_over[position]):
+            total, compensation = float(run_total[run]), float(run_compensation[run])
+            begin = run_start[run]
+            for value in values[begin + position : begin + run_size[run]].tolist():
+                y = value - compensation
+                t = total + y
+                compensation = (t - total) - y
+                if not math.isfinite(compensation):
+                    compensation = 0.0
+                total = t
+            run_total[run] = total
+    totals[longer] = run_total
+    return totals
+
+
+def _customer_codes(customers: np.ndarray, customer_col: str) -> tuple[np.ndarray, pd.Index]:
+    """Codes 0 … C − 1 of the customer ids in sorted id order, and the sorted unique ids.
+
+    Parameters
+    ----------
+    customers : numpy.ndarray
+        The customer ids (no missing ones), as ``Series.to_numpy()`` gives them.
+    customer_col : str
+        Name of the returned index.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        int64, one code per id.
+    index : pandas.Index
+        The unique ids, sorted, with the dtype the pandas group-by gave them.
+    """
+    if customers.dtype.kind in "iu" and len(customers):
+        wide = np.uint64 if customers.dtype.kind == "u" else np.int64
+        low = customers.min()
+        span = int(customers.max()) - int(low) + 1
+        if span <= 2 * len(customers) + 65_536:  # dense ids: count them, no hashing
+            offsets = (customers.astype(wide, copy=False) - wide(low)).astype(np.intp, copy=False)
+            present = np.bincount(offsets, minlength=span).astype(bool)
+            codes = (np.cumsum(present) - 1)[offsets]
+            uniques = (np.flatnonzero(present).astype(wide) + wide(low)).astype(customers.dtype)
+        else:
+            codes, uniques = pd.factorize(customers, sort=True)
+        return codes.astype(np.int64, copy=False), pd.Index(uniques, name=customer_col)
+    # Other ids (text, categories, dates, mixed objects): pandas factorises and sorts them,
+    # and the index comes from the first version's two group-bys, run on the unique ids only,
+    # so that its dtype is inferred as before (object integers become int64, text str, ...).
+    column = pd.DataFrame({"customer": customers})["customer"]
+    codes, uniques = pd.factorize(column, sort=True)
+    index = (
+        pd.DataFrame({"customer": np.asarray(uniques), "day": 0})
+        .groupby(["customer", "day"], sort=True, observed=True)
+        .size()
+        .reset_index()
+        .groupby("customer", sort=True, observed=True)
+        .size()
+        .index
+    )
+    return codes.astype(np.int64, copy=False), index.rename(customer_col)
+
+
+def _customer_days(codes: np.ndarray, days: np.ndarray, amounts: np.ndarray):
+    """Each customer's purchase days and their total amounts, sorted by customer and day.
+
+    Parameters
+    ----------
+    codes, days, amounts : numpy.ndarray
+        Per transaction: customer code (int64, 0 … C − 1, all present), calendar day
+        (int64) and amount (finite float). Not empty.
+
+    Returns
+    -------
+    day_customer, day, day_amount : numpy.ndarray
+        One row per customer and purchase day, sorted by customer then day: the customer
+        code, the day and the amount of that day (summed as pandas sums a group).
+    """
+    # In place where possible: at millions of rows every new array costs page faults.
+    day_low = days.min()
+    day_bits = int(days.max() - day_low).bit_length()
+    row_bits = (len(days) - 1).bit_length()
+    customer_bits = int(codes.max()).bit_length()
+    key = codes << day_bits  # sorts as (customer, day)
+    key |= days - day_low
+    if bool(np.all(key[1:] >= key[:-1])):
+        # Rows already in (customer, day) order: pandas adds each day with ufunc.reduceat.
+        starts = _run_starts(key)
+        day_amount = np.add.reduceat(amounts, starts)
+    else:
+        if customer_bits + day_bits + row_bits <= _KEY_BITS:
+            # The row number in the low bits makes the plain (fast) sort a stable argsort.
+            key <<= row_bits
+            key |= np.arange(len(key))
+            key.sort()
+            order = key & ((1 << row_bits) - 1)
+            key >>= row_bits
+        else:
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+        starts = _run_starts(key)
+        day_amount = _compensated_run_sums(amounts[order], starts)
+    day_key = key[starts]
+    day = day_key & ((1 << day_bits) - 1)
+    day += day_low
+    day_key >>= day_bits
+    return day_key, day, day_amount
 
 
 # ---------------------------------------------------------------------------------------
@@ -220,6 +415,15 @@ def rfm_summary(
         missing or unreadable dates, amounts that are missing or not numbers (naming the
         column and the first bad rows), or an unknown ``time_unit``.
 
+    Notes
+    -----
+    The grouping by customer and day is one ``numpy.sort`` of int64 keys that pack the
+    customer, the day and the row number, so the time grows with the number of rows
+    (about 40 ns a row: 0.2 s for 5 million transactions on one core; see
+    ``benchmarks/bench_rfm.py``). The amounts of a day, and the repeat days of a customer,
+    are added in the same order and the same way as pandas' group-by sum, so the result is
+    the one of the first version of this function (two pandas group-bys) to the last bit.
+
     Examples
     --------
     >>> sales = pd.DataFrame({"customer_id": [1, 1, 1, 2],
@@ -235,8 +439,7 @@ def rfm_summary(
     days_per_unit = _days_per_unit(time_unit)
     require_columns("transactions", transactions, (customer_col, date_col, amount_col))
     customers = transactions[customer_col]
-    refuse_rows("transactions", customer_col, transactions, customers.isna(),
-                 "have no customer id")
+    refuse_rows("transactions", customer_col, transactions, customers.isna(), "have no customer id")
     days = _purchase_days(transactions, date_col)
     amounts = _amounts(transactions, amount_col)
 
@@ -252,33 +455,38 @@ def rfm_summary(
         end_day = days.max()
     else:
         end_day = 0
+    customer_ids = customers.to_numpy()
     observed = days <= end_day
+    if not observed.all():
+        customer_ids, days, amounts = customer_ids[observed], days[observed], amounts[observed]
 
-    daily = (
-        pd.DataFrame({"customer": customers.to_numpy()[observed], "day": days[observed],
-                      "amount": amounts[observed]})
-        .groupby(["customer", "day"], sort=True, observed=True)["amount"].sum()
-        .reset_index()
-    )
-    # Sorted by customer and day, so a customer's first row is the first purchase day.
-    first_day_of_customer = ~daily["customer"].duplicated().to_numpy()
-    daily["repeat_amount"] = np.where(first_day_of_customer, 0.0, daily["amount"].to_numpy())
-    per_customer = daily.groupby("customer", sort=True, observed=True).agg(
-        first_day=("day", "min"), last_day=("day", "max"),
-        purchase_days=("day", "size"), repeat_total=("repeat_amount", "sum"),
-    )
+    codes, index = _customer_codes(customer_ids, customer_col)
+    if len(days):
+        day_customer, day, day_amount = _customer_days(codes, days, amounts)
+        first_row = _run_starts(day_customer)  # each customer's first purchase day
+        last_row = np.append(first_row[1:], len(day)) - 1
+        first_day, last_day = day[first_row], day[last_row]
+        # Mean of the repeat days: the first day counts 0.0, added as pandas adds sorted groups
+        # (ufunc.reduceat, or its Cython sum when a day's total is NaN: +inf and -inf added).
+        repeat_amount = day_amount  # (not needed any more)
+        repeat_amount[first_row] = 0.0
+        if np.isnan(repeat_amount).any():
+            repeat_total = _compensated_run_sums(repeat_amount, first_row)
+        else:
+            repeat_total = np.add.reduceat(repeat_amount, first_row)
+        frequency = last_row - first_row
+    else:
+        first_day = last_day = frequency = np.zeros(0, dtype=np.int64)
+        repeat_total = np.zeros(0)
 
-    frequency = per_customer["purchase_days"].to_numpy() - 1
     summary = pd.DataFrame(
         {
             "frequency": frequency.astype(np.int64),
-            "recency": (per_customer["last_day"] - per_customer["first_day"]).to_numpy(float)
-            / days_per_unit,
-            "T": (end_day - per_customer["first_day"]).to_numpy(float) / days_per_unit,
-            "monetary_value": np.divide(per_customer["repeat_total"].to_numpy(), frequency,
-                                        out=np.zeros(len(frequency)), where=frequency > 0),
+            "recency": (last_day - first_day).astype(float) / days_per_unit,
+            "T": (end_day - first_day).astype(float) / days_per_unit,
+            "monetary_value": np.divide(repeat_total, frequency, out=np.zeros(len(frequency)), where=frequency > 0),
         },
-        index=per_customer.index.rename(customer_col),
+        index=index,
     )
     return summary
 
@@ -333,8 +541,7 @@ def _cutoffs(letter: str, bins: int, cutoffs) -> np.ndarray:
             raise ValueError(f"bins must be a whole number from 2 to 9; got {bins!r}")
         return np.arange(1, bins) / bins
     values = np.asarray(cutoffs, dtype=float).ravel()
-    if not (1 <= values.size <= 8 and np.all((values > 0) & (values < 1))
-            and np.all(np.diff(values) > 0)):
+    if not (1 <= values.size <= 8 and np.all((values > 0) & (values < 1)) and np.all(np.diff(values) > 0)):
         raise ValueError(
             f"cutoffs for {letter} must be 1 to 8 increasing quantiles strictly between 0 "
             f"and 1 (e.g. [0.2, 0.4, 0.6, 0.8]); got {list(np.atleast_1d(cutoffs))}"
@@ -441,35 +648,36 @@ def rfm_scores(
     if set(SUMMARY_COLUMNS) <= set(summary_or_transactions.columns):
         summary = check_rfm_summary(summary_or_transactions, monetary=True)
     else:
-        summary = rfm_summary(summary_or_transactions, customer_col, date_col, amount_col,
-                              observation_end, time_unit)
+        summary = rfm_summary(summary_or_transactions, customer_col, date_col, amount_col, observation_end, time_unit)
 
     time_since_last_purchase = summary["T"] - summary["recency"]
-    ranked = {"R": -time_since_last_purchase, "F": summary["frequency"],
-              "M": summary["monetary_value"]}
+    ranked = {"R": -time_since_last_purchase, "F": summary["frequency"], "M": summary["monetary_value"]}
     letter_cutoffs = {letter: _cutoffs(letter, bins, cutoffs) for letter in ranked}
-    scores = {letter: _score(values.astype(float), letter_cutoffs[letter], ties)
-              for letter, values in ranked.items()}
+    scores = {letter: _score(values.astype(float), letter_cutoffs[letter], ties) for letter, values in ranked.items()}
     result = summary.assign(time_since_last_purchase=time_since_last_purchase, **scores)
-    result["rfm_cell"] = (result["R"].astype(str) + result["F"].astype(str)
-                          + result["M"].astype(str))
-    result["segment"] = _segments(result["R"], result["F"], segment_grid,
-                                  len(letter_cutoffs["R"]) + 1, len(letter_cutoffs["F"]) + 1)
+    # Scores are single digits (at most 9 of them), so "515" is the number 515 as text.
+    result["rfm_cell"] = (result["R"] * 100 + result["F"] * 10 + result["M"]).astype(str)
+    result["segment"] = _segments(
+        result["R"], result["F"], segment_grid, len(letter_cutoffs["R"]) + 1, len(letter_cutoffs["F"]) + 1
+    )
     return result
 
 
-def _segments(r_scores: pd.Series, f_scores: pd.Series, grid: pd.DataFrame | None,
-              r_count: int, f_count: int) -> pd.Categorical:
+def _segments(
+    r_scores: pd.Series, f_scores: pd.Series, grid: pd.DataFrame | None, r_count: int, f_count: int
+) -> pd.Categorical:
     """Look up each (R, F) pair in a grid that must have exactly the scores in use."""
     default = grid is None
     grid = rfm_segment_grid() if default else grid
-    if (sorted(grid.index) != list(range(1, r_count + 1))
-            or sorted(grid.columns) != list(range(1, f_count + 1))):
+    if sorted(grid.index) != list(range(1, r_count + 1)) or sorted(grid.columns) != list(range(1, f_count + 1)):
         raise ValueError(
             f"the segment grid has R scores {sorted(grid.index)} and F scores "
             f"{sorted(grid.columns)}, but the scores in use are R 1–{r_count} and "
             f"F 1–{f_count}; use 5 scores for R and F or pass a segment_grid for your scores"
         )
-    names = grid.to_numpy()[grid.index.get_indexer(r_scores), grid.columns.get_indexer(f_scores)]
-    categories = RFM_SEGMENTS if default else list(dict.fromkeys(grid.to_numpy().ravel()))
-    return pd.Categorical(names, categories=categories)
+    names = grid.to_numpy()
+    dtype = pd.CategoricalDtype(RFM_SEGMENTS if default else list(dict.fromkeys(names.ravel())))
+    # Look up category codes, not names: no text to hash for every customer.
+    grid_codes = dtype.categories.get_indexer(names.ravel()).reshape(names.shape)
+    codes = grid_codes[grid.index.get_indexer(r_scores), grid.columns.get_indexer(f_scores)]
+    return pd.Categorical.from_codes(codes, dtype=dtype)
