@@ -8,12 +8,11 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from helpers.notebook import describe_missing, parse_requirements
-from helpers.synthetic import generate
 
 
 @pytest.fixture(scope="module")
-def course_company():
-    return generate(120, seed=5, months=6)
+def course_company(make_company):
+    return make_company(120, seed=5, months=6)
 
 
 @pytest.fixture()
@@ -62,16 +61,22 @@ def test_skips_a_missing_table_with_one_line(shell, course_company, capsys):
     shell.user_ns["company"] = own_data(course_company, missing=("surveys", "bonds"))
     result = shell.run_cell("%%needs surveys\nx = 1\nx")
     assert result.success and result.result is None and "x" not in shell.user_ns
-    assert capsys.readouterr().out == "⏭ Skipped: this section needs the surveys table, which your data does not have.\n"
+    assert (
+        capsys.readouterr().out == "⏭ Skipped: this section needs the surveys table, which your data does not have.\n"
+    )
 
 
 def test_skips_a_column_without_values_and_runs_what_is_there(shell, course_company, capsys):
-    customers = course_company.customers.assign(segment=course_company.customers["segment"].iloc[0:0].reindex(
-        course_company.customers.index))
+    customers = course_company.customers.assign(
+        segment=course_company.customers["segment"].iloc[0:0].reindex(course_company.customers.index)
+    )
     shell.user_ns["company"] = own_data(course_company, customers=customers)
     shell.run_cell("%%needs customers.segment surveys\nx = 1")
     out = capsys.readouterr().out
-    assert out == "⏭ Skipped: this section needs the segment column of the customers table, which your data does not have.\n"
+    assert (
+        out
+        == "⏭ Skipped: this section needs the segment column of the customers table, which your data does not have.\n"
+    )
     assert "x" not in shell.user_ns
     assert shell.run_cell("%%needs customers.signup_date surveys\nx = 1").success and shell.user_ns["x"] == 1
 
@@ -104,8 +109,10 @@ def test_parse_and_describe():
     with pytest.raises(Exception, match="name what the cell needs"):
         parse_requirements("  ")
     message = describe_missing([("surveys", ()), ("employees", ()), ("truth", ())])
-    assert message == ("⏭ Skipped: this section needs the surveys table, the employees table and the simulation's "
-                       "ground truth, which your data does not have.")
+    assert message == (
+        "⏭ Skipped: this section needs the surveys table, the employees table and the simulation's "
+        "ground truth, which your data does not have."
+    )
 
 
 def test_has_and_missing_semantics(course_company):
@@ -128,7 +135,10 @@ def pd_na_category(series):
 
 
 def test_company_construction_stays_backward_compatible(course_company):
-    fields = {f.name: getattr(course_company, f.name) for f in dataclasses.fields(course_company)
-              if f.name not in ("missing", "load_report")}
+    fields = {
+        f.name: getattr(course_company, f.name)
+        for f in dataclasses.fields(course_company)
+        if f.name not in ("missing", "load_report")
+    }
     rebuilt = type(course_company)(**fields)
     assert rebuilt.missing == () and rebuilt.load_report is None

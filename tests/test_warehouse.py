@@ -11,8 +11,8 @@ from helpers.synthetic import generate
 
 
 @pytest.fixture(scope="module")
-def company():
-    return generate(n_customers=300, seed=11, months=12)
+def company(make_company):
+    return make_company(n_customers=300, seed=11, months=12)
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +90,13 @@ def test_open_requests_match_a_pandas_filter(company, db):
     got = warehouse.query(db, warehouse.QUERIES["open_service_requests"], today=today, days=30)
     i = company.interactions
     lost = company.churn.loc[company.churn["date"] <= today, "customer_id"]
-    wanted = i[i["type"].astype(str).isin(["service_request", "complaint"]) & ~i["resolved"]
-               & (i["date"] > today - pd.Timedelta(days=30)) & (i["date"] <= today) & ~i["customer_id"].isin(lost)]
+    wanted = i[
+        i["type"].astype(str).isin(["service_request", "complaint"])
+        & ~i["resolved"]
+        & (i["date"] > today - pd.Timedelta(days=30))
+        & (i["date"] <= today)
+        & ~i["customer_id"].isin(lost)
+    ]
     assert sorted(got["interaction_id"]) == sorted(wanted["interaction_id"])
     assert got["days_open"].between(0, 29).all()
 
@@ -108,8 +113,9 @@ def test_call_list_customers_are_active_silent_and_repeat_buyers(company, db):
 def test_cohort_query_agrees_with_the_pandas_cohort_table(company, db):
     sql = warehouse.query(db, warehouse.QUERIES["cohorts"])
     grid = sql.pivot(index="cohort_quarter", columns="quarters_since_signup", values="share_buying")
-    reference = cohort_table(company.customers, company.transactions, observation_end=company.observation_end,
-                             freq="Q", measure="purchasing").shares
+    reference = cohort_table(
+        company.customers, company.transactions, observation_end=company.observation_end, freq="Q", measure="purchasing"
+    ).shares
     for (cohort, age), share in grid.stack().dropna().items():
         year, quarter = cohort.split("-Q")
         row = reference.loc[[i for i in reference.index if str(i) == f"{year}Q{quarter}"][0]]
@@ -120,3 +126,38 @@ def test_query_and_scalar_pass_dates_as_iso_text_and_refuse_tables_for_scalars(d
     assert warehouse.scalar(db, "SELECT :d", d=pd.Timestamp("2024-03-05")) == "2024-03-05"
     with pytest.raises(ValueError, match="not a single value"):
         warehouse.scalar(db, "SELECT 1, 2")
+
+
+def test_sales_with_only_customer_date_and_amount_load_with_unknown_margin_and_channel():
+    """No cost, channel or category at all: margin NULL (not 0), category NULL, every sale on the 'unknown' channel."""
+    poor = generate(n_customers=40, seed=3, months=3)
+    sales = poor.transactions.copy()
+    sales["cost"] = float("nan")
+    for column in ("channel", "category"):
+        sales[column] = sales[column].where(pd.Series(False, index=sales.index))
+    poor.transactions = sales
+    db = warehouse.build(poor)
+    assert warehouse.scalar(db, "SELECT COUNT(*) FROM fact_sales") == len(sales)
+    unknown = "SELECT COUNT(*) FROM fact_sales WHERE margin IS NULL AND category IS NULL"
+    assert warehouse.scalar(db, unknown) == len(sales)
+    assert warehouse.scalar(db, "SELECT SUM(margin) FROM fact_sales") is None  # unknown, not a false zero
+    by_channel = warehouse.query(
+        db,
+        "SELECT ch.channel, ch.assisted, COUNT(*) AS n FROM fact_sales "
+        "JOIN dim_channel AS ch USING (channel_key) GROUP BY ch.channel",
+    )
+    assert by_channel.to_dict("records") == [{"channel": warehouse.UNKNOWN_CHANNEL, "assisted": None, "n": len(sales)}]
+    sales_by = warehouse.query(db, warehouse.QUERIES["sales_by_segment_and_channel"])
+    assert sales_by["purchases"].sum() == len(sales) and sales_by["margin"].isna().all()
+    assert sales_by["revenue"].sum() == pytest.approx(sales["amount"].sum(), abs=0.05)
+    assert warehouse.query(db, "PRAGMA foreign_key_check").empty
+    with pytest.raises(sqlite3.IntegrityError):  # the loosened schema still refuses a channel that does not exist
+        db.execute("INSERT INTO dim_channel VALUES (9, 'fax', 0)")
+
+
+def test_a_partly_missing_cost_is_still_refused():
+    company = generate(n_customers=40, seed=3, months=3)
+    company.transactions = company.transactions.copy()
+    company.transactions.loc[company.transactions.index[0], "cost"] = float("nan")
+    with pytest.raises(ValueError, match=r"transactions\.cost: 1 row"):
+        warehouse.build(company)

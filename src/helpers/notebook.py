@@ -14,13 +14,26 @@ cell runs as usual, otherwise it is skipped with a one-line explanation::
 Each requirement is a table of ``helpers.schema.TABLES`` (``surveys``), a column of one
 (``customers.segment``: the table is supplied and the column holds at least one value), or
 ``truth`` (the simulation's ground truth, which real data never has). The magic asks
-``company.has(...)`` (see :meth:`helpers.synthetic.Company.has`) of the variable ``company``
+``company.has(...)`` (see :meth:`helpers.company.Company.has`) of the variable ``company``
 in the notebook. Cells that use variables defined in a skipped cell need the same line.
+
+A requirement may also ask for *enough* data, for a section whose method needs more than
+a few rows (a model to fit, a period to compare with the one before) — two forms only:
+
+* ``table>=N``: at least N rows (``customers>=100``: at least a hundred customers);
+* ``table.column>=N<unit>``: the column's dates span at least N days (``d``), months
+  (``m``) or years (``y``), from the first to the last (``transactions.date>=2m``:
+  purchases over at least two months, so a month can be compared with the one before).
+
+For example ``%%needs transactions.cost customers>=100 transactions.date>=1y`` runs the
+cell on data with costs, a hundred customers and a year of purchases, and otherwise prints
+one line naming what is lacking (see :func:`unmet` and :func:`describe_missing`).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import shlex
 
 from IPython.core.displayhook import DisplayHook
@@ -30,50 +43,148 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 #: The notebook variable holding the company the lesson runs on.
 COMPANY_VARIABLE = "company"
 
+#: The units of a span of dates (``transactions.date>=2m``): keyword of ``pd.DateOffset``, singular word.
+SPAN_UNITS = {"d": ("days", "day"), "m": ("months", "month"), "y": ("years", "year")}
 
-def parse_requirements(line: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Split a ``%%needs`` line into (table, columns) pairs.
+_WORD = re.compile(r"(?P<table>[^.<>=]+)(?:\.(?P<column>[^.<>=]+))?(?:>=(?P<least>\d+)(?P<unit>[a-z]*))?")
 
-    Parameters:
-        line: requirements separated by spaces or commas, each ``table`` or ``table.column``.
 
-    Returns:
-        One ``(table, (column,))`` or ``(table, ())`` per requirement, in order.
+def parse_requirements(line: str) -> list[tuple]:
+    """Split a ``%%needs`` line into requirements.
 
-    Example:
-        >>> parse_requirements("surveys customers.segment, truth")
-        [('surveys', ()), ('customers', ('segment',)), ('truth', ())]
+    Parameters
+    ----------
+    line : str
+        requirements separated by spaces or commas, each ``table``, ``table.column``,
+        ``table>=N`` (at least N rows) or ``table.column>=N<unit>`` (the column's dates
+        span at least N days, months or years: unit ``d``, ``m`` or ``y``).
+
+    Returns
+    -------
+    list of tuple
+        In order, one ``(table, (column,))`` or ``(table, ())`` per plain requirement, and
+        ``(table, (), N)`` or ``(table, (column,), (N, unit))`` per "enough data" one.
+
+    Examples
+    --------
+    >>> parse_requirements("surveys customers.segment, truth")
+    [('surveys', ()), ('customers', ('segment',)), ('truth', ())]
+    >>> parse_requirements("customers>=100 transactions.date>=2m")
+    [('customers', (), 100), ('transactions', ('date',), (2, 'm'))]
     """
     out = []
     for word in shlex.split(line.replace(",", " ")):
-        table, _, column = word.partition(".")
-        if not table or (_ and not column) or "." in column:
-            raise UsageError(f"%%needs: cannot read {word!r}; write a table (surveys) or a table.column (customers.segment)")
-        out.append((table, (column,) if column else ()))
+        match = _WORD.fullmatch(word)
+        table, column, least, unit = match.group("table", "column", "least", "unit") if match else (None,) * 4
+        if word.startswith(("<", ">", "=")) or word.endswith(("<", ">", "=")):
+            raise UsageError(
+                f"%%needs: cannot read {word!r}; write a condition without spaces: "
+                "customers>=100 or transactions.date>=1y"
+            )
+        if table is None or (least is None and ("=" in word or "<" in word or ">" in word)):
+            raise UsageError(
+                f"%%needs: cannot read {word!r}; write a table (surveys) or a table.column "
+                "(customers.segment), optionally with >=: customers>=100, transactions.date>=1y"
+            )
+        columns = (column,) if column else ()
+        if least is None:
+            out.append((table, columns))
+        elif column is None:
+            if unit:
+                raise UsageError(f"%%needs: {word!r}: a number of rows takes no unit; write {table}>={least}")
+            out.append((table, columns, int(least)))
+        else:
+            if unit not in SPAN_UNITS:
+                raise UsageError(
+                    f"%%needs: {word!r}: give the span of dates a unit, d, m or y (e.g. {table}.{column}>={least}m)"
+                )
+            out.append((table, columns, (int(least), unit)))
     if not out:
         raise UsageError("%%needs: name what the cell needs, e.g. %%needs surveys customers.segment")
     return out
 
 
-def describe_missing(requirements: list[tuple[str, tuple[str, ...]]]) -> str:
+def unmet(company, requirements: list[tuple]) -> list[tuple]:
+    """The requirements (from :func:`parse_requirements`) that ``company``'s data does not meet, in order.
+
+    A plain requirement is met when ``company.has(table, *columns)``; ``table>=N`` when the
+    table is supplied and has at least N rows; ``table.column>=N<unit>`` when the column
+    has values and ``first + N <unit> <= last`` (calendar months and years, as
+    ``pd.DateOffset``).
+
+    Raises
+    ------
+    ValueError
+        an unknown table or column (from ``company.has``), or a span asked of a column
+        that does not hold dates.
+
+    Examples
+    --------
+    >>> from helpers.synthetic import generate
+    >>> company = generate(50, seed=1, months=6)
+    >>> line = "surveys customers>=50 customers>=51 transactions.date>=5m transactions.date>=1y"
+    >>> unmet(company, parse_requirements(line))
+    [('customers', (), 51), ('transactions', ('date',), (1, 'y'))]
+    >>> company.missing = ("surveys",)
+    >>> unmet(company, parse_requirements("surveys>=1 surveys.date>=1d"))  # a missing table has neither
+    [('surveys', (), 1), ('surveys', ('date',), (1, 'd'))]
+    """
+    import pandas as pd  # here, so that loading the extension stays light
+
+    lacking = []
+    for requirement in requirements:
+        table, columns, least = requirement[0], requirement[1], requirement[2] if len(requirement) > 2 else None
+        if table == "truth" and least is not None:
+            raise ValueError("truth takes no >= condition")
+        met = company.has(table, *columns)
+        if isinstance(least, int):  # table>=N: rows
+            met = met and len(getattr(company, table)) >= least
+        elif least is not None:  # table.column>=N<unit>: a span of dates
+            count, unit = least
+            values = getattr(company, table).get(columns[0])
+            if values is None or not pd.api.types.is_datetime64_any_dtype(values):
+                raise ValueError(f"{table}.{columns[0]}>={count}{unit}: a span needs a column of dates")
+            if met:
+                values = values.dropna()
+                met = values.min() + pd.DateOffset(**{SPAN_UNITS[unit][0]: count}) <= values.max()
+        if not met:
+            lacking.append(requirement)
+    return lacking
+
+
+def _describe(requirement: tuple) -> str:
+    """The words naming one requirement, for :func:`describe_missing`."""
+    table, columns = requirement[0], requirement[1]
+    if table == "truth":
+        return "the simulation's ground truth"
+    if len(requirement) > 2 and isinstance(requirement[2], int):
+        return f"at least {requirement[2]:,} rows in the {table} table"
+    if len(requirement) > 2:
+        count, unit = requirement[2]
+        plural, singular = SPAN_UNITS[unit]
+        span = f"{count} {singular if count == 1 else plural}"
+        return f"dates spanning at least {span} in the {columns[0]} column of the {table} table"
+    if columns:
+        return f"the {columns[0]} column of the {table} table"
+    return f"the {table} table"
+
+
+def describe_missing(requirements: list[tuple]) -> str:
     """The one-line message shown for a skipped cell, naming what the data lacks.
 
-    Example:
-        >>> describe_missing([("surveys", ()), ("customers", ("segment",))])
-        '⏭ Skipped: this section needs the surveys table and the segment column of the customers table, which your data does not have.'
-        >>> describe_missing([("truth", ())])
-        "⏭ Skipped: this section needs the simulation's ground truth, which real data does not have."
+    Examples
+    --------
+    >>> describe_missing([("surveys", ()), ("customers", ("segment",))])
+    '⏭ Skipped: this section needs the surveys table and the segment column of the customers table, which your data does not have.'
+    >>> describe_missing([("truth", ())])
+    "⏭ Skipped: this section needs the simulation's ground truth, which real data does not have."
+    >>> print(describe_missing(parse_requirements("customers>=100 transactions.date>=1y")))
+    ⏭ Skipped: this section needs at least 100 rows in the customers table and dates spanning at least 1 year
+    in the date column of the transactions table, which your data does not have.
     """
-    if [table for table, _ in requirements] == ["truth"]:
+    if [requirement[0] for requirement in requirements] == ["truth"]:
         return "⏭ Skipped: this section needs the simulation's ground truth, which real data does not have."
-    parts = []
-    for table, columns in requirements:
-        if table == "truth":
-            parts.append("the simulation's ground truth")
-        elif columns:
-            parts.append(f"the {columns[0]} column of the {table} table")
-        else:
-            parts.append(f"the {table} table")
+    parts = [_describe(requirement) for requirement in requirements]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"⏭ Skipped: this section needs {listed}, which your data does not have."
 
@@ -84,7 +195,7 @@ class NeedsMagics(Magics):
 
     @cell_magic
     def needs(self, line: str, cell: str):
-        """Run the cell only if ``company`` has every table/column named on the line.
+        """Run the cell only if ``company`` has every table/column named on the line (and enough rows or dates).
 
         On success the cell runs in the notebook's namespace like a normal cell: its
         variables stay defined, its last expression is returned (so it is displayed) and
@@ -94,10 +205,11 @@ class NeedsMagics(Magics):
         requirements = parse_requirements(line)
         company = self.shell.user_ns.get(COMPANY_VARIABLE)
         if company is None or not hasattr(company, "has"):
-            raise UsageError(f"%%needs looks for the variable {COMPANY_VARIABLE!r} (from lesson_company); "
-                             "run the import cell first")
+            raise UsageError(
+                f"%%needs looks for the variable {COMPANY_VARIABLE!r} (from lesson_company); run the import cell first"
+            )
         try:
-            lacking = [(table, columns) for table, columns in requirements if not company.has(table, *columns)]
+            lacking = unmet(company, requirements)
         except ValueError as err:
             raise UsageError(f"%%needs: {err}") from None
         if lacking:

@@ -21,6 +21,15 @@ then loosens exactly those constraints, column by column (:func:`table_ddl`): a 
 without any value may be NULL, and an open label column accepts the data's labels. A
 column that is only partly empty, or a label outside the course's list in any other
 column, is still refused. On the course's company nothing is loosened.
+
+The star schema follows the same rule, as a data engineer would (Kimball & Ross 2013,
+ch. 3): a *measure* the data cannot give is NULL, never 0 — without a cost column
+``fact_sales.margin`` is NULL ("unknown"), so ``SUM(margin)`` is NULL rather than a false
+zero and ``amount`` is still summed in full; an *attribute* the data lacks (segment,
+region, acquisition channel, category, promotion) is NULL; a *foreign key* is never NULL,
+because a NULL key would drop the sale from every join on its dimension: without a
+channel column every sale points at the member ``'unknown'`` (key 0, ``assisted`` NULL)
+that :func:`build` then adds to ``dim_channel``. The minimum is customer, date and amount.
 :data:`QUERIES` holds the lesson's SQL (sales pipeline, open service requests, customers
 to call today, quarterly cohorts), each a plain string the notebook prints and runs.
 
@@ -45,10 +54,24 @@ import pandas as pd
 
 from helpers import schema
 
-__all__ = ["DDL", "OPEN_LABELS", "QUERIES", "STAR_SCHEMA_SQL", "build", "query", "scalar", "table_counts", "table_ddl"]
+__all__ = [
+    "DDL",
+    "OPEN_LABELS",
+    "QUERIES",
+    "STAR_SCHEMA_SQL",
+    "UNKNOWN_CHANNEL",
+    "build",
+    "query",
+    "scalar",
+    "table_counts",
+    "table_ddl",
+]
 
 #: Label columns whose labels may be an analyst's own (as in :mod:`helpers.own_data`).
 OPEN_LABELS = frozenset({"category", "region", "acquisition_channel", "promotion"})
+
+#: The ``dim_channel`` member (key 0, ``assisted`` NULL) of sales whose data records no channel.
+UNKNOWN_CHANNEL = "unknown"
 
 
 def _in(column: str, labels) -> str:
@@ -80,7 +103,7 @@ CREATE TABLE customers (
     region              TEXT NOT NULL {_in("region", schema.REGIONS)},
     age                 REAL CHECK (age IS NULL OR age BETWEEN 0 AND 120),
     company_size        TEXT CHECK (company_size IS NULL OR company_size IN
-                                    ({', '.join(repr(s) for s in schema.COMPANY_SIZES)})),
+                                    ({", ".join(repr(s) for s in schema.COMPANY_SIZES)})),
     employee_id         INTEGER NOT NULL REFERENCES employees (employee_id)
 ) STRICT""",
     "transactions": f"""
@@ -324,8 +347,12 @@ def table_ddl(table: str, frame: pd.DataFrame) -> str:
     ddl = DDL[table]
     for column in schema.TABLES[table]:
         labels = schema.CATEGORIES.get(column.name) if column.dtype == "category" else None
-        own_labels = (column.name in OPEN_LABELS and labels is not None and column.name in frame.columns
-                      and not frame[column.name].dropna().astype(str).isin(labels).all())
+        own_labels = (
+            column.name in OPEN_LABELS
+            and labels is not None
+            and column.name in frame.columns
+            and not frame[column.name].dropna().astype(str).isin(labels).all()
+        )
         allow_null = not column.nullable and _unrecorded(frame, column.name)
         if own_labels or allow_null:
             ddl = _loosen(ddl, column.name, allow_null=allow_null, own_labels=own_labels)
@@ -348,8 +375,10 @@ def _python_values(frame: pd.DataFrame, table: str) -> list[tuple]:
         values = frame[column.name]
         if not column.nullable and values.isna().any() and not _unrecorded(frame, column.name):
             bad = frame[values.isna()].head(5)
-            raise ValueError(f"{table}.{column.name}: {int(values.isna().sum())} row(s) are empty. "
-                             f"First bad rows:\n{bad.to_string()}")
+            raise ValueError(
+                f"{table}.{column.name}: {int(values.isna().sum())} row(s) are empty. "
+                f"First bad rows:\n{bad.to_string()}"
+            )
         if column.dtype.startswith("datetime64"):
             text = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
             converted = text.astype(object).where(values.notna(), None).tolist()
@@ -374,10 +403,12 @@ def table_counts(connection: sqlite3.Connection) -> pd.Series:
     >>> table_counts(db).to_dict()
     {'t': 0}
     """
-    names = [row[0] for row in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-    return pd.Series({name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-                      for name in names}, name="rows", dtype="int64")
+    names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+    return pd.Series(
+        {name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names},
+        name="rows",
+        dtype="int64",
+    )
 
 
 def build(company, path: str | Path = ":memory:") -> sqlite3.Connection:
@@ -385,7 +416,7 @@ def build(company, path: str | Path = ":memory:") -> sqlite3.Connection:
 
     Parameters
     ----------
-    company : a :class:`~helpers.synthetic.Company` (anything with the seven tables of
+    company : a :class:`~helpers.company.Company` (anything with the seven tables of
         :mod:`helpers.schema` as DataFrame attributes).
     path : where to put the database: ``":memory:"`` (default: nothing is written to disk)
         or a file path, which must not exist yet (a temporary folder is a good place).
@@ -395,6 +426,14 @@ def build(company, path: str | Path = ":memory:") -> sqlite3.Connection:
     sqlite3.Connection
         Open, with ``PRAGMA foreign_keys = ON``. Tables: those of ``DDL`` and the star
         schema (``dim_channel``, ``dim_date``, ``dim_customer``, ``fact_sales``).
+
+    Notes
+    -----
+    Only customer, date and amount are required of the transactions. A column the data
+    does not record at all is loaded as NULL (see :func:`table_ddl`), and in the star
+    schema: no cost → ``fact_sales.margin`` NULL (unknown, not 0); no category or
+    promotion → NULL; no channel → ``channel_key`` 0, the ``'unknown'`` member of
+    ``dim_channel`` (:data:`UNKNOWN_CHANNEL`), so joins on the dimension keep every sale.
 
     Raises
     ------
@@ -459,23 +498,41 @@ def _load(connection: sqlite3.Connection, company, expected: dict) -> None:
 def _load_star_schema(connection: sqlite3.Connection, company) -> None:
     """Create and fill the star schema; ``dim_date`` covers every day of the data."""
     sql = STAR_SCHEMA_SQL
-    for table, column, star_column in (("customers", "segment", "segment"), ("customers", "region", "region"),
-                                       ("customers", "acquisition_channel", "acquisition_channel"),
-                                       ("transactions", "category", "category"),
-                                       ("transactions", "promotion", "promotion"),
-                                       ("transactions", "channel", "channel_key")):
+    for table, column, star_column in (
+        ("customers", "segment", "segment"),
+        ("customers", "region", "region"),
+        ("customers", "acquisition_channel", "acquisition_channel"),
+        ("transactions", "category", "category"),
+        ("transactions", "promotion", "promotion"),
+        ("transactions", "cost", "margin"),
+    ):
         if _unrecorded(getattr(company, table), column):  # not in the data: NULL in the star schema too
             sql = _loosen(sql, star_column, allow_null=True, own_labels=False)
+    if _unrecorded(company.transactions, "channel"):  # every sale points at the 'unknown' member of dim_channel
+        sql = sql.replace(_in("channel", schema.CHANNELS), _in("channel", (*schema.CHANNELS, UNKNOWN_CHANNEL)))
+        sql = _loosen(sql, "assisted", allow_null=True, own_labels=False)
+        sql = sql.replace("(4, 'face_to_face', 1);", f"(4, 'face_to_face', 1), (0, '{UNKNOWN_CHANNEL}', NULL);")
+        sql = sql.replace("t.date, d.channel_key,", "t.date, COALESCE(d.channel_key, 0),")
     statements = sql.split(";")
     for statement in statements[:4]:  # the four CREATE TABLE statements
         connection.execute(statement)
-    candidates = [company.transactions["date"].min(), company.transactions["date"].max(),
-                  company.customers["signup_date"].min(), company.observation_end]
+    candidates = [
+        company.transactions["date"].min(),
+        company.transactions["date"].max(),
+        company.customers["signup_date"].min(),
+        company.observation_end,
+    ]
     known = [pd.Timestamp(d).normalize() for d in candidates if pd.notna(d)]
     days = pd.date_range(min(known), max(known), freq="D") if known else pd.DatetimeIndex([])
-    rows = list(zip(days.strftime("%Y-%m-%d").tolist(), days.year.tolist(),
-                    (days.year.astype(str) + "-Q" + days.quarter.astype(str)).tolist(),
-                    days.strftime("%Y-%m").tolist(), ((days.day_of_week.to_numpy() + 1) % 7).tolist()))
+    rows = list(
+        zip(
+            days.strftime("%Y-%m-%d").tolist(),
+            days.year.tolist(),
+            (days.year.astype(str) + "-Q" + days.quarter.astype(str)).tolist(),
+            days.strftime("%Y-%m").tolist(),
+            ((days.day_of_week.to_numpy() + 1) % 7).tolist(),
+        )
+    )
     connection.executemany("INSERT INTO dim_date VALUES (?, ?, ?, ?, ?)", rows)
     for statement in statements[4:]:
         if statement.strip():
@@ -504,8 +561,14 @@ def query(connection: sqlite3.Connection, sql: str, **parameters) -> pd.DataFram
        b
     0  42
     """
-    values = {name: (pd.Timestamp(v).strftime("%Y-%m-%d") if isinstance(v, (pd.Timestamp, np.datetime64))
-                     or hasattr(v, "isoformat") else v) for name, v in parameters.items()}
+    values = {
+        name: (
+            pd.Timestamp(v).strftime("%Y-%m-%d")
+            if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat")
+            else v
+        )
+        for name, v in parameters.items()
+    }
     cursor = connection.execute(sql, values)
     columns = [d[0] for d in cursor.description]
     return pd.DataFrame(cursor.fetchall(), columns=columns)
@@ -521,7 +584,8 @@ def scalar(connection: sqlite3.Connection, sql: str, **parameters):
     """
     result = query(connection, sql, **parameters)
     if result.shape != (1, 1):
-        raise ValueError(f"the query returned {result.shape[0]} row(s) × {result.shape[1]} column(s), "
-                         "not a single value")
+        raise ValueError(
+            f"the query returned {result.shape[0]} row(s) × {result.shape[1]} column(s), not a single value"
+        )
     value = result.iat[0, 0]
     return value.item() if hasattr(value, "item") else value
