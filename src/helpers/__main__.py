@@ -1,10 +1,14 @@
 """The workbook's command line: ``python -m helpers <command> [options]``.
 
 Commands:
-    report   one self-contained HTML report for a manager from your customer files
-             (``python -m helpers report --help``).
+    report     one self-contained HTML report for a manager from your customer files
+               (``python -m helpers report --help``).
+    generate   a synthetic company of your own, e.g. one per class
+               (``python -m helpers generate --help``).
 
-The synthetic company has its own command: ``python -m helpers.synthetic --help``.
+Exit status: the command's own (``report``: 0 written, 1 the data could not be read or
+used, 2 usage error; see ``python -m helpers report --help``); 2 for a missing or unknown
+command.
 """
 
 from __future__ import annotations
@@ -14,25 +18,32 @@ import sys
 from collections.abc import Sequence
 
 #: Each command and what it does, for the usage message.
-COMMANDS = {"report": "one self-contained HTML report for a manager from your customer files"}
+COMMANDS = {
+    "report": "one self-contained HTML report for a manager from your customer files",
+    "generate": "a synthetic company of your own as CSV files, e.g. one per class",
+}
 
-USAGE = ("usage: python -m helpers <command> [options]\n\ncommands:\n"
-         + "".join(f"  {name:<8} {what}\n" for name, what in COMMANDS.items())
-         + "\nHelp on a command: python -m helpers <command> --help\n"
-           "A synthetic company of your own: python -m helpers.synthetic --help\n")
+USAGE = (
+    "usage: python -m helpers <command> [options]\n\ncommands:\n"
+    + "".join(f"  {name:<9} {what}\n" for name, what in COMMANDS.items())
+    + "\nHelp on a command: python -m helpers <command> --help\n"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to a command; print the usage for help, no command or an unknown one.
 
-    Returns:
+    Returns
+    -------
+    int
         The command's exit status; 0 for help, 2 for a missing or unknown command.
 
-    Example:
-        >>> main(["--help"])  # doctest: +ELLIPSIS
-        usage: python -m helpers <command> [options]
-        ...
-        0
+    Examples
+    --------
+    >>> main(["--help"])  # doctest: +ELLIPSIS
+    usage: python -m helpers <command> [options]
+    ...
+    0
     """
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in ("-h", "--help", "help"):
@@ -46,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from helpers.report import main as report_main  # imported on demand: help stays instant
 
         return report_main(args[1:])
+    if command == "generate":
+        from helpers.data import generate_command
+
+        return generate_command(args[1:])
     close = difflib.get_close_matches(command, list(COMMANDS), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     print(f"python -m helpers: unknown command {command!r}.{hint}\n\n{USAGE}", end="", file=sys.stderr)
