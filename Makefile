@@ -4,6 +4,7 @@
 #   make data       regenerate datasets/ from the seed
 #   make notebooks  re-execute every lesson and solution notebook, then the exercises
 #   make exercises  regenerate exercises/ from solutions/
+#   make format     format the code and fix what the linter can (ruff)
 #   make lock       re-pin requirements.lock after a change to pyproject.toml (maintainers)
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ FIRST_LESSON := notebooks/00_welcome.ipynb
 # Tests run on both cores; set JOBS=1 to run them one at a time.
 JOBS ?= auto
 
-.PHONY: lab test data notebooks exercises lock bench clean
+.PHONY: lab test data notebooks exercises lock bench format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 lab")'
@@ -37,11 +38,18 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(FIRST_LESSON)
 
+# Style first (ruff: lint, numpydoc docstrings, formatting), then every test.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(JOBS)
 
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 data: $(STAMP)
-	$(BIN)/python -m helpers.synthetic --out datasets
+	$(BIN)/python -m helpers generate --out datasets
 
 # Re-executes every lesson and solution in place (outputs are committed), then the exercises.
 notebooks: $(STAMP)

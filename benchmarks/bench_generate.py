@@ -40,7 +40,10 @@ def main(argv: list[str]) -> None:
     for n in sizes:
         r = run(n)
         s = r["summary"]
-        print(f"{n:>10,} {r['seconds']:>8.1f} {r['peak_mib']:>9.0f} {s['transactions']:>13,} {s['interactions']:>13,}", flush=True)
+        print(
+            f"{n:>10,} {r['seconds']:>8.1f} {r['peak_mib']:>9.0f} {s['transactions']:>13,} {s['interactions']:>13,}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -53,34 +53,47 @@ def stages(folder: Path) -> tuple[dict[str, float], int]:
 def end_to_end(arguments: list[str], out: Path) -> float:
     """Wall-clock seconds of a fresh ``python -m helpers report`` process."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "helpers", "report", *arguments, "--out", str(out), "--force"],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "helpers", "report", *arguments, "--out", str(out), "--force"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return time.perf_counter() - started
 
 
 def main() -> None:
     started = time.perf_counter()
     company = generate(N_CUSTOMERS, seed=SEED, progress=False)
-    print(f"generated {len(company.transactions):,} transactions of {N_CUSTOMERS:,} customers "
-          f"({company.transactions['customer_id'].nunique():,} buyers), {len(company.surveys):,} survey answers "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {len(company.transactions):,} transactions of {N_CUSTOMERS:,} customers "
+        f"({company.transactions['customer_id'].nunique():,} buyers), {len(company.surveys):,} survey answers "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-report-") as temporary:
         root = Path(temporary)
-        sets = {"transactions only": (root / "sales", ("transactions",)),
-                "+ customers, surveys": (root / "full", ("transactions", "customers", "surveys"))}
+        sets = {
+            "transactions only": (root / "sales", ("transactions",)),
+            "+ customers, surveys": (root / "full", ("transactions", "customers", "surveys")),
+        }
         results, sizes, totals = {}, {}, {}
         for name, (folder, tables) in sets.items():
             write_tables(company, folder, tables)
-            arguments = (["--transactions", str(folder / "transactions.csv")] if tables == ("transactions",)
-                         else ["--mapping", str(folder)])
+            arguments = (
+                ["--transactions", str(folder / "transactions.csv")]
+                if tables == ("transactions",)
+                else ["--mapping", str(folder)]
+            )
             totals[name] = end_to_end(arguments, folder / "report.html")
             results[name], sizes[name] = stages(folder)
     names = list(sets)
     rows = list(dict.fromkeys(stage for name in reversed(names) for stage in results[name]))  # the fuller set first
     print(f"\n{'stage (seconds)':<24}" + "".join(f"{name:>24}" for name in names))
     for stage in rows:
-        print(f"{stage:<24}" + "".join(f"{results[name][stage]:>24.2f}" if stage in results[name] else f"{'–':>24}"
-                                       for name in names))
+        print(
+            f"{stage:<24}"
+            + "".join(f"{results[name][stage]:>24.2f}" if stage in results[name] else f"{'–':>24}" for name in names)
+        )
     print(f"{'sum of the stages':<24}" + "".join(f"{sum(results[name].values()):>24.2f}" for name in names))
     print(f"{'end to end (new process)':<24}" + "".join(f"{totals[name]:>24.2f}" for name in names))
     print(f"{'page size (MB)':<24}" + "".join(f"{sizes[name] / 1e6:>24.2f}" for name in names))

@@ -56,8 +56,11 @@ def time_widget(box: ipywidgets.Widget) -> list[float]:
     """Milliseconds of each redraw while the first control moves between two values."""
     control = controls_of(box)[0]
     start = control.value
-    other = start + (control.step or 1) if hasattr(control, "max") and start + (control.step or 1) <= control.max \
+    other = (
+        start + (control.step or 1)
+        if hasattr(control, "max") and start + (control.step or 1) <= control.max
         else start - (control.step or 1)
+    )
     times = []
     for move in range(MOVES):
         t0 = time.perf_counter()

@@ -17,8 +17,8 @@ from helpers.bonds import (
     bond_effects,
     bond_level_measures,
     bond_level_when_leaving,
-    cap_level,
     break_even_multiplier,
+    cap_level,
     churn_by_level,
     cumulative_packages,
     customer_months,
@@ -34,7 +34,6 @@ from helpers.bonds import (
     relationship_monitor,
 )
 from helpers.retention import customer_durations
-from helpers.synthetic import generate
 
 COSTS = {"financial": 2.0, "social": 6.0, "customization": 12.0, "structural": 30.0}
 FACTORS = {"financial": 0.85, "social": 0.70, "customization": 0.55, "structural": 0.40}
@@ -45,29 +44,43 @@ def test_docstring_examples_run():
 
 
 @pytest.fixture(scope="module")
-def small_company():
-    return generate(n_customers=400, seed=3, months=18)
+def small_company(make_company):
+    return make_company(n_customers=400, seed=3, months=18)
 
 
 # ------------------------------------------------------------------------ the exposure table
 
-CUSTOMERS = pd.DataFrame({"customer_id": [1, 2], "segment": ["B2C", "B2B"],
-                          "signup_date": pd.to_datetime(["2024-01-16", "2024-02-01"])})
+CUSTOMERS = pd.DataFrame(
+    {"customer_id": [1, 2], "segment": ["B2C", "B2B"], "signup_date": pd.to_datetime(["2024-01-16", "2024-02-01"])}
+)
 CHURN = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2024-03-11"])})
-BONDS = pd.DataFrame({"customer_id": [2, 2], "level": ["financial", "social"],
-                      "start_date": pd.to_datetime(["2024-02-20", "2024-03-05"])})
-TRANSACTIONS = pd.DataFrame({
-    "customer_id": [1, 1, 2],
-    "date": pd.to_datetime(["2024-01-20", "2024-02-10", "2024-03-02"]),
-    "amount": [50.0, 40.0, 100.0], "cost": [30.0, 30.0, 60.0], "promotion": ["none", "discount", "none"],
-})
-STAGES = pd.DataFrame({"customer_id": [1, 1, 2], "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-02-01"]),
-                       "stage": ["stranger", "acquaintance", "stranger"]})
+BONDS = pd.DataFrame(
+    {
+        "customer_id": [2, 2],
+        "level": ["financial", "social"],
+        "start_date": pd.to_datetime(["2024-02-20", "2024-03-05"]),
+    }
+)
+TRANSACTIONS = pd.DataFrame(
+    {
+        "customer_id": [1, 1, 2],
+        "date": pd.to_datetime(["2024-01-20", "2024-02-10", "2024-03-02"]),
+        "amount": [50.0, 40.0, 100.0],
+        "cost": [30.0, 30.0, 60.0],
+        "promotion": ["none", "discount", "none"],
+    }
+)
+STAGES = pd.DataFrame(
+    {
+        "customer_id": [1, 1, 2],
+        "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-02-01"]),
+        "stage": ["stranger", "acquaintance", "stranger"],
+    }
+)
 
 
 def test_customer_months_by_hand():
-    panel = customer_months(CUSTOMERS, CHURN, BONDS, "2024-03-31", transactions=TRANSACTIONS,
-                            stage_history=STAGES)
+    panel = customer_months(CUSTOMERS, CHURN, BONDS, "2024-03-31", transactions=TRANSACTIONS, stage_history=STAGES)
     # Customer 1: Jan from the 16th (16 days), Feb (29 days, 2024 is a leap year), Mar until the
     # 11th (10 days), churned in March. Customer 2: Feb (29 days), Mar until the 31st (30 days).
     assert panel["customer_id"].tolist() == [1, 1, 1, 2, 2]
@@ -112,10 +125,14 @@ def test_bond_level_never_falls_and_matches_the_deepest_bond_before_the_month(sm
     [
         (lambda b: b.assign(customer_id=[2, 9]), ["bonds.customer_id", "not in the customers"]),
         (lambda b: b.assign(level=["financial", "gold"]), ["bonds.level", "gold"]),
-        (lambda b: b.assign(customer_id=[2, 1], start_date=pd.to_datetime(["2024-02-20", "2024-03-20"])),
-         ["bonds.start_date", "after the customer's churn date"]),  # customer 1 left on 11 March
-        (lambda b: b.assign(start_date=pd.to_datetime(["2024-01-01", "2024-03-05"])),
-         ["bonds.start_date", "before the customer's signup_date"]),
+        (
+            lambda b: b.assign(customer_id=[2, 1], start_date=pd.to_datetime(["2024-02-20", "2024-03-20"])),
+            ["bonds.start_date", "after the customer's churn date"],
+        ),  # customer 1 left on 11 March
+        (
+            lambda b: b.assign(start_date=pd.to_datetime(["2024-01-01", "2024-03-05"])),
+            ["bonds.start_date", "before the customer's signup_date"],
+        ),
         (lambda b: b.drop(columns="level"), ["bonds table is missing", "level"]),
     ],
 )
@@ -160,8 +177,9 @@ def _panel(rows):
     return frame
 
 
-TWO_STRATA = _panel([("A", "none", 100.0, 10), ("A", "financial", 50.0, 2),
-                     ("B", "none", 100.0, 1), ("B", "financial", 200.0, 1)])
+TWO_STRATA = _panel(
+    [("A", "none", 100.0, 10), ("A", "financial", 50.0, 2), ("B", "none", 100.0, 1), ("B", "financial", 200.0, 1)]
+)
 
 
 def test_mantel_haenszel_rate_ratio_by_hand():
@@ -202,8 +220,10 @@ def test_rate_ratio_without_churn_or_without_overlap():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.floats(1, 500), st.floats(1, 500), st.integers(1, 40)), min_size=1, max_size=6),
-       st.floats(0.05, 3))
+@given(
+    st.lists(st.tuples(st.floats(1, 500), st.floats(1, 500), st.integers(1, 40)), min_size=1, max_size=6),
+    st.floats(0.05, 3),
+)
 def test_mantel_haenszel_recovers_a_common_ratio(strata, ratio):
     rows = []
     for i, (t0, t1, d0) in enumerate(strata):
@@ -213,11 +233,17 @@ def test_mantel_haenszel_recovers_a_common_ratio(strata, ratio):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.floats(1, 500), st.floats(1, 500), st.integers(1, 40), st.integers(0, 40)),
-                min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.floats(1, 500), st.floats(1, 500), st.integers(1, 40), st.integers(0, 40)), min_size=1, max_size=6
+    )
+)
 def test_mantel_haenszel_lies_between_the_stratum_ratios(strata):
-    rows = [row for i, (t0, t1, d0, d1) in enumerate(strata)
-            for row in ((i, "none", t0, float(d0)), (i, "financial", t1, float(d1)))]
+    rows = [
+        row
+        for i, (t0, t1, d0, d1) in enumerate(strata)
+        for row in ((i, "none", t0, float(d0)), (i, "financial", t1, float(d1)))
+    ]
     estimate = rate_ratio(_panel(rows), "financial", strata=["stratum"])["estimate"]
     ratios = [(d1 / t1) / (d0 / t0) for t0, t1, d0, d1 in strata]
     assert min(ratios) - 1e-9 <= estimate <= max(ratios) + 1e-9
@@ -227,12 +253,19 @@ def test_churn_by_level_and_measures_by_hand():
     table = churn_by_level(TWO_STRATA)
     assert table.loc["none", "monthly_churn"] == pytest.approx(11 / 200)
     assert table.loc["financial", "monthly_churn"] == pytest.approx(3 / 250)
-    bond_rows = pd.DataFrame({"customer_id": [1, 3], "level": ["financial", "financial"],
-                              "start_date": pd.to_datetime(["2024-01-01"] * 2), "cost_per_month": [2.0, 4.0]})
+    bond_rows = pd.DataFrame(
+        {
+            "customer_id": [1, 3],
+            "level": ["financial", "financial"],
+            "start_date": pd.to_datetime(["2024-01-01"] * 2),
+            "cost_per_month": [2.0, 4.0],
+        }
+    )
     measures = bond_level_measures(TWO_STRATA, bond_rows)
     # average cost 3 per member-month over 250 member-months = 750
-    assert measures.loc["financial", ["members", "cost_per_member_month", "member_months", "programme_cost"]
-                        ].tolist() == [2, 3.0, 250.0, 750.0]
+    assert measures.loc[
+        "financial", ["members", "cost_per_member_month", "member_months", "programme_cost"]
+    ].tolist() == [2, 3.0, 250.0, 750.0]
     assert measures.loc["financial", "churn_ratio"] == pytest.approx(0.012 / 0.055)
     assert measures.loc["none", "churn_ratio"] == 1.0
     assert math.isnan(measures.loc["structural", "monthly_churn"])
@@ -267,8 +300,15 @@ def test_cumulative_packages_multiply_factors_and_add_costs():
 
 def test_relationship_monitor_by_hand():
     customers = pd.DataFrame({"customer_id": [1, 2, 3, 4], "segment": ["B2C", "B2C", "B2B", "B2B"]})
-    surveys = pd.DataFrame({"customer_id": [1, 1, 2, 3], "satisfaction": [5, 4, 3, 5],
-                            "expectation": [5, 5, 6, 4], "perception": [6, 5, 4, 6], "commitment": [4, 3, 2, 5]})
+    surveys = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3],
+            "satisfaction": [5, 4, 3, 5],
+            "expectation": [5, 5, 6, 4],
+            "perception": [6, 5, 4, 6],
+            "commitment": [4, 3, 2, 5],
+        }
+    )
     churn = pd.DataFrame({"customer_id": [1, 2, 4], "reason": ["price", "price", "poor_service"]})
     table = relationship_monitor(customers, surveys, churn)
     # B2C: answers 5, 4, 3 -> mean 4, one of three is a 5; gaps +1, 0, −2 -> −1/3; both left for price.
@@ -278,8 +318,9 @@ def test_relationship_monitor_by_hand():
     assert b2c["value_gap"] == pytest.approx(-1 / 3)
     assert (b2c["share_lost"], b2c["main_reason_for_leaving"], b2c["share_of_main_reason"]) == (1.0, "price", 1.0)
     assert table.loc["B2B", "share_lost"] == 0.5
-    by_series = relationship_monitor(customers, surveys, churn,
-                                     by=pd.Series(["x", "y", "x", "y"], index=[1, 2, 3, 4], name="group"))
+    by_series = relationship_monitor(
+        customers, surveys, churn, by=pd.Series(["x", "y", "x", "y"], index=[1, 2, 3, 4], name="group")
+    )
     assert by_series.loc["x", "mean_satisfaction"] == pytest.approx((5 + 4 + 5) / 3)
     shares = reasons_for_leaving(customers, churn)
     assert shares.loc["poor_service", "B2B"] == 1.0 and shares["B2C"].sum() == 1.0
@@ -349,8 +390,10 @@ def test_lifetime_break_even_rule():
 
 
 def test_programme_return_table_crosses_groups_and_programmes():
-    baseline = pd.DataFrame({"monthly_churn": [0.1, 0.02], "margin_per_month": [40.0, 100.0]},
-                            index=pd.Index(["B2C", "B2B"], name="segment"))
+    baseline = pd.DataFrame(
+        {"monthly_churn": [0.1, 0.02], "margin_per_month": [40.0, 100.0]},
+        index=pd.Index(["B2C", "B2B"], name="segment"),
+    )
     table = programme_return_table(baseline, cumulative_packages(COSTS, FACTORS), horizon_months=3)
     assert len(table) == 8 and list(table.columns[:2]) == ["segment", "level"]
     row = table[(table["segment"] == "B2C") & (table["level"] == "financial")].iloc[0]
@@ -367,8 +410,9 @@ def test_enrolment_baseline_on_a_company(small_company):
     assert baseline.loc["B2C", "monthly_churn"] == pytest.approx(b2c["churned"].sum() / b2c["exposure_months"].sum())
     assert baseline.loc["B2C", "margin_per_month"] == pytest.approx(b2c["margin"].sum() / b2c["exposure_months"].sum())
     active = c.active_at(c.observation_end)
-    held = deepest_bond_level(c.customers, c.bonds, on=c.observation_end.to_period("M").to_timestamp()
-                              - pd.Timedelta(days=1))
+    held = deepest_bond_level(
+        c.customers, c.bonds, on=c.observation_end.to_period("M").to_timestamp() - pd.Timedelta(days=1)
+    )
     segment = c.customers.set_index("customer_id")["segment"]
     expected = int((active & (held == "none") & (segment == "B2C")).sum())
     assert baseline.loc["B2C", "customers"] == expected
@@ -377,8 +421,10 @@ def test_enrolment_baseline_on_a_company(small_company):
     assert overall.loc["all", "customers"] == baseline["customers"].sum()
 
 
-PACKAGES = pd.DataFrame({"cost_per_month": [5.0, 20.0], "churn_multiplier": [0.5, 0.0]},
-                        index=pd.Index(["financial", "structural"], name="level"))
+PACKAGES = pd.DataFrame(
+    {"cost_per_month": [5.0, 20.0], "churn_multiplier": [0.5, 0.0]},
+    index=pd.Index(["financial", "structural"], name="level"),
+)
 
 
 def test_project_budget_by_hand():
@@ -402,8 +448,15 @@ def test_project_budget_by_hand():
 
 
 def test_project_budget_scales_down_when_the_base_is_too_small_and_normalises_shares():
-    p = project_budget(10_000, {"financial": 2.0, "structural": 2.0}, PACKAGES, customers=100,
-                       monthly_churn=0.1, margin_per_month=10, months=12)
+    p = project_budget(
+        10_000,
+        {"financial": 2.0, "structural": 2.0},
+        PACKAGES,
+        customers=100,
+        monthly_churn=0.1,
+        margin_per_month=10,
+        months=12,
+    )
     # shares 2 and 2 -> 50 % each: 1000 and 250 members asked, scaled to 100 in all (80 and 20)
     assert p.by_level["share_of_budget"].tolist() == [0.5, 0.5]
     assert p.by_level["enrolled"].tolist() == pytest.approx([80, 20])
@@ -435,12 +488,11 @@ import matplotlib  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from helpers import plots  # noqa: E402
+from helpers.plots import bonds as bond_plots  # noqa: E402
 from helpers.plots import retention as retention_plots  # noqa: E402
 from helpers.retention import survival_curve  # noqa: E402
 from helpers.widgets import Scenario  # noqa: E402
-from helpers.widgets import retention as retention_widgets  # noqa: E402
-
-matplotlib.use("Agg")
+from helpers.widgets import bonds as bond_widgets  # noqa: E402
 
 
 def _hex(colour) -> str:
@@ -449,20 +501,27 @@ def _hex(colour) -> str:
 
 @pytest.fixture(scope="module")
 def budget_inputs():
-    baseline = pd.DataFrame({"customers": [2000, 400], "monthly_churn": [0.05, 0.03],
-                             "margin_per_month": [20.0, 100.0]}, index=["B2C", "B2B"])
+    baseline = pd.DataFrame(
+        {"customers": [2000, 400], "monthly_churn": [0.05, 0.03], "margin_per_month": [20.0, 100.0]},
+        index=["B2C", "B2B"],
+    )
     truth = cumulative_packages(COSTS, FACTORS)
     naive = truth.assign(churn_multiplier=[0.4, 0.1, 0.07, 0.0])
-    return retention_widgets.BudgetInputs(baseline, {"truth": truth, "naive": naive})
+    return bond_widgets.BudgetInputs(baseline, {"truth": truth, "naive": naive})
 
 
 def test_budget_scenario_returns_the_model_projection_and_its_chart(budget_inputs):
     plots.use_theme()
-    result = retention_widgets.budget_scenario(4000, 0.5, 0.5, 0.0, 0.0, segment="B2B", effect="naive",
-                                               inputs=budget_inputs)
+    result = bond_widgets.budget_scenario(4000, 0.5, 0.5, 0.0, 0.0, segment="B2B", effect="naive", inputs=budget_inputs)
     assert isinstance(result, Scenario)
-    expected = project_budget(4000, [0.5, 0.5, 0, 0], budget_inputs.packages["naive"], customers=400,
-                              monthly_churn=0.03, margin_per_month=100.0)
+    expected = project_budget(
+        4000,
+        [0.5, 0.5, 0, 0],
+        budget_inputs.packages["naive"],
+        customers=400,
+        monthly_churn=0.03,
+        margin_per_month=100.0,
+    )
     pd.testing.assert_frame_equal(result.data.by_level, expected.by_level)
     # 2000 / 2 = 1000 financial and 2000 / 8 = 250 social members asked for: capped at the 400 customers
     assert result.data.by_level["enrolled"].sum() == pytest.approx(400)
@@ -476,24 +535,36 @@ def test_budget_scenario_returns_the_model_projection_and_its_chart(budget_input
 
 
 def test_budget_scenario_defaults_and_refusals(budget_inputs):
-    result = retention_widgets.budget_scenario(segment="B2C", inputs=budget_inputs)
-    truth = project_budget(5000, [0.4, 0.3, 0.2, 0.1], budget_inputs.packages["truth"], customers=2000,
-                           monthly_churn=0.05, margin_per_month=20.0)
+    result = bond_widgets.budget_scenario(segment="B2C", inputs=budget_inputs)
+    truth = project_budget(
+        5000,
+        [0.4, 0.3, 0.2, 0.1],
+        budget_inputs.packages["truth"],
+        customers=2000,
+        monthly_churn=0.05,
+        margin_per_month=20.0,
+    )
     assert result.data.totals["net_profit"] == pytest.approx(truth.totals["net_profit"])
     plt.close(result.figure)
     with pytest.raises(ValueError, match="segment must be one of"):
-        retention_widgets.budget_scenario(segment="B2X", inputs=budget_inputs)
+        bond_widgets.budget_scenario(segment="B2X", inputs=budget_inputs)
     with pytest.raises(ValueError, match="effect must be one of"):
-        retention_widgets.budget_scenario(segment="B2C", effect="guess", inputs=budget_inputs)
+        bond_widgets.budget_scenario(segment="B2C", effect="guess", inputs=budget_inputs)
 
 
 def test_budget_widget_wires_seven_controls(budget_inputs):
     plt.close("all")
-    box = retention_widgets.budget_widget(budget_inputs, max_budget=12000)
+    box = bond_widgets.budget_widget(budget_inputs, max_budget=12000)
     controls = [child for row in box.children[:-1] for child in row.children]
-    assert [c.description for c in controls] == ["Budget per month", "Customers", "Financial share",
-                                                "Social share", "Customization share", "Structural share",
-                                                "Effects"]
+    assert [c.description for c in controls] == [
+        "Budget per month",
+        "Customers",
+        "Financial share",
+        "Social share",
+        "Customization share",
+        "Structural share",
+        "Effects",
+    ]
     controls[1].value = "B2B"
     assert box.redraw().data.totals["customers"] == 400
     assert plt.get_fignums() == []
@@ -501,32 +572,41 @@ def test_budget_widget_wires_seven_controls(budget_inputs):
 
 def test_lesson_charts_draw_what_they_show():
     plots.use_theme()
-    curve = survival_curve([1, 2, 3, 4, 5, 6], [True, False, True, True, False, True],
-                           group=pd.Categorical(["none", "none", "none", "financial", "financial", "financial"],
-                                                categories=["none", "financial"]))
+    curve = survival_curve(
+        [1, 2, 3, 4, 5, 6],
+        [True, False, True, True, False, True],
+        group=pd.Categorical(
+            ["none", "none", "none", "financial", "financial", "financial"], categories=["none", "financial"]
+        ),
+    )
     fig = retention_plots.survival_chart(curve)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["None (n = 3)", "Financial (n = 3)"]
-    assert [_hex(line.get_color()) for line in ax.get_lines()] == [plots.PALETTES["bond"]["none"],
-                                                                  plots.PALETTES["bond"]["financial"]]
+    assert [_hex(line.get_color()) for line in ax.get_lines()] == [
+        plots.PALETTES["bond"]["none"],
+        plots.PALETTES["bond"]["financial"],
+    ]
     single = retention_plots.survival_chart(survival_curve([1, 2, 3], [True, True, False]), marks=[2])
     assert any("after 2 months" in t.get_text() for t in single.axes[0].texts)
-    ladder = retention_plots.bond_ladder(bonds.bond_level_profile(), pd.Series(COSTS))
+    ladder = bond_plots.bond_ladder(bonds.bond_level_profile(), pd.Series(COSTS))
     assert sum(isinstance(p, matplotlib.patches.Rectangle) for p in ladder.axes[0].patches) == 4
     assert any("cost: 30 / member / month" in t.get_text() for t in ladder.axes[0].texts)
     effects = bond_effects(TWO_STRATA, {"naive": [], "within stratum": ["stratum"]})
-    chart = retention_plots.effect_chart(effects, truth=pd.Series({"financial": 0.85}))
+    chart = bond_plots.effect_chart(effects, truth=pd.Series({"financial": 0.85}))
     labels = [t.get_text() for t in chart.axes[0].get_legend().get_texts()]
     assert labels == ["Truth (simulation)", "Naive", "Within stratum"]
     heat = retention_plots.cohort_heatmap(pd.DataFrame([[1.0, 0.5], [1.0, np.nan]]), title="Cohorts")
     assert len(heat.axes[0].images) == 1
-    shares = reasons_for_leaving(pd.DataFrame({"customer_id": [1, 2], "segment": ["B2C", "B2B"]}),
-                                 pd.DataFrame({"customer_id": [1, 2], "reason": ["price", "poor_service"]}))
-    assert len(retention_plots.reasons_chart(shares, family="segment").axes[0].patches) == 4
-    table = programme_return_table(pd.DataFrame({"monthly_churn": [0.05], "margin_per_month": [20.0]},
-                                                index=pd.Index(["B2C"], name="segment")),
-                                   cumulative_packages(COSTS, FACTORS))
-    returns = retention_plots.return_chart({"truth": table, "again": table})
+    shares = reasons_for_leaving(
+        pd.DataFrame({"customer_id": [1, 2], "segment": ["B2C", "B2B"]}),
+        pd.DataFrame({"customer_id": [1, 2], "reason": ["price", "poor_service"]}),
+    )
+    assert len(bond_plots.reasons_chart(shares, family="segment").axes[0].patches) == 4
+    table = programme_return_table(
+        pd.DataFrame({"monthly_churn": [0.05], "margin_per_month": [20.0]}, index=pd.Index(["B2C"], name="segment")),
+        cumulative_packages(COSTS, FACTORS),
+    )
+    returns = bond_plots.return_chart({"truth": table, "again": table})
     assert len(returns.axes) == 2 and len(returns.axes[0].patches) == 4
     plt.close("all")
 
@@ -544,7 +624,8 @@ def test_cap_level_pools_the_deep_levels_and_refuses_unknown_ones():
 
 
 def test_bond_level_when_leaving_reads_the_month_of_churn():
-    panel = customer_months(CUSTOMERS, CHURN.assign(customer_id=2, date=pd.to_datetime(["2024-03-20"])), BONDS,
-                            "2024-03-31")
+    panel = customer_months(
+        CUSTOMERS, CHURN.assign(customer_id=2, date=pd.to_datetime(["2024-03-20"])), BONDS, "2024-03-31"
+    )
     # customer 2 left in March, holding the financial bond started in February
     assert bond_level_when_leaving(panel).astype(str).to_dict() == {2: "financial"}

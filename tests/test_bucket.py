@@ -20,8 +20,9 @@ from helpers.bucket import (
     steady_state,
 )
 
-BASE = dict(initial_customers=1000, acquisition_spend=5000, cost_per_acquisition=50,
-            churn_rate=0.2, revenue_per_customer=20)
+BASE = dict(
+    initial_customers=1000, acquisition_spend=5000, cost_per_acquisition=50, churn_rate=0.2, revenue_per_customer=20
+)
 
 
 def test_docstring_examples_run():
@@ -37,14 +38,19 @@ def test_simulate_by_hand():
     #           retention 1·1000 = 1000; profit 7600 − 5000 − 1000 = 1600
     # period 2: start 950, out 142.5, end 907.5; revenue 18150, margin 7260,
     #           retention 950; profit 7260 − 5000 − 950 = 1310; cumulative 2910
-    run = simulate(2, **BASE, margin_rate=0.4, retention_cost_per_customer=1.0,
-                   churn_reduction=0.25)
+    run = simulate(2, **BASE, margin_rate=0.4, retention_cost_per_customer=1.0, churn_reduction=0.25)
     expected = pd.DataFrame(
         {
-            "customers_start": [1000, 950], "inflow": [100, 100], "outflow": [150, 142.5],
-            "customers_end": [950, 907.5], "revenue": [19000, 18150], "margin": [7600, 7260],
-            "acquisition_cost": [5000, 5000], "retention_cost": [1000, 950],
-            "profit": [1600, 1310], "cumulative_profit": [1600, 2910],
+            "customers_start": [1000, 950],
+            "inflow": [100, 100],
+            "outflow": [150, 142.5],
+            "customers_end": [950, 907.5],
+            "revenue": [19000, 18150],
+            "margin": [7600, 7260],
+            "acquisition_cost": [5000, 5000],
+            "retention_cost": [1000, 950],
+            "profit": [1600, 1310],
+            "cumulative_profit": [1600, 2910],
         },
         index=pd.RangeIndex(1, 3, name="period"),
         dtype=float,
@@ -54,10 +60,8 @@ def test_simulate_by_hand():
 
 def test_stock_carries_over_and_flows_balance():
     run = simulate(24, **BASE)
-    np.testing.assert_allclose(run["customers_start"].iloc[1:],
-                               run["customers_end"].iloc[:-1])
-    np.testing.assert_allclose(run["customers_end"],
-                               run["customers_start"] + run["inflow"] - run["outflow"])
+    np.testing.assert_allclose(run["customers_start"].iloc[1:], run["customers_end"].iloc[:-1])
+    np.testing.assert_allclose(run["customers_end"], run["customers_start"] + run["inflow"] - run["outflow"])
     np.testing.assert_allclose(run["cumulative_profit"], run["profit"].cumsum())
 
 
@@ -133,9 +137,14 @@ def _agrees_with_simulation(initial, inflow, churn, tolerance):
     if t == 0:
         assert _within(initial, target, tolerance)
         return
-    levels = simulate(t, initial_customers=initial, acquisition_spend=inflow,
-                      cost_per_acquisition=1.0, churn_rate=churn,
-                      revenue_per_customer=0.0)["customers_end"].to_numpy()
+    levels = simulate(
+        t,
+        initial_customers=initial,
+        acquisition_spend=inflow,
+        cost_per_acquisition=1.0,
+        churn_rate=churn,
+        revenue_per_customer=0.0,
+    )["customers_end"].to_numpy()
     before = np.concatenate([[initial], levels])
     assert _within(levels[-1], target, tolerance)  # there at period t ...
     assert not _within(before[-2], target, tolerance, slack=-1e-9)  # ... not one earlier
@@ -148,8 +157,8 @@ def _agrees_with_simulation(initial, inflow, churn, tolerance):
         (0, 100, 0.2, 0.05, 14),
         # from above: gap 1500·0.8^t ≤ 25 needs t ≥ log(1/60) / log(0.8) = 18.35
         (2000, 100, 0.2, 0.05, 19),
-        (480, 100, 0.2, 0.05, 0),    # already within 5 % of 500
-        (0, 100, 1.0, 0.05, 1),      # everyone leaves each period: N* after one period
+        (480, 100, 0.2, 0.05, 0),  # already within 5 % of 500
+        (0, 100, 1.0, 0.05, 1),  # everyone leaves each period: N* after one period
     ],
 )
 def test_periods_to_steady_state_examples(initial, inflow, churn, tolerance, periods):
@@ -159,7 +168,7 @@ def test_periods_to_steady_state_examples(initial, inflow, churn, tolerance, per
 
 def test_periods_to_steady_state_when_there_is_none():
     assert periods_to_steady_state(100, 10, 0.0) == math.inf  # no leak: grows forever
-    assert periods_to_steady_state(100, 0, 0.1) == math.inf   # decays towards 0, never there
+    assert periods_to_steady_state(100, 0, 0.1) == math.inf  # decays towards 0, never there
     assert periods_to_steady_state(0, 0, 0.1) == 0
 
 
@@ -189,11 +198,10 @@ def test_customer_value_is_the_discounted_profit_stream():
     r, g, d, m, a = 0.8, 0.05, 0.1, 100.0, 100.0
     years = np.arange(1, 2000)
     value = -a + np.sum(m * (1 + g) ** (years - 1) * r ** (years - 1) / (1 + d) ** years)
-    value_after = -a + np.sum(m * (1 + g) ** (years - 1) * 0.85 ** (years - 1)
-                              / (1 + d) ** years)
-    assert profit_uplift_from_retention(r, 0.05, first_year_profit=m, profit_growth=g,
-                                        discount_rate=d, acquisition_cost=a) == pytest.approx(
-        value_after / value - 1)
+    value_after = -a + np.sum(m * (1 + g) ** (years - 1) * 0.85 ** (years - 1) / (1 + d) ** years)
+    assert profit_uplift_from_retention(
+        r, 0.05, first_year_profit=m, profit_growth=g, discount_rate=d, acquisition_cost=a
+    ) == pytest.approx(value_after / value - 1)
 
 
 def test_undiscounted_uplift_is_the_steady_state_profit_uplift_of_the_firm():
@@ -204,19 +212,19 @@ def test_undiscounted_uplift_is_the_steady_state_profit_uplift_of_the_firm():
         return np.sum(intake * r ** (tenure - 1) * m * (1 + g) ** (tenure - 1)) - intake * a
 
     expected = yearly_profit(0.85) / yearly_profit(0.80) - 1
-    assert profit_uplift_from_retention(0.80, first_year_profit=100, profit_growth=0.04,
-                                        discount_rate=0.0, acquisition_cost=150) == \
-        pytest.approx(expected)
+    assert profit_uplift_from_retention(
+        0.80, first_year_profit=100, profit_growth=0.04, discount_rate=0.0, acquisition_cost=150
+    ) == pytest.approx(expected)
 
 
 def test_five_points_give_25_to_85_percent_under_plausible_assumptions():
     # Discount 10 %, base retention 0.75–0.90, profit growth 0–6 %/yr,
     # acquisition cost 1–1.5 × first-year profit.
-    grid = itertools.product(np.linspace(0.75, 0.90, 7), np.linspace(0, 0.06, 7),
-                             np.linspace(100, 150, 6))
-    uplifts = [profit_uplift_from_retention(r, first_year_profit=100, profit_growth=g,
-                                            discount_rate=0.10, acquisition_cost=a)
-               for r, g, a in grid]
+    grid = itertools.product(np.linspace(0.75, 0.90, 7), np.linspace(0, 0.06, 7), np.linspace(100, 150, 6))
+    uplifts = [
+        profit_uplift_from_retention(r, first_year_profit=100, profit_growth=g, discount_rate=0.10, acquisition_cost=a)
+        for r, g, a in grid
+    ]
     assert 0.25 <= min(uplifts) and max(uplifts) <= 0.85
 
 
@@ -272,27 +280,34 @@ from helpers.bucket import (  # noqa: E402  (the new parts of the module, tested
 )
 from helpers.overview import monthly_activity  # noqa: E402
 from helpers.retention import retention_rate  # noqa: E402
-from helpers.synthetic import generate  # noqa: E402
 
 
 def _tables():
     """Six customers over three months, worked by hand below."""
-    customers = pd.DataFrame({
-        "customer_id": [1, 2, 3, 4, 5, 6],
-        "signup_date": pd.to_datetime(["2024-01-03", "2024-01-15", "2024-01-28",
-                                       "2024-02-02", "2024-02-20", "2024-03-05"]),
-        "acquisition_cost": [30.0, 50.0, 40.0, 60.0, 20.0, 45.0],
-    })
-    churn = pd.DataFrame({
-        "customer_id": [2, 5, 1],
-        "date": pd.to_datetime(["2024-02-10", "2024-02-27", "2024-03-30"]),
-        "reason": ["price", "poor_service", "price"],
-    })
-    sales = pd.DataFrame({
-        "customer_id": [1, 3, 4, 6],
-        "date": pd.to_datetime(["2024-01-10", "2024-02-11", "2024-03-01", "2024-03-08"]),
-        "amount": [100.0, 60.0, 80.0, 40.0], "cost": [70.0, 30.0, 50.0, 25.0],
-    })
+    customers = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4, 5, 6],
+            "signup_date": pd.to_datetime(
+                ["2024-01-03", "2024-01-15", "2024-01-28", "2024-02-02", "2024-02-20", "2024-03-05"]
+            ),
+            "acquisition_cost": [30.0, 50.0, 40.0, 60.0, 20.0, 45.0],
+        }
+    )
+    churn = pd.DataFrame(
+        {
+            "customer_id": [2, 5, 1],
+            "date": pd.to_datetime(["2024-02-10", "2024-02-27", "2024-03-30"]),
+            "reason": ["price", "poor_service", "price"],
+        }
+    )
+    sales = pd.DataFrame(
+        {
+            "customer_id": [1, 3, 4, 6],
+            "date": pd.to_datetime(["2024-01-10", "2024-02-11", "2024-03-01", "2024-03-08"]),
+            "amount": [100.0, 60.0, 80.0, 40.0],
+            "cost": [70.0, 30.0, 50.0, 25.0],
+        }
+    )
     return customers, sales, churn
 
 
@@ -305,16 +320,26 @@ def test_bucket_flows_by_hand():
     #   margin 30 + 15 = 45 → 15 per customer at the end
     customers, sales, churn = _tables()
     flows = bucket_flows(customers, sales, churn, "2024-03-31")
-    expected = pd.DataFrame({
-        "customers_start": [0, 3, 3], "new_customers": [3, 2, 1], "new_lost_same_period": [0, 1, 0],
-        "new_customers_kept": [3, 1, 1], "lost_customers": [0, 2, 1], "lost_from_start": [0, 1, 1],
-        "customers_end": [3, 3, 3], "acquisition_spend": [120.0, 80.0, 45.0],
-        "cost_per_acquisition": [40.0, 40.0, 45.0], "margin": [30.0, 30.0, 45.0],
-        "margin_per_customer": [10.0, 10.0, 15.0], "retention_rate": [np.nan, 2 / 3, 2 / 3],
-        "churn_rate": [np.nan, 1 / 3, 1 / 3], "expected_lifetime": [np.nan, 3.0, 3.0],
-        "complete": [True, True, True],
-    }, index=pd.DatetimeIndex(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
-                              name="month"))
+    expected = pd.DataFrame(
+        {
+            "customers_start": [0, 3, 3],
+            "new_customers": [3, 2, 1],
+            "new_lost_same_period": [0, 1, 0],
+            "new_customers_kept": [3, 1, 1],
+            "lost_customers": [0, 2, 1],
+            "lost_from_start": [0, 1, 1],
+            "customers_end": [3, 3, 3],
+            "acquisition_spend": [120.0, 80.0, 45.0],
+            "cost_per_acquisition": [40.0, 40.0, 45.0],
+            "margin": [30.0, 30.0, 45.0],
+            "margin_per_customer": [10.0, 10.0, 15.0],
+            "retention_rate": [np.nan, 2 / 3, 2 / 3],
+            "churn_rate": [np.nan, 1 / 3, 1 / 3],
+            "expected_lifetime": [np.nan, 3.0, 3.0],
+            "complete": [True, True, True],
+        },
+        index=pd.DatetimeIndex(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]), name="month"),
+    )
     pd.testing.assert_frame_equal(flows, expected, check_dtype=False, check_freq=False)
 
 
@@ -331,8 +356,8 @@ def test_bucket_flows_by_year_and_cut_at_the_observation_end():
 
 
 @pytest.fixture(scope="module")
-def small_company():
-    return generate(n_customers=500, seed=11, months=18)
+def small_company(make_company):
+    return make_company(n_customers=500, seed=11, months=18)
 
 
 def test_bucket_flows_agree_with_the_overview_and_with_retention_rate(small_company):
@@ -344,11 +369,13 @@ def test_bucket_flows_agree_with_the_overview_and_with_retention_rate(small_comp
     np.testing.assert_array_equal(flows["lost_customers"], overview["lost_customers"])
     np.testing.assert_allclose(flows["margin"], overview["margin"])
     np.testing.assert_array_equal(
-        flows["customers_end"], flows["customers_start"] + flows["new_customers_kept"]
-        - flows["lost_from_start"])
+        flows["customers_end"], flows["customers_start"] + flows["new_customers_kept"] - flows["lost_from_start"]
+    )
     usable = flows[flows["customers_start"] > 0]
-    np.testing.assert_allclose(usable["retention_rate"], retention_rate(
-        usable["customers_start"], usable["customers_end"], usable["new_customers_kept"]))
+    np.testing.assert_allclose(
+        usable["retention_rate"],
+        retention_rate(usable["customers_start"], usable["customers_end"], usable["new_customers_kept"]),
+    )
     yearly = bucket_flows(c.customers, c.transactions, c.churn, c.observation_end, period="year")
     assert yearly["new_customers"].sum() == flows["new_customers"].sum()
     assert yearly["customers_end"].iloc[-1] == flows["customers_end"].iloc[-1]
@@ -358,14 +385,23 @@ def test_bucket_flows_agree_with_the_overview_and_with_retention_rate(small_comp
     ("table", "change", "words"),
     [
         ("customers", lambda t: t.drop(columns="acquisition_cost"), ["customers", "acquisition_cost"]),
-        ("customers", lambda t: t.assign(acquisition_cost=[30.0, -5.0, 40, 60, 20, 45]),
-         ["customers.acquisition_cost", "negative"]),
+        (
+            "customers",
+            lambda t: t.assign(acquisition_cost=[30.0, -5.0, 40, 60, 20, 45]),
+            ["customers.acquisition_cost", "negative"],
+        ),
         ("customers", lambda t: t.assign(customer_id=[1, 1, 3, 4, 5, 6]), ["customers.customer_id", "repeat"]),
         ("churn", lambda t: t.assign(customer_id=[2, 5, 99]), ["churn.customer_id", "not in the customers", "99"]),
-        ("churn", lambda t: t.assign(date=pd.to_datetime(["2023-12-01", "2024-02-27", "2024-03-30"])),
-         ["churn.date", "before the customer's signup_date", "2023-12-01"]),
-        ("churn", lambda t: t.assign(date=[pd.NaT, pd.Timestamp("2024-02-27"), pd.Timestamp("2024-03-30")]),
-         ["churn.date", "no date"]),
+        (
+            "churn",
+            lambda t: t.assign(date=pd.to_datetime(["2023-12-01", "2024-02-27", "2024-03-30"])),
+            ["churn.date", "before the customer's signup_date", "2023-12-01"],
+        ),
+        (
+            "churn",
+            lambda t: t.assign(date=[pd.NaT, pd.Timestamp("2024-02-27"), pd.Timestamp("2024-03-30")]),
+            ["churn.date", "no date"],
+        ),
     ],
 )
 def test_bucket_flows_refuses_bad_tables(table, change, words):
@@ -412,14 +448,26 @@ def test_calibration_refuses_data_without_a_full_period():
 
 def test_model_vs_data_is_exact_when_the_data_follow_the_model():
     # Flows generated by the bucket itself (constant churn 0.1, 50 per new customer):
-    run = simulate(12, initial_customers=0, acquisition_spend=np.linspace(1000, 2000, 12),
-                   cost_per_acquisition=50, churn_rate=0.1, revenue_per_customer=5)
-    flows = pd.DataFrame({
-        "customers_start": run["customers_start"], "new_customers": run["inflow"],
-        "new_customers_kept": run["inflow"], "customers_end": run["customers_end"],
-        "acquisition_spend": run["acquisition_cost"], "margin": run["revenue"],
-        "churn_rate": np.where(run["customers_start"] > 0, 0.1, np.nan), "complete": True,
-    })
+    run = simulate(
+        12,
+        initial_customers=0,
+        acquisition_spend=np.linspace(1000, 2000, 12),
+        cost_per_acquisition=50,
+        churn_rate=0.1,
+        revenue_per_customer=5,
+    )
+    flows = pd.DataFrame(
+        {
+            "customers_start": run["customers_start"],
+            "new_customers": run["inflow"],
+            "new_customers_kept": run["inflow"],
+            "customers_end": run["customers_end"],
+            "acquisition_spend": run["acquisition_cost"],
+            "margin": run["revenue"],
+            "churn_rate": np.where(run["customers_start"] > 0, 0.1, np.nan),
+            "complete": True,
+        }
+    )
     calibration = calibrate_bucket(flows)
     assert calibration.churn_rate == pytest.approx(0.1)
     comparison = model_vs_data(flows, calibration)
@@ -432,8 +480,8 @@ def test_the_constant_bucket_overshoots_a_young_base(small_company):
     c = small_company
     flows = bucket_flows(c.customers, c.transactions, c.churn, c.observation_end)
     comparison = model_vs_data(flows, calibrate_bucket(flows))
-    first_half = comparison.iloc[1: len(comparison) // 2]
-    assert (first_half["actual_churn_rate"].mean() > first_half["model_churn_rate"].mean())
+    first_half = comparison.iloc[1 : len(comparison) // 2]
+    assert first_half["actual_churn_rate"].mean() > first_half["model_churn_rate"].mean()
 
 
 # -------------------------------------------------------------------- why customers leave
@@ -453,12 +501,14 @@ def test_pareto_ranks_the_reasons_and_marks_the_vital_few():
 
 
 def test_satisfaction_before_leaving_takes_the_last_answer_up_to_the_day():
-    churn = pd.DataFrame({"customer_id": [3, 1, 2],
-                          "date": pd.to_datetime(["2024-05-01", "2024-05-01", "2024-05-01"])})
-    surveys = pd.DataFrame({"customer_id": [1, 1, 2, 3, 3],
-                            "date": pd.to_datetime(["2024-01-01", "2024-05-01", "2024-02-01",
-                                                    "2024-03-01", "2024-06-01"]),
-                            "satisfaction": [2, 5, 3, 4, 1]})
+    churn = pd.DataFrame({"customer_id": [3, 1, 2], "date": pd.to_datetime(["2024-05-01", "2024-05-01", "2024-05-01"])})
+    surveys = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3, 3],
+            "date": pd.to_datetime(["2024-01-01", "2024-05-01", "2024-02-01", "2024-03-01", "2024-06-01"]),
+            "satisfaction": [2, 5, 3, 4, 1],
+        }
+    )
     bands = satisfaction_before_leaving(churn, surveys)
     assert bands.index.tolist() == [3, 1, 2]
     assert bands.tolist() == ["satisfied (4)", "completely satisfied (5)", "neutral (3)"]
@@ -467,10 +517,14 @@ def test_satisfaction_before_leaving_takes_the_last_answer_up_to_the_day():
 
 
 def test_reason_mix_rows_sum_to_one_and_need_every_group():
-    churn = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5],
-                          "reason": ["price", "price", "poor_service", "price", "poor_service"]})
-    groups = pd.Series(pd.Categorical(["B2C", "B2B", "B2C", "B2C", "B2B"], categories=["B2C", "B2B"]),
-                       index=[1, 2, 3, 4, 5], name="segment")
+    churn = pd.DataFrame(
+        {"customer_id": [1, 2, 3, 4, 5], "reason": ["price", "price", "poor_service", "price", "poor_service"]}
+    )
+    groups = pd.Series(
+        pd.Categorical(["B2C", "B2B", "B2C", "B2C", "B2B"], categories=["B2C", "B2B"]),
+        index=[1, 2, 3, 4, 5],
+        name="segment",
+    )
     mix = reason_mix(churn, groups)
     assert mix.index.tolist() == ["B2C", "B2B"] and mix.columns.tolist() == ["price", "poor_service", "customers"]
     np.testing.assert_allclose(mix[["price", "poor_service"]].sum(axis=1), 1.0)
@@ -494,19 +548,28 @@ def test_cost_per_customer_saved_by_hand():
 
 
 def test_pour_or_plug_spends_the_same_money_both_ways():
-    result = pour_or_plug(36, initial_customers=1000, acquisition_spend=5000, cost_per_acquisition=50,
-                          churn_rate=0.05, margin_per_customer=20, programme_cost_per_customer=1.0,
-                          churn_reduction=0.5)
+    result = pour_or_plug(
+        36,
+        initial_customers=1000,
+        acquisition_spend=5000,
+        cost_per_acquisition=50,
+        churn_rate=0.05,
+        margin_per_customer=20,
+        programme_cost_per_customer=1.0,
+        churn_reduction=0.5,
+    )
     plug, pour = result.runs["plug the holes"], result.runs["pour more in"]
     np.testing.assert_allclose(pour["acquisition_cost"] - 5000, plug["retention_cost"])
-    np.testing.assert_allclose(plug["acquisition_cost"] + plug["retention_cost"],
-                               pour["acquisition_cost"] + pour["retention_cost"])
+    np.testing.assert_allclose(
+        plug["acquisition_cost"] + plug["retention_cost"], pour["acquisition_cost"] + pour["retention_cost"]
+    )
     summary = result.summary
     assert summary.loc["plug the holes", "extra_spend"] == pytest.approx(summary.loc["pour more in", "extra_spend"])
     # Same money, so the difference in profit is the difference in margin: 20 per customer-month
     margin_gap = 20 * (plug["customers_end"] - pour["customers_end"]).sum()
-    assert (summary.loc["plug the holes", "cumulative_profit"]
-            - summary.loc["pour more in", "cumulative_profit"]) == pytest.approx(margin_gap)
+    assert (
+        summary.loc["plug the holes", "cumulative_profit"] - summary.loc["pour more in", "cumulative_profit"]
+    ) == pytest.approx(margin_gap)
 
 
 @settings(max_examples=40, deadline=None)
@@ -517,14 +580,21 @@ def test_pour_or_plug_spends_the_same_money_both_ways():
     cost_per_acquisition=st.floats(5, 500),
 )
 def test_plugging_wins_in_the_long_run_iff_a_saved_customer_costs_less_than_a_new_one(
-        churn, cut, programme_cost, cost_per_acquisition):
+    churn, cut, programme_cost, cost_per_acquisition
+):
     saved = programme_cost / (churn * cut)
     if abs(saved / cost_per_acquisition - 1) < 0.02:
         return  # too close to call within a finite horizon
-    result = pour_or_plug(2000, initial_customers=0, acquisition_spend=1000,
-                          cost_per_acquisition=cost_per_acquisition, churn_rate=churn,
-                          margin_per_customer=1.0, programme_cost_per_customer=programme_cost,
-                          churn_reduction=cut)
+    result = pour_or_plug(
+        2000,
+        initial_customers=0,
+        acquisition_spend=1000,
+        cost_per_acquisition=cost_per_acquisition,
+        churn_rate=churn,
+        margin_per_customer=1.0,
+        programme_cost_per_customer=programme_cost,
+        churn_reduction=cut,
+    )
     ends = result.summary["customers_end"]
     longs = result.summary["long_run_customers"]
     assert ends["plug the holes"] == pytest.approx(longs["plug the holes"], rel=1e-3)
@@ -550,24 +620,23 @@ def test_customer_value_with_a_profit_profile_is_the_discounted_sum():
     r, d, g, a = 0.7, 0.1, 0.03, 50.0
     profits = [100.0, 180.0, 220.0]
     years = np.arange(1, 3000)
-    per_year = np.where(years <= 3, np.array(profits + [0.0])[np.minimum(years, 4) - 1],
-                        220.0 * (1 + g) ** (years - 3))
+    per_year = np.where(years <= 3, np.array(profits + [0.0])[np.minimum(years, 4) - 1], 220.0 * (1 + g) ** (years - 3))
     by_sum = -a + np.sum(per_year * r ** (years - 1) / (1 + d) ** years)
-    assert customer_value(r, 100.0, later_year_profits=[180.0, 220.0], profit_growth=g,
-                          discount_rate=d, acquisition_cost=a) == pytest.approx(by_sum)
+    assert customer_value(
+        r, 100.0, later_year_profits=[180.0, 220.0], profit_growth=g, discount_rate=d, acquisition_cost=a
+    ) == pytest.approx(by_sum)
     # with no profile it is the closed form m / (1 + d − r (1 + g)) − A
-    assert customer_value(r, 100.0, profit_growth=g, discount_rate=d, acquisition_cost=a) == \
-        pytest.approx(100 / (1.1 - 0.7 * 1.03) - 50)
+    assert customer_value(r, 100.0, profit_growth=g, discount_rate=d, acquisition_cost=a) == pytest.approx(
+        100 / (1.1 - 0.7 * 1.03) - 50
+    )
     with pytest.raises(ValueError, match="infinite"):
         customer_value(0.95, 100.0, profit_growth=0.2, discount_rate=0.1)
 
 
 def test_uplift_with_a_profile_is_the_ratio_of_values():
-    economics = dict(later_year_profits=[180.0, 220.0], profit_growth=0.0, discount_rate=0.1,
-                     acquisition_cost=60.0)
+    economics = dict(later_year_profits=[180.0, 220.0], profit_growth=0.0, discount_rate=0.1, acquisition_cost=60.0)
     expected = customer_value(0.75, 100.0, **economics) / customer_value(0.70, 100.0, **economics) - 1
-    assert profit_uplift_from_retention(0.70, 0.05, first_year_profit=100.0, **economics) == \
-        pytest.approx(expected)
+    assert profit_uplift_from_retention(0.70, 0.05, first_year_profit=100.0, **economics) == pytest.approx(expected)
 
 
 def test_retention_uplift_grid_matches_the_function_cell_by_cell():
@@ -576,13 +645,12 @@ def test_retention_uplift_grid_matches_the_function_cell_by_cell():
     for r in retentions:
         for ratio in ratios:
             try:
-                expected = profit_uplift_from_retention(r, first_year_profit=100,
-                                                        acquisition_cost=100 * ratio)
+                expected = profit_uplift_from_retention(r, first_year_profit=100, acquisition_cost=100 * ratio)
             except ValueError:  # worthless customer, or base + gain above 1
                 expected = np.nan
             np.testing.assert_allclose(grid.loc[r, ratio], expected)
     assert np.isnan(grid.loc[0.97, 0.0])  # 0.97 + 0.05 > 1
-    assert np.isnan(grid.loc[0.5, 6.0])   # a customer worth less than nothing
+    assert np.isnan(grid.loc[0.5, 6.0])  # a customer worth less than nothing
 
 
 def test_the_bucket_and_the_customer_model_give_the_same_uplift():
@@ -590,15 +658,21 @@ def test_the_bucket_and_the_customer_model_give_the_same_uplift():
     # Steady state N* = 1000 / churn; yearly profit = 150 N* − 100 000.
     # r 0.80: 150 · 5000 − 100 000 = 650 000; r 0.85: 150 · 6666.7 − 100 000 = 900 000.
     def settled_profit(retention):
-        run = simulate(300, initial_customers=0, acquisition_spend=100_000,
-                       cost_per_acquisition=100, churn_rate=1 - retention, revenue_per_customer=150)
+        run = simulate(
+            300,
+            initial_customers=0,
+            acquisition_spend=100_000,
+            cost_per_acquisition=100,
+            churn_rate=1 - retention,
+            revenue_per_customer=150,
+        )
         return run["profit"].iloc[-1]
 
     from_bucket = settled_profit(0.85) / settled_profit(0.80) - 1
     assert from_bucket == pytest.approx(900_000 / 650_000 - 1)
-    assert profit_uplift_from_retention(0.80, first_year_profit=150, profit_growth=0.0,
-                                        discount_rate=0.0, acquisition_cost=100) == \
-        pytest.approx(from_bucket)
+    assert profit_uplift_from_retention(
+        0.80, first_year_profit=150, profit_growth=0.0, discount_rate=0.0, acquisition_cost=100
+    ) == pytest.approx(from_bucket)
 
 
 # --------------------------------------------------------------------------- the truth
@@ -608,10 +682,15 @@ def test_structural_hazard_counts_the_same_customers_as_the_flows(small_company)
     c = small_company
     params = c.truth.params
     hazard = structural_hazard_by_month(
-        c.customers, c.churn, c.truth.stage_history,
-        c.truth.customer_traits.set_index("customer_id")["base_churn"], c.bonds,
-        stage_factor=params["stage_churn_factor"], bond_factor=params["bond_churn_factor"],
-        observation_end=c.observation_end)
+        c.customers,
+        c.churn,
+        c.truth.stage_history,
+        c.truth.customer_traits.set_index("customer_id")["base_churn"],
+        c.bonds,
+        stage_factor=params["stage_churn_factor"],
+        bond_factor=params["bond_churn_factor"],
+        observation_end=c.observation_end,
+    )
     flows = bucket_flows(c.customers, c.transactions, c.churn, c.observation_end)
     np.testing.assert_array_equal(hazard["customers"], flows["customers_start"].iloc[1:])
     product = hazard["mean_base_churn"] * hazard["mean_stage_factor"] * hazard["mean_bond_factor"]
@@ -623,15 +702,19 @@ def test_structural_hazard_counts_the_same_customers_as_the_flows(small_company)
 def test_structural_hazard_needs_a_factor_for_every_stage_and_bond(small_company):
     c = small_company
     with pytest.raises(ValueError, match="stage_history.stage"):
-        structural_hazard_by_month(c.customers, c.churn, c.truth.stage_history,
-                                   c.truth.customer_traits.set_index("customer_id")["base_churn"],
-                                   c.bonds, stage_factor={"stranger": 1.0},
-                                   bond_factor=c.truth.params["bond_churn_factor"])
+        structural_hazard_by_month(
+            c.customers,
+            c.churn,
+            c.truth.stage_history,
+            c.truth.customer_traits.set_index("customer_id")["base_churn"],
+            c.bonds,
+            stage_factor={"stranger": 1.0},
+            bond_factor=c.truth.params["bond_churn_factor"],
+        )
 
 
 def test_calibration_is_a_named_tuple_of_numbers():
     day = pd.Timestamp("2024-01-01")
-    calibration = BucketCalibration(12, day, day, 3000, 9000, 150, 145, 60, 62, 0.965, 0.035,
-                                    28.6, 50, 4143, 58)
+    calibration = BucketCalibration(12, day, day, 3000, 9000, 150, 145, 60, 62, 0.965, 0.035, 28.6, 50, 4143, 58)
     assert calibration.churn_rate == 0.035
     assert len(calibration.summary()) == 15

@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
 from helpers import plots
-from helpers.bucket import (BucketCalibration, churn_reason_pareto, pour_or_plug,
-                            retention_uplift_grid, simulate)
+from helpers.bucket import BucketCalibration, churn_reason_pareto, pour_or_plug, retention_uplift_grid, simulate
 from helpers.checks import Outcome
-from helpers.data import lesson_company
 from helpers.exercises import leaky_bucket
 from helpers.plots import bucket as charts
 from helpers.widgets.bucket import bucket_capacity, bucket_scenario, bucket_widget
 
-matplotlib.use("Agg")
 plots.use_theme()
 
 DAY = pd.Timestamp("2024-01-01")
 #: A bucket of 1000 customers: 5000 a month buys 100 new ones (50 each), churn 5 %.
-CALIBRATION = BucketCalibration(12, DAY, DAY, 1000, 5000, 100, 100, 50, 50, 0.95, 0.05, 20,
-                                20, 2000, 30)
+CALIBRATION = BucketCalibration(12, DAY, DAY, 1000, 5000, 100, 100, 50, 50, 0.95, 0.05, 20, 20, 2000, 30)
 
 
 @pytest.fixture(autouse=True)
@@ -44,18 +39,17 @@ def by_gid(ax, prefix):
 def test_water_level_and_stream_width_are_proportional():
     fig = charts.bucket_picture(2500, 100, 60, capacity=5000, flow_scale=200)
     ax = fig.axes[0]
-    water, = by_gid(ax, "water")
+    (water,) = by_gid(ax, "water")
     heights = water.get_xy()[:, 1]
     # half full: the surface is half way from the bottom (0.8) to the rim (7.2) → 4.0
     assert heights.max() == pytest.approx(0.8 + 0.5 * (7.2 - 0.8))
-    stream, = by_gid(ax, "inflow")
+    (stream,) = by_gid(ax, "inflow")
     assert stream.get_width() == pytest.approx(1.5 * 100 / 200)  # 1.5 at the full flow scale
     assert not by_gid(ax, "overflow")
 
 
 def test_each_hole_leaks_its_share_of_the_outflow():
-    fig = charts.bucket_picture(3000, 120, 100, capacity=5000, flow_scale=100,
-                                holes={"price": 3, "poor_service": 1})
+    fig = charts.bucket_picture(3000, 120, 100, capacity=5000, flow_scale=100, holes={"price": 3, "poor_service": 1})
     ax = fig.axes[0]
     assert {p.get_gid() for p in by_gid(ax, "hole:")} == {"hole:price", "hole:poor_service"}
     widths = {}
@@ -71,7 +65,7 @@ def test_each_hole_leaks_its_share_of_the_outflow():
 
 def test_an_overfull_bucket_says_so_and_bad_sizes_are_refused():
     ax = charts.bucket_picture(9000, 100, 50, capacity=5000).axes[0]
-    water, = by_gid(ax, "water")
+    (water,) = by_gid(ax, "water")
     assert water.get_xy()[:, 1].max() == pytest.approx(7.2)  # filled to the rim, not beyond
     assert [t for t in ax.texts if t.get_gid() == "overflow"]
     with pytest.raises(ValueError, match="capacity"):
@@ -82,11 +76,23 @@ def test_an_overfull_bucket_says_so_and_bad_sizes_are_refused():
 
 def test_the_idea_diagram_and_the_dashboard_draw():
     assert len(charts.leaky_bucket_diagram().axes) == 1
-    run = simulate(24, initial_customers=1000, acquisition_spend=5000, cost_per_acquisition=50,
-                   churn_rate=0.05, revenue_per_customer=10)
-    fig = charts.bucket_dashboard(run, capacity=4000, steady_state=2000, periods_to_steady_state=45,
-                                  history=pd.Series([500.0, 800.0, 1000.0]),
-                                  baseline=run["customers_end"], notes="a note")
+    run = simulate(
+        24,
+        initial_customers=1000,
+        acquisition_spend=5000,
+        cost_per_acquisition=50,
+        churn_rate=0.05,
+        revenue_per_customer=10,
+    )
+    fig = charts.bucket_dashboard(
+        run,
+        capacity=4000,
+        steady_state=2000,
+        periods_to_steady_state=45,
+        history=pd.Series([500.0, 800.0, 1000.0]),
+        baseline=run["customers_end"],
+        notes="a note",
+    )
     bucket_ax, line_ax = fig.axes
     scenario_line = next(line for line in line_ax.lines if line.get_label() == "your scenario")
     np.testing.assert_allclose(scenario_line.get_ydata(), np.r_[1000, run["customers_end"]])
@@ -104,15 +110,15 @@ def test_pareto_chart_bars_line_and_threshold():
     bars_ax, line_ax = fig.axes
     assert [bar.get_height() for bar in bars_ax.patches] == [5, 3, 2]
     assert [bar.get_alpha() for bar in bars_ax.patches] == [None, None, 0.35]  # faded: trivial many
-    cumulative, = [line for line in line_ax.lines if line.get_label() == "cumulative share"]
+    (cumulative,) = [line for line in line_ax.lines if line.get_label() == "cumulative share"]
     np.testing.assert_allclose(cumulative.get_ydata(), [0.5, 0.8, 1.0])
-    assert any(np.allclose(line.get_ydata(), 0.8) for line in line_ax.lines
-               if line is not cumulative)
+    assert any(np.allclose(line.get_ydata(), 0.8) for line in line_ax.lines if line is not cumulative)
 
 
 def test_reason_mix_chart_stacks_the_shares():
-    mix = pd.DataFrame({"price": [0.6, 0.25], "poor_service": [0.4, 0.75], "customers": [50, 20]},
-                       index=["satisfied", "dissatisfied"])
+    mix = pd.DataFrame(
+        {"price": [0.6, 0.25], "poor_service": [0.4, 0.75], "customers": [50, 20]}, index=["satisfied", "dissatisfied"]
+    )
     ax = charts.reason_mix_chart(mix).axes[0]
     widths = sorted(round(p.get_width(), 2) for p in ax.patches)
     assert widths == [0.25, 0.4, 0.6, 0.75]
@@ -121,10 +127,15 @@ def test_reason_mix_chart_stacks_the_shares():
 
 def test_model_vs_data_chart_draws_both_bases():
     index = pd.date_range("2024-01-01", periods=4, freq="MS")
-    comparison = pd.DataFrame({"actual_customers": [100.0, 150, 190, 220],
-                               "model_customers": [100.0, 160, 200, 225],
-                               "actual_churn_rate": [np.nan, 0.1, 0.08, 0.07],
-                               "model_churn_rate": 0.08}, index=index)
+    comparison = pd.DataFrame(
+        {
+            "actual_customers": [100.0, 150, 190, 220],
+            "model_customers": [100.0, 160, 200, 225],
+            "actual_churn_rate": [np.nan, 0.1, 0.08, 0.07],
+            "model_churn_rate": 0.08,
+        },
+        index=index,
+    )
     top, bottom = charts.model_vs_data_chart(comparison).axes
     ys = {line.get_label(): line.get_ydata() for line in top.lines}
     np.testing.assert_allclose(ys["real base (the data)"], comparison["actual_customers"])
@@ -132,18 +143,31 @@ def test_model_vs_data_chart_draws_both_bases():
 
 
 def test_pour_or_plug_and_uplift_and_truth_charts_draw():
-    result = pour_or_plug(24, initial_customers=1000, acquisition_spend=5000,
-                          cost_per_acquisition=50, churn_rate=0.05, margin_per_customer=20,
-                          programme_cost_per_customer=1.0, churn_reduction=0.5)
+    result = pour_or_plug(
+        24,
+        initial_customers=1000,
+        acquisition_spend=5000,
+        cost_per_acquisition=50,
+        churn_rate=0.05,
+        margin_per_customer=20,
+        programme_cost_per_customer=1.0,
+        churn_reduction=0.5,
+    )
     left, right = charts.pour_or_plug_chart(result).axes
     assert len(left.lines) == 3 and len(right.patches) == 2
     grid = retention_uplift_grid(np.linspace(0.5, 0.9, 9), [0.0, 1.0, 2.0])
     ax = charts.retention_uplift_chart(grid, company=(0.7, 0.2)).axes[0]
     assert len(ax.lines) == 4  # three ratios and the company's point
     months = pd.date_range("2024-02-01", periods=3, freq="MS")
-    hazard = pd.DataFrame({"mean_base_churn": [0.06, 0.055, 0.05],
-                           "mean_stage_factor": [1.0, 0.9, 0.8], "mean_bond_factor": [1.0, 0.98, 0.95],
-                           "mean_hazard": [0.06, 0.05, 0.04]}, index=months)
+    hazard = pd.DataFrame(
+        {
+            "mean_base_churn": [0.06, 0.055, 0.05],
+            "mean_stage_factor": [1.0, 0.9, 0.8],
+            "mean_bond_factor": [1.0, 0.98, 0.95],
+            "mean_hazard": [0.06, 0.05, 0.04],
+        },
+        index=months,
+    )
     _, drivers = charts.truth_hazard_chart(hazard, pd.Series([0.07, 0.05, 0.04], index=months)).axes
     stage_line = next(line for line in drivers.lines if line.get_label().startswith("relationship"))
     np.testing.assert_allclose(stage_line.get_ydata(), [1.0, 0.9, 0.8])
@@ -153,12 +177,20 @@ def test_pour_or_plug_and_uplift_and_truth_charts_draw():
 
 
 def test_bucket_scenario_runs_the_model_with_the_sliders():
-    result = bucket_scenario(6000, 0.06, 0.25, 1.5, calibration=CALIBRATION, months=36,
-                             holes={"price": 0.7, "poor_service": 0.3})
+    result = bucket_scenario(
+        6000, 0.06, 0.25, 1.5, calibration=CALIBRATION, months=36, holes={"price": 0.7, "poor_service": 0.3}
+    )
     run = result.data["run"]
-    expected = simulate(36, initial_customers=1000, acquisition_spend=6000, cost_per_acquisition=50,
-                        churn_rate=0.06, revenue_per_customer=20, retention_cost_per_customer=1.5,
-                        churn_reduction=0.25)
+    expected = simulate(
+        36,
+        initial_customers=1000,
+        acquisition_spend=6000,
+        cost_per_acquisition=50,
+        churn_rate=0.06,
+        revenue_per_customer=20,
+        retention_cost_per_customer=1.5,
+        churn_reduction=0.25,
+    )
     pd.testing.assert_frame_equal(run, expected)
     # inflow 6000 / 50 = 120; effective churn 0.06 · 0.75 = 0.045 → steady state 2666.7
     assert result.data["effective_churn"] == pytest.approx(0.045)
@@ -176,8 +208,7 @@ def test_bucket_scenario_runs_the_model_with_the_sliders():
 def test_a_programme_that_removes_nothing_costs_nothing():
     result = bucket_scenario(5000, 0.05, 0.0, 3.0, calibration=CALIBRATION, months=12)
     assert result.data["run"]["retention_cost"].eq(0).all()
-    assert math.isinf(result.data["cost_per_customer_saved"]) or \
-        result.data["cost_per_customer_saved"] == 0
+    assert math.isinf(result.data["cost_per_customer_saved"]) or result.data["cost_per_customer_saved"] == 0
     with pytest.raises(ValueError, match="programme"):
         bucket_scenario(5000, 0.05, 1.5, 3.0, calibration=CALIBRATION)
 
@@ -190,8 +221,7 @@ def test_capacity_is_a_round_number_above_twice_the_long_run():
 def test_the_widget_recomputes_when_a_slider_moves():
     box = bucket_widget(CALIBRATION, months=12)
     sliders = [child for row in box.children[:-1] for child in row.children]
-    assert [s.description for s in sliders][:2] == ["Acquisition spend per month",
-                                                     "Monthly churn (without programme)"]
+    assert [s.description for s in sliders][:2] == ["Acquisition spend per month", "Monthly churn (without programme)"]
     sliders[0].value = 10000
     assert box.redraw().data["run"]["inflow"].iloc[0] == pytest.approx(200)
     assert plt.get_fignums() == []
@@ -201,8 +231,8 @@ def test_the_widget_recomputes_when_a_slider_moves():
 
 
 @pytest.fixture(scope="module")
-def company():
-    return lesson_company()
+def company(course_company):
+    return course_company
 
 
 def test_every_model_solution_is_correct_on_the_course_company(company):

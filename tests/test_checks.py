@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from helpers.checks import ____, Outcome, Question, bind
+from helpers.checks import Outcome, Question, ____, bind
 
 
 class Shop:
@@ -14,8 +14,14 @@ class Shop:
 
 
 def total_question(**kwargs):
-    return Question(variable="total", expected=lambda shop: shop.sales.sum(), kind="number",
-                    hints=["Add them up.", "Use .sum()."], solution="total = shop.sales.sum()", **kwargs)
+    return Question(
+        variable="total",
+        expected=lambda shop: shop.sales.sum(),
+        kind="number",
+        hints=["Add them up.", "Use .sum()."],
+        solution="total = shop.sales.sum()",
+        **kwargs,
+    )
 
 
 def test_blank_is_not_attempted_and_never_raises():
@@ -29,10 +35,17 @@ def test_right_number_is_correct(answer):
     assert total_question().evaluate(answer, Shop([1, 2])).outcome is Outcome.CORRECT
 
 
-@pytest.mark.parametrize("answer, reason", [
-    (4, "too high"), (2, "too low"), ("3", "single number, not a str"),
-    (pd.Series([1, 2]), "forget to reduce"), (True, "not a bool"), (float("nan"), "NaN"),
-])
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        (4, "too high"),
+        (2, "too low"),
+        ("3", "single number, not a str"),
+        (pd.Series([1, 2]), "forget to reduce"),
+        (True, "not a bool"),
+        (float("nan"), "NaN"),
+    ],
+)
 def test_wrong_number_says_why_without_giving_the_answer(answer, reason):
     verdict = total_question().evaluate(answer, Shop([1, 2]))
     assert verdict.outcome is Outcome.INCORRECT
@@ -53,8 +66,14 @@ def test_a_known_mistake_gets_its_own_explanation():
 
 
 def test_choice_question_is_case_insensitive_and_rejects_unknown_labels():
-    question = Question(variable="best", expected=lambda shop: shop.sales.idxmax(), kind="choice",
-                        choices=["web", "phone"], hints=["Look at idxmax."], solution="best = 'web'")
+    question = Question(
+        variable="best",
+        expected=lambda shop: shop.sales.idxmax(),
+        kind="choice",
+        choices=["web", "phone"],
+        hints=["Look at idxmax."],
+        solution="best = 'web'",
+    )
     shop = Shop({"web": 5, "phone": 1})
     assert question.evaluate(" Web ", shop).outcome is Outcome.CORRECT
     assert question.evaluate("phone", shop).outcome is Outcome.INCORRECT
@@ -63,8 +82,13 @@ def test_choice_question_is_case_insensitive_and_rejects_unknown_labels():
 
 
 def test_series_question_compares_index_and_values():
-    question = Question(variable="shares", expected=lambda shop: shop.sales / shop.sales.sum(), kind="series",
-                        hints=["Divide by the total."], solution="shares = shop.sales / shop.sales.sum()")
+    question = Question(
+        variable="shares",
+        expected=lambda shop: shop.sales / shop.sales.sum(),
+        kind="series",
+        hints=["Divide by the total."],
+        solution="shares = shop.sales / shop.sales.sum()",
+    )
     shop = Shop({"a": 1, "b": 3})
     assert question.evaluate(pd.Series({"b": 0.75, "a": 0.25}), shop).outcome is Outcome.CORRECT
     assert "missing labels ['b']" in question.evaluate(pd.Series({"a": 0.25}), shop).message

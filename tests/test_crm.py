@@ -7,25 +7,24 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import crm
 from helpers.rfm import rfm_summary
-from helpers.synthetic import generate
 from helpers.widgets import crm as crm_widgets
-
-matplotlib.use("Agg")
 
 
 @pytest.fixture(scope="module")
-def company():
-    return generate(n_customers=400, seed=5, months=18)
+def company(make_company):
+    return make_company(n_customers=400, seed=5, months=18)
 
 
 def test_value_ranking_worked_example():
     # margins: customer 1: (10-5)+(30-15) = 20; customer 2: 50-20 = 30; customer 3: 0; total 50
-    sales = pd.DataFrame({"customer_id": [1, 1, 2, 3], "amount": [10.0, 30.0, 50.0, 5.0],
-                          "cost": [5.0, 15.0, 20.0, 5.0]})
+    sales = pd.DataFrame(
+        {"customer_id": [1, 1, 2, 3], "amount": [10.0, 30.0, 50.0, 5.0], "cost": [5.0, 15.0, 20.0, 5.0]}
+    )
     ranking = crm.customer_value_ranking(sales)
     assert ranking["customer_id"].tolist() == [2, 1, 3]
     assert ranking["margin"].tolist() == [30.0, 20.0, 0.0]
@@ -74,9 +73,13 @@ def test_next_best_offer_and_hit_rates_worked_example():
     # own history offers premium, basics, basics -> hits 1, 2          = 2/3
     # one for all offers basics to all           -> hit 2 only         = 1/3
     # by segment (1: B2B whose favourite is premium; 2, 3: B2C, basics) -> same as own history = 2/3
-    tx = pd.DataFrame({"customer_id": [1, 1, 2, 2, 3, 3],
-                       "date": pd.to_datetime(["2024-01-01", "2024-03-01"] * 3),
-                       "category": ["premium", "premium", "basics", "basics", "basics", "services"]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 2, 3, 3],
+            "date": pd.to_datetime(["2024-01-01", "2024-03-01"] * 3),
+            "category": ["premium", "premium", "basics", "basics", "basics", "services"],
+        }
+    )
     segment = pd.Series({1: "B2B", 2: "B2C", 3: "B2C"})
     rates = crm.offer_hit_rates(tx, "2024-02-01", segment=segment)
     assert rates.loc["own_history", "hits"] == 2
@@ -156,10 +159,12 @@ def _render_ms(make):
 def test_rfm_cutoff_scenario_returns_segment_table_and_two_bar_panels(company):
     summary = rfm_summary(company.transactions)
     margin = crm.customer_value_ranking(company.transactions).set_index("customer_id")["margin"]
-    narrow, ms_narrow = _render_ms(lambda: crm_widgets.rfm_cutoffs_scenario(summary, margin, top_share_r=0.1,
-                                                                            top_share_f=0.1))
-    wide, ms_wide = _render_ms(lambda: crm_widgets.rfm_cutoffs_scenario(summary, margin, top_share_r=0.4,
-                                                                        top_share_f=0.4))
+    narrow, ms_narrow = _render_ms(
+        lambda: crm_widgets.rfm_cutoffs_scenario(summary, margin, top_share_r=0.1, top_share_f=0.1)
+    )
+    wide, ms_wide = _render_ms(
+        lambda: crm_widgets.rfm_cutoffs_scenario(summary, margin, top_share_r=0.4, top_share_f=0.4)
+    )
     # fewer customers in the top scores -> fewer champions
     assert narrow.data.loc["champions", "customers"] < wide.data.loc["champions", "customers"]
     assert narrow.data["customers"].sum() == len(summary)
@@ -173,8 +178,7 @@ def test_customer_view_scenario_shows_the_profile_and_a_timeline(company):
     buyer = int(company.transactions["customer_id"].value_counts().idxmax())
     ranking = crm.customer_value_ranking(company.transactions)
     scores = crm.rfm_scores(company.transactions, observation_end=company.observation_end)
-    result, ms = _render_ms(lambda: crm_widgets.customer_view_scenario(company, buyer, ranking=ranking,
-                                                                      scores=scores))
+    result, ms = _render_ms(lambda: crm_widgets.customer_view_scenario(company, buyer, ranking=ranking, scores=scores))
     assert result.data["identity"]["customer_id"] == buyer
     assert len(result.figure.axes) == 3
     purchases_axis = result.figure.axes[1]

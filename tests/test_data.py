@@ -27,8 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def company():
-    return generate(n_customers=300, seed=3, months=12)
+def company(make_company):
+    return make_company(n_customers=300, seed=3, months=12)
 
 
 @pytest.fixture()

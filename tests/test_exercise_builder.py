@@ -25,28 +25,37 @@ def test_block_becomes_your_code_here_and_the_rest_stays():
     assert strip_solution(source) == "x = 1\n# your code here\nex.q1.check()"
 
 
-@pytest.mark.parametrize("source, problem", [
-    ("# BEGIN SOLUTION\nx = 1", "never closed"),
-    ("x = 1\n# END SOLUTION", "without a"),
-    ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION", "inside another"),
-    ("print(1)  # SOLUTION", "must assign"),
-])
+@pytest.mark.parametrize(
+    "source, problem",
+    [
+        ("# BEGIN SOLUTION\nx = 1", "never closed"),
+        ("x = 1\n# END SOLUTION", "without a"),
+        ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION", "inside another"),
+        ("print(1)  # SOLUTION", "must assign"),
+    ],
+)
 def test_malformed_markers_are_reported_with_the_line(source, problem):
     with pytest.raises(ValueError, match=problem):
         strip_solution(source)
 
 
 def test_outputs_and_counts_are_removed():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("n = 3  # SOLUTION", execution_count=4,
-                                                                   outputs=[nbformat.v4.new_output("stream", text="3")])])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "n = 3  # SOLUTION", execution_count=4, outputs=[nbformat.v4.new_output("stream", text="3")]
+            )
+        ]
+    )
     cell = exercise_notebook(nb).cells[0]
     assert (cell.source, cell.outputs, cell.execution_count) == ("n = ____  # your answer", [], None)
     assert nb.cells[0].outputs, "the solution notebook itself is left untouched"
 
 
 def test_build_writes_then_reports_nothing_stale(tmp_path):
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1  # SOLUTION")]),
-                   tmp_path / "lesson.ipynb")
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1  # SOLUTION")]), tmp_path / "lesson.ipynb"
+    )
     out = tmp_path / "ex"
     assert build(tmp_path, out) == [out / "lesson.ipynb"]
     assert build(tmp_path, out, check=True) == []
@@ -55,8 +64,13 @@ def test_build_writes_then_reports_nothing_stale(tmp_path):
 
 
 def test_committed_exercises_are_in_sync_with_solutions():
-    result = subprocess.run([sys.executable, "-m", "helpers.exercise_builder", "solutions", "exercises", "--check"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.exercise_builder", "solutions", "exercises", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, f"run `make exercises`:\n{result.stdout}{result.stderr}"
-    assert sorted(p.name for p in (ROOT / "exercises").glob("*.ipynb")) == \
-        sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
+    assert sorted(p.name for p in (ROOT / "exercises").glob("*.ipynb")) == sorted(
+        p.name for p in (ROOT / "solutions").glob("*.ipynb")
+    )

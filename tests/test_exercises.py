@@ -6,8 +6,8 @@ every check); here we prove the rest of the promise.
 
 import importlib
 import math
-import re
 import pkgutil
+import re
 from pathlib import Path
 
 import nbformat
@@ -18,10 +18,11 @@ from nbclient import NotebookClient
 import helpers.exercises
 from helpers.checks import Outcome, ____
 from helpers.exercise_builder import BEGIN, END
-from helpers.synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-BANKS = [importlib.import_module(f"helpers.exercises.{m.name}") for m in pkgutil.iter_modules(helpers.exercises.__path__)]
+BANKS = [
+    importlib.import_module(f"helpers.exercises.{m.name}") for m in pkgutil.iter_modules(helpers.exercises.__path__)
+]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
 
@@ -38,8 +39,13 @@ def check_outputs(notebook: nbformat.NotebookNode) -> list[str]:
     lines = []
     for cell in notebook.cells:
         if cell.cell_type == "code" and ".check()" in cell.source:
-            lines += [line for o in cell.outputs if o.get("name") == "stdout"
-                      for line in o.text.splitlines() if line.startswith("Question")]
+            lines += [
+                line
+                for o in cell.outputs
+                if o.get("name") == "stdout"
+                for line in o.text.splitlines()
+                if line.startswith("Question")
+            ]
     return lines
 
 
@@ -63,7 +69,11 @@ def test_each_model_solution_is_the_code_of_the_solution_notebook(notebook):
     for cell in nbformat.read(notebook, as_version=4).cells:
         if cell.cell_type == "code":
             inside = cell.source.split(BEGIN)[1].split(END)[0].strip() if BEGIN in cell.source else None
-            lines = [l.rsplit("# SOLUTION", 1)[0].rstrip() for l in cell.source.splitlines() if l.endswith("# SOLUTION")]
+            lines = [
+                line.rsplit("# SOLUTION", 1)[0].rstrip()
+                for line in cell.source.splitlines()
+                if line.endswith("# SOLUTION")
+            ]
             blocks += ([inside] if inside else []) + lines
     for question in bank_of(notebook).QUESTIONS:
         assert question.solution in blocks, f"solution of {question.variable!r} differs from the notebook"
@@ -72,16 +82,18 @@ def test_each_model_solution_is_the_code_of_the_solution_notebook(notebook):
 @pytest.mark.parametrize("notebook", EXERCISES, ids=lambda p: p.stem)
 def test_exercises_run_as_shipped_and_every_check_says_not_attempted(notebook):
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
+    ).execute()
     results = check_outputs(nb)
     assert len(results) == len(bank_of(notebook).QUESTIONS)
     assert all("Not attempted" in line for line in results), results
 
 
 @pytest.fixture(scope="module")
-def other_company():
+def other_company(make_company):
     """A class that regenerates the company with its own seed."""
-    return generate(n_customers=800, seed=7, months=24)
+    return make_company(n_customers=800, seed=7, months=24)
 
 
 @pytest.mark.parametrize("bank", BANKS, ids=lambda b: b.__name__.rsplit(".", 1)[1])
@@ -118,5 +130,6 @@ def reveals(message: str, right, wrong) -> bool:
     if isinstance(right, pd.Series):
         return False
     numbers = [float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*\.?\d*(?:e-?\d+)?", message)]
-    return any(math.isclose(n, float(right), rel_tol=1e-3) and not math.isclose(n, float(wrong), rel_tol=1e-3)
-               for n in numbers)
+    return any(
+        math.isclose(n, float(right), rel_tol=1e-3) and not math.isclose(n, float(wrong), rel_tol=1e-3) for n in numbers
+    )

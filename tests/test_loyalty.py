@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -15,12 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.loyalty import (LOYALTY_TYPES, loyalty_components, loyalty_index, loyalty_segment, nps, nps_category,
-                             satisfaction_loyalty_curve, satisfaction_scale, segment_summary, survey_outcomes)
+from helpers.loyalty import (
+    LOYALTY_TYPES,
+    loyalty_components,
+    loyalty_index,
+    loyalty_segment,
+    nps,
+    nps_category,
+    satisfaction_loyalty_curve,
+    satisfaction_scale,
+    segment_summary,
+    survey_outcomes,
+)
 from helpers.plots.loyalty import curve_chart, matrix_diagram, nps_by_type_chart, truth_chart
 from helpers.widgets.loyalty import matrix_scenario
-
-matplotlib.use("Agg")
 
 
 @pytest.fixture(autouse=True)
@@ -47,15 +54,31 @@ def test_nps_worked_examples():
 
 
 def test_nps_categories_at_the_boundaries():
-    assert list(nps_category([0, 6, 7, 8, 9, 10])) == ["detractor", "detractor", "passive", "passive",
-                                                       "promoter", "promoter"]
+    assert list(nps_category([0, 6, 7, 8, 9, 10])) == [
+        "detractor",
+        "detractor",
+        "passive",
+        "passive",
+        "promoter",
+        "promoter",
+    ]
     assert list(nps_category([5.0]).categories) == ["detractor", "passive", "promoter"]
 
 
-@pytest.mark.parametrize("bad, words", [
-    ([], "empty"), ([11], "0 to 10"), ([-1], "0 to 10"), ([7.5], "0 to 10"), (["seven"], "0 to 10"),
-    ([np.nan, 9], "0 to 10"), ([True, 9], "0 to 10"), (7, "sequence"), ("9", "sequence"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ([], "empty"),
+        ([11], "0 to 10"),
+        ([-1], "0 to 10"),
+        ([7.5], "0 to 10"),
+        (["seven"], "0 to 10"),
+        ([np.nan, 9], "0 to 10"),
+        ([True, 9], "0 to 10"),
+        (7, "sequence"),
+        ("9", "sequence"),
+    ],
+)
 def test_nps_refuses_bad_answers_clearly(bad, words):
     with pytest.raises(ValueError, match=words):
         nps(bad)
@@ -81,8 +104,11 @@ def test_nps_is_promoter_share_minus_detractor_share_within_bounds(answers):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(9, 10), min_size=1, max_size=50), st.lists(st.integers(0, 6), min_size=1, max_size=50),
-       st.lists(st.integers(7, 8), min_size=1, max_size=50))
+@given(
+    st.lists(st.integers(9, 10), min_size=1, max_size=50),
+    st.lists(st.integers(0, 6), min_size=1, max_size=50),
+    st.lists(st.integers(7, 8), min_size=1, max_size=50),
+)
 def test_nps_extremes_and_passives(promoters, detractors, passives):
     assert nps(promoters) == 100.0
     assert nps(detractors) == -100.0
@@ -103,18 +129,22 @@ def test_the_scale_has_five_levels_from_completely_dissatisfied_to_completely_sa
 
 
 # Four answers, data ends on 31 December 2024, window 180 days.
-SURVEYS = pd.DataFrame({
-    "survey_id": [1, 2, 3, 4],
-    "customer_id": [10, 11, 12, 10],
-    "date": dates("2024-01-01", "2024-01-01", "2024-03-01", "2024-11-01"),
-    "satisfaction": [5, 4, 3, 5],
-})
-SALES = pd.DataFrame({
-    "customer_id": [10, 10, 10, 11, 12],
-    # 10: on the survey day (not counted), on day +180 (29 June, counted), after the window.
-    # 11: on 1 July = day +182, after the window.  12: 2 March = day +1.
-    "date": dates("2024-01-01", "2024-06-29", "2024-07-15", "2024-07-01", "2024-03-02"),
-})
+SURVEYS = pd.DataFrame(
+    {
+        "survey_id": [1, 2, 3, 4],
+        "customer_id": [10, 11, 12, 10],
+        "date": dates("2024-01-01", "2024-01-01", "2024-03-01", "2024-11-01"),
+        "satisfaction": [5, 4, 3, 5],
+    }
+)
+SALES = pd.DataFrame(
+    {
+        "customer_id": [10, 10, 10, 11, 12],
+        # 10: on the survey day (not counted), on day +180 (29 June, counted), after the window.
+        # 11: on 1 July = day +182, after the window.  12: 2 March = day +1.
+        "date": dates("2024-01-01", "2024-06-29", "2024-07-15", "2024-07-01", "2024-03-02"),
+    }
+)
 LOST = pd.DataFrame({"customer_id": [11, 12], "date": dates("2024-06-29", "2024-09-01")})
 
 
@@ -150,13 +180,15 @@ def test_survey_outcomes_refuses_bad_satisfaction_and_windows():
 
 
 def test_curve_rates_and_ratios_by_hand():
-    outcomes = pd.DataFrame({
-        "satisfaction": [3, 3, 4, 4, 4, 4, 5, 5, 1],
-        "observed": [True] * 8 + [False],
-        "retained": [0, 1, 1, 1, 1, 0, 1, 1, np.nan],
-        "repurchased": [0, 1, 1, 1, 0, 0, 1, 1, np.nan],
-        "purchases": [0, 2, 3, 1, 0, 0, 6, 4, np.nan],
-    })
+    outcomes = pd.DataFrame(
+        {
+            "satisfaction": [3, 3, 4, 4, 4, 4, 5, 5, 1],
+            "observed": [True] * 8 + [False],
+            "retained": [0, 1, 1, 1, 1, 0, 1, 1, np.nan],
+            "repurchased": [0, 1, 1, 1, 0, 0, 1, 1, np.nan],
+            "purchases": [0, 2, 3, 1, 0, 0, 6, 4, np.nan],
+        }
+    )
     curve = satisfaction_loyalty_curve(outcomes)
     # Level 3: 2 answers, retention 1/2, purchases (0 + 2)/2 = 1.
     # Level 4: 4 answers, retention 3/4, repurchase 2/4, purchases 4/4 = 1.
@@ -174,23 +206,35 @@ def test_curve_rates_and_ratios_by_hand():
 
 
 def small_company():
-    customers = pd.DataFrame({"customer_id": [1, 2, 3, 4],
-                              "signup_date": dates("2022-01-15", "2024-10-05", "2022-05-01", "2025-01-10")})
-    sales = pd.DataFrame({
-        "customer_id": [1, 1, 1, 2, 2, 3],
-        # 1: two purchases in March 2024 (one month) and one in 2023 (outside the 12-month window).
-        "date": dates("2024-03-02", "2024-03-20", "2023-06-01", "2024-10-06", "2024-12-01", "2024-05-01"),
-        "amount": [50.0, 30.0, 999.0, 20.0, 20.0, 10.0],
-        "cost": [30.0, 20.0, 0.0, 5.0, 5.0, 5.0],
-    })
-    answers = pd.DataFrame({
-        "customer_id": [1, 1, 1, 3],
-        # 1's latest answer up to the end is 1 July (5, commitment 5); the 2025 answer is after as_of.
-        "date": dates("2023-01-01", "2024-07-01", "2025-02-01", "2024-01-01"),
-        "satisfaction": [2, 5, 1, 4], "recommend": [3, 10, 0, 8], "commitment": [2, 5, 1, 3],
-    })
-    bonds = pd.DataFrame({"customer_id": [1, 1, 2], "level": ["financial", "social", "financial"],
-                          "start_date": dates("2023-01-01", "2025-03-01", "2024-11-01")})
+    customers = pd.DataFrame(
+        {"customer_id": [1, 2, 3, 4], "signup_date": dates("2022-01-15", "2024-10-05", "2022-05-01", "2025-01-10")}
+    )
+    sales = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 2, 2, 3],
+            # 1: two purchases in March 2024 (one month) and one in 2023 (outside the 12-month window).
+            "date": dates("2024-03-02", "2024-03-20", "2023-06-01", "2024-10-06", "2024-12-01", "2024-05-01"),
+            "amount": [50.0, 30.0, 999.0, 20.0, 20.0, 10.0],
+            "cost": [30.0, 20.0, 0.0, 5.0, 5.0, 5.0],
+        }
+    )
+    answers = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 3],
+            # 1's latest answer up to the end is 1 July (5, commitment 5); the 2025 answer is after as_of.
+            "date": dates("2023-01-01", "2024-07-01", "2025-02-01", "2024-01-01"),
+            "satisfaction": [2, 5, 1, 4],
+            "recommend": [3, 10, 0, 8],
+            "commitment": [2, 5, 1, 3],
+        }
+    )
+    bonds = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2],
+            "level": ["financial", "social", "financial"],
+            "start_date": dates("2023-01-01", "2025-03-01", "2024-11-01"),
+        }
+    )
     lost = pd.DataFrame({"customer_id": [3], "date": dates("2024-06-15")})
     return customers, sales, answers, bonds, lost
 
@@ -225,8 +269,9 @@ def test_loyalty_components_as_of_an_earlier_day_uses_only_earlier_data():
 
 
 def test_loyalty_index_is_the_weighted_mean_of_the_components():
-    table = pd.DataFrame({"repurchase": [1.0, 0.2], "tenure": [0.5, 0.2], "bonds": [0.0, 0.2],
-                          "intention": [0.5, np.nan]})
+    table = pd.DataFrame(
+        {"repurchase": [1.0, 0.2], "tenure": [0.5, 0.2], "bonds": [0.0, 0.2], "intention": [0.5, np.nan]}
+    )
     # (1 + 0.5 + 0 + 0.5) / 4 = 0.5; the second has no intention → NaN with equal weights.
     index = loyalty_index(table)
     assert index.iloc[0] == 0.5 and np.isnan(index.iloc[1])
@@ -235,12 +280,19 @@ def test_loyalty_index_is_the_weighted_mean_of_the_components():
     assert behaviour.tolist() == pytest.approx([0.5, 0.2])
 
 
-@pytest.mark.parametrize("weights, words", [({"repurchase": -1}, "non-negative"), ({"tenure": 0}, "not all zero"),
-                                            ({"loyalty": 1}, "unknown loyalty components")])
+@pytest.mark.parametrize(
+    "weights, words",
+    [
+        ({"repurchase": -1}, "non-negative"),
+        ({"tenure": 0}, "not all zero"),
+        ({"loyalty": 1}, "unknown loyalty components"),
+    ],
+)
 def test_loyalty_index_refuses_bad_weights(weights, words):
     with pytest.raises(ValueError, match=words):
-        loyalty_index(pd.DataFrame({"repurchase": [1.0], "tenure": [1.0], "bonds": [1.0], "intention": [1.0]}),
-                      weights=weights)
+        loyalty_index(
+            pd.DataFrame({"repurchase": [1.0], "tenure": [1.0], "bonds": [1.0], "intention": [1.0]}), weights=weights
+        )
 
 
 def test_loyalty_index_refuses_components_outside_zero_one():
@@ -253,8 +305,10 @@ unit = st.floats(0, 1)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(unit, unit, unit, unit), min_size=1, max_size=20),
-       st.tuples(unit, unit, unit, unit).filter(lambda w: sum(w) > 0.01))
+@given(
+    st.lists(st.tuples(unit, unit, unit, unit), min_size=1, max_size=20),
+    st.tuples(unit, unit, unit, unit).filter(lambda w: sum(w) > 0.01),
+)
 def test_loyalty_index_stays_in_zero_one_for_any_weights(rows, weights):
     table = pd.DataFrame(rows, columns=["repurchase", "tenure", "bonds", "intention"])
     index = loyalty_index(table, weights=dict(zip(table.columns, weights)))
@@ -265,17 +319,30 @@ def matrix_table():
     # Index = mean of four equal components, so each row's index is the value repeated.
     levels = [0.8, 0.1, 0.8, 0.1, 0.8, 0.5, 0.35, 0.4, 0.9]
     satisfaction = [5, 4, 3, 1, 4, 5, 2, 3, np.nan]
-    return pd.DataFrame({"satisfaction": satisfaction, **{c: levels for c in
-                                                           ("repurchase", "tenure", "bonds", "intention")},
-                         "margin": [100.0, 20, 30, 5, 60, 40, 10, 1, 999]}, index=range(101, 110))
+    return pd.DataFrame(
+        {
+            "satisfaction": satisfaction,
+            **{c: levels for c in ("repurchase", "tenure", "bonds", "intention")},
+            "margin": [100.0, 20, 30, 5, 60, 40, 10, 1, 999],
+        },
+        index=range(101, 110),
+    )
 
 
 def test_loyalty_segment_places_each_corner_and_the_middle_band():
     segments = loyalty_segment(matrix_table())
     # Defaults: satisfied ≥ 4, dissatisfied ≤ 3, tied ≥ 0.5, loose < 0.35.
     # Index 0.5 is exactly the high threshold → tied; 0.35 exactly the low one → not loose (middle band).
-    assert segments.tolist()[:8] == ["apostle", "mercenary", "hostage", "terrorist", "apostle", "apostle",
-                                     "indifferent", "indifferent"]
+    assert segments.tolist()[:8] == [
+        "apostle",
+        "mercenary",
+        "hostage",
+        "terrorist",
+        "apostle",
+        "apostle",
+        "indifferent",
+        "indifferent",
+    ]
     assert pd.isna(segments.iloc[8]), "a customer never surveyed is not placed"
     assert list(segments.cat.categories) == list(LOYALTY_TYPES)
     # A stricter view (Jones & Sasser: only 5 counts; 3 is the neutral middle):
@@ -283,12 +350,15 @@ def test_loyalty_segment_places_each_corner_and_the_middle_band():
     assert strict.tolist()[:5] == ["apostle", "indifferent", "indifferent", "terrorist", "indifferent"]
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"satisfied_from": 3, "dissatisfied_up_to": 3}, "dissatisfied_up_to < satisfied_from"),
-    ({"satisfied_from": 4.5}, "whole levels"),
-    ({"high_loyalty": 0.3, "low_loyalty": 0.4}, "low_loyalty ≤ high_loyalty"),
-    ({"high_loyalty": 1.2}, "low_loyalty ≤ high_loyalty ≤ 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"satisfied_from": 3, "dissatisfied_up_to": 3}, "dissatisfied_up_to < satisfied_from"),
+        ({"satisfied_from": 4.5}, "whole levels"),
+        ({"high_loyalty": 0.3, "low_loyalty": 0.4}, "low_loyalty ≤ high_loyalty"),
+        ({"high_loyalty": 1.2}, "low_loyalty ≤ high_loyalty ≤ 1"),
+    ],
+)
 def test_loyalty_segment_refuses_bad_thresholds(kwargs, words):
     with pytest.raises(ValueError, match=words):
         loyalty_segment(matrix_table(), **kwargs)
@@ -317,8 +387,10 @@ def test_segment_summary_by_hand():
 def test_matrix_scenario_returns_the_summary_and_a_chart_of_every_placed_customer():
     table = matrix_table()
     result = matrix_scenario(table, high_loyalty=0.6, low_loyalty=0.2, satisfied_from=5, dissatisfied_up_to=2)
-    expected = segment_summary(loyalty_segment(table, high_loyalty=0.6, low_loyalty=0.2, satisfied_from=5,
-                                               dissatisfied_up_to=2), table["margin"])
+    expected = segment_summary(
+        loyalty_segment(table, high_loyalty=0.6, low_loyalty=0.2, satisfied_from=5, dissatisfied_up_to=2),
+        table["margin"],
+    )
     pd.testing.assert_frame_equal(result.data, expected)
     ax = result.figure.axes[0]
     assert len(ax.collections) == 1 and len(ax.collections[0].get_offsets()) == 8
@@ -328,24 +400,40 @@ def test_matrix_scenario_returns_the_summary_and_a_chart_of_every_placed_custome
 
 
 def test_matrix_scenario_repairs_crossed_sliders_instead_of_failing():
-    result = matrix_scenario(matrix_table(), high_loyalty=0.4, low_loyalty=0.7, satisfied_from=3,
-                             dissatisfied_up_to=4)
-    assert result.data.attrs["thresholds"] == {"satisfied_from": 3, "dissatisfied_up_to": 2,
-                                               "high_loyalty": 0.4, "low_loyalty": 0.4}
+    result = matrix_scenario(matrix_table(), high_loyalty=0.4, low_loyalty=0.7, satisfied_from=3, dissatisfied_up_to=4)
+    assert result.data.attrs["thresholds"] == {
+        "satisfied_from": 3,
+        "dissatisfied_up_to": 2,
+        "high_loyalty": 0.4,
+        "low_loyalty": 0.4,
+    }
     assert result.data["customers"].sum() == 8
 
 
 def test_charts_draw_what_they_promise():
     assert len(matrix_diagram().axes[0].patches) == 6  # four corners and two middle bands
-    curve = pd.DataFrame({"answers": [1, 2, 3, 4, 5], "retention_rate": [.4, .5, .7, .8, .9],
-                          "repurchase_rate": [.5, .6, .8, .9, 1.0], "purchases_per_answer": [1, 2, 3, 4, 10]},
-                         index=pd.Index(range(1, 6), name="satisfaction"))
+    curve = pd.DataFrame(
+        {
+            "answers": [1, 2, 3, 4, 5],
+            "retention_rate": [0.4, 0.5, 0.7, 0.8, 0.9],
+            "repurchase_rate": [0.5, 0.6, 0.8, 0.9, 1.0],
+            "purchases_per_answer": [1, 2, 3, 4, 10],
+        },
+        index=pd.Index(range(1, 6), name="satisfaction"),
+    )
     fig = curve_chart(curve)
     assert len(fig.axes[0].lines) == 2 and len(fig.axes[1].patches) == 5
-    shares = pd.DataFrame({"detractor": [.2, .9], "passive": [.3, .1], "promoter": [.5, 0.0]},
-                          index=["apostle", "terrorist"])
+    shares = pd.DataFrame(
+        {"detractor": [0.2, 0.9], "passive": [0.3, 0.1], "promoter": [0.5, 0.0]}, index=["apostle", "terrorist"]
+    )
     assert len(nps_by_type_chart(shares).axes[0].patches) == 6
-    comparison = pd.DataFrame({"churn_measured": [2.0, 1, 1, 1, .3], "churn_true": [3.0, 2, 1, 1, .15],
-                               "purchases_measured": [.4, .5, .8, 1, 2.5], "purchases_true": [.5, .75, .97, 1, 1.8]},
-                              index=range(1, 6))
+    comparison = pd.DataFrame(
+        {
+            "churn_measured": [2.0, 1, 1, 1, 0.3],
+            "churn_true": [3.0, 2, 1, 1, 0.15],
+            "purchases_measured": [0.4, 0.5, 0.8, 1, 2.5],
+            "purchases_true": [0.5, 0.75, 0.97, 1, 1.8],
+        },
+        index=range(1, 6),
+    )
     assert [len(ax.patches) for ax in truth_chart(comparison).axes] == [10, 10]

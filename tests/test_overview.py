@@ -6,10 +6,16 @@ import pytest
 from helpers.glossary import terms
 from helpers.overview import monthly_activity
 
-CUSTOMERS = pd.DataFrame({"customer_id": [1, 2, 3],
-                          "signup_date": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-03-01"])})
-SALES = pd.DataFrame({"date": pd.to_datetime(["2024-01-05", "2024-01-25", "2024-03-02"]),
-                      "amount": [10.0, 20.0, 5.0], "cost": [6.0, 15.0, 1.0]})
+CUSTOMERS = pd.DataFrame(
+    {"customer_id": [1, 2, 3], "signup_date": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-03-01"])}
+)
+SALES = pd.DataFrame(
+    {
+        "date": pd.to_datetime(["2024-01-05", "2024-01-25", "2024-03-02"]),
+        "amount": [10.0, 20.0, 5.0],
+        "cost": [6.0, 15.0, 1.0],
+    }
+)
 LOST = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2024-02-20"])})
 
 

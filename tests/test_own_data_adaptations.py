@@ -21,17 +21,14 @@ import pytest
 
 from helpers import bucket, crm, loyalty, plots, relationships, retention, warehouse
 from helpers.data import derive_churn, load_own_data
-from helpers.synthetic import generate
 from helpers.widgets.crm import customer_view_scenario
-
-matplotlib.use("Agg")
 
 EXAMPLE = "datasets/examples/messy_shop"
 
 
 @pytest.fixture(scope="module")
-def company():
-    return generate(300, seed=21, months=18)
+def company(make_company):
+    return make_company(300, seed=21, months=18)
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +41,9 @@ def without(company, table: str, *columns: str):
     """A copy of ``company`` whose ``table`` has every value of ``columns`` missing (as the loader leaves them)."""
     frame = getattr(company, table).copy()
     for column in columns:
-        frame[column] = pd.Series(np.nan, index=frame.index, dtype=object if frame[column].dtype == "category"
-                                  else "float64")
+        frame[column] = pd.Series(
+            np.nan, index=frame.index, dtype=object if frame[column].dtype == "category" else "float64"
+        )
     return dataclasses.replace(company, **{table: frame}, truth=None)
 
 
@@ -58,10 +56,21 @@ def test_questions_the_survey_does_not_ask_count_as_no_answer():
     customers = pd.DataFrame({"customer_id": [1, 2], "signup_date": pd.to_datetime(["2023-01-01", "2023-01-01"])})
     # customer 1 buys 2 a month for a year (24 purchases), customer 2 once a month (12)
     days = pd.date_range("2023-07-05", periods=24, freq="15D")
-    sales = pd.DataFrame({"customer_id": [1] * 24 + [2] * 12,
-                          "date": list(days) + list(pd.date_range("2023-07-10", periods=12, freq="30D"))})
-    answers = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2024-03-01", "2024-03-01"]),
-                            "satisfaction": [4, 4], "trust": [np.nan, np.nan], "commitment": [np.nan, np.nan]})
+    sales = pd.DataFrame(
+        {
+            "customer_id": [1] * 24 + [2] * 12,
+            "date": list(days) + list(pd.date_range("2023-07-10", periods=12, freq="30D")),
+        }
+    )
+    answers = pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "date": pd.to_datetime(["2024-03-01", "2024-03-01"]),
+            "satisfaction": [4, 4],
+            "trust": [np.nan, np.nan],
+            "commitment": [np.nan, np.nan],
+        }
+    )
     no_bonds = pd.DataFrame({"customer_id": [], "level": [], "start_date": pd.to_datetime([])})
     nobody_lost = pd.DataFrame({"customer_id": [], "date": pd.to_datetime([])})
     features = relationships.observable_features(customers, sales, answers, no_bonds, nobody_lost, "2024-06-30")
@@ -76,8 +85,9 @@ def test_an_answer_outside_the_scale_is_still_refused_next_to_empty_ones(company
     surveys.loc[surveys.index[1:], "trust"] = np.nan
     surveys.loc[surveys.index[0], "trust"] = 9
     with pytest.raises(ValueError, match=r"surveys\.trust: 1 row"):
-        relationships.observable_features(company.customers, company.transactions, surveys, company.bonds,
-                                          company.churn, company.observation_end)
+        relationships.observable_features(
+            company.customers, company.transactions, surveys, company.bonds, company.churn, company.observation_end
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -141,8 +151,10 @@ def test_offers_keep_the_data_s_own_product_categories(company):
     renamed = company.transactions.assign(category=company.transactions["category"].astype(str).map(own))
     cutoff = company.observation_end - pd.DateOffset(months=6)
     segment = company.customers.set_index("customer_id")["segment"]
-    pd.testing.assert_frame_equal(crm.offer_hit_rates(renamed, cutoff, segment=segment),
-                                  crm.offer_hit_rates(company.transactions, cutoff, segment=segment))
+    pd.testing.assert_frame_equal(
+        crm.offer_hit_rates(renamed, cutoff, segment=segment),
+        crm.offer_hit_rates(company.transactions, cutoff, segment=segment),
+    )
     offers = crm.next_best_offer(renamed)
     assert offers.tolist() == crm.next_best_offer(company.transactions).map(own).tolist()
 
@@ -155,15 +167,20 @@ def test_a_purchase_without_category_is_named(company):
 
 
 def test_the_single_customer_view_shows_only_what_the_data_records(company):
-    bare = without(company, "customers", "acquisition_channel", "segment", "region", "age", "company_size",
-                   "employee_id")
+    bare = without(
+        company, "customers", "acquisition_channel", "segment", "region", "age", "company_size", "employee_id"
+    )
     customer = int(bare.churn["customer_id"].iloc[0])
-    bare = dataclasses.replace(bare, churn=bare.churn.assign(reason=pd.Series(np.nan, index=bare.churn.index,
-                                                                              dtype=object)))
+    bare = dataclasses.replace(
+        bare, churn=bare.churn.assign(reason=pd.Series(np.nan, index=bare.churn.index, dtype=object))
+    )
     view = customer_view_scenario(bare, customer)
     assert view.data["identity"]["employee_id"] is None and view.data["identity"]["acquisition_channel"] is None
-    assert view.data["typology"] == {} and view.data["stage"] == {**view.data["stage"], "status": "lost",
-                                                                 "lost_reason": None}
+    assert view.data["typology"] == {} and view.data["stage"] == {
+        **view.data["stage"],
+        "status": "lost",
+        "lost_reason": None,
+    }
     texts = [t.get_text() for t in view.figure.axes[0].texts]
     assert "not recorded" in texts and not any("nan" in t.lower().split() for t in texts)
 
@@ -174,8 +191,9 @@ def test_the_single_customer_view_shows_only_what_the_data_records(company):
 
 
 def test_components_not_measured_are_left_out_of_the_index():
-    table = pd.DataFrame({"repurchase": [1.0, 0.5], "tenure": [0.5, 0.25], "bonds": [np.nan, np.nan],
-                          "intention": [np.nan, np.nan]})
+    table = pd.DataFrame(
+        {"repurchase": [1.0, 0.5], "tenure": [0.5, 0.25], "bonds": [np.nan, np.nan], "intention": [np.nan, np.nan]}
+    )
     index = loyalty.loyalty_index(table)
     # (1 + 0.5) / 2 = 0.75 and (0.5 + 0.25) / 2 = 0.375
     assert index.tolist() == [0.75, 0.375] and index.attrs["components"] == ["repurchase", "tenure"]
@@ -197,8 +215,9 @@ def test_no_record_of_bonds_is_not_the_same_as_no_bonds(company):
 
 
 def test_the_loyalty_matrix_of_the_messy_shop_uses_repurchase_and_tenure(messy):
-    table = loyalty.loyalty_components(messy.customers, messy.transactions, messy.surveys, None, messy.churn,
-                                       messy.observation_end)
+    table = loyalty.loyalty_components(
+        messy.customers, messy.transactions, messy.surveys, None, messy.churn, messy.observation_end
+    )
     index = loyalty.loyalty_index(table)
     assert index.attrs["components"] == ["repurchase", "tenure"]
     answered = table["satisfaction"].notna()
@@ -222,7 +241,9 @@ def test_own_labels_get_spare_colours_and_course_labels_keep_theirs():
 def test_a_bar_chart_of_own_labels_draws():
     fig = plots.bar_chart(pd.Series({"referral": 3, "Radio": 5}), family="acquisition_channel")
     bars = fig.axes[0].patches
-    assert matplotlib.colors.to_hex(bars[0].get_facecolor()).upper() == plots.PALETTES["acquisition_channel"]["referral"]
+    assert (
+        matplotlib.colors.to_hex(bars[0].get_facecolor()).upper() == plots.PALETTES["acquisition_channel"]["referral"]
+    )
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["Referral", "Radio"]
 
 
@@ -234,7 +255,9 @@ def test_a_bar_chart_of_own_labels_draws():
 def test_churn_agreement_counts_each_customer_once_by_hand():
     # customers 1–5; the rule calls 1, 2 and 5 lost, the record 1, 3 and 5 (5 only after the end)
     rule = pd.DataFrame({"customer_id": [1, 2, 5], "date": pd.to_datetime(["2024-03-01", "2024-06-01", "2024-07-01"])})
-    record = pd.DataFrame({"customer_id": [1, 3, 5], "date": pd.to_datetime(["2024-01-01", "2024-05-01", "2025-02-01"])})
+    record = pd.DataFrame(
+        {"customer_id": [1, 3, 5], "date": pd.to_datetime(["2024-01-01", "2024-05-01", "2025-02-01"])}
+    )
     table = retention.churn_agreement(rule, record, [1, 2, 3, 4, 5], "2024-12-31", names=("inactivity", "truth"))
     # lost in both: 1; rule only: 2 and 5 (5 leaves after the end); record only: 3; neither: 4
     assert table.loc["lost", "lost"] == 1 and table.loc["lost", "active"] == 2
@@ -255,8 +278,7 @@ def test_churn_agreement_refuses_a_customer_lost_twice_or_unknown():
 
 def test_inactivity_agrees_with_the_simulation_mostly_and_late(company):
     derived = derive_churn(company.customers, company.transactions, company.observation_end, inactive_days=180)
-    table = retention.churn_agreement(derived, company.churn, company.customers["customer_id"],
-                                      company.observation_end)
+    table = retention.churn_agreement(derived, company.churn, company.customers["customer_id"], company.observation_end)
     assert table.to_numpy().sum() == len(company.customers)
     assert table.loc["lost", "lost"] > table.loc["lost", "active"]  # most customers it calls lost did leave
     assert retention.churn_delay(derived, company.churn).median() > 0  # and it sees them late
@@ -265,8 +287,9 @@ def test_inactivity_agrees_with_the_simulation_mostly_and_late(company):
 def test_a_cohort_heatmap_by_quarter_says_quarter(company):
     from helpers.plots import retention as retention_plots
 
-    cohorts = retention.cohort_table(company.customers, churn=company.churn, observation_end=company.observation_end,
-                                     freq="Q")
+    cohorts = retention.cohort_table(
+        company.customers, churn=company.churn, observation_end=company.observation_end, freq="Q"
+    )
     ax = retention_plots.cohort_heatmap(cohorts.shares, sizes=cohorts.sizes).axes[0]
     assert (ax.get_ylabel(), ax.get_xlabel()) == ("signup quarter (customers)", "quarters since signup")
     monthly = retention.cohort_table(company.customers, churn=company.churn, observation_end=company.observation_end)

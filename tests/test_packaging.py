@@ -1,6 +1,5 @@
 """The project installs as promised: one list of dependencies, pinned, importable anywhere."""
 
-import ast
 import re
 import subprocess
 import sys
@@ -55,44 +54,14 @@ def test_lock_pins_every_declared_package_within_its_bounds():
 
 
 def test_helpers_imports_from_any_folder_without_path_edits(tmp_path):
-    result = subprocess.run([sys.executable, "-c", "import helpers.checks, helpers.plots; print(helpers.__file__)"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import helpers.checks, helpers.plots; print(helpers.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).is_relative_to(ROOT / "src" / "helpers")
-
-
-LAYERS = {"model": 0, "data": 1, "presentation": 2}
-PRESENTATION = {"plots", "checks", "widgets", "exercise_builder", "exercises", "notebook", "report"}  # packages count by their top name
-DATA = {"synthetic", "data", "warehouse", "own_data", "example_data"}
-
-
-def layer(module: str) -> int:
-    top = module.split(".")[0]
-    if top in PRESENTATION:
-        return LAYERS["presentation"]
-    if top in DATA:
-        return LAYERS["data"]
-    return LAYERS["model"]
-
-
-def test_helpers_imports_only_go_downwards():
-    """Model modules import no data or presentation module; data modules no presentation."""
-    package = ROOT / "src" / "helpers"
-    offences = []
-    for path in package.rglob("*.py"):
-        module = path.relative_to(package).with_suffix("").as_posix().replace("/", ".")
-        if module in ("__init__", "__main__"):
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("helpers"):
-                names = [node.module.removeprefix("helpers").lstrip(".") or alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level:
-                names = [node.module or alias.name for alias in node.names]
-            elif isinstance(node, ast.Import):
-                names = [a.name.removeprefix("helpers.") for a in node.names if a.name.startswith("helpers.")]
-            offences += [f"{module} imports {n}" for n in names if layer(n) > layer(module)]
-    assert not offences
 
 
 def test_readme_shows_the_two_commands_and_ci_calls_the_test_command():

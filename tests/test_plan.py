@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import warnings
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -24,8 +23,6 @@ from helpers.synthetic import default_params, generate
 from helpers.widgets import Scenario
 from helpers.widgets.plan import PlanInputs, choices_to_plan, plan_scenario, plan_widget
 
-matplotlib.use("Agg")
-
 
 @pytest.fixture(autouse=True)
 def close_figures():
@@ -41,30 +38,38 @@ def assumptions(**actions) -> plan.PlanAssumptions:
         bond_cost=pd.Series([0.0, 2.0, 8.0, 20.0, 50.0], index=LEVELS),
         satisfaction_churn=pd.Series([3.0, 2.0, 1.5, 1.0, 0.25], index=range(1, 6)),
         nps_by_level=pd.Series([-100.0, -90.0, -60.0, 0.0, 80.0], index=range(1, 6)),
-        actions=plan.action_catalogue(**actions))
+        actions=plan.action_catalogue(**actions),
+    )
 
 
 def tiny_base() -> pd.DataFrame:
     """Six customers: an apostle, three mercenaries (gold, iron, lead), a hostage and one never surveyed."""
-    return pd.DataFrame({
-        "segment": ["apostle", "mercenary", "mercenary", "mercenary", "hostage", "not surveyed"],
-        "tier": ["platinum", "gold", "iron", "lead", "gold", "gold"],
-        "satisfaction": [5.0, 4.0, 4.0, 4.0, 2.0, np.nan],
-        "recommend": [10.0, 8.0, 7.0, 6.0, 3.0, np.nan],
-        "bond_level": [1, 0, 0, 0, 2, 0],
-        "repurchase": [1.0, 0.2, 0.2, 0.2, 1.0, 0.5],
-        "tenure": [1.0, 0.2, 0.2, 0.2, 1.0, 0.5],
-        "bonds": [0.25, 0.0, 0.0, 0.0, 0.5, 0.0],
-        "intention": [1.0, 0.2, 0.2, 0.2, 0.5, np.nan],
-        "profit_per_month": [100.0, 50.0, 20.0, -5.0, 40.0, 60.0],
-        "monthly_churn": [0.01, 0.03, 0.03, 0.03, 0.02, 0.04],
-        "stage": ["partner", "acquaintance", "stranger", "stranger", "friend", "stranger"],
-    }, index=pd.Index([1, 2, 3, 4, 5, 6], name="customer_id"))
+    return pd.DataFrame(
+        {
+            "segment": ["apostle", "mercenary", "mercenary", "mercenary", "hostage", "not surveyed"],
+            "tier": ["platinum", "gold", "iron", "lead", "gold", "gold"],
+            "satisfaction": [5.0, 4.0, 4.0, 4.0, 2.0, np.nan],
+            "recommend": [10.0, 8.0, 7.0, 6.0, 3.0, np.nan],
+            "bond_level": [1, 0, 0, 0, 2, 0],
+            "repurchase": [1.0, 0.2, 0.2, 0.2, 1.0, 0.5],
+            "tenure": [1.0, 0.2, 0.2, 0.2, 1.0, 0.5],
+            "bonds": [0.25, 0.0, 0.0, 0.0, 0.5, 0.0],
+            "intention": [1.0, 0.2, 0.2, 0.2, 0.5, np.nan],
+            "profit_per_month": [100.0, 50.0, 20.0, -5.0, 40.0, 60.0],
+            "monthly_churn": [0.01, 0.03, 0.03, 0.03, 0.02, 0.04],
+            "stage": ["partner", "acquaintance", "stranger", "stranger", "friend", "stranger"],
+        },
+        index=pd.Index([1, 2, 3, 4, 5, 6], name="customer_id"),
+    )
 
 
 def worked_plan(**budgets) -> pd.DataFrame:
-    rows = {"apostle": ("social bond", 100.0), "mercenary": ("social bond", 10.0),
-            "hostage": ("service recovery", 100.0), "not surveyed": ("service recovery", 100.0)}
+    rows = {
+        "apostle": ("social bond", 100.0),
+        "mercenary": ("social bond", 10.0),
+        "hostage": ("service recovery", 100.0),
+        "not surveyed": ("service recovery", 100.0),
+    }
     rows.update({k: (rows[k][0], v) for k, v in budgets.items()})
     return pd.DataFrame.from_dict(rows, orient="index", columns=["action", "budget_per_month"])
 
@@ -74,25 +79,47 @@ def worked_plan(**budgets) -> pd.DataFrame:
 
 def test_the_frame_tables_follow_the_class_notes():
     assert plan.planning_phases()["phase"].tolist() == [
-        "commercial analysis", "loyalty objectives", "customer-oriented strategy", "organization-oriented strategy",
-        "scope"]
+        "commercial analysis",
+        "loyalty objectives",
+        "customer-oriented strategy",
+        "organization-oriented strategy",
+        "scope",
+    ]
     assert plan.customer_benefits()["benefit"].tolist() == [
-        "easy buying", "control of spending", "guaranteed satisfaction", "personal service", "no risk",
-        "switching costs"]
+        "easy buying",
+        "control of spending",
+        "guaranteed satisfaction",
+        "personal service",
+        "no risk",
+        "switching costs",
+    ]
     assert plan.loyalty_steps()["step"].tolist() == [1, 2, 3, 4, 5]
     assert plan.loyalty_steps()["Spanish"].iloc[0] == "calidad personal e inteligencia emocional"
     kpis = set(plan.loyalty_objectives()["kpi"])
     # every projected KPI an objective names is one plan_kpis or project_plan computes
-    assert {"retention_12m", "retention_12m_top_tiers", "nps", "apostle_share", "customer_equity",
-            "profit_3_years"} <= kpis
+    assert {
+        "retention_12m",
+        "retention_12m_top_tiers",
+        "nps",
+        "apostle_share",
+        "customer_equity",
+        "profit_3_years",
+    } <= kpis
 
 
 # --------------------------------------------------------------------------- the base
 
 
 def test_with_loyalty_type_gives_unsurveyed_customers_their_own_segment():
-    table = pd.DataFrame({"satisfaction": [5.0, 1.0, np.nan], "repurchase": [1.0, 0.0, 1.0],
-                          "tenure": [1.0, 0.0, 1.0], "bonds": [1.0, 0.0, 1.0], "intention": [1.0, 0.0, np.nan]})
+    table = pd.DataFrame(
+        {
+            "satisfaction": [5.0, 1.0, np.nan],
+            "repurchase": [1.0, 0.0, 1.0],
+            "tenure": [1.0, 0.0, 1.0],
+            "bonds": [1.0, 0.0, 1.0],
+            "intention": [1.0, 0.0, np.nan],
+        }
+    )
     assert plan.with_loyalty_type(table).tolist() == ["apostle", "terrorist", "not surveyed"]
 
 
@@ -122,9 +149,19 @@ def test_segment_churn_worked_example():
 
 
 def test_plan_base_divides_profit_by_the_months_a_newcomer_was_there_and_refuses_gaps():
-    components = pd.DataFrame({"satisfaction": [5.0, np.nan], "recommend": [9.0, np.nan], "bonds_held": [2, 0],
-                               "tenure_months": [30.0, 3.0], "repurchase": [1.0, 1.0], "tenure": [1.0, 0.125],
-                               "bonds": [0.5, 0.0], "intention": [1.0, np.nan]}, index=[1, 2])
+    components = pd.DataFrame(
+        {
+            "satisfaction": [5.0, np.nan],
+            "recommend": [9.0, np.nan],
+            "bonds_held": [2, 0],
+            "tenure_months": [30.0, 3.0],
+            "repurchase": [1.0, 1.0],
+            "tenure": [1.0, 0.125],
+            "bonds": [0.5, 0.0],
+            "intention": [1.0, np.nan],
+        },
+        index=[1, 2],
+    )
     segments = pd.Series(["apostle", "not surveyed"], index=[1, 2])
     tiers = pd.Series(["gold", "iron"], index=[1, 2])
     profit = pd.Series([240.0, 60.0], index=[1, 2])
@@ -137,16 +174,28 @@ def test_plan_base_divides_profit_by_the_months_a_newcomer_was_there_and_refuses
     with pytest.raises(ValueError, match="tiers has no value for 1 customer"):
         plan.plan_base(components, segments, tiers.iloc[:1], profit, pd.Series({"apostle": 0.01, "not surveyed": 0.0}))
     with pytest.raises(ValueError, match="stages has no stage"):
-        plan.plan_base(components, segments, tiers, profit, pd.Series({"apostle": 0.01, "not surveyed": 0.0}),
-                       stages=pd.Series(["friend"], index=[1]))
+        plan.plan_base(
+            components,
+            segments,
+            tiers,
+            profit,
+            pd.Series({"apostle": 0.01, "not surveyed": 0.0}),
+            stages=pd.Series(["friend"], index=[1]),
+        )
 
 
 # --------------------------------------------------------------------------- assumptions
 
 
 def effects_table(estimates, lowers):
-    return pd.DataFrame({"level": ["financial", "social", "customization", "structural"], "method": "m",
-                         "estimate": estimates, "lower": lowers})
+    return pd.DataFrame(
+        {
+            "level": ["financial", "social", "customization", "structural"],
+            "method": "m",
+            "estimate": estimates,
+            "lower": lowers,
+        }
+    )
 
 
 def test_measured_assumptions_never_assume_an_unmeasured_level_ends_churn():
@@ -154,8 +203,9 @@ def test_measured_assumptions_never_assume_an_unmeasured_level_ends_churn():
     levels = pd.DataFrame({"nps": [-100.0, -90, -80, -10, 70]}, index=range(1, 6))
     costs = {"financial": 2, "social": 6, "customization": 12, "structural": 30}
     # structural: no member left (estimate 0, no interval); social: no estimate at all
-    a = plan.measured_assumptions(effects_table([0.6, np.nan, 0.3, 0.0], [0.5, np.nan, 0.2, np.nan]), "m", costs,
-                                  curve, levels)
+    a = plan.measured_assumptions(
+        effects_table([0.6, np.nan, 0.3, 0.0], [0.5, np.nan, 0.2, np.nan]), "m", costs, curve, levels
+    )
     assert a.bond_churn.tolist() == [1.0, 0.6, 0.6, 0.3, 0.3]
     assert a.bond_cost.tolist() == [0.0, 2.0, 8.0, 20.0, 50.0]
     assert a.satisfaction_churn.tolist() == [3.0, 2.0, 1.0, 1.0, 0.3]  # level 3 had no answers: takes level 4's
@@ -182,7 +232,11 @@ def test_reach_worked_example():
     reached = plan.reach(tiny_base(), worked_plan(), assumptions(), lowest_tier="iron")
     # Apostle 1 holds the financial bond: the social package costs 8 − 2 = 6 more, churn × 0.4 / 0.8 = 0.5.
     assert reached.loc[1, ["reached", "cost_per_month", "churn_multiplier_if_works", "bond_level_after"]].tolist() == [
-        True, 6.0, 0.5, 2]
+        True,
+        6.0,
+        0.5,
+        2,
+    ]
     # Mercenaries 2 (gold, 50 a month) and 3 (iron, 20) cost 8 each; 10 a month buys only the more profitable one.
     # Mercenary 4 is lead, below the iron floor: not eligible.
     assert reached.loc[[2, 3, 4], "eligible"].tolist() == [True, True, False]
@@ -190,7 +244,11 @@ def test_reach_worked_example():
     assert reached.loc[2, "churn_multiplier_if_works"] == pytest.approx(0.4)
     # Hostage 5 answered 2: recovery takes them to 4 if it works (half the time), churn × 1 / 2, for 5 a month.
     assert reached.loc[5, ["works", "churn_multiplier_if_works", "satisfaction_after", "cost_per_month"]].tolist() == [
-        0.5, 0.5, 4.0, 5.0]
+        0.5,
+        0.5,
+        4.0,
+        5.0,
+    ]
     # Nobody knows how satisfied customer 6 is: a satisfaction action cannot target them.
     assert not reached.loc[6, "eligible"]
     assert reached["cost_per_month"].sum() == pytest.approx(6 + 8 + 5)
@@ -249,14 +307,20 @@ def test_plan_kpis_nps_and_apostles_worked_example():
 
 def test_profit_of_a_bond_only_plan_is_the_sum_of_lesson_02s_returns_and_matches_the_cohort():
     base, a = tiny_base(), assumptions()
-    bond_plan = pd.DataFrame({"action": ["social bond", "financial bond"], "budget_per_month": [np.inf, np.inf]},
-                             index=["apostle", "mercenary"])
+    bond_plan = pd.DataFrame(
+        {"action": ["social bond", "financial bond"], "budget_per_month": [np.inf, np.inf]},
+        index=["apostle", "mercenary"],
+    )
     reached = plan.reach(base, bond_plan, a)
     kpis = plan.plan_kpis(base, reached, a, months=36)
     chosen = reached["reached"].to_numpy()
-    returns = programme_return(base.loc[chosen, "monthly_churn"].to_numpy(), base.loc[chosen, "profit_per_month"]
-                               .to_numpy(), reached.loc[chosen, "cost_per_month"].to_numpy(),
-                               reached.loc[chosen, "churn_multiplier_if_works"].to_numpy(), horizon_months=36)
+    returns = programme_return(
+        base.loc[chosen, "monthly_churn"].to_numpy(),
+        base.loc[chosen, "profit_per_month"].to_numpy(),
+        reached.loc[chosen, "cost_per_month"].to_numpy(),
+        reached.loc[chosen, "churn_multiplier_if_works"].to_numpy(),
+        horizon_months=36,
+    )
     gain = kpis.loc["profit_3_years", "plan"] - kpis.loc["profit_3_years", "do_nothing"]
     assert gain == pytest.approx(returns["net_return"].sum())
     cohort = plan.cohort_outlook(base, reached, months=36)
@@ -268,7 +332,7 @@ def test_customer_equity_is_the_sum_of_monthly_clvs():
     # One customer, 10 % a year (0.797 % a month): CLV = m r / (1 + d − r), m = 100 − 8 with the plan
     base, a = tiny_base().iloc[[1]], assumptions()
     reached = plan.reach(base, worked_plan(mercenary=np.inf), a)
-    kpis = plan.plan_kpis(base, reached, a, discount_rate=0.10)
+    kpis = plan.plan_kpis(base, reached, a, annual_discount_rate=0.10)
     d = 1.1 ** (1 / 12) - 1
     assert kpis.loc["customer_equity", "do_nothing"] == pytest.approx(50 * 0.97 / (1 + d - 0.97))
     assert kpis.loc["customer_equity", "plan"] == pytest.approx(42 * 0.988 / (1 + d - 0.988))
@@ -278,14 +342,37 @@ def test_customer_equity_is_the_sum_of_monthly_clvs():
 
 
 def calibration() -> BucketCalibration:
-    return BucketCalibration(12, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"), 1000, 5000, 100, 100,
-                             50, 50, 0.97, 0.03, 33.3, 20, 3333, 60)
+    return BucketCalibration(
+        12,
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2024-12-01"),
+        1000,
+        5000,
+        100,
+        100,
+        50,
+        50,
+        0.97,
+        0.03,
+        33.3,
+        20,
+        3333,
+        60,
+    )
 
 
 def test_bucket_outlook_is_lesson_03s_simulate_with_and_without_the_plan():
     out = plan.bucket_outlook(calibration(), churn_reduction=0.2, cost_per_customer=0.5, months=24)
-    direct = simulate(24, initial_customers=1000, acquisition_spend=5000, cost_per_acquisition=50, churn_rate=0.03,
-                      revenue_per_customer=20, churn_reduction=0.2, retention_cost_per_customer=0.5)
+    direct = simulate(
+        24,
+        initial_customers=1000,
+        acquisition_spend=5000,
+        cost_per_acquisition=50,
+        churn_rate=0.03,
+        revenue_per_customer=20,
+        churn_reduction=0.2,
+        retention_cost_per_customer=0.5,
+    )
     assert np.allclose(out["customers_plan"], direct["customers_end"])
     assert np.allclose(out["plan_cost"], direct["retention_cost"])
     same = plan.bucket_outlook(calibration(), churn_reduction=0.0, cost_per_customer=0.0, months=24)
@@ -293,8 +380,15 @@ def test_bucket_outlook_is_lesson_03s_simulate_with_and_without_the_plan():
 
 
 def ladder():
-    return np.array([[0.5, 0.3, 0.0, 0.0, 0.2], [0.1, 0.6, 0.2, 0.0, 0.1], [0.0, 0.1, 0.8, 0.05, 0.05],
-                     [0.0, 0.0, 0.1, 0.9, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0]])
+    return np.array(
+        [
+            [0.5, 0.3, 0.0, 0.0, 0.2],
+            [0.1, 0.6, 0.2, 0.0, 0.1],
+            [0.0, 0.1, 0.8, 0.05, 0.05],
+            [0.0, 0.0, 0.1, 0.9, 0.0],
+            [0.0, 0.0, 0.0, 0.0, 1.0],
+        ]
+    )
 
 
 def test_stage_outlook_cuts_each_stages_losses_by_its_own_reduction():
@@ -313,10 +407,12 @@ def test_stage_outlook_cuts_each_stages_losses_by_its_own_reduction():
 
 
 def context() -> plan.PlanContext:
-    return plan.PlanContext(calibration(), pd.DataFrame(ladder(), index=relationships.STATES,
-                                                        columns=relationships.STATES),
-                            pd.Series({"stranger": 3, "acquaintance": 1, "friend": 1, "partner": 1}),
-                            pd.Series({"stranger": 2}))
+    return plan.PlanContext(
+        calibration(),
+        pd.DataFrame(ladder(), index=relationships.STATES, columns=relationships.STATES),
+        pd.Series({"stranger": 3, "acquaintance": 1, "friend": 1, "partner": 1}),
+        pd.Series({"stranger": 2}),
+    )
 
 
 def test_doing_nothing_projects_exactly_the_baseline():
@@ -338,8 +434,10 @@ def test_a_plan_that_keeps_customers_keeps_more_in_every_model():
 
 
 def test_targets_worked_example():
-    kpis = pd.DataFrame({"do_nothing": [0.76, -4.0, 0.38, 5.0e6, 3.4e6], "plan": [0.78, -3.0, 0.44, 6.0e6, 3.3e6]},
-                        index=["retention_12m", "nps", "apostle_share", "customer_equity", "profit_3_years"])
+    kpis = pd.DataFrame(
+        {"do_nothing": [0.76, -4.0, 0.38, 5.0e6, 3.4e6], "plan": [0.78, -3.0, 0.44, 6.0e6, 3.3e6]},
+        index=["retention_12m", "nps", "apostle_share", "customer_equity", "profit_3_years"],
+    )
     targets = plan.set_targets(kpis)
     assert targets.tolist() == pytest.approx([0.81, 6.0, 0.43, 5.5e6, 3.4e6])
     check = plan.check_targets(kpis, targets)
@@ -357,34 +455,41 @@ def company_plan():
     company = generate(n_customers=800, seed=7, months=24)
     end = company.observation_end
     year_before = end - pd.DateOffset(months=12)
-    components = loyalty.loyalty_components(company.customers, company.transactions, company.surveys, company.bonds,
-                                            company.churn, end)
+    components = loyalty.loyalty_components(
+        company.customers, company.transactions, company.surveys, company.bonds, company.churn, end
+    )
     segments = plan.with_loyalty_type(components)
-    profit = customer_profitability(company.customers, company.transactions, company.interactions, company.bonds, end,
-                                    churn=company.churn)["profit"].reindex(segments.index)
-    then = loyalty.loyalty_components(company.customers, company.transactions, company.surveys, company.bonds,
-                                      company.churn, year_before)
+    profit = customer_profitability(
+        company.customers, company.transactions, company.interactions, company.bonds, end, churn=company.churn
+    )["profit"].reindex(segments.index)
+    then = loyalty.loyalty_components(
+        company.customers, company.transactions, company.surveys, company.bonds, company.churn, year_before
+    )
     leak = plan.segment_churn(plan.with_loyalty_type(then), company.churn, year_before, end, prior_customers=10)
     tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)
     stages_now = relationships.stages_at(*tables, end)
-    base = plan.plan_base(components, segments, pyramid_tier(profit), profit, leak["monthly_churn"],
-                          stages=stages_now)
-    panel = bonds.customer_months(company.customers, company.churn, company.bonds, end,
-                                  transactions=company.transactions)
+    base = plan.plan_base(components, segments, pyramid_tier(profit), profit, leak["monthly_churn"], stages=stages_now)
+    panel = bonds.customer_months(
+        company.customers, company.churn, company.bonds, end, transactions=company.transactions
+    )
     effects = bonds.bond_effects(panel, {"best": ["tenure_band", "segment", "recent_purchases"]})
     costs = company.bonds.groupby("level", observed=True)["cost_per_month"].mean().to_dict()
-    curve = loyalty.satisfaction_loyalty_curve(loyalty.survey_outcomes(company.surveys, company.transactions,
-                                                                       company.churn, end))
+    curve = loyalty.satisfaction_loyalty_curve(
+        loyalty.survey_outcomes(company.surveys, company.transactions, company.churn, end)
+    )
     measured = plan.measured_assumptions(effects, "best", costs, curve, satisfaction.level_outcomes(company.surveys))
     stages_before = relationships.stages_at(*tables, year_before)
     with warnings.catch_warnings():  # a young company has no partner a year ago: lesson 01 warns about that row
         warnings.simplefilter("ignore", UserWarning)
         transition = relationships.transition_matrix(stages_before, stages_now)
-    ctx = plan.PlanContext(bucket.calibrate_bucket(bucket.bucket_flows(company.customers, company.transactions,
-                                                                       company.churn, end), last_periods=12),
-                           transition,
-                           relationships.stage_mix(stages_now),
-                           relationships.newcomers(stages_now, company.customers, year_before, end))
+    ctx = plan.PlanContext(
+        bucket.calibrate_bucket(
+            bucket.bucket_flows(company.customers, company.transactions, company.churn, end), last_periods=12
+        ),
+        transition,
+        relationships.stage_mix(stages_now),
+        relationships.newcomers(stages_now, company.customers, year_before, end),
+    )
     return company, base, measured, ctx
 
 
@@ -411,8 +516,9 @@ def test_the_charts_draw_the_lesson_tables(company_plan):
         plan_plots.planning_phases_diagram(plan.planning_phases()),
         plan_plots.loyalty_steps_diagram(plan.loyalty_steps()),
         plan_plots.portfolio_chart(plan.portfolio(base["segment"], base["tier"], base["profit_per_month"])),
-        plan_plots.best_action_map(plan.best_actions(plan.action_returns(base, measured)),
-                                   segments=plan.PLAN_SEGMENTS, tiers=plan.TIERS),
+        plan_plots.best_action_map(
+            plan.best_actions(plan.action_returns(base, measured)), segments=plan.PLAN_SEGMENTS, tiers=plan.TIERS
+        ),
         plan_plots.projection_chart(projection.cohort, projection.bucket),
         plan_plots.stage_outlook_chart(projection.stages),
         plan_plots.plan_dashboard(projection, plan.set_targets(projection.kpis)),
@@ -446,13 +552,19 @@ def test_plan_scenario_projects_the_chosen_effects_and_the_widget_redraws(compan
 def test_a_level_nobody_ever_held_is_not_offered():
     curve = pd.DataFrame({"churn_vs_reference": [3.0, 2.0, 1.5, 1.0, 0.3]}, index=range(1, 6))
     levels = pd.DataFrame({"nps": [-100.0, -90, -80, -10, 70]}, index=range(1, 6))
-    a = plan.measured_assumptions(effects_table([0.6, 0.3, np.nan, np.nan], [0.5, 0.2, np.nan, np.nan]), "m",
-                                  {"financial": 2, "social": 6, "structural": 30}, curve, levels)
+    a = plan.measured_assumptions(
+        effects_table([0.6, 0.3, np.nan, np.nan], [0.5, 0.2, np.nan, np.nan]),
+        "m",
+        {"financial": 2, "social": 6, "structural": 30},
+        curve,
+        levels,
+    )
     # customization was never held: neither it nor structural (which needs it) can be offered
     assert a.bond_cost.tolist()[:3] == [0.0, 2.0, 8.0] and a.bond_cost.iloc[3:].isna().all()
     base = tiny_base()
-    reached = plan.reach(base, pd.DataFrame({"action": ["structural bond"], "budget_per_month": [np.inf]},
-                                            index=["mercenary"]), a)
+    reached = plan.reach(
+        base, pd.DataFrame({"action": ["structural bond"], "budget_per_month": [np.inf]}, index=["mercenary"]), a
+    )
     assert not reached["eligible"].any()
     with pytest.raises(ValueError, match="unknown level"):
         plan.measured_assumptions(effects_table([0.6] * 4, [0.5] * 4), "m", {"gold": 1.0}, curve, levels)

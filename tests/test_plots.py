@@ -6,13 +6,17 @@ import pytest
 
 from helpers import plots, schema
 
-matplotlib.use("Agg")
 
-
-@pytest.mark.parametrize("family, labels", [
-    ("stage", schema.STAGES), ("bond", schema.BOND_LEVELS), ("channel", schema.CHANNELS),
-    ("segment", schema.SEGMENTS), ("acquisition_channel", schema.ACQUISITION_CHANNELS),
-])
+@pytest.mark.parametrize(
+    "family, labels",
+    [
+        ("stage", schema.STAGES),
+        ("bond", schema.BOND_LEVELS),
+        ("channel", schema.CHANNELS),
+        ("segment", schema.SEGMENTS),
+        ("acquisition_channel", schema.ACQUISITION_CHANNELS),
+    ],
+)
 def test_every_label_of_the_data_has_its_own_colour(family, labels):
     colours = plots.palette(family, labels)
     assert len(set(colours)) == len(labels)
@@ -54,8 +58,9 @@ def test_horizontal_bars_keep_labels_next_to_their_values():
 def test_stacked_shares_use_the_stage_colours():
     shares = pd.DataFrame({"stranger": [0.5, 0.2], "partner": [0.5, 0.8]})
     ax = plots.stacked_share_chart(shares, family="stage").axes[0]
-    assert [matplotlib.colors.to_hex(c.get_facecolor()[0]).upper() for c in ax.collections] == \
-        plots.palette("stage", ["stranger", "partner"])
+    assert [matplotlib.colors.to_hex(c.get_facecolor()[0]).upper() for c in ax.collections] == plots.palette(
+        "stage", ["stranger", "partner"]
+    )
 
 
 def test_theme_rejects_an_unknown_context():

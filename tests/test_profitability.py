@@ -12,10 +12,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.bucket import customer_value, margin_by_tenure_year
-from helpers.profitability import (CONNECTORS, DEFAULT_INTERACTION_COSTS, TIERS, customer_equity,
-                                   customer_profitability, lost_customer_value, loyalty_connectors, profit_curve,
-                                   pyramid_tier, tier_migration, tier_summary, top_share)
-from helpers.synthetic import generate
+from helpers.profitability import (
+    CONNECTORS,
+    DEFAULT_INTERACTION_COSTS,
+    TIERS,
+    customer_equity,
+    customer_profitability,
+    lost_customer_value,
+    loyalty_connectors,
+    profit_curve,
+    pyramid_tier,
+    tier_migration,
+    tier_summary,
+    top_share,
+)
 from helpers.value import clv
 
 
@@ -24,23 +34,39 @@ def dates(*days):
 
 
 def no_rows(*columns):
-    return pd.DataFrame({column: pd.Series([], dtype="datetime64[ns]" if "date" in column else float)
-                         for column in columns})
+    return pd.DataFrame(
+        {column: pd.Series([], dtype="datetime64[ns]" if "date" in column else float) for column in columns}
+    )
 
 
 @pytest.fixture
 def small():
     """Three customers: 1 old and bonded, 2 acquired in the window, 3 lost in the window."""
-    customers = pd.DataFrame({"customer_id": [1, 2, 3], "acquisition_cost": [40.0, 150.0, 25.0],
-                              "signup_date": dates("2022-05-10", "2024-06-10", "2023-01-01")})
-    sales = pd.DataFrame({"customer_id": [1, 1, 1, 2, 3],
-                          "amount": [100.0, 60.0, 80.0, 300.0, 50.0], "cost": [70.0, 40.0, 50.0, 200.0, 30.0],
-                          "date": dates("2023-12-31", "2024-01-01", "2024-12-31", "2024-07-01", "2024-03-01")})
-    contacts = pd.DataFrame({"customer_id": [1, 1, 2, 2, 3], "channel": ["phone", "email", "web", "face_to_face",
-                                                                         "phone"],
-                             "date": dates("2024-03-01", "2023-06-01", "2024-07-01", "2024-08-01", "2024-02-01")})
-    bonds = pd.DataFrame({"customer_id": [1, 1], "start_date": dates("2023-06-20", "2024-10-15"),
-                          "cost_per_month": [2.0, 6.0]})
+    customers = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3],
+            "acquisition_cost": [40.0, 150.0, 25.0],
+            "signup_date": dates("2022-05-10", "2024-06-10", "2023-01-01"),
+        }
+    )
+    sales = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 2, 3],
+            "amount": [100.0, 60.0, 80.0, 300.0, 50.0],
+            "cost": [70.0, 40.0, 50.0, 200.0, 30.0],
+            "date": dates("2023-12-31", "2024-01-01", "2024-12-31", "2024-07-01", "2024-03-01"),
+        }
+    )
+    contacts = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 2, 3],
+            "channel": ["phone", "email", "web", "face_to_face", "phone"],
+            "date": dates("2024-03-01", "2023-06-01", "2024-07-01", "2024-08-01", "2024-02-01"),
+        }
+    )
+    bonds = pd.DataFrame(
+        {"customer_id": [1, 1], "start_date": dates("2023-06-20", "2024-10-15"), "cost_per_month": [2.0, 6.0]}
+    )
     churn = pd.DataFrame({"customer_id": [3], "date": dates("2024-04-15")})
     return customers, sales, contacts, bonds, churn
 
@@ -90,13 +116,24 @@ def test_profitability_without_churn_keeps_everyone_and_a_shorter_window(small):
 def test_profitability_uses_the_given_interaction_costs_and_empty_tables(small):
     customers, sales, contacts, _, churn = small
     costs = {"web": 0.0, "phone": 10.0, "email": 0.0, "face_to_face": 100.0}
-    table = customer_profitability(customers, sales, contacts, no_rows("customer_id", "start_date", "cost_per_month"),
-                                   "2024-12-31", interaction_costs=costs, churn=churn)
+    table = customer_profitability(
+        customers,
+        sales,
+        contacts,
+        no_rows("customer_id", "start_date", "cost_per_month"),
+        "2024-12-31",
+        interaction_costs=costs,
+        churn=churn,
+    )
     assert table["contact_cost"].tolist() == [10.0, 100.0]
     assert table["bond_cost"].tolist() == [0.0, 0.0]
-    empty = customer_profitability(customers.drop(columns="acquisition_cost"), sales,
-                                   no_rows("customer_id", "date", "channel"),
-                                   no_rows("customer_id", "start_date", "cost_per_month"), "2024-12-31")
+    empty = customer_profitability(
+        customers.drop(columns="acquisition_cost"),
+        sales,
+        no_rows("customer_id", "date", "channel"),
+        no_rows("customer_id", "start_date", "cost_per_month"),
+        "2024-12-31",
+    )
     assert (empty["profit"] == empty["margin"]).all()
     # Unknown acquisition cost: NaN for those acquired in the window, not a silent 0.
     assert np.isnan(empty.loc[2, "acquisition_cost"]) and empty.loc[1, "acquisition_cost"] == 0.0
@@ -109,15 +146,18 @@ def test_profitability_margin_adds_up_to_the_transactions(small):
     assert table["revenue"].sum() == pytest.approx(sales["amount"].sum())
 
 
-@pytest.mark.parametrize("position, change, words", [
-    (2, lambda t: t.assign(channel=["phone", "fax", "web", "web", "web"]), "interactions.channel"),
-    (1, lambda t: t.assign(customer_id=[1, 1, 1, 2, 9]), "not in the customers table"),
-    (1, lambda t: t.assign(amount=[1.0, np.nan, 1.0, 1.0, 1.0]), "transactions.amount"),
-    (3, lambda t: t.assign(cost_per_month=[2.0, -6.0]), "bonds.cost_per_month"),
-    (0, lambda t: t.assign(customer_id=[1, 1, 3]), "repeat a customer"),
-    (1, lambda t: t.drop(columns="cost"), "transactions table is missing"),
-    (4, lambda t: t.assign(date=[None]), "churn.date"),
-])
+@pytest.mark.parametrize(
+    "position, change, words",
+    [
+        (2, lambda t: t.assign(channel=["phone", "fax", "web", "web", "web"]), "interactions.channel"),
+        (1, lambda t: t.assign(customer_id=[1, 1, 1, 2, 9]), "not in the customers table"),
+        (1, lambda t: t.assign(amount=[1.0, np.nan, 1.0, 1.0, 1.0]), "transactions.amount"),
+        (3, lambda t: t.assign(cost_per_month=[2.0, -6.0]), "bonds.cost_per_month"),
+        (0, lambda t: t.assign(customer_id=[1, 1, 3]), "repeat a customer"),
+        (1, lambda t: t.drop(columns="cost"), "transactions table is missing"),
+        (4, lambda t: t.assign(date=[None]), "churn.date"),
+    ],
+)
 def test_profitability_refuses_bad_input_naming_table_and_column(small, position, change, words):
     tables = list(small)
     tables[position] = change(tables[position])
@@ -135,17 +175,22 @@ def test_profitability_refuses_a_bad_window(small, months):
 
 def test_default_interaction_costs_price_every_channel_of_the_course():
     from helpers.schema import CHANNELS
+
     assert sorted(DEFAULT_INTERACTION_COSTS) == sorted(CHANNELS)
-    assert DEFAULT_INTERACTION_COSTS["face_to_face"] > DEFAULT_INTERACTION_COSTS["phone"] > \
-        DEFAULT_INTERACTION_COSTS["web"]
+    assert (
+        DEFAULT_INTERACTION_COSTS["face_to_face"]
+        > DEFAULT_INTERACTION_COSTS["phone"]
+        > DEFAULT_INTERACTION_COSTS["web"]
+    )
 
 
 # --------------------------------------------------------------------------- the pyramid
 
 
 def test_pyramid_worked_example():
-    profit = pd.Series([500.0, 90.0, 300.0, 40.0, -20.0, 10.0, 60.0, 5.0, 0.0, 25.0],
-                       index=pd.RangeIndex(1, 11, name="customer_id"))
+    profit = pd.Series(
+        [500.0, 90.0, 300.0, 40.0, -20.0, 10.0, 60.0, 5.0, 0.0, 25.0], index=pd.RangeIndex(1, 11, name="customer_id")
+    )
     tiers = pyramid_tier(profit, platinum=0.1, gold=0.3)
     # Ranked: 500 (1), 300 (3), 90 (2), 60, 40, 25, 10, 5, 0, −20. Top 10 % of 10 = 1 customer,
     # top 30 % = 3 customers; −20 < 0 is lead; 0 is not below 0, so iron.
@@ -159,8 +204,7 @@ def test_pyramid_lead_wins_and_threshold_moves():
     # Everybody would be platinum with platinum=1, but those below zero are lead.
     assert pyramid_tier(profit, platinum=1.0, gold=1.0).tolist() == ["lead", "lead", "lead", "platinum"]
     # With lead below −2, only −5 and −3 are lead; the 25 % top is customer 4 (2.0).
-    assert pyramid_tier(profit, platinum=0.25, gold=0.5, lead_below=-2).tolist() == ["lead", "gold", "lead",
-                                                                                   "platinum"]
+    assert pyramid_tier(profit, platinum=0.25, gold=0.5, lead_below=-2).tolist() == ["lead", "gold", "lead", "platinum"]
 
 
 def test_pyramid_breaks_ties_by_order_and_counts_shares_exactly():
@@ -186,8 +230,9 @@ def test_pyramid_properties(values, a, b):
             assert upper.min() >= lower.max()
 
 
-@pytest.mark.parametrize("kwargs", [{"platinum": 0.3, "gold": 0.2}, {"platinum": -0.1}, {"gold": 1.5},
-                                    {"lead_below": np.nan}])
+@pytest.mark.parametrize(
+    "kwargs", [{"platinum": 0.3, "gold": 0.2}, {"platinum": -0.1}, {"gold": 1.5}, {"lead_below": np.nan}]
+)
 def test_pyramid_refuses_bad_cut_offs(kwargs):
     with pytest.raises(ValueError):
         pyramid_tier(pd.Series([1.0, 2.0]), **kwargs)
@@ -237,8 +282,11 @@ def test_tier_summary_counts_and_shares():
     assert summary["customers"].tolist() == [1, 2, 6, 1]
     assert summary["profit"].tolist() == [500.0, 390.0, 140.0, -20.0]
     assert summary["share_of_profit"].sum() == pytest.approx(1.0)
-    assert summary.loc["gold", ["lowest_profit", "highest_profit", "profit_per_customer"]].tolist() == [90.0, 300.0,
-                                                                                                       195.0]
+    assert summary.loc["gold", ["lowest_profit", "highest_profit", "profit_per_customer"]].tolist() == [
+        90.0,
+        300.0,
+        195.0,
+    ]
     assert summary.loc["iron", "share_of_customers"] == pytest.approx(0.6)
 
 
@@ -279,24 +327,43 @@ def test_tier_migration_refuses_unknown_tiers_and_repeated_customers():
 
 
 @pytest.fixture(scope="module")
-def company():
-    return generate(n_customers=400, seed=3, months=24)
+def company(make_company):
+    return make_company(n_customers=400, seed=3, months=24)
 
 
 def connectors_of(company):
-    return loyalty_connectors(company.customers, company.transactions, company.interactions, company.bonds,
-                              company.churn, company.surveys, company.observation_end)
+    return loyalty_connectors(
+        company.customers,
+        company.transactions,
+        company.interactions,
+        company.bonds,
+        company.churn,
+        company.surveys,
+        company.observation_end,
+    )
 
 
 def test_connectors_worked_example_with_costs_and_referrals():
-    customers = pd.DataFrame({"customer_id": [1, 2, 3], "acquisition_channel": ["search_ads", "referral", "referral"],
-                              "acquisition_cost": [50.0, 10.0, 20.0],
-                              "signup_date": dates("2022-01-01", "2023-01-01", "2023-01-01")})
-    sales = pd.DataFrame({"customer_id": [1, 1, 2, 3], "category": ["basics"] * 4,
-                          "amount": [100.0, 100.0, 50.0, 50.0], "cost": [50.0, 50.0, 25.0, 25.0],
-                          "date": dates("2022-02-01", "2023-02-01", "2023-03-01", "2023-03-01")})
-    contacts = pd.DataFrame({"customer_id": [1, 1], "channel": ["phone", "web"],
-                             "date": dates("2022-05-01", "2023-05-01")})
+    customers = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3],
+            "acquisition_channel": ["search_ads", "referral", "referral"],
+            "acquisition_cost": [50.0, 10.0, 20.0],
+            "signup_date": dates("2022-01-01", "2023-01-01", "2023-01-01"),
+        }
+    )
+    sales = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3],
+            "category": ["basics"] * 4,
+            "amount": [100.0, 100.0, 50.0, 50.0],
+            "cost": [50.0, 50.0, 25.0, 25.0],
+            "date": dates("2022-02-01", "2023-02-01", "2023-03-01", "2023-03-01"),
+        }
+    )
+    contacts = pd.DataFrame(
+        {"customer_id": [1, 1], "channel": ["phone", "web"], "date": dates("2022-05-01", "2023-05-01")}
+    )
     bonds = pd.DataFrame({"customer_id": [1], "start_date": dates("2023-07-10"), "cost_per_month": [2.0]})
     churn = pd.DataFrame({"customer_id": [3], "date": dates("2023-06-15")})
     answers = pd.DataFrame({"customer_id": [1, 2], "recommend": [10, 3], "date": dates("2023-03-01", "2023-03-01")})
@@ -325,8 +392,9 @@ def test_connectors_add_up_to_margin_minus_cost_to_serve_and_match_lesson_03(com
     table = connectors_of(company)
     years = table.index[table.index > 0]
     parts = table.loc[years, ["base_profit", "repeat_sales", "cross_selling", "price_sensitivity", "cost_savings"]]
-    assert parts.sum(axis=1).to_numpy() == pytest.approx((table.loc[years, "margin"]
-                                                          - table.loc[years, "cost_to_serve"]).to_numpy())
+    assert parts.sum(axis=1).to_numpy() == pytest.approx(
+        (table.loc[years, "margin"] - table.loc[years, "cost_to_serve"]).to_numpy()
+    )
     assert table[list(CONNECTORS)].sum(axis=1).to_numpy() == pytest.approx(table["profit"].to_numpy())
     reference = margin_by_tenure_year(company.customers, company.transactions, company.churn, company.observation_end)
     assert table.loc[years, "margin"].to_numpy() == pytest.approx(reference["margin_per_customer_year"].to_numpy())
@@ -336,8 +404,15 @@ def test_connectors_add_up_to_margin_minus_cost_to_serve_and_match_lesson_03(com
 
 def test_connectors_cost_to_serve_adds_up_to_customer_profitability(company):
     table = connectors_of(company)
-    whole = customer_profitability(company.customers, company.transactions, company.interactions, company.bonds,
-                                   company.observation_end, months=None, churn=company.churn)
+    whole = customer_profitability(
+        company.customers,
+        company.transactions,
+        company.interactions,
+        company.bonds,
+        company.observation_end,
+        months=None,
+        churn=company.churn,
+    )
     years = table.index[table.index > 0]
     by_tenure = (table.loc[years, "cost_to_serve"] * table.loc[years, "customer_years"]).sum()
     # Bonds of customers who left are charged up to their churn month by the connectors, but
@@ -352,8 +427,15 @@ def test_connectors_refuse_rows_before_signup(company):
     early = company.transactions.copy()
     early.loc[early.index[0], "date"] = pd.Timestamp("2000-01-01")
     with pytest.raises(ValueError, match="transactions.date"):
-        loyalty_connectors(company.customers, early, company.interactions, company.bonds, company.churn,
-                           company.surveys, company.observation_end)
+        loyalty_connectors(
+            company.customers,
+            early,
+            company.interactions,
+            company.bonds,
+            company.churn,
+            company.surveys,
+            company.observation_end,
+        )
 
 
 # --------------------------------------------------------------------------- lost customer and equity
@@ -362,9 +444,15 @@ def test_connectors_refuse_rows_before_signup(company):
 def test_lost_customer_value_worked_example():
     value = lost_customer_value([100.0, 200.0], 2, 0.5, 0.0, acquisition_cost=50.0)
     # From year 2: 200 (1 + 0.5 + 0.25 + …) = 400. A new customer: 100 + 0.5 × 400 = 300.
-    assert value.to_dict() == pytest.approx({"one_year_profit": 200.0, "future_profit": 400.0,
-                                             "replacement_acquisition_cost": 50.0,
-                                             "replacement_future_profit": 300.0, "cost_if_replaced": 150.0})
+    assert value.to_dict() == pytest.approx(
+        {
+            "one_year_profit": 200.0,
+            "future_profit": 400.0,
+            "replacement_acquisition_cost": 50.0,
+            "replacement_future_profit": 300.0,
+            "cost_if_replaced": 150.0,
+        }
+    )
 
 
 @given(st.floats(1, 1000), st.floats(0, 0.95), st.floats(0, 0.3), st.integers(1, 5))
@@ -386,11 +474,9 @@ def test_lost_customer_uses_the_connectors_profile_and_ignores_year_zero():
 
 
 def test_customer_equity_worked_example_and_checks():
-    equity = customer_equity(pd.Series([100.0, 300.0]), 0.8, 0.12, new_customers_per_year=10,
-                             new_customer_value=60.0)
+    equity = customer_equity(pd.Series([100.0, 300.0]), 0.8, 0.12, new_customers_per_year=10, new_customer_value=60.0)
     # 400 × 0.8 / (1.12 − 0.8) = 1000; 10 × 60 / 0.12 = 5000.
-    assert equity.to_dict() == pytest.approx({"current_customers": 1000.0, "future_customers": 5000.0,
-                                              "total": 6000.0})
+    assert equity.to_dict() == pytest.approx({"current_customers": 1000.0, "future_customers": 5000.0, "total": 6000.0})
     assert customer_equity(400.0, 0.8, 0.12)["future_customers"] == 0.0
     with pytest.raises(ValueError, match="retention"):
         customer_equity(400.0, 1.0, 0.12)

@@ -19,12 +19,9 @@ from hypothesis import strategies as st
 from matplotlib.patches import FancyBboxPatch
 
 from helpers import plots, relationships, schema
-from helpers.plots import stages as stage_plots
+from helpers.plots import relationships as relationship_plots
 from helpers.relationships import STATES
-from helpers.synthetic import generate
-from helpers.widgets.stages import migration_scenario
-
-matplotlib.use("Agg")
+from helpers.widgets.relationships import migration_scenario
 
 DAY = pd.Timestamp
 
@@ -37,17 +34,33 @@ DAY = pd.Timestamp
 @pytest.fixture()
 def tables():
     """Three customers, seen on 2024-06-30 (customer 3 signs up the next day)."""
-    customers = pd.DataFrame({"customer_id": [1, 2, 3],
-                              "signup_date": pd.to_datetime(["2024-01-01", "2024-06-15", "2024-07-01"])})
-    transactions = pd.DataFrame({
-        "customer_id": [1, 1, 1, 1, 2],
-        "date": pd.to_datetime(["2024-03-30", "2024-03-31", "2024-06-30", "2024-07-01", "2024-06-20"]),
-        "amount": [10.0, 20.0, 30.0, 40.0, 50.0], "cost": [5.0, 10.0, 15.0, 20.0, 25.0]})
-    surveys = pd.DataFrame({
-        "customer_id": [1, 1, 1], "date": pd.to_datetime(["2024-02-01", "2024-05-01", "2024-07-05"]),
-        "satisfaction": [2, 5, 1], "trust": [2, 4, 1], "commitment": [2, 3, 1]})
-    bonds = pd.DataFrame({"customer_id": [1, 1, 1], "level": ["financial", "social", "customization"],
-                          "start_date": pd.to_datetime(["2024-03-01", "2024-06-01", "2024-07-15"])})
+    customers = pd.DataFrame(
+        {"customer_id": [1, 2, 3], "signup_date": pd.to_datetime(["2024-01-01", "2024-06-15", "2024-07-01"])}
+    )
+    transactions = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 1, 2],
+            "date": pd.to_datetime(["2024-03-30", "2024-03-31", "2024-06-30", "2024-07-01", "2024-06-20"]),
+            "amount": [10.0, 20.0, 30.0, 40.0, 50.0],
+            "cost": [5.0, 10.0, 15.0, 20.0, 25.0],
+        }
+    )
+    surveys = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1],
+            "date": pd.to_datetime(["2024-02-01", "2024-05-01", "2024-07-05"]),
+            "satisfaction": [2, 5, 1],
+            "trust": [2, 4, 1],
+            "commitment": [2, 3, 1],
+        }
+    )
+    bonds = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1],
+            "level": ["financial", "social", "customization"],
+            "start_date": pd.to_datetime(["2024-03-01", "2024-06-01", "2024-07-15"]),
+        }
+    )
     churn = pd.DataFrame({"customer_id": [2, 1], "date": pd.to_datetime(["2024-06-30", "2024-07-10"])})
     return customers, transactions, surveys, bonds, churn
 
@@ -55,15 +68,22 @@ def tables():
 def features_frame(**columns):
     """A features table with neutral defaults: long tenure, no purchases, no answers, no bond."""
     n = len(next(iter(columns.values())))
-    base = {"tenure_months": [24.0] * n, "purchases_per_month": [0.0] * n, "satisfaction": [np.nan] * n,
-            "trust": [np.nan] * n, "commitment": [np.nan] * n, "highest_bond": ["none"] * n, "lost": [False] * n}
+    base = {
+        "tenure_months": [24.0] * n,
+        "purchases_per_month": [0.0] * n,
+        "satisfaction": [np.nan] * n,
+        "trust": [np.nan] * n,
+        "commitment": [np.nan] * n,
+        "highest_bond": ["none"] * n,
+        "lost": [False] * n,
+    }
     base.update(columns)
     return pd.DataFrame(base, index=pd.Index(range(1, n + 1), name="customer_id"))
 
 
 @pytest.fixture(scope="module")
-def company():
-    return generate(300, seed=1, months=18)
+def company(make_company):
+    return make_company(300, seed=1, months=18)
 
 
 # ---------------------------------------------------------------------------------------
@@ -74,8 +94,12 @@ def company():
 def test_stage_table_has_seven_aspects_per_stage_with_the_spanish_terms():
     table = relationships.stage_table()
     assert table.shape == (7, 5)
-    assert table.columns[1:].tolist() == ["Stranger (extraño)", "Acquaintance (conocido)", "Friend (amigo)",
-                                          "Partner (socio)"]
+    assert table.columns[1:].tolist() == [
+        "Stranger (extraño)",
+        "Acquaintance (conocido)",
+        "Friend (amigo)",
+        "Partner (socio)",
+    ]
     goals = table.set_index("Aspect").loc["Primary goal (meta primaria del marketing de relación)"]
     assert [goal.split()[0] for goal in goals] == ["Acquire", "Satisfy", "Retain", "Enhance"]
     advantage = table.iloc[1, 1:].tolist()
@@ -97,8 +121,9 @@ def test_default_thresholds_climb_with_the_stage():
 
 
 def test_observable_features_use_only_what_was_known_on_the_date(tables):
-    features = relationships.observable_features(*tables, "2024-06-30", purchase_window_months=3,
-                                                 survey_window_months=2)
+    features = relationships.observable_features(
+        *tables, "2024-06-30", purchase_window_months=3, survey_window_months=2
+    )
     assert features.index.tolist() == [1, 2]  # customer 3 signs up on 2024-07-01
     one, two = features.loc[1], features.loc[2]
     # tenure: 2024-01-01 → 2024-06-30 is 181 days = 181 / 30.4375 months
@@ -122,11 +147,14 @@ def test_a_survey_older_than_the_window_does_not_count(tables):
     assert np.isnan(features.loc[1, "trust"])
 
 
-@pytest.mark.parametrize("table, column, value, message", [
-    (3, "level", "gold", "bonds.level"),
-    (2, "trust", 7, "surveys.trust"),
-    (0, "signup_date", None, "customers.signup_date"),
-])
+@pytest.mark.parametrize(
+    "table, column, value, message",
+    [
+        (3, "level", "gold", "bonds.level"),
+        (2, "trust", 7, "surveys.trust"),
+        (0, "signup_date", None, "customers.signup_date"),
+    ],
+)
 def test_bad_rows_are_named_with_table_and_column(tables, table, column, value, message):
     frames = [frame.copy() for frame in tables]
     frames[table][column] = frames[table][column].astype(object)
@@ -154,22 +182,24 @@ def test_each_rung_needs_behaviour_without_a_veto_or_a_bond():
         trust=[np.nan, np.nan, np.nan, 2.0, 4.0, 4.0, 4.0, np.nan],
         commitment=[np.nan, np.nan, np.nan, np.nan, 5.0, 3.0, 4.0, np.nan],
         highest_bond=["none"] * 7 + ["social"],
-        lost=[False] * 6 + [True, False])
+        lost=[False] * 6 + [True, False],
+    )
     assert relationships.assign_stage(features).tolist() == [
-        "stranger",      # 2 months < 3: too new, however much they buy
+        "stranger",  # 2 months < 3: too new, however much they buy
         "acquaintance",  # 0.7 ≥ 0.6 but < 1.2 purchases a month
-        "friend",        # 1.3 ≥ 1.2 and 12 ≥ 6 months; no trust answer, and silence does not hold back
+        "friend",  # 1.3 ≥ 1.2 and 12 ≥ 6 months; no trust answer, and silence does not hold back
         "acquaintance",  # buys like a friend, but trust 2 < 3 vetoes the friend rung
-        "partner",       # 12 ≥ 12 months, 3.0 ≥ 2.5 purchases a month, commitment 5 ≥ 4
-        "friend",        # buys like a partner, but commitment 3 < 4 vetoes the partner rung
-        "lost",          # whatever they did, they have left
-        "friend",        # the social bond carries a newcomer up two rungs (financial comes with it)
+        "partner",  # 12 ≥ 12 months, 3.0 ≥ 2.5 purchases a month, commitment 5 ≥ 4
+        "friend",  # buys like a partner, but commitment 3 < 4 vetoes the partner rung
+        "lost",  # whatever they did, they have left
+        "friend",  # the social bond carries a newcomer up two rungs (financial comes with it)
     ]
 
 
 def test_thresholds_can_be_edited_and_the_bond_route_turned_off():
-    features = features_frame(purchases_per_month=[0.0, 3.0], commitment=[np.nan, 4.0],
-                              highest_bond=["structural", "none"])
+    features = features_frame(
+        purchases_per_month=[0.0, 3.0], commitment=[np.nan, 4.0], highest_bond=["structural", "none"]
+    )
     assert relationships.assign_stage(features).tolist() == ["partner", "partner"]
     thresholds = relationships.default_thresholds()
     thresholds["bond"] = "none"
@@ -187,15 +217,24 @@ def test_bad_thresholds_are_refused_with_the_column_named():
 
 
 answers = st.one_of(st.none(), st.integers(1, 5))
-customer_rows = st.lists(st.tuples(st.floats(0, 40), st.floats(0, 6), answers, answers, answers,
-                                   st.sampled_from(relationships.BOND_ORDER)), min_size=1, max_size=30)
+customer_rows = st.lists(
+    st.tuples(st.floats(0, 40), st.floats(0, 6), answers, answers, answers, st.sampled_from(relationships.BOND_ORDER)),
+    min_size=1,
+    max_size=30,
+)
 
 
 def _features(rows):
     tenure, rate, sat, trust, commit, bond = zip(*rows)
     as_float = lambda values: [np.nan if v is None else float(v) for v in values]  # noqa: E731
-    return features_frame(tenure_months=list(tenure), purchases_per_month=list(rate), satisfaction=as_float(sat),
-                          trust=as_float(trust), commitment=as_float(commit), highest_bond=list(bond))
+    return features_frame(
+        tenure_months=list(tenure),
+        purchases_per_month=list(rate),
+        satisfaction=as_float(sat),
+        trust=as_float(trust),
+        commitment=as_float(commit),
+        highest_bond=list(bond),
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -235,8 +274,9 @@ def test_stages_from_history_agree_with_the_simulations_own_reader(company):
 
 def test_the_mix_over_time_counts_every_active_customer(company):
     dates = pd.to_datetime(["2022-06-30", "2022-12-31", "2023-06-30"])
-    mix = relationships.stage_mix_over_time(company.customers, company.transactions, company.surveys,
-                                            company.bonds, company.churn, dates)
+    mix = relationships.stage_mix_over_time(
+        company.customers, company.transactions, company.surveys, company.bonds, company.churn, dates
+    )
     assert mix.columns.tolist() == list(schema.STAGES)
     assert mix.sum(axis=1).tolist() == [int(company.active_at(d).sum()) for d in dates]
 
@@ -267,10 +307,14 @@ def test_confusion_refuses_different_customers_or_one_sided_losses():
 
 
 def test_transition_matrix_by_hand():
-    before = pd.Series(["stranger", "stranger", "stranger", "acquaintance", "acquaintance", "friend", "partner",
-                        "lost"], index=range(1, 9))
-    after = pd.Series(["acquaintance", "lost", "stranger", "friend", "acquaintance", "friend", "friend", "lost",
-                       "stranger"], index=range(1, 10))  # customer 9 is new: inflow, not a move
+    before = pd.Series(
+        ["stranger", "stranger", "stranger", "acquaintance", "acquaintance", "friend", "partner", "lost"],
+        index=range(1, 9),
+    )
+    after = pd.Series(
+        ["acquaintance", "lost", "stranger", "friend", "acquaintance", "friend", "friend", "lost", "stranger"],
+        index=range(1, 10),
+    )  # customer 9 is new: inflow, not a move
     counts = relationships.transition_matrix(before, after, normalize=False)
     assert counts.to_numpy().sum() == 7  # active at the start; customer 8 was already lost
     assert counts.loc["stranger"].tolist() == [1, 1, 0, 0, 1]
@@ -290,8 +334,9 @@ def test_transition_matrix_refuses_missing_customers_and_returns_from_lost():
 
 def test_a_stage_nobody_started_in_keeps_its_customers_and_says_so():
     with pytest.warns(UserWarning, match=r"\['partner'\]"):
-        matrix = relationships.transition_matrix(pd.Series(["stranger", "acquaintance", "friend"]),
-                                                 pd.Series(["friend", "lost", "partner"]))
+        matrix = relationships.transition_matrix(
+            pd.Series(["stranger", "acquaintance", "friend"]), pd.Series(["friend", "lost", "partner"])
+        )
     assert matrix.loc["partner", "partner"] == 1.0
 
 
@@ -303,6 +348,7 @@ def test_rows_are_probabilities_and_counts_cover_the_active_customers(pairs):
     counts = relationships.transition_matrix(before, after, normalize=False)
     assert counts.to_numpy().sum() == len(pairs)
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         matrix = relationships.transition_matrix(before, after)
@@ -311,11 +357,17 @@ def test_rows_are_probabilities_and_counts_cover_the_active_customers(pairs):
 
 
 def _chain():
-    return pd.DataFrame([[0.5, 0.3, 0.0, 0.0, 0.2],
-                         [0.1, 0.6, 0.2, 0.0, 0.1],
-                         [0.0, 0.1, 0.7, 0.15, 0.05],
-                         [0.0, 0.0, 0.1, 0.88, 0.02],
-                         [0.0, 0.0, 0.0, 0.0, 1.0]], index=list(STATES), columns=list(STATES))
+    return pd.DataFrame(
+        [
+            [0.5, 0.3, 0.0, 0.0, 0.2],
+            [0.1, 0.6, 0.2, 0.0, 0.1],
+            [0.0, 0.1, 0.7, 0.15, 0.05],
+            [0.0, 0.0, 0.1, 0.88, 0.02],
+            [0.0, 0.0, 0.0, 0.0, 1.0],
+        ],
+        index=list(STATES),
+        columns=list(STATES),
+    )
 
 
 def test_adjust_migration_scales_moves_and_trims_a_row_that_would_overflow():
@@ -355,8 +407,9 @@ def test_a_matrix_whose_lost_row_is_not_absorbing_is_refused():
 
 
 def test_projection_by_hand_with_new_strangers():
-    projection = relationships.project_stages(pd.Series({"stranger": 100.0, "partner": 50.0}), _chain(), 1,
-                                              new_customers_per_period=20)
+    projection = relationships.project_stages(
+        pd.Series({"stranger": 100.0, "partner": 50.0}), _chain(), 1, new_customers_per_period=20
+    )
     # stranger 100 × 0.5 + 20 new = 70; acquaintance 100 × 0.3 = 30; partner 50 × 0.88 = 44; friend 50 × 0.1 = 5
     # lost 100 × 0.2 + 50 × 0.02 = 21
     assert projection.loc[1].tolist() == pytest.approx([70.0, 30.0, 5.0, 44.0, 21.0])
@@ -367,8 +420,9 @@ def test_projection_by_hand_with_new_strangers():
 def test_projection_keeps_every_customer_somewhere(start, inflow, periods):
     counts = pd.Series(start, index=list(schema.STAGES))
     projection = relationships.project_stages(counts, _chain(), periods, new_customers_per_period=inflow)
-    assert projection.sum(axis=1).to_numpy() == pytest.approx(sum(start) + inflow * np.arange(periods + 1),
-                                                              rel=1e-9, abs=1e-6)
+    assert projection.sum(axis=1).to_numpy() == pytest.approx(
+        sum(start) + inflow * np.arange(periods + 1), rel=1e-9, abs=1e-6
+    )
     assert projection["lost"].is_monotonic_increasing
 
 
@@ -385,15 +439,17 @@ def test_newcomers_are_counted_where_they_stand_at_the_end_of_the_period(tables)
 
 def test_newcomers_per_stage_join_where_they_stand():
     inflow = pd.Series({"stranger": 15.0, "acquaintance": 5.0})
-    projection = relationships.project_stages(pd.Series({"stranger": 100.0}), _chain(), 1,
-                                              new_customers_per_period=inflow)
+    projection = relationships.project_stages(
+        pd.Series({"stranger": 100.0}), _chain(), 1, new_customers_per_period=inflow
+    )
     # stranger 100 × 0.5 + 15 = 65; acquaintance 100 × 0.3 + 5 = 35; lost 100 × 0.2 = 20
     assert projection.loc[1].tolist() == pytest.approx([65.0, 35.0, 0.0, 0.0, 20.0])
     steady = relationships.steady_state(_chain(), inflow).to_numpy()
     assert steady @ _chain().to_numpy()[:4, :4] + np.array([15.0, 5.0, 0, 0]) == pytest.approx(steady)
     with pytest.raises(ValueError, match="lost"):
-        relationships.project_stages(pd.Series({"stranger": 1.0}), _chain(), 1,
-                                     new_customers_per_period=pd.Series({"lost": 3.0}))
+        relationships.project_stages(
+            pd.Series({"stranger": 1.0}), _chain(), 1, new_customers_per_period=pd.Series({"lost": 3.0})
+        )
     with pytest.raises(ValueError, match="needs new customers"):
         relationships.steady_state(_chain(), 0)
 
@@ -419,9 +475,14 @@ def test_customers_who_can_never_leave_have_no_steady_state():
 
 def test_margin_by_stage_counts_customers_who_bought_nothing():
     stages = pd.Series(["stranger", "stranger", "partner", "lost"], index=[1, 2, 3, 4])
-    sales = pd.DataFrame({"customer_id": [1, 3, 3, 3, 4], "date": pd.to_datetime(
-        ["2024-01-10", "2024-02-01", "2024-12-31", "2025-01-05", "2024-03-01"]),
-        "amount": [100.0, 300.0, 200.0, 999.0, 50.0], "cost": [60.0, 100.0, 100.0, 0.0, 0.0]})
+    sales = pd.DataFrame(
+        {
+            "customer_id": [1, 3, 3, 3, 4],
+            "date": pd.to_datetime(["2024-01-10", "2024-02-01", "2024-12-31", "2025-01-05", "2024-03-01"]),
+            "amount": [100.0, 300.0, 200.0, 999.0, 50.0],
+            "cost": [60.0, 100.0, 100.0, 0.0, 0.0],
+        }
+    )
     margin = relationships.margin_by_stage(stages, sales, "2023-12-31", "2024-12-31")
     # strangers: (40 + 0) / 2 = 20; partner: 200 + 100 = 300 (2025-01-05 is after the period); lost left out
     assert margin["stranger"] == 20.0 and margin["partner"] == 300.0
@@ -440,8 +501,9 @@ def test_value_of_the_base_equals_the_discounted_margins_of_its_projection():
 
 def test_value_needs_a_margin_for_every_stage():
     with pytest.raises(ValueError, match=r"missing for \['partner'\]"):
-        relationships.value_by_stage(_chain(), pd.Series({"stranger": 1.0, "acquaintance": 2.0, "friend": 3.0,
-                                                          "partner": np.nan}), 0.1)
+        relationships.value_by_stage(
+            _chain(), pd.Series({"stranger": 1.0, "acquaintance": 2.0, "friend": 3.0, "partner": np.nan}), 0.1
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -455,7 +517,7 @@ def _hex(colour) -> str:
 
 def test_ladder_draws_four_stages_and_lost():
     plots.use_theme()
-    ax = stage_plots.relationship_ladder().axes[0]
+    ax = relationship_plots.relationship_ladder().axes[0]
     boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
     assert [_hex(b.get_facecolor()) for b in boxes] == [*plots.palette("stage"), plots.NEGATIVE.upper()]
     texts = " ".join(t.get_text() for t in ax.texts)
@@ -464,34 +526,40 @@ def test_ladder_draws_four_stages_and_lost():
 
 
 def test_heatmaps_print_every_cell():
-    confusion = pd.DataFrame([[9, 1, 0, 0], [2, 6, 2, 0], [0, 1, 3, 1], [0, 0, 1, 1]],
-                             index=list(schema.STAGES), columns=list(schema.STAGES))
-    ax = stage_plots.confusion_heatmap(confusion).axes[0]
+    confusion = pd.DataFrame(
+        [[9, 1, 0, 0], [2, 6, 2, 0], [0, 1, 3, 1], [0, 0, 1, 1]], index=list(schema.STAGES), columns=list(schema.STAGES)
+    )
+    ax = relationship_plots.confusion_heatmap(confusion).axes[0]
     assert [t.get_text() for t in ax.texts][:2] == ["9\n90%", "1\n10%"]
-    migration = stage_plots.migration_heatmap(_chain()).axes[0]
+    migration = relationship_plots.migration_heatmap(_chain()).axes[0]
     assert len(migration.texts) == 25 and migration.texts[-1].get_text() == "100%"
-    assert [t.get_text() for t in migration.get_xticklabels()] == ["Stranger", "Acquaintance", "Friend", "Partner",
-                                                                   "Lost"]
-    assert len(stage_plots.migration_comparison(_chain(), _chain()).axes) == 2
+    assert [t.get_text() for t in migration.get_xticklabels()] == [
+        "Stranger",
+        "Acquaintance",
+        "Friend",
+        "Partner",
+        "Lost",
+    ]
+    assert len(relationship_plots.migration_comparison(_chain(), _chain()).axes) == 2
     plt.close("all")
 
 
 def test_mix_charts_use_the_stage_colours():
     mix = pd.DataFrame({"stranger": [10, 8], "acquaintance": [0, 3], "friend": [0, 4], "partner": [0, 1]})
-    ax = stage_plots.stage_mix_chart(mix, share=True).axes[0]
+    ax = relationship_plots.stage_mix_chart(mix, share=True).axes[0]
     assert [_hex(c.get_facecolor()[0]) for c in ax.collections] == plots.palette("stage")
     assert ax.get_ylim() == (0, 1)
-    fig = stage_plots.mix_comparison_chart(mix, mix)
+    fig = relationship_plots.mix_comparison_chart(mix, mix)
     assert len(fig.axes) == 2 and fig.axes[1].get_legend() is not None
     plt.close("all")
 
 
 def test_projection_chart_shows_the_baseline_and_the_note():
     projection = relationships.project_stages(pd.Series({"stranger": 100.0}), _chain(), 3)
-    ax = stage_plots.projection_chart(projection, baseline=projection, note="value 1.0M").axes[0]
+    ax = relationship_plots.projection_chart(projection, baseline=projection, note="value 1.0M").axes[0]
     assert len(ax.collections) == 4 and len(ax.lines) == 1
     assert any(t.get_text() == "value 1.0M" for t in ax.texts)
-    bars = stage_plots.value_bars(pd.Series({"baseline": 2.0e6, "scenario": 2.5e6})).axes[0]
+    bars = relationship_plots.value_bars(pd.Series({"baseline": 2.0e6, "scenario": 2.5e6})).axes[0]
     assert [t.get_text() for t in bars.texts] == ["2.0M", "2.5M"]
     plt.close("all")
 
@@ -504,8 +572,15 @@ def test_projection_chart_shows_the_baseline_and_the_note():
 def _scenario(**factors):
     margin = pd.Series({"stranger": 50.0, "acquaintance": 200.0, "friend": 600.0, "partner": 2000.0})
     counts = pd.Series({"stranger": 300, "acquaintance": 200, "friend": 100, "partner": 40})
-    return migration_scenario(**factors, transition=_chain(), start_counts=counts, margin=margin,
-                              discount_rate=0.1, periods=5, new_customers_per_period=150)
+    return migration_scenario(
+        **factors,
+        transition=_chain(),
+        start_counts=counts,
+        margin=margin,
+        discount_rate=0.1,
+        periods=5,
+        new_customers_per_period=150,
+    )
 
 
 def test_scenario_at_the_observed_rates_is_the_baseline():
@@ -513,9 +588,13 @@ def test_scenario_at_the_observed_rates_is_the_baseline():
     assert result.data["value_change"] == pytest.approx(0.0)
     assert result.data["projection"].equals(result.data["baseline_projection"])
     assert result.data["base_value"] == pytest.approx(
-        relationships.base_value(pd.Series({"stranger": 300, "acquaintance": 200, "friend": 100, "partner": 40}),
-                                 _chain(), pd.Series({"stranger": 50.0, "acquaintance": 200.0, "friend": 600.0,
-                                                      "partner": 2000.0}), 0.1))
+        relationships.base_value(
+            pd.Series({"stranger": 300, "acquaintance": 200, "friend": 100, "partner": 40}),
+            _chain(),
+            pd.Series({"stranger": 50.0, "acquaintance": 200.0, "friend": 600.0, "partner": 2000.0}),
+            0.1,
+        )
+    )
     ax = result.figure.axes[0]
     assert len(ax.collections) == 4 and len(ax.lines) == 1  # four stages stacked, the baseline's total dashed
     assert any("Value of today's base" in t.get_text() for t in ax.texts)

@@ -110,19 +110,20 @@ HAND_OBSERVED = [True, True, False, True, True, False, False, True, False, False
 #   7     3       1       1      0.571429 · 2/3          = 0.380952
 #   9     1       0       1      0.380952
 # Median: first t with S(t) ≤ 0.5 -> 7 months.
-HAND_TABLE = pd.DataFrame({
-    "time": [0.0, 1, 2, 3, 4, 5, 7, 9],
-    "at_risk": [10, 10, 9, 7, 6, 4, 3, 1],
-    "events": [0, 1, 1, 1, 1, 0, 1, 0],
-    "censored": [0, 0, 1, 0, 1, 1, 1, 1],
-    "survival": [1, 0.9, 0.8, 24 / 35, 4 / 7, 4 / 7, 8 / 21, 8 / 21],
-})
+HAND_TABLE = pd.DataFrame(
+    {
+        "time": [0.0, 1, 2, 3, 4, 5, 7, 9],
+        "at_risk": [10, 10, 9, 7, 6, 4, 3, 1],
+        "events": [0, 1, 1, 1, 1, 0, 1, 0],
+        "censored": [0, 0, 1, 0, 1, 1, 1, 1],
+        "survival": [1, 0.9, 0.8, 24 / 35, 4 / 7, 4 / 7, 8 / 21, 8 / 21],
+    }
+)
 
 
 def test_kaplan_meier_by_hand():
     curve = survival_curve(HAND_DURATIONS, HAND_OBSERVED)
-    assert list(curve.columns) == ["time", "at_risk", "events", "censored", "survival",
-                                   "lower", "upper"]
+    assert list(curve.columns) == ["time", "at_risk", "events", "censored", "survival", "lower", "upper"]
     pd.testing.assert_frame_equal(curve[HAND_TABLE.columns], HAND_TABLE, check_dtype=False)
     assert median_survival(curve) == 7.0
     assert curve.attrs["time_unit"] == "months"
@@ -144,8 +145,7 @@ def test_kaplan_meier_agrees_with_scipy():
     durations = rng.integers(0, 40, 500).astype(float)
     observed = rng.random(500) < 0.6
     curve = survival_curve(durations, observed, conf_level=0.9)
-    reference = stats.ecdf(stats.CensoredData(uncensored=durations[observed],
-                                              right=durations[~observed])).sf
+    reference = stats.ecdf(stats.CensoredData(uncensored=durations[observed], right=durations[~observed])).sf
     interval = reference.confidence_interval(0.9, method="log-log")
     at = curve["time"].to_numpy()
     np.testing.assert_allclose(curve["survival"], reference.evaluate(at))
@@ -176,8 +176,7 @@ def test_grouped_curves_equal_separate_curves():
         pd.testing.assert_frame_equal(part, alone)
     medians = median_survival(curve)
     assert list(medians.index) == ["B2C", "B2B"]
-    assert medians["B2B"] == median_survival(survival_curve(durations[segment == "B2B"],
-                                                            observed[segment == "B2B"]))
+    assert medians["B2B"] == median_survival(survival_curve(durations[segment == "B2B"], observed[segment == "B2B"]))
 
 
 def test_median_is_nan_when_half_never_churn():
@@ -206,9 +205,7 @@ def test_survival_curve_refuses_missing_group_labels():
         survival_curve([1, 2], [True, False], group=["a", None])
 
 
-samples = st.lists(
-    st.tuples(st.integers(0, 30).map(float), st.booleans()), min_size=1, max_size=60
-)
+samples = st.lists(st.tuples(st.integers(0, 30).map(float), st.booleans()), min_size=1, max_size=60)
 
 
 @given(samples)
@@ -236,14 +233,12 @@ def test_without_censoring_kaplan_meier_is_the_empirical_survival(durations):
 
 
 def _customers(*signups: str) -> pd.DataFrame:
-    return pd.DataFrame({"customer_id": range(1, len(signups) + 1),
-                         "signup_date": pd.to_datetime(list(signups))})
+    return pd.DataFrame({"customer_id": range(1, len(signups) + 1), "signup_date": pd.to_datetime(list(signups))})
 
 
 def _churn(**dates: str) -> pd.DataFrame:
     """Churn rows as c<id>="YYYY-MM-DD"."""
-    return pd.DataFrame({"customer_id": [int(key[1:]) for key in dates],
-                         "date": pd.to_datetime(list(dates.values()))})
+    return pd.DataFrame({"customer_id": [int(key[1:]) for key in dates], "date": pd.to_datetime(list(dates.values()))})
 
 
 def test_customer_durations_censor_at_observation_end():
@@ -270,10 +265,8 @@ def test_customer_durations_feed_the_survival_curve():
     ("churn", "words"),
     [
         (_churn(c9="2024-03-01"), ["churn.customer_id", "not in the customers table", "9"]),
-        (_churn(c2="2023-12-01"), ["churn.date", "before the customer's signup_date",
-                                   "2023-12-01"]),
-        (_churn(c1="2024-03-01").pipe(lambda t: pd.concat([t, t])),
-         ["churn.customer_id", "repeat"]),
+        (_churn(c2="2023-12-01"), ["churn.date", "before the customer's signup_date", "2023-12-01"]),
+        (_churn(c1="2024-03-01").pipe(lambda t: pd.concat([t, t])), ["churn.customer_id", "repeat"]),
         (pd.DataFrame({"customer_id": [1]}), ["churn table is missing", "date"]),
         (pd.DataFrame({"customer_id": [1], "date": [pd.NaT]}), ["churn.date", "no date"]),
     ],
@@ -288,8 +281,7 @@ def test_customer_durations_name_the_bad_rows(churn, words):
 
 def test_customer_durations_refuse_bad_customers_and_units():
     with pytest.raises(ValueError, match="customers.customer_id: 2 row"):
-        customer_durations(_customers("2024-01-01", "2024-01-02").assign(customer_id=7),
-                           _churn(), "2024-06-30")
+        customer_durations(_customers("2024-01-01", "2024-01-02").assign(customer_id=7), _churn(), "2024-06-30")
     with pytest.raises(ValueError, match="customers.signup_date.*after observation_end"):
         customer_durations(_customers("2024-09-01"), _churn(), "2024-06-30")
     with pytest.raises(ValueError, match="unit"):
@@ -305,8 +297,7 @@ def test_cohort_table_active_by_hand():
     #   age 0 (Jan) 4/4, age 1 (Feb) 3/4, age 2 (Mar) 2/4.
     # February cohort: 2 customers; 6 leaves in April (after the end: not known yet).
     #   age 0 (Feb) 2/2, age 1 (Mar) 2/2, age 2 (Apr) not observed -> NaN.
-    customers = _customers("2024-01-03", "2024-01-10", "2024-01-20", "2024-01-31",
-                           "2024-02-01", "2024-02-28")
+    customers = _customers("2024-01-03", "2024-01-10", "2024-01-20", "2024-01-31", "2024-02-01", "2024-02-28")
     churn = _churn(c1="2024-01-25", c2="2024-02-02", c3="2024-03-30", c6="2024-04-02")
     table = cohort_table(customers, churn=churn, observation_end="2024-03-31")
     expected = pd.DataFrame(
@@ -325,13 +316,13 @@ def test_cohort_table_purchasing_by_hand():
     # January cohort (customers 1, 2): Jan buyers {1, 2}, Feb {} , Mar {2} (twice).
     # One purchase after observation_end is ignored.
     customers = _customers("2024-01-05", "2024-01-06")
-    transactions = pd.DataFrame({
-        "customer_id": [1, 2, 2, 2, 1],
-        "date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-03-01", "2024-03-09",
-                                "2024-04-15"]),
-    })
-    table = cohort_table(customers, transactions, observation_end="2024-03-31",
-                         measure="purchasing")
+    transactions = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 2, 2, 1],
+            "date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-03-01", "2024-03-09", "2024-04-15"]),
+        }
+    )
+    table = cohort_table(customers, transactions, observation_end="2024-03-31", measure="purchasing")
     assert table.shares.iloc[0].tolist() == [1.0, 0.0, 0.5]
 
 
@@ -341,8 +332,7 @@ def test_cohort_table_by_quarter():
     table = cohort_table(customers, churn=churn, observation_end="2024-09-30", freq="Q")
     assert table.shares.columns.name == "quarters_since_signup"
     assert [str(p) for p in table.shares.index] == ["2024Q1", "2024Q2"]
-    np.testing.assert_array_equal(table.shares.to_numpy(),
-                                  [[1.0, 1.0, 0.0], [1.0, 1.0, np.nan]])
+    np.testing.assert_array_equal(table.shares.to_numpy(), [[1.0, 1.0, 0.0], [1.0, 1.0, np.nan]])
 
 
 def test_cohort_table_rows_decline_and_agree_with_durations():
@@ -364,8 +354,7 @@ def test_cohort_table_rows_decline_and_agree_with_durations():
     np.testing.assert_array_equal(shares.isna().to_numpy(), beyond)
     # The January-2023 cohort by brute force: not churned before month k began.
     january = customers["signup_date"].dt.to_period("M") == pd.Period("2023-01", "M")
-    churn_month = (churn.set_index("customer_id")["date"].reindex(customers["customer_id"])
-                   .dt.to_period("M").to_numpy())
+    churn_month = churn.set_index("customer_id")["date"].reindex(customers["customer_id"]).dt.to_period("M").to_numpy()
     for age in (0, 5, 17):
         month = pd.Period("2023-01", "M") + age
         active = [pd.isna(c) or c >= month for c in churn_month[january.to_numpy()]]
@@ -379,10 +368,14 @@ def test_cohort_table_rows_decline_and_agree_with_durations():
         ({"measure": "purchasing"}, ["needs the transactions table"]),
         ({"measure": "revenue"}, ["measure"]),
         ({"freq": "W"}, ["freq"]),
-        ({"transactions": pd.DataFrame({"customer_id": [5], "date": ["2024-02-01"]}),
-          "measure": "purchasing"}, ["transactions.customer_id", "not in the customers"]),
-        ({"transactions": pd.DataFrame({"customer_id": [1], "date": ["2023-02-01"]}),
-          "measure": "purchasing"}, ["transactions.date", "before"]),
+        (
+            {"transactions": pd.DataFrame({"customer_id": [5], "date": ["2024-02-01"]}), "measure": "purchasing"},
+            ["transactions.customer_id", "not in the customers"],
+        ),
+        (
+            {"transactions": pd.DataFrame({"customer_id": [1], "date": ["2023-02-01"]}), "measure": "purchasing"},
+            ["transactions.date", "before"],
+        ),
     ],
 )
 def test_cohort_table_refuses_bad_input(kwargs, words):
@@ -393,14 +386,12 @@ def test_cohort_table_refuses_bad_input(kwargs, words):
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 200), st.one_of(st.none(), st.integers(0, 300))),
-                min_size=1, max_size=40))
+@given(st.lists(st.tuples(st.integers(0, 200), st.one_of(st.none(), st.integers(0, 300))), min_size=1, max_size=40))
 def test_cohort_shares_are_fractions_starting_at_one(rows):
     start = pd.Timestamp("2024-01-01")
     signup = [start + pd.Timedelta(days=s) for s, _ in rows]
     customers = pd.DataFrame({"customer_id": range(len(rows)), "signup_date": signup})
-    churned = [(i, signup[i] + pd.Timedelta(days=d)) for i, (_, d) in enumerate(rows)
-               if d is not None]
+    churned = [(i, signup[i] + pd.Timedelta(days=d)) for i, (_, d) in enumerate(rows) if d is not None]
     churn = pd.DataFrame(churned, columns=["customer_id", "date"])
     table = cohort_table(customers, churn=churn, observation_end="2024-08-31")
     values = table.shares.to_numpy()
@@ -442,8 +433,7 @@ def test_restricted_mean_survival_by_hand():
     assert restricted_mean_survival(grouped, 2).to_dict() == {"a": 1.5, "b": 2.0}
 
 
-@given(st.lists(st.tuples(st.integers(1, 30).map(float), st.booleans()), min_size=1, max_size=50),
-       st.floats(0.1, 1.0))
+@given(st.lists(st.tuples(st.integers(1, 30).map(float), st.booleans()), min_size=1, max_size=50), st.floats(0.1, 1.0))
 def test_restricted_mean_is_the_mean_truncated_duration_without_censoring(sample, share):
     durations = [d for d, _ in sample]
     curve = survival_curve(durations, [True] * len(durations))
@@ -452,8 +442,10 @@ def test_restricted_mean_is_the_mean_truncated_duration_without_censoring(sample
 
 
 def test_landmark_keeps_those_still_observed_and_restarts_the_clock():
-    durations = pd.DataFrame({"duration": [3.0, 6.0, 6.0, 12.0, 5.0], "churned": [True, True, False, False, True],
-                              "segment": list("abcde")}, index=pd.Index([11, 12, 13, 14, 15], name="customer_id"))
+    durations = pd.DataFrame(
+        {"duration": [3.0, 6.0, 6.0, 12.0, 5.0], "churned": [True, True, False, False, True], "segment": list("abcde")},
+        index=pd.Index([11, 12, 13, 14, 15], name="customer_id"),
+    )
     durations.attrs["time_unit"] = "months"
     kept = landmark_durations(durations, 6)
     # 11 and 15 left before month 6; 12 left exactly at 6 (not after it) and is dropped;

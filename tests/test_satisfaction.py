@@ -17,11 +17,28 @@ from matplotlib.figure import Figure
 from helpers.data import lesson_company
 from helpers.loyalty import nps
 from helpers.plots import satisfaction as satisfaction_plots
-from helpers.satisfaction import (MOMENT_TYPES, Projection, chain_links, compare_risks, contact_outcomes,
-                                  customer_rating_band, employee_chain, gap_table, level_outcomes, moments_of_truth,
-                                  nps_table, partial_correlation, project_improvement, recent_touchpoints,
-                                  recovery_table, satisfaction_gaps, satisfaction_grid, tenure_at_answer,
-                                  touchpoint_table, true_chain_effects)
+from helpers.satisfaction import (
+    MOMENT_TYPES,
+    Projection,
+    chain_links,
+    compare_risks,
+    contact_outcomes,
+    customer_rating_band,
+    employee_chain,
+    gap_table,
+    level_outcomes,
+    moments_of_truth,
+    nps_table,
+    partial_correlation,
+    project_improvement,
+    recent_touchpoints,
+    recovery_table,
+    satisfaction_gaps,
+    satisfaction_grid,
+    tenure_at_answer,
+    touchpoint_table,
+    true_chain_effects,
+)
 from helpers.synthetic import default_params
 from helpers.widgets import Scenario
 from helpers.widgets.satisfaction import touchpoint_options, touchpoint_scenario, touchpoint_widget
@@ -32,15 +49,17 @@ def dates(*days):
 
 
 # Four answers: (satisfaction, expectation, perception, recommend)
-ANSWERS = pd.DataFrame({
-    "survey_id": [1, 2, 3, 4],
-    "customer_id": [10, 11, 12, 13],
-    "date": dates("2024-03-31", "2024-03-31", "2024-03-31", "2024-03-31"),
-    "satisfaction": [2, 4, 5, 4],
-    "expectation": [6, 5, 4, 5],
-    "perception": [3, 5, 6, 6],
-    "recommend": [2, 8, 10, 9],
-})
+ANSWERS = pd.DataFrame(
+    {
+        "survey_id": [1, 2, 3, 4],
+        "customer_id": [10, 11, 12, 13],
+        "date": dates("2024-03-31", "2024-03-31", "2024-03-31", "2024-03-31"),
+        "satisfaction": [2, 4, 5, 4],
+        "expectation": [6, 5, 4, 5],
+        "perception": [3, 5, 6, 6],
+        "recommend": [2, 8, 10, 9],
+    }
+)
 
 
 # --------------------------------------------------------------------------- gaps
@@ -62,11 +81,14 @@ def test_gaps_by_hand():
     assert gap_table(gaps, by=labels).loc["a", "gap"] == pytest.approx(-0.5)  # (−3 + 2) / 2
 
 
-@pytest.mark.parametrize("column, value, words", [
-    ("perception", 8, r"surveys\.perception: 1 row\(s\) are not whole numbers from 1 to 7"),
-    ("expectation", 4.5, r"surveys\.expectation"),
-    ("satisfaction", 0, r"surveys\.satisfaction"),
-])
+@pytest.mark.parametrize(
+    "column, value, words",
+    [
+        ("perception", 8, r"surveys\.perception: 1 row\(s\) are not whole numbers from 1 to 7"),
+        ("expectation", 4.5, r"surveys\.expectation"),
+        ("satisfaction", 0, r"surveys\.satisfaction"),
+    ],
+)
 def test_gaps_refuse_values_off_the_scale(column, value, words):
     bad = ANSWERS.astype({column: float})
     bad.loc[2, column] = value
@@ -98,17 +120,19 @@ def test_grid_keeps_only_cells_with_enough_answers():
 # --------------------------------------------------------------------------- touchpoints before an answer
 
 
-CONTACTS = pd.DataFrame({
-    "interaction_id": range(1, 8),
-    "customer_id": [10, 10, 10, 11, 11, 12, 13],
-    # 10: 31 days before (out), 30 days before (in), on the answer day (in);
-    # 11: 5 days before (in) and the day after the answer (out); 12: 2 days before; 13: none near
-    "date": dates("2024-02-29", "2024-03-01", "2024-03-31", "2024-03-26", "2024-04-01", "2024-03-29", "2023-12-01"),
-    "type": ["complaint", "complaint", "inquiry", "complaint", "purchase", "purchase", "inquiry"],
-    "channel": ["phone", "phone", "web", "email", "web", "face_to_face", "web"],
-    "resolved": [False, False, True, True, True, True, True],
-    "rating": [1, 2, 4, 4, 1, 5, 3],
-})
+CONTACTS = pd.DataFrame(
+    {
+        "interaction_id": range(1, 8),
+        "customer_id": [10, 10, 10, 11, 11, 12, 13],
+        # 10: 31 days before (out), 30 days before (in), on the answer day (in);
+        # 11: 5 days before (in) and the day after the answer (out); 12: 2 days before; 13: none near
+        "date": dates("2024-02-29", "2024-03-01", "2024-03-31", "2024-03-26", "2024-04-01", "2024-03-29", "2023-12-01"),
+        "type": ["complaint", "complaint", "inquiry", "complaint", "purchase", "purchase", "inquiry"],
+        "channel": ["phone", "phone", "web", "email", "web", "face_to_face", "web"],
+        "resolved": [False, False, True, True, True, True, True],
+        "rating": [1, 2, 4, 4, 1, 5, 3],
+    }
+)
 
 
 def test_recent_touchpoints_window_boundaries_by_hand():
@@ -116,23 +140,36 @@ def test_recent_touchpoints_window_boundaries_by_hand():
     rows = {(r.survey_id, r.touchpoint): (r.contacts, r.went_badly) for r in touched.itertuples()}
     # Answer 1 (customer 10, 31 March): the 1 March complaint (30 days) and the same-day inquiry count;
     # the 29 February complaint (31 days) does not.
-    assert rows == {(1, "complaint"): (1, True), (1, "inquiry"): (1, False), (2, "complaint"): (1, False),
-                    (3, "purchase"): (1, False)}
+    assert rows == {
+        (1, "complaint"): (1, True),
+        (1, "inquiry"): (1, False),
+        (2, "complaint"): (1, False),
+        (3, "purchase"): (1, False),
+    }
 
 
 def test_recent_touchpoints_by_type_and_channel_and_a_stricter_bad_rating():
     touched = recent_touchpoints(ANSWERS, CONTACTS, window_days=31, by=("channel", "type"), bad_rating=1)
-    assert touched["touchpoint"].astype(str).tolist() == ["complaint · phone", "inquiry · web", "complaint · email",
-                                                          "purchase · face_to_face"]
+    assert touched["touchpoint"].astype(str).tolist() == [
+        "complaint · phone",
+        "inquiry · web",
+        "complaint · email",
+        "purchase · face_to_face",
+    ]
     # With 31 days both complaints of customer 10 count: ratings 1 and 2, and only 1 is "bad" now.
     assert touched.loc[0, "contacts"] == 2 and touched.loc[0, "went_badly"]
     assert touched["touchpoint"].cat.categories[0] == "purchase · web"  # schema order: type, then channel
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"by": "employee_id"}, "by must name"), ({"by": ()}, "by must name"), ({"window_days": -1}, "window_days"),
-    ({"bad_rating": 6}, "bad_rating"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"by": "employee_id"}, "by must name"),
+        ({"by": ()}, "by must name"),
+        ({"window_days": -1}, "window_days"),
+        ({"bad_rating": 6}, "bad_rating"),
+    ],
+)
 def test_recent_touchpoints_refuses_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=words):
         recent_touchpoints(ANSWERS, CONTACTS, **kwargs)
@@ -172,8 +209,9 @@ def test_touchpoint_table_refuses_answers_it_does_not_know():
 
 
 def test_contact_outcomes_window_by_hand():
-    contacts = CONTACTS.iloc[:4].assign(customer_id=[1, 2, 3, 4], date=dates("2024-01-01", "2024-01-01",
-                                                                                "2024-01-01", "2024-10-03"))
+    contacts = CONTACTS.iloc[:4].assign(
+        customer_id=[1, 2, 3, 4], date=dates("2024-01-01", "2024-01-01", "2024-01-01", "2024-10-03")
+    )
     lost = pd.DataFrame({"customer_id": [1, 2, 3], "date": dates("2024-03-31", "2024-04-01", "2024-01-01")})
     out = contact_outcomes(contacts, lost, "2024-12-31", window_days=90)
     # 1 Jan + 90 days = 31 March (2024 is a leap year: 30 + 29 + 31): customer 1 left on the last day of
@@ -188,15 +226,17 @@ def test_contact_outcomes_refuses_bad_input():
     with pytest.raises(ValueError, match=r"churn\.customer_id: 1 row\(s\) repeat a customer"):
         contact_outcomes(CONTACTS, lost, "2024-12-31")
     with pytest.raises(ValueError, match=r"interactions\.resolved: 1 row\(s\) are not True/False"):
-        contact_outcomes(CONTACTS.assign(resolved=[True, None, True, True, True, True, True]), lost.iloc[:1],
-                         "2024-12-31")
+        contact_outcomes(
+            CONTACTS.assign(resolved=[True, None, True, True, True, True, True]), lost.iloc[:1], "2024-12-31"
+        )
     with pytest.raises(ValueError, match="window_days"):
         contact_outcomes(CONTACTS, lost.iloc[:1], "2024-12-31", window_days=0)
 
 
 def test_compare_risks_by_hand():
-    rows = pd.DataFrame({"left": [1, 1, 0, 1, 1, 0, 0, 0], "unresolved": [1, 1, 1, 0, 1, 0, 0, 0],
-                         "band": ["poor"] * 4 + ["good"] * 4})
+    rows = pd.DataFrame(
+        {"left": [1, 1, 0, 1, 1, 0, 0, 0], "unresolved": [1, 1, 1, 0, 1, 0, 0, 0], "band": ["poor"] * 4 + ["good"] * 4}
+    )
     crude = compare_risks(rows, "left", "unresolved")
     # exposed rows 0, 1, 2, 4 → 3 of 4 left; unexposed 3, 5, 6, 7 → 1 of 4: difference 0.5, ratio 3
     assert (crude["risk_exposed"], crude["risk_unexposed"], crude["difference"], crude["ratio"]) == (0.75, 0.25, 0.5, 3)
@@ -250,15 +290,17 @@ def test_equal_risks_within_strata_give_no_difference(strata):
 
 
 def outcomes_by_hand():
-    return pd.DataFrame({
-        "customer_id": range(1, 11),
-        "type": ["complaint"] * 5 + ["purchase"] * 5,
-        "channel": "web",
-        "rating": [1, 2, 2, 4, 5, 1, 4, 4, 5, 5],
-        "resolved": [False, False, True, True, True, True, True, True, True, True],
-        "observed": [True] * 9 + [False],
-        "left": [1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, np.nan],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": range(1, 11),
+            "type": ["complaint"] * 5 + ["purchase"] * 5,
+            "channel": "web",
+            "rating": [1, 2, 2, 4, 5, 1, 4, 4, 5, 5],
+            "resolved": [False, False, True, True, True, True, True, True, True, True],
+            "observed": [True] * 9 + [False],
+            "left": [1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, np.nan],
+        }
+    )
 
 
 def test_moments_of_truth_by_hand():
@@ -290,9 +332,13 @@ def test_moments_of_truth_thresholds_and_strata():
 
 
 def test_rating_band_and_recovery_table_by_hand():
-    contacts = pd.DataFrame({"customer_id": [1, 1, 1, 2, 3, 4], "type": ["inquiry", "purchase", "complaint", "purchase",
-                                                                         "complaint", "service_request"],
-                             "rating": [3, 4, 1, 5, 2, 4]})
+    contacts = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 2, 3, 4],
+            "type": ["inquiry", "purchase", "complaint", "purchase", "complaint", "service_request"],
+            "rating": [3, 4, 1, 5, 2, 4],
+        }
+    )
     bands = customer_rating_band(contacts, edges=(3.5, 4.5))
     # customer 1: (3 + 4) / 2 = 3.5 → "3.5–4.5" (a cut point belongs to the band above it)
     assert bands.astype(str).tolist() == ["3.5–4.5", "4.5 and above", "no other contact", "3.5–4.5"]
@@ -309,8 +355,13 @@ def test_rating_band_and_recovery_table_by_hand():
 
 
 STAFF = pd.DataFrame({"employee_id": [1, 2, 3], "satisfaction": [4.5, 2.5, 3.5], "tenure_months": [40, 10, 20]})
-CLIENTS = pd.DataFrame({"customer_id": [11, 12, 13, 14], "employee_id": [1, 1, 2, 2],
-                        "signup_date": dates("2024-01-01", "2024-07-01", "2024-01-01", "2024-01-01")})
+CLIENTS = pd.DataFrame(
+    {
+        "customer_id": [11, 12, 13, 14],
+        "employee_id": [1, 1, 2, 2],
+        "signup_date": dates("2024-01-01", "2024-07-01", "2024-01-01", "2024-01-01"),
+    }
+)
 
 
 def test_employee_chain_by_hand():
@@ -361,7 +412,8 @@ def test_partial_correlation_matches_the_formula_and_removes_a_common_cause():
     frame = pd.DataFrame({"z": z, "x": z + rng.normal(size=400), "y": 0.5 * z + rng.normal(size=400)})
     r = frame.corr()
     by_formula = (r.loc["x", "y"] - r.loc["x", "z"] * r.loc["y", "z"]) / math.sqrt(
-        (1 - r.loc["x", "z"] ** 2) * (1 - r.loc["y", "z"] ** 2))
+        (1 - r.loc["x", "z"] ** 2) * (1 - r.loc["y", "z"] ** 2)
+    )
     result = partial_correlation(frame, "x", "y", "z")
     assert result["r"] == pytest.approx(by_formula)
     # x and y share only z: raw correlation clearly positive, partial one within its interval of 0
@@ -384,7 +436,8 @@ def test_true_chain_effects_agree_with_a_simulation_of_the_generator_formula():
     channels = list(mix_b2c)
     weights = [0.8 * mix_b2c[c] + 0.2 * mix_b2b[c] for c in channels]
     shift = np.array([params["service_quality"]["channel_shift"][c] for c in channels])[
-        rng.choice(len(channels), size=400_000, p=weights)]
+        rng.choice(len(channels), size=400_000, p=weights)
+    ]
     noise = rng.normal(0, 0.8, 400_000)
 
     def mean_satisfaction(z):
@@ -429,10 +482,15 @@ def test_nps_table_refuses_bad_groups_and_answers():
 def test_tenure_bands_at_the_cut_points():
     clients = pd.DataFrame({"customer_id": [1], "signup_date": dates("2024-01-01")})
     # 182 days = 5.98 months (0–6), 183 days = 6.01 months (6–12); 31 Dec 2025 = 730 days = 23.98 months
-    answers = pd.DataFrame({"customer_id": [1, 1, 1, 1], "date": dates("2024-07-01", "2024-07-02", "2025-12-31",
-                                                                        "2026-01-02")})
-    assert tenure_at_answer(answers, clients).astype(str).tolist() == ["0–6 months", "6–12 months", "12–24 months",
-                                                                       "24+ months"]
+    answers = pd.DataFrame(
+        {"customer_id": [1, 1, 1, 1], "date": dates("2024-07-01", "2024-07-02", "2025-12-31", "2026-01-02")}
+    )
+    assert tenure_at_answer(answers, clients).astype(str).tolist() == [
+        "0–6 months",
+        "6–12 months",
+        "12–24 months",
+        "24+ months",
+    ]
     with pytest.raises(ValueError, match=r"surveys\.date: 1 row\(s\) are before"):
         tenure_at_answer(answers.assign(date=dates("2023-12-01", "2024-07-02", "2025-12-31", "2026-01-02")), clients)
 
@@ -442,9 +500,12 @@ def test_tenure_bands_at_the_cut_points():
 
 LEVELS = pd.DataFrame({"share": [0.1, 0.1, 0.2, 0.4, 0.2], "nps": [-100.0, -100, -80, 0, 60]}, index=range(1, 6))
 TOUCHPOINTS = pd.DataFrame(
-    {"share_of_answers": [0.3, 0.1], **{f"level_{k}": v for k, v in zip(range(1, 6), [[0, 0], [0, 0.5], [0, 0.5],
-                                                                                     [1.0, 0], [0, 0]])}},
-    index=pd.MultiIndex.from_tuples([("complaint", "went well"), ("complaint", "went badly")]))
+    {
+        "share_of_answers": [0.3, 0.1],
+        **{f"level_{k}": v for k, v in zip(range(1, 6), [[0, 0], [0, 0.5], [0, 0.5], [1.0, 0], [0, 0]])},
+    },
+    index=pd.MultiIndex.from_tuples([("complaint", "went well"), ("complaint", "went badly")]),
+)
 MOMENTS = pd.DataFrame({"bad_moments": [200], "importance": [0.1]}, index=["complaint"])
 
 
@@ -458,8 +519,8 @@ def test_projection_by_hand():
     # NPS −24 → −24 + 0.05·100 + 0.05·80 = −15
     assert (m.loc["nps", "now"], m.loc["nps", "projected"]) == (pytest.approx(-24), pytest.approx(-15))
     # 20 losses saved of 300 over 10,000 customer-months: 0.97¹² → 0.972¹²
-    assert m.loc["retention", "projected"] == pytest.approx(0.972 ** 12)
-    assert m.loc["retention", "change"] == pytest.approx(0.972 ** 12 - 0.97 ** 12)
+    assert m.loc["retention", "projected"] == pytest.approx(0.972**12)
+    assert m.loc["retention", "change"] == pytest.approx(0.972**12 - 0.97**12)
 
 
 def test_no_improvement_changes_nothing_and_the_nps_of_the_levels_is_the_nps_of_all_answers():
@@ -470,9 +531,13 @@ def test_no_improvement_changes_nothing_and_the_nps_of_the_levels_is_the_nps_of_
     assert (projection.measures["change"].abs() < 1e-12).all()
 
 
-@pytest.mark.parametrize("touchpoint, improvement, words", [
-    ("complaint", 1.5, "improvement"), ("inquiry", 0.5, "touchpoint 'inquiry'"),
-])
+@pytest.mark.parametrize(
+    "touchpoint, improvement, words",
+    [
+        ("complaint", 1.5, "improvement"),
+        ("inquiry", 0.5, "touchpoint 'inquiry'"),
+    ],
+)
 def test_projection_refuses_bad_arguments(touchpoint, improvement, words):
     with pytest.raises(ValueError, match=words):
         project_improvement(LEVELS, TOUCHPOINTS, MOMENTS, touchpoint, improvement, churns=300, customer_months=10_000)
@@ -484,8 +549,8 @@ def test_projection_refuses_bad_arguments(touchpoint, improvement, words):
 
 
 @pytest.fixture(scope="module")
-def company():
-    return lesson_company()
+def company(course_company):
+    return course_company
 
 
 def test_on_the_course_company_complaints_are_the_moment_that_costs_most(company):
@@ -501,8 +566,9 @@ def test_on_the_course_company_complaints_are_the_moment_that_costs_most(company
 
 def test_on_the_course_company_the_chain_recovers_the_generator_links(company):
     # 83 employees: the measured slopes must lie within about two standard errors of the truth.
-    chain = employee_chain(company.employees, company.customers, company.surveys, company.churn,
-                           company.observation_end)
+    chain = employee_chain(
+        company.employees, company.customers, company.surveys, company.churn, company.observation_end
+    )
     truth = true_chain_effects(company.truth.params)
     links = chain_links(chain, [("satisfaction", "log_tenure"), ("satisfaction", "customer_satisfaction")])
     assert links.loc["satisfaction → log_tenure", "slope"] == pytest.approx(truth.iloc[0], abs=0.25)
@@ -519,10 +585,18 @@ def test_every_chart_returns_a_titled_figure(company):
     touches = recent_touchpoints(company.surveys, company.interactions)
     outcomes = contact_outcomes(company.interactions, company.churn, company.observation_end)
     moments = moments_of_truth(outcomes)
-    chain = employee_chain(company.employees, company.customers, company.surveys, company.churn,
-                           company.observation_end)
-    links = chain_links(chain, [("satisfaction", "log_tenure"), ("log_tenure", "customer_satisfaction"),
-                                ("satisfaction", "customer_satisfaction"), ("customer_satisfaction", "monthly_churn")])
+    chain = employee_chain(
+        company.employees, company.customers, company.surveys, company.churn, company.observation_end
+    )
+    links = chain_links(
+        chain,
+        [
+            ("satisfaction", "log_tenure"),
+            ("log_tenure", "customer_satisfaction"),
+            ("satisfaction", "customer_satisfaction"),
+            ("customer_satisfaction", "monthly_churn"),
+        ],
+    )
     quarters = nps_table(company.surveys["recommend"], company.surveys["date"].dt.to_period("Q").rename("quarter"))
     figures = [
         satisfaction_plots.idea_diagram(),
@@ -531,8 +605,9 @@ def test_every_chart_returns_a_titled_figure(company):
         satisfaction_plots.moments_chart(moments),
         satisfaction_plots.recovery_chart(recovery_table(outcomes), pd.DataFrame({"ratio": [2.5]}, index=["crude"])),
         satisfaction_plots.chain_chart(chain, links),
-        satisfaction_plots.nps_chart(quarters, nps_table(company.surveys["recommend"],
-                                                         tenure_at_answer(company.surveys, company.customers))),
+        satisfaction_plots.nps_chart(
+            quarters, nps_table(company.surveys["recommend"], tenure_at_answer(company.surveys, company.customers))
+        ),
         satisfaction_plots.importance_truth_chart(moments[["importance"]]),
     ]
     for fig in figures:
@@ -551,8 +626,9 @@ def test_the_scenario_is_pure_and_the_widget_redraws(company):
     moments = moments_of_truth(contact_outcomes(company.interactions, company.churn, company.observation_end))
     levels = level_outcomes(company.surveys)
     assert touchpoint_options(table, moments) == ["purchase", "service_request", "complaint", "inquiry"]
-    result = touchpoint_scenario(levels, table, moments, churns=300, customer_months=10_000, improvement=1.0,
-                                 touchpoint="complaint")
+    result = touchpoint_scenario(
+        levels, table, moments, churns=300, customer_months=10_000, improvement=1.0, touchpoint="complaint"
+    )
     assert isinstance(result, Scenario) and isinstance(result.data, Projection)
     assert isinstance(result.figure, Figure) and len(result.figure.axes) == 3
     # Fixing bad complaints can only help: every measure rises.

@@ -13,8 +13,9 @@ import pytest
 from scipy import stats
 
 from helpers import schema
+from helpers.company import Company
 from helpers.data import load_company
-from helpers.synthetic import DEFAULT_SEED, Company, generate
+from helpers.synthetic import DEFAULT_SEED, generate
 
 REPO = Path(__file__).resolve().parents[1]
 STAGE_CODE = {s: i for i, s in enumerate(schema.STAGES)}
@@ -89,7 +90,13 @@ def test_referential_integrity_and_activity_windows(company):
     assert company.customers["employee_id"].isin(company.employees["employee_id"]).all()
     assert company.interactions["employee_id"].isin(company.employees["employee_id"]).all()
     lost = churn_dates(company)
-    for name, date_col in [("transactions", "date"), ("interactions", "date"), ("surveys", "date"), ("bonds", "start_date"), ("churn", "date")]:
+    for name, date_col in [
+        ("transactions", "date"),
+        ("interactions", "date"),
+        ("surveys", "date"),
+        ("bonds", "start_date"),
+        ("churn", "date"),
+    ]:
         df = getattr(company, name)
         assert df["customer_id"].isin(customers.index).all(), name
         dates = df[date_col]
@@ -116,7 +123,14 @@ def test_column_values_are_plausible(company):
     cost = c.groupby("acquisition_channel", observed=True).acquisition_cost.mean()
     assert cost["referral"] < cost["social_media"] < cost["search_ads"] < cost["trade_fair"] < cost["sales_team"]
     s = company.surveys
-    for col, (lo, hi) in {"satisfaction": (1, 5), "recommend": (0, 10), "trust": (1, 5), "commitment": (1, 5), "expectation": (1, 7), "perception": (1, 7)}.items():
+    for col, (lo, hi) in {
+        "satisfaction": (1, 5),
+        "recommend": (0, 10),
+        "trust": (1, 5),
+        "commitment": (1, 5),
+        "expectation": (1, 7),
+        "perception": (1, 7),
+    }.items():
         assert s[col].between(lo, hi).all(), col
     assert company.interactions["rating"].between(1, 5).all()
     assert company.employees["satisfaction"].between(1, 5).all()
@@ -124,7 +138,9 @@ def test_column_values_are_plausible(company):
     t = company.transactions
     assert (t.amount > 0).all() and (t.cost > 0).all()
     assert 0.10 <= (t.promotion != "none").mean() <= 0.20
-    margin_rate = (t.amount - t.cost).groupby(t.category, observed=True).sum() / t.amount.groupby(t.category, observed=True).sum()
+    margin_rate = (t.amount - t.cost).groupby(t.category, observed=True).sum() / t.amount.groupby(
+        t.category, observed=True
+    ).sum()
     assert margin_rate.between(0.15, 0.5).all(), margin_rate
     traits = company.truth.customer_traits
     assert traits.service_quality.between(0, 1).all()
@@ -267,7 +283,9 @@ def survey_outcomes(company: Company, days: int = 180) -> pd.DataFrame:
     horizon = (s.date + pd.Timedelta(days=days)).to_numpy()
     stayed = pd.isna(left) | (left > horizon)
     t = company.transactions
-    pairs = s[["survey_id", "customer_id", "date"]].merge(t[["customer_id", "date"]], on="customer_id", suffixes=("", "_t"))
+    pairs = s[["survey_id", "customer_id", "date"]].merge(
+        t[["customer_id", "date"]], on="customer_id", suffixes=("", "_t")
+    )
     pairs = pairs[(pairs.date_t > pairs.date) & (pairs.date_t <= pairs.date + pd.Timedelta(days=days))]
     bought = pairs.groupby("survey_id").size().reindex(s.survey_id, fill_value=0).to_numpy()
     return pd.DataFrame({"satisfaction": s.satisfaction.to_numpy(), "retained": stayed, "purchases": bought})
@@ -288,7 +306,9 @@ def test_satisfied_employees_serve_more_satisfied_customers(company):
     emp = company.employees.set_index("employee_id").satisfaction.reindex(per_employee.index)
     rho, p = stats.spearmanr(emp, per_employee)
     assert rho > 0.3 and p < 0.001
-    individual = np.corrcoef(company.employees.set_index("employee_id").satisfaction.reindex(answers.employee_id), answers.satisfaction)[0, 1]
+    individual = np.corrcoef(
+        company.employees.set_index("employee_id").satisfaction.reindex(answers.employee_id), answers.satisfaction
+    )[0, 1]
     assert 0.05 < individual < 0.4, "a real but noisy effect"
     tenure_rho = stats.spearmanr(company.employees.satisfaction, company.employees.tenure_months)[0]
     assert tenure_rho > 0.2
@@ -323,7 +343,9 @@ def test_churn_reasons_are_unequal(company):
     # dissatisfied customers name service, unbonded satisfied ones name price
     unresolved = company.interactions.query("type == 'complaint' and not resolved")
     churn = company.churn.merge(unresolved[["customer_id", "date"]], on="customer_id", suffixes=("", "_c"))
-    recent = churn[(churn.date_c <= churn.date) & (churn.date_c > churn.date - pd.Timedelta(days=62))].drop_duplicates("customer_id")
+    recent = churn[(churn.date_c <= churn.date) & (churn.date_c > churn.date - pd.Timedelta(days=62))].drop_duplicates(
+        "customer_id"
+    )
     service = recent.reason.isin(["poor_service", "unresolved_complaint"]).mean()
     assert service > 0.5
 
@@ -341,7 +363,9 @@ def test_stage_mix_shifts_to_later_stages_with_tenure(company):
     end = company.observation_end
     active = company.active_at(end)
     stage = company.truth.stage_at(end)[active[active].index]
-    tenure_years = ((end - company.customers.set_index("customer_id").signup_date) / pd.Timedelta(days=365.25)).reindex(stage.index)
+    tenure_years = ((end - company.customers.set_index("customer_id").signup_date) / pd.Timedelta(days=365.25)).reindex(
+        stage.index
+    )
     band = pd.cut(tenure_years, [0, 1, 2, 3.1], labels=["<1y", "1-2y", "2-3y"])
     mean_stage = stage.cat.codes.groupby(band, observed=True).mean()
     assert mean_stage.is_monotonic_increasing and mean_stage.is_unique, mean_stage
@@ -385,7 +409,9 @@ def test_unresolved_complaints_hurt_more_than_resolved(company):
 
 
 def run_cli(*args, cwd=REPO):
-    return subprocess.run([sys.executable, "-m", "helpers.synthetic", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "helpers", "generate", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_round_trip(tmp_path, small):
@@ -407,12 +433,17 @@ def test_committed_datasets_are_reproduced_byte_for_byte(tmp_path):
     assert result.returncode == 0, result.stderr
     fresh = tmp_path / "fresh"
     # datasets/examples/ holds the analysts' example, which has its own regeneration test.
-    files = sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*")
-                   if p.is_file() and p.relative_to(committed).parts[0] != "examples")
+    files = sorted(
+        p.relative_to(committed).as_posix()
+        for p in committed.rglob("*")
+        if p.is_file() and p.relative_to(committed).parts[0] != "examples"
+    )
     assert files == sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
     assert "transactions.csv" in files and "truth/params.json" in files and "README.md" in files
     for name in files:
-        assert (committed / name).read_bytes() == (fresh / name).read_bytes(), f"datasets/{name} differs from a fresh `make data`"
+        assert (committed / name).read_bytes() == (fresh / name).read_bytes(), (
+            f"datasets/{name} differs from a fresh `make data`"
+        )
     total = sum((committed / name).stat().st_size for name in files)
     assert total < 15 * 2**20
 

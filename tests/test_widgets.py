@@ -1,11 +1,8 @@
 """The what-if wiring: a control change recomputes the scenario with the new values."""
 
-import matplotlib
 import matplotlib.pyplot as plt
 
 from helpers.widgets import Scenario, slider, what_if
-
-matplotlib.use("Agg")
 
 
 def test_every_change_recomputes_with_all_current_values_and_closes_the_old_figure():

@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import schema
+from helpers.glossary import spanish
 from helpers.retention import DAYS_PER_MONTH
 from helpers.validation import refuse_rows, require_columns, to_dates
 
@@ -92,8 +93,12 @@ LEVELS: tuple[str, ...] = ("none", *schema.BOND_LEVELS)
 LEVEL_TYPE = pd.CategoricalDtype(LEVELS, ordered=True)
 #: Tenure bands (calendar months since the signup month) used to compare like with like.
 TENURE_BANDS: tuple[tuple[int, int, str], ...] = (
-    (0, 2, "0–2"), (3, 5, "3–5"), (6, 11, "6–11"), (12, 23, "12–23"), (24, 10**6, "24+"))
-
+    (0, 2, "0–2"),
+    (3, 5, "3–5"),
+    (6, 11, "6–11"),
+    (12, 23, "12–23"),
+    (24, 10**6, "24+"),
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -126,8 +131,7 @@ def _group_labels(customers: pd.DataFrame, by) -> pd.Series:
     """The group of each customer: a column of ``customers`` or a Series by customer_id."""
     if isinstance(by, str):
         require_columns("customers", customers, ("customer_id", by))
-        return pd.Series(customers[by].array, index=pd.Index(customers["customer_id"], name="customer_id"),
-                         name=by)
+        return pd.Series(customers[by].array, index=pd.Index(customers["customer_id"], name="customer_id"), name=by)
     if isinstance(by, pd.Series):
         return by.reindex(customers["customer_id"].to_numpy()).rename_axis("customer_id")
     raise ValueError(f"by must be a column of the customers table or a Series indexed by customer_id; got {by!r}")
@@ -160,22 +164,50 @@ def bond_level_profile() -> pd.DataFrame:
     'very hard'
     """
     rows = [
-        ("financial", "vínculo financiero", "better prices for staying or buying more",
-         "volume discounts, points and rewards, bundles, price guarantees for loyal customers",
-         "price", "easy", "low"),
-        ("social", "vínculo social", "personal relationships with the company's people (and other customers)",
-         "a named contact who keeps in touch, personal touches and cards, clubs and events",
-         "personal communication", "harder", "medium"),
-        ("customization", "vínculo de personalización", "a service adapted to the customer's own needs",
-         "one-to-one offers, remembered preferences, mass customization, anticipating needs",
-         "the service itself", "hard", "medium to high"),
-        ("structural", "vínculo estructural", "the service built into the customer's systems and processes",
-         "shared ordering, delivery and invoicing systems, integrated technology, joint investments",
-         "the service delivery system", "very hard", "high"),
+        (
+            "financial",
+            "better prices for staying or buying more",
+            "volume discounts, points and rewards, bundles, price guarantees for loyal customers",
+            "price",
+            "easy",
+            "low",
+        ),
+        (
+            "social",
+            "personal relationships with the company's people (and other customers)",
+            "a named contact who keeps in touch, personal touches and cards, clubs and events",
+            "personal communication",
+            "harder",
+            "medium",
+        ),
+        (
+            "customization",
+            "a service adapted to the customer's own needs",
+            "one-to-one offers, remembered preferences, mass customization, anticipating needs",
+            "the service itself",
+            "hard",
+            "medium to high",
+        ),
+        (
+            "structural",
+            "the service built into the customer's systems and processes",
+            "shared ordering, delivery and invoicing systems, integrated technology, joint investments",
+            "the service delivery system",
+            "very hard",
+            "high",
+        ),
     ]
-    columns = ["level", "spanish", "what_ties_the_customer", "example_tactics", "main_tool",
-               "ease_of_copying", "lasting_advantage"]
-    return pd.DataFrame(rows, columns=columns).set_index("level")
+    columns = [
+        "level",
+        "what_ties_the_customer",
+        "example_tactics",
+        "main_tool",
+        "ease_of_copying",
+        "lasting_advantage",
+    ]
+    profile = pd.DataFrame(rows, columns=columns)
+    profile.insert(1, "spanish", [spanish(f"{level} bond") for level in profile["level"]])
+    return profile.set_index("level")
 
 
 # ---------------------------------------------------------------------------------------
@@ -183,8 +215,9 @@ def bond_level_profile() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def relationship_monitor(customers: pd.DataFrame, surveys: pd.DataFrame, churn: pd.DataFrame, *,
-                         by="segment") -> pd.DataFrame:
+def relationship_monitor(
+    customers: pd.DataFrame, surveys: pd.DataFrame, churn: pd.DataFrame, *, by="segment"
+) -> pd.DataFrame:
     """What the surveys and the customer database say about each group of customers.
 
     Continuous monitoring of relationships (Berry & Parasuraman 1991, ch. 8; Zeithaml &
@@ -234,16 +267,25 @@ def relationship_monitor(customers: pd.DataFrame, surveys: pd.DataFrame, churn: 
     name = group.name or "group"
     survey_group = group.to_numpy()[_positions_of("surveys", surveys, ids)]
     churn_group = group.to_numpy()[_positions_of("churn", churn, ids)]
-    answers = pd.DataFrame({
-        name: survey_group,
-        "satisfaction": surveys["satisfaction"].to_numpy(dtype=float),
-        "complete": surveys["satisfaction"].to_numpy() == 5,
-        "gap": surveys["perception"].to_numpy(dtype=float) - surveys["expectation"].to_numpy(dtype=float),
-        "commitment": surveys["commitment"].to_numpy(dtype=float),
-    }).groupby(name, observed=True, dropna=True).agg(
-        survey_answers=("satisfaction", "size"), mean_satisfaction=("satisfaction", "mean"),
-        share_completely_satisfied=("complete", "mean"), value_gap=("gap", "mean"),
-        mean_commitment=("commitment", "mean"))
+    answers = (
+        pd.DataFrame(
+            {
+                name: survey_group,
+                "satisfaction": surveys["satisfaction"].to_numpy(dtype=float),
+                "complete": surveys["satisfaction"].to_numpy() == 5,
+                "gap": surveys["perception"].to_numpy(dtype=float) - surveys["expectation"].to_numpy(dtype=float),
+                "commitment": surveys["commitment"].to_numpy(dtype=float),
+            }
+        )
+        .groupby(name, observed=True, dropna=True)
+        .agg(
+            survey_answers=("satisfaction", "size"),
+            mean_satisfaction=("satisfaction", "mean"),
+            share_completely_satisfied=("complete", "mean"),
+            value_gap=("gap", "mean"),
+            mean_commitment=("commitment", "mean"),
+        )
+    )
     counts = group.groupby(group.to_numpy(), observed=True, dropna=True).size().rename("customers")
     lost = pd.Series(churn_group).value_counts().reindex(counts.index, fill_value=0)
     reasons = pd.crosstab(churn_group, churn["reason"].to_numpy())
@@ -309,14 +351,20 @@ def reasons_for_leaving(customers: pd.DataFrame, churn: pd.DataFrame, *, by="seg
 def _check_bonds(bonds: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
     level = bonds["level"].astype(str)
-    refuse_rows("bonds", "level", bonds, ~level.isin(schema.BOND_LEVELS),
-               f"have a level that is not one of {list(schema.BOND_LEVELS)}")
+    refuse_rows(
+        "bonds",
+        "level",
+        bonds,
+        ~level.isin(schema.BOND_LEVELS),
+        f"have a level that is not one of {list(schema.BOND_LEVELS)}",
+    )
     codes = level.map({name: i for i, name in enumerate(LEVELS)}).to_numpy(dtype=np.int64)
     return to_dates("bonds", bonds, "start_date"), codes
 
 
-def deepest_bond_level(customers: pd.DataFrame, bonds: pd.DataFrame, *, on=None,
-                       tenure_months: float | None = None) -> pd.Series:
+def deepest_bond_level(
+    customers: pd.DataFrame, bonds: pd.DataFrame, *, on=None, tenure_months: float | None = None
+) -> pd.Series:
     """The deepest bond level each customer held: ever, on a date, or at a tenure.
 
     Levels are ordered as in :data:`LEVELS` (none < financial < social < customization
@@ -366,8 +414,9 @@ def deepest_bond_level(customers: pd.DataFrame, bonds: pd.DataFrame, *, on=None,
         counted = start.to_numpy() <= cutoff.to_numpy()[position]
     deepest = np.zeros(len(ids), dtype=np.int64)
     np.maximum.at(deepest, position[counted], codes[counted])
-    return pd.Series(pd.Categorical.from_codes(deepest, dtype=LEVEL_TYPE), index=ids.rename("customer_id"),
-                     name="bond_level")
+    return pd.Series(
+        pd.Categorical.from_codes(deepest, dtype=LEVEL_TYPE), index=ids.rename("customer_id"), name="bond_level"
+    )
 
 
 def cap_level(levels: pd.Series, deepest: str = "social") -> pd.Series:
@@ -402,8 +451,9 @@ def cap_level(levels: pd.Series, deepest: str = "social") -> pd.Series:
     pooled = f"{deepest} or deeper"
     names = [*LEVELS[:position], pooled]
     codes = np.minimum(text.map({lv: i for i, lv in enumerate(LEVELS)}).to_numpy(dtype=int), position)
-    return pd.Series(pd.Categorical.from_codes(codes, categories=names, ordered=True), index=levels.index,
-                     name=levels.name)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=names, ordered=True), index=levels.index, name=levels.name
+    )
 
 
 def bond_level_when_leaving(panel: pd.DataFrame) -> pd.Series:
@@ -429,9 +479,11 @@ def bond_level_when_leaving(panel: pd.DataFrame) -> pd.Series:
     """
     require_columns("customer-months", panel, ("customer_id", "bond_level", "churned"))
     rows = panel[panel["churned"].to_numpy(dtype=bool)]
-    return pd.Series(pd.Categorical(rows["bond_level"].astype(str), dtype=LEVEL_TYPE),
-                     index=pd.Index(rows["customer_id"].to_numpy(), name="customer_id"),
-                     name="bond_level_when_leaving")
+    return pd.Series(
+        pd.Categorical(rows["bond_level"].astype(str), dtype=LEVEL_TYPE),
+        index=pd.Index(rows["customer_id"].to_numpy(), name="customer_id"),
+        name="bond_level_when_leaving",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -442,13 +494,19 @@ def bond_level_when_leaving(panel: pd.DataFrame) -> pd.Series:
 def _tenure_band(tenure: np.ndarray) -> pd.Categorical:
     edges = np.array([low for low, _, _ in TENURE_BANDS[1:]])
     labels = [name for _, _, name in TENURE_BANDS]
-    return pd.Categorical.from_codes(np.searchsorted(edges, tenure, side="right"),
-                                     categories=labels, ordered=True)
+    return pd.Categorical.from_codes(np.searchsorted(edges, tenure, side="right"), categories=labels, ordered=True)
 
 
-def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.DataFrame, observation_end, *,
-                    transactions: pd.DataFrame | None = None, stage_history: pd.DataFrame | None = None,
-                    customer_columns: Sequence[str] = ("segment",)) -> pd.DataFrame:
+def customer_months(
+    customers: pd.DataFrame,
+    churn: pd.DataFrame,
+    bonds: pd.DataFrame,
+    observation_end,
+    *,
+    transactions: pd.DataFrame | None = None,
+    stage_history: pd.DataFrame | None = None,
+    customer_columns: Sequence[str] = ("segment",),
+) -> pd.DataFrame:
     """One row per customer per calendar month as a customer: the exposure table.
 
     A customer has a row for every calendar month from the signup month to the month of
@@ -526,11 +584,21 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
     refuse_rows("customers", "signup_date", customers, signup > end, f"are after observation_end ({end.date()})")
 
     churn_position = _positions_of("churn", churn, ids)
-    refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
-               "repeat a customer_id (a customer can churn only once)")
+    refuse_rows(
+        "churn",
+        "customer_id",
+        churn,
+        churn["customer_id"].duplicated(keep=False),
+        "repeat a customer_id (a customer can churn only once)",
+    )
     churn_date = to_dates("churn", churn, "date")
-    refuse_rows("churn", "date", churn, churn_date.to_numpy() < signup.to_numpy()[churn_position],
-               "are before the customer's signup_date")
+    refuse_rows(
+        "churn",
+        "date",
+        churn,
+        churn_date.to_numpy() < signup.to_numpy()[churn_position],
+        "are before the customer's signup_date",
+    )
     left = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     known = (churn_date <= end).to_numpy()
     left[churn_position[known]] = churn_date.to_numpy()[known]
@@ -559,10 +627,20 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
     # Deepest level held at the start of each month: a bond counts from the month after it starts.
     start, codes = _check_bonds(bonds)
     bond_position = _positions_of("bonds", bonds, ids)
-    refuse_rows("bonds", "start_date", bonds, start.to_numpy() < signup.to_numpy()[bond_position],
-               "are before the customer's signup_date")
-    refuse_rows("bonds", "start_date", bonds, start.to_numpy() > np.where(
-        churned_customer, left, np.datetime64("2262-01-01"))[bond_position], "are after the customer's churn date")
+    refuse_rows(
+        "bonds",
+        "start_date",
+        bonds,
+        start.to_numpy() < signup.to_numpy()[bond_position],
+        "are before the customer's signup_date",
+    )
+    refuse_rows(
+        "bonds",
+        "start_date",
+        bonds,
+        start.to_numpy() > np.where(churned_customer, left, np.datetime64("2262-01-01"))[bond_position],
+        "are after the customer's churn date",
+    )
     seen = (start <= end).to_numpy()
     effective = start.dt.to_period("M").array.asi8 + 1
     rows = row_of(bond_position[seen], effective[seen])
@@ -570,15 +648,17 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
     np.maximum.at(level, rows[rows >= 0], codes[seen][rows >= 0])
     level = pd.Series(level).groupby(who).cummax().to_numpy()
 
-    panel = pd.DataFrame({
-        "customer_id": ids.to_numpy()[who],
-        "month": periods,
-        "tenure_months": offset,
-        "tenure_band": _tenure_band(offset),
-        "bond_level": pd.Categorical.from_codes(level, dtype=LEVEL_TYPE),
-        "exposure_months": exposure,
-        "churned": churned_customer[who] & (month == last_month[who]),
-    })
+    panel = pd.DataFrame(
+        {
+            "customer_id": ids.to_numpy()[who],
+            "month": periods,
+            "tenure_months": offset,
+            "tenure_band": _tenure_band(offset),
+            "bond_level": pd.Categorical.from_codes(level, dtype=LEVEL_TYPE),
+            "exposure_months": exposure,
+            "churned": churned_customer[who] & (month == last_month[who]),
+        }
+    )
     for column in customer_columns:
         if column in customers.columns:
             panel[column] = customers[column].array.take(who)  # keeps a categorical's order
@@ -587,10 +667,20 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
         require_columns("transactions", transactions, ("customer_id", "date"))
         buyer = _positions_of("transactions", transactions, ids)
         bought = to_dates("transactions", transactions, "date")
-        refuse_rows("transactions", "date", transactions, bought.to_numpy() < signup.to_numpy()[buyer],
-                   "are before the customer's signup_date")
-        refuse_rows("transactions", "date", transactions,
-                   churned_customer[buyer] & (bought.to_numpy() > left[buyer]), "are after the customer's churn date")
+        refuse_rows(
+            "transactions",
+            "date",
+            transactions,
+            bought.to_numpy() < signup.to_numpy()[buyer],
+            "are before the customer's signup_date",
+        )
+        refuse_rows(
+            "transactions",
+            "date",
+            transactions,
+            churned_customer[buyer] & (bought.to_numpy() > left[buyer]),
+            "are after the customer's churn date",
+        )
         in_window = (bought <= end).to_numpy()
         rows = row_of(buyer[in_window], bought.dt.to_period("M").array.asi8[in_window])
         purchases = np.bincount(rows, minlength=month.size).astype(np.int64)
@@ -616,8 +706,9 @@ def customer_months(customers: pd.DataFrame, churn: pd.DataFrame, bonds: pd.Data
         order = np.argsort(entered, kind="stable")  # the latest change within a month wins
         stage[rows[order][rows[order] >= 0]] = stage_codes[order][rows[order] >= 0]
         stage = pd.Series(stage).groupby(who).ffill().to_numpy()
-        panel["stage"] = pd.Categorical.from_codes(np.nan_to_num(stage, nan=-1).astype(int),
-                                                   categories=schema.STAGES, ordered=True)
+        panel["stage"] = pd.Categorical.from_codes(
+            np.nan_to_num(stage, nan=-1).astype(int), categories=schema.STAGES, ordered=True
+        )
     panel.attrs["observation_end"] = end
     return panel
 
@@ -672,16 +763,17 @@ def churn_by_level(panel: pd.DataFrame, *, by: str | Sequence[str] | None = None
     _require_panel(panel, ("customer_id",))
     keys = ([by] if isinstance(by, str) else list(by or [])) + ["bond_level"]
     table = panel.groupby(keys, observed=True, sort=True).agg(
-        customers=("customer_id", "nunique"), exposure_months=("exposure_months", "sum"),
-        churns=("churned", "sum"))
+        customers=("customer_id", "nunique"), exposure_months=("exposure_months", "sum"), churns=("churned", "sum")
+    )
     table = table[table["exposure_months"] > 0]
     table["churns"] = table["churns"].astype(int)
     table["monthly_churn"] = table["churns"] / table["exposure_months"]
     return table
 
 
-def rate_ratio(panel: pd.DataFrame, level: str, *, reference: str = "none", strata: Sequence[str] = (),
-               conf_level: float = 0.95) -> pd.Series:
+def rate_ratio(
+    panel: pd.DataFrame, level: str, *, reference: str = "none", strata: Sequence[str] = (), conf_level: float = 0.95
+) -> pd.Series:
     """How many times the monthly churn at ``level`` is that at ``reference``, fairly compared.
 
     Without strata this is the crude ratio of the two churn rates. With strata (columns
@@ -745,8 +837,12 @@ def rate_ratio(panel: pd.DataFrame, level: str, *, reference: str = "none", stra
     total = t1 + t0
     numerator = np.sum(d1 * t0 / total)
     denominator = np.sum(d0 * t1 / total)
-    counts = {"churns": int(d1.sum()), "exposure_months": float(t1.sum()),
-              "reference_churns": int(d0.sum()), "reference_exposure_months": float(t0.sum())}
+    counts = {
+        "churns": int(d1.sum()),
+        "exposure_months": float(t1.sum()),
+        "reference_churns": int(d0.sum()),
+        "reference_exposure_months": float(t0.sum()),
+    }
     if not both.any() or denominator == 0:
         return pd.Series({"estimate": np.nan, "lower": np.nan, "upper": np.nan, **counts}, name=level)
     estimate = numerator / denominator
@@ -759,8 +855,9 @@ def rate_ratio(panel: pd.DataFrame, level: str, *, reference: str = "none", stra
     return pd.Series({"estimate": estimate, "lower": lower, "upper": upper, **counts}, name=level)
 
 
-def bond_effects(panel: pd.DataFrame, adjustments: Mapping[str, Sequence[str]], *, reference: str = "none",
-                 conf_level: float = 0.95) -> pd.DataFrame:
+def bond_effects(
+    panel: pd.DataFrame, adjustments: Mapping[str, Sequence[str]], *, reference: str = "none", conf_level: float = 0.95
+) -> pd.DataFrame:
     """The churn multiplier of every bond level against ``reference``, by several methods.
 
     Each method is a set of strata for :func:`rate_ratio`: an empty set gives the naive
@@ -797,13 +894,18 @@ def bond_effects(panel: pd.DataFrame, adjustments: Mapping[str, Sequence[str]], 
     """
     _require_panel(panel)
     present = set(panel.loc[panel["exposure_months"] > 0, "bond_level"].astype(str))
-    levels = [lv for lv in LEVELS[LEVELS.index(reference) + 1:] if lv in present]
+    levels = [lv for lv in LEVELS[LEVELS.index(reference) + 1 :] if lv in present]
     rows = []
     for lv in levels:
         for method, strata in adjustments.items():
             ratio = rate_ratio(panel, lv, reference=reference, strata=list(strata), conf_level=conf_level)
-            rows.append({"level": lv, "method": method, **ratio[["estimate", "lower", "upper", "churns",
-                                                                  "exposure_months"]].to_dict()})
+            rows.append(
+                {
+                    "level": lv,
+                    "method": method,
+                    **ratio[["estimate", "lower", "upper", "churns", "exposure_months"]].to_dict(),
+                }
+            )
     table = pd.DataFrame(rows, columns=["level", "method", "estimate", "lower", "upper", "churns", "exposure_months"])
     table["level"] = pd.Categorical(table["level"], categories=LEVELS, ordered=True)
     table["method"] = pd.Categorical(table["method"], categories=list(adjustments))
@@ -849,8 +951,10 @@ def cumulative_packages(cost_per_month: Mapping[str, float], churn_multiplier: M
         raise ValueError(f"cost_per_month and churn_multiplier need a value for every level; missing {missing}")
     cost = _array("cost_per_month", [cost_per_month[lv] for lv in levels], low=0)
     factor = _array("churn_multiplier", [churn_multiplier[lv] for lv in levels], low=0)
-    return pd.DataFrame({"cost_per_month": np.cumsum(cost), "churn_multiplier": np.cumprod(factor)},
-                        index=pd.Index(levels, name="level"))
+    return pd.DataFrame(
+        {"cost_per_month": np.cumsum(cost), "churn_multiplier": np.cumprod(factor)},
+        index=pd.Index(levels, name="level"),
+    )
 
 
 def bond_level_measures(panel: pd.DataFrame, bonds: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
@@ -898,8 +1002,11 @@ def bond_level_measures(panel: pd.DataFrame, bonds: pd.DataFrame, *, conf_level:
     members["none"] = panel.loc[panel["bond_level"].astype(str) == "none", "customer_id"].nunique()
     cost = bonds.groupby(level.to_numpy())["cost_per_month"].mean()
     cost["none"] = 0.0
-    codes = panel["bond_level"].cat.codes.to_numpy() if isinstance(panel["bond_level"].dtype, pd.CategoricalDtype) \
+    codes = (
+        panel["bond_level"].cat.codes.to_numpy()
+        if isinstance(panel["bond_level"].dtype, pd.CategoricalDtype)
         else pd.Categorical(panel["bond_level"], dtype=LEVEL_TYPE).codes
+    )
     exposure = panel["exposure_months"].to_numpy(dtype=float)
     holding = [float(exposure[codes >= k].sum()) for k in range(len(LEVELS))]
     rates = churn_by_level(panel)
@@ -907,11 +1014,15 @@ def bond_level_measures(panel: pd.DataFrame, bonds: pd.DataFrame, *, conf_level:
     table["members"] = members.reindex(LEVELS).fillna(0).astype(int)
     table["cost_per_member_month"] = cost.reindex(LEVELS)
     table["member_months"] = holding
-    table["member_months"] = table["member_months"].where(table.index != "none", rates["exposure_months"].get("none", 0.0))
+    table["member_months"] = table["member_months"].where(
+        table.index != "none", rates["exposure_months"].get("none", 0.0)
+    )
     table["programme_cost"] = table["cost_per_member_month"].fillna(0) * table["member_months"]
     table["monthly_churn"] = rates["monthly_churn"].reindex(LEVELS)
-    ratios = pd.DataFrame([rate_ratio(panel, lv, conf_level=conf_level)[["estimate", "lower", "upper"]]
-                           for lv in LEVELS[1:]], index=list(LEVELS[1:]))
+    ratios = pd.DataFrame(
+        [rate_ratio(panel, lv, conf_level=conf_level)[["estimate", "lower", "upper"]] for lv in LEVELS[1:]],
+        index=list(LEVELS[1:]),
+    )
     table["churn_ratio"] = ratios["estimate"].reindex(LEVELS)
     table["ratio_lower"] = ratios["lower"].reindex(LEVELS)
     table["ratio_upper"] = ratios["upper"].reindex(LEVELS)
@@ -919,7 +1030,9 @@ def bond_level_measures(panel: pd.DataFrame, bonds: pd.DataFrame, *, conf_level:
     if {"purchases", "promoted_purchases"} <= set(panel.columns):
         sums = panel.groupby("bond_level", observed=False)[["purchases", "promoted_purchases"]].sum()
         with np.errstate(invalid="ignore", divide="ignore"):
-            table["promotion_share"] = (sums["promoted_purchases"] / sums["purchases"].replace(0, np.nan)).reindex(LEVELS)
+            table["promotion_share"] = (sums["promoted_purchases"] / sums["purchases"].replace(0, np.nan)).reindex(
+                LEVELS
+            )
     return table
 
 
@@ -965,8 +1078,7 @@ def expected_customer_months(monthly_churn, months):
     return float(result) if np.ndim(result) == 0 else result
 
 
-def programme_return(monthly_churn, margin_per_month, cost_per_month, churn_multiplier, *,
-                     horizon_months: float = 36):
+def programme_return(monthly_churn, margin_per_month, cost_per_month, churn_multiplier, *, horizon_months: float = 36):
     """What a retention programme returns per enrolled customer over a horizon.
 
     A member's monthly churn falls from ``h`` to ``h × f`` (``f`` = churn multiplier).
@@ -1022,9 +1134,15 @@ def programme_return(monthly_churn, margin_per_month, cost_per_month, churn_mult
     net = margin * retained - spent
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         on_cost = np.where(spent > 0, net / np.where(spent > 0, spent, 1.0), np.nan)
-    columns = {"months_without": without, "months_with": with_programme, "retained_months": retained,
-               "extra_margin": margin * retained, "programme_cost": spent, "net_return": net,
-               "return_on_cost": on_cost}
+    columns = {
+        "months_without": without,
+        "months_with": with_programme,
+        "retained_months": retained,
+        "extra_margin": margin * retained,
+        "programme_cost": spent,
+        "net_return": net,
+        "return_on_cost": on_cost,
+    }
     if h.ndim == 0:
         return pd.Series({k: float(v) for k, v in columns.items()}, name="programme_return")
     return pd.DataFrame({k: np.ravel(v) for k, v in columns.items()})
@@ -1082,8 +1200,11 @@ def break_even_multiplier(cost_per_month, margin_per_month, *, monthly_churn=Non
     horizon = float(_array("horizon_months", horizon_months, low=0, low_open=True))
     cost, margin, h = np.broadcast_arrays(cost, margin, h)
     with np.errstate(divide="ignore", invalid="ignore"):
-        target = np.where(margin > cost, margin * np.asarray(expected_customer_months(h, horizon))
-                          / np.where(margin > cost, margin - cost, 1.0), np.inf)
+        target = np.where(
+            margin > cost,
+            margin * np.asarray(expected_customer_months(h, horizon)) / np.where(margin > cost, margin - cost, 1.0),
+            np.inf,
+        )
     reachable = target <= horizon  # E(0) = H is the most a member can stay
     low, high = np.zeros(h.shape), h.astype(float).copy()  # churn with the programme, E(low) ≥ target
     for _ in range(60):
@@ -1181,20 +1302,25 @@ def enrolment_baseline(panel: pd.DataFrame, *, by: str | None = "segment", level
     active = pool[(pool["month"] == last) & ~pool["churned"].to_numpy(dtype=bool)]
     keys = pool[by] if by else pd.Series("all", index=pool.index)
     sums = pool.groupby(keys.to_numpy() if not by else keys, observed=True).agg(
-        exposure=("exposure_months", "sum"), churns=("churned", "sum"), margin=("margin", "sum"))
+        exposure=("exposure_months", "sum"), churns=("churned", "sum"), margin=("margin", "sum")
+    )
     counts = active.groupby(active[by] if by else pd.Series("all", index=active.index), observed=True)[
-        "customer_id"].nunique()
-    table = pd.DataFrame({
-        "customers": counts.reindex(sums.index, fill_value=0).astype(int),
-        "monthly_churn": sums["churns"] / sums["exposure"],
-        "margin_per_month": sums["margin"] / sums["exposure"],
-    })
+        "customer_id"
+    ].nunique()
+    table = pd.DataFrame(
+        {
+            "customers": counts.reindex(sums.index, fill_value=0).astype(int),
+            "monthly_churn": sums["churns"] / sums["exposure"],
+            "margin_per_month": sums["margin"] / sums["exposure"],
+        }
+    )
     table.index.name = by
     return table
 
 
-def programme_return_table(baseline: pd.DataFrame, packages: pd.DataFrame, *,
-                           horizon_months: float = 36) -> pd.DataFrame:
+def programme_return_table(
+    baseline: pd.DataFrame, packages: pd.DataFrame, *, horizon_months: float = 36
+) -> pd.DataFrame:
     """:func:`programme_return` for every group of ``baseline`` and every programme of ``packages``.
 
     Parameters
@@ -1235,9 +1361,15 @@ def programme_return_table(baseline: pd.DataFrame, packages: pd.DataFrame, *,
     c = packages["cost_per_month"].reindex(levels).to_numpy()
     f = packages["churn_multiplier"].reindex(levels).to_numpy()
     result = programme_return(h, m, c, f, horizon_months=horizon_months)
-    front = pd.DataFrame({group_name: groups, level_name: levels, "cost_per_month": c, "churn_multiplier": f,
-                          "break_even_multiplier": break_even_multiplier(c, m, monthly_churn=h,
-                                                                         horizon_months=horizon_months)})
+    front = pd.DataFrame(
+        {
+            group_name: groups,
+            level_name: levels,
+            "cost_per_month": c,
+            "churn_multiplier": f,
+            "break_even_multiplier": break_even_multiplier(c, m, monthly_churn=h, horizon_months=horizon_months),
+        }
+    )
     return pd.concat([front, result], axis=1)
 
 
@@ -1256,8 +1388,16 @@ class BudgetProjection(NamedTuple):
     ``customers_at_end_without``."""
 
 
-def project_budget(budget_per_month: float, shares, packages: pd.DataFrame, *, customers: float,
-                   monthly_churn: float, margin_per_month: float, months: int = 36) -> BudgetProjection:
+def project_budget(
+    budget_per_month: float,
+    shares,
+    packages: pd.DataFrame,
+    *,
+    customers: float,
+    monthly_churn: float,
+    margin_per_month: float,
+    months: int = 36,
+) -> BudgetProjection:
     """Split a monthly retention budget across programmes and project customers and profit.
 
     A base of ``customers`` current customers churns at ``monthly_churn`` a month. The
@@ -1324,7 +1464,9 @@ def project_budget(budget_per_month: float, shares, packages: pd.DataFrame, *, c
     else:
         weights = np.asarray(shares, dtype=float)
         if weights.shape != (len(packages),):
-            raise ValueError(f"shares must have one value per programme ({len(packages)}); got {weights.shape[0] if weights.ndim else 'a scalar'}")
+            raise ValueError(
+                f"shares must have one value per programme ({len(packages)}); got {weights.shape[0] if weights.ndim else 'a scalar'}"
+            )
     weights = _array("shares", weights, low=0)
     if weights.sum() > 1:
         weights = weights / weights.sum()
@@ -1336,7 +1478,7 @@ def project_budget(budget_per_month: float, shares, packages: pd.DataFrame, *, c
         enrolled = enrolled * base / enrolled.sum()
     t = np.arange(horizon + 1)
     member_hazard = np.minimum(h * factor, 1.0)
-    members = enrolled[:, None] * (1.0 - member_hazard[:, None]) ** t[None, :]   # programme × month
+    members = enrolled[:, None] * (1.0 - member_hazard[:, None]) ** t[None, :]  # programme × month
     others = (base - enrolled.sum()) * (1.0 - h) ** t
     without = base * (1.0 - h) ** t
     baseline_members = enrolled[:, None] * (1.0 - h) ** t[None, :]
@@ -1347,18 +1489,32 @@ def project_budget(budget_per_month: float, shares, packages: pd.DataFrame, *, c
     monthly_cost = (cost[:, None] * members).sum(axis=0)
     gain_per_month = margin * (with_programmes - without) - monthly_cost
     gain_per_month[horizon] = 0.0  # month H is the end point, not a month of business
-    monthly = pd.DataFrame({"with_programmes": with_programmes, "without_programmes": without,
-                            "programme_cost": np.where(t < horizon, monthly_cost, 0.0),
-                            "cumulative_profit_gain": np.concatenate([[0.0], np.cumsum(gain_per_month)[:-1]])},
-                           index=pd.Index(t, name="month"))
-    by_level = pd.DataFrame({
-        "share_of_budget": weights, "enrolled": enrolled, "cost_per_month": cost, "churn_multiplier": factor,
-        "extra_customers_at_end": members[:, horizon] - baseline_members[:, horizon],
-        "extra_customer_months": extra_months, "extra_margin": margin * extra_months,
-        "programme_cost": spent, "net_profit": margin * extra_months - spent,
-    }, index=packages.index)
-    totals = by_level[["enrolled", "extra_customers_at_end", "extra_customer_months", "extra_margin",
-                       "programme_cost", "net_profit"]].sum()
+    monthly = pd.DataFrame(
+        {
+            "with_programmes": with_programmes,
+            "without_programmes": without,
+            "programme_cost": np.where(t < horizon, monthly_cost, 0.0),
+            "cumulative_profit_gain": np.concatenate([[0.0], np.cumsum(gain_per_month)[:-1]]),
+        },
+        index=pd.Index(t, name="month"),
+    )
+    by_level = pd.DataFrame(
+        {
+            "share_of_budget": weights,
+            "enrolled": enrolled,
+            "cost_per_month": cost,
+            "churn_multiplier": factor,
+            "extra_customers_at_end": members[:, horizon] - baseline_members[:, horizon],
+            "extra_customer_months": extra_months,
+            "extra_margin": margin * extra_months,
+            "programme_cost": spent,
+            "net_profit": margin * extra_months - spent,
+        },
+        index=packages.index,
+    )
+    totals = by_level[
+        ["enrolled", "extra_customers_at_end", "extra_customer_months", "extra_margin", "programme_cost", "net_profit"]
+    ].sum()
     totals["customers"] = base
     totals["budget_spent_first_month"] = float((enrolled * cost).sum())
     totals["customers_at_end_without"] = float(without[horizon])

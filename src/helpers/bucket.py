@@ -60,6 +60,7 @@ import pandas as pd
 
 from helpers.retention import expected_lifetime, retention_rate
 from helpers.validation import refuse_rows, require_columns, to_dates
+from helpers.value import clv
 
 __all__ = [
     "BucketCalibration",
@@ -84,9 +85,7 @@ __all__ = [
 ]
 
 
-
-def _check_range(name: str, value, low: float, high: float = math.inf, *,
-                 low_open: bool = False) -> np.ndarray:
+def _check_range(name: str, value, low: float, high: float = math.inf, *, low_open: bool = False) -> np.ndarray:
     """``value`` as a float array, refusing NaN and values outside [low, high]."""
     array = np.asarray(value, dtype=float)
     below = array <= low if low_open else array < low
@@ -101,22 +100,30 @@ def _check_range(name: str, value, low: float, high: float = math.inf, *,
     return array
 
 
-def _per_period(name: str, value, periods: int, low: float, high: float = math.inf, *,
-                low_open: bool = False) -> np.ndarray:
+def _per_period(
+    name: str, value, periods: int, low: float, high: float = math.inf, *, low_open: bool = False
+) -> np.ndarray:
     """A parameter given as a scalar or one value per period, as an array of ``periods``."""
     array = _check_range(name, value, low, high, low_open=low_open)
     if array.ndim == 0:
         return np.full(periods, float(array))
     if array.shape != (periods,):
-        raise ValueError(f"{name} must be a number or one value per period ({periods}); "
-                         f"got shape {array.shape}")
+        raise ValueError(f"{name} must be a number or one value per period ({periods}); got shape {array.shape}")
     return array
 
 
-def simulate(periods: int, *, initial_customers: float, acquisition_spend,
-             cost_per_acquisition, churn_rate, revenue_per_customer,
-             margin_rate=1.0, retention_cost_per_customer=0.0,
-             churn_reduction=0.0) -> pd.DataFrame:
+def simulate(
+    periods: int,
+    *,
+    initial_customers: float,
+    acquisition_spend,
+    cost_per_acquisition,
+    churn_rate,
+    revenue_per_customer,
+    margin_rate=1.0,
+    retention_cost_per_customer=0.0,
+    churn_reduction=0.0,
+) -> pd.DataFrame:
     """Run the leaky bucket for a number of periods and account for its money.
 
     Period ``t`` (1, 2, …, ``periods``) starts with the customers the previous one ended
@@ -194,13 +201,11 @@ def simulate(periods: int, *, initial_customers: float, acquisition_spend,
         raise ValueError(f"periods must be an integer ≥ 1; got {periods!r}")
     start_level = float(_check_range("initial_customers", initial_customers, 0))
     spend = _per_period("acquisition_spend", acquisition_spend, periods, 0)
-    unit_cost = _per_period("cost_per_acquisition", cost_per_acquisition, periods, 0,
-                            low_open=True)
+    unit_cost = _per_period("cost_per_acquisition", cost_per_acquisition, periods, 0, low_open=True)
     churn = _per_period("churn_rate", churn_rate, periods, 0, 1)
     revenue_each = _per_period("revenue_per_customer", revenue_per_customer, periods, 0)
     margin_share = _per_period("margin_rate", margin_rate, periods, 0, 1)
-    retention_each = _per_period("retention_cost_per_customer", retention_cost_per_customer,
-                                 periods, 0)
+    retention_each = _per_period("retention_cost_per_customer", retention_cost_per_customer, periods, 0)
     reduction = _per_period("churn_reduction", churn_reduction, periods, 0, 1)
 
     inflow = spend / unit_cost
@@ -219,9 +224,15 @@ def simulate(periods: int, *, initial_customers: float, acquisition_spend,
     profit = margin - spend - retention_cost
     return pd.DataFrame(
         {
-            "customers_start": customers_start, "inflow": inflow, "outflow": outflow,
-            "customers_end": customers_end, "revenue": revenue, "margin": margin,
-            "acquisition_cost": spend, "retention_cost": retention_cost, "profit": profit,
+            "customers_start": customers_start,
+            "inflow": inflow,
+            "outflow": outflow,
+            "customers_end": customers_end,
+            "revenue": revenue,
+            "margin": margin,
+            "acquisition_cost": spend,
+            "retention_cost": retention_cost,
+            "profit": profit,
             "cumulative_profit": np.cumsum(profit),
         },
         index=pd.RangeIndex(1, periods + 1, name="period"),
@@ -325,14 +336,19 @@ def periods_to_steady_state(initial, inflow, churn, tolerance: float = 0.05):
 def _signup_of_churners(customers: pd.DataFrame, churn: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Validated (signup date, churn date) of each row of ``churn``."""
     signup = to_dates("customers", customers, "signup_date")
-    refuse_rows("customers", "customer_id", customers, customers["customer_id"].duplicated(keep=False),
-               "repeat a customer_id")
+    refuse_rows(
+        "customers", "customer_id", customers, customers["customer_id"].duplicated(keep=False), "repeat a customer_id"
+    )
     lost_on = to_dates("churn", churn, "date")
-    refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
-               "list the same customer more than once")
+    refuse_rows(
+        "churn",
+        "customer_id",
+        churn,
+        churn["customer_id"].duplicated(keep=False),
+        "list the same customer more than once",
+    )
     signup_by_id = pd.Series(signup.to_numpy(), index=customers["customer_id"].to_numpy())
-    joined = pd.Series(signup_by_id.reindex(churn["customer_id"].to_numpy()).to_numpy(),
-                       index=churn.index)
+    joined = pd.Series(signup_by_id.reindex(churn["customer_id"].to_numpy()).to_numpy(), index=churn.index)
     refuse_rows("churn", "customer_id", churn, joined.isna(), "are not in the customers table")
     refuse_rows("churn", "date", churn, lost_on < joined, "are before the customer's signup_date")
     return joined, lost_on
@@ -345,8 +361,14 @@ def _signup_of_churners(customers: pd.DataFrame, churn: pd.DataFrame) -> tuple[p
 _FREQUENCIES = {"month": "M", "year": "Y"}
 
 
-def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.DataFrame,
-                 observation_end=None, *, period: str = "month") -> pd.DataFrame:
+def bucket_flows(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    churn: pd.DataFrame,
+    observation_end=None,
+    *,
+    period: str = "month",
+) -> pd.DataFrame:
     """Measure the company's bucket period by period: level, inflow, leak, spend and margin.
 
     For each calendar month (or year) from the first signup to ``observation_end``:
@@ -431,8 +453,13 @@ def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.
     signup = pd.to_datetime(customers["signup_date"])
     cost = pd.to_numeric(customers["acquisition_cost"], errors="coerce")
     cost_known = bool(customers["acquisition_cost"].notna().any())  # else: not recorded, spend unknown
-    refuse_rows("customers", "acquisition_cost", customers, (cost.isna() & cost_known) | (cost < 0),
-               "have a missing or negative acquisition cost")
+    refuse_rows(
+        "customers",
+        "acquisition_cost",
+        customers,
+        (cost.isna() & cost_known) | (cost < 0),
+        "have a missing or negative acquisition cost",
+    )
     sold_on = to_dates("transactions", transactions, "date")
 
     if observation_end is None:
@@ -455,27 +482,32 @@ def bucket_flows(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.
     same = left_in & (lost_on.dt.to_period(freq) == joined.dt.to_period(freq))
     new_lost = per_period(pd.Series(1, index=lost_on.index)[same], lost_on[same])
     sold_in = sold_on <= end
-    margin = per_period((transactions["amount"] - transactions["cost"])[sold_in].astype(float),
-                        sold_on[sold_in])
+    margin = per_period((transactions["amount"] - transactions["cost"])[sold_in].astype(float), sold_on[sold_in])
 
     customers_end = (new - lost).cumsum()
     customers_start = customers_end.shift(1, fill_value=0)
     kept = new - new_lost
-    frame = pd.DataFrame({
-        "customers_start": customers_start, "new_customers": new,
-        "new_lost_same_period": new_lost, "new_customers_kept": kept,
-        "lost_customers": lost, "lost_from_start": lost - new_lost,
-        "customers_end": customers_end, "acquisition_spend": spend,
-    }).astype({"acquisition_spend": float})
+    frame = pd.DataFrame(
+        {
+            "customers_start": customers_start,
+            "new_customers": new,
+            "new_lost_same_period": new_lost,
+            "new_customers_kept": kept,
+            "lost_customers": lost,
+            "lost_from_start": lost - new_lost,
+            "customers_end": customers_end,
+            "acquisition_spend": spend,
+        }
+    ).astype({"acquisition_spend": float})
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["cost_per_acquisition"] = np.where(new > 0, spend / new.where(new > 0), np.nan)
         frame["margin"] = margin
-        frame["margin_per_customer"] = np.where(customers_end > 0,
-                                                margin / customers_end.where(customers_end > 0), np.nan)
+        frame["margin_per_customer"] = np.where(
+            customers_end > 0, margin / customers_end.where(customers_end > 0), np.nan
+        )
     has_base = (customers_start > 0).to_numpy()
     kept_rate = np.full(len(frame), np.nan)
-    kept_rate[has_base] = retention_rate(customers_start[has_base], customers_end[has_base],
-                                         kept[has_base])
+    kept_rate[has_base] = retention_rate(customers_start[has_base], customers_end[has_base], kept[has_base])
     frame["retention_rate"] = kept_rate
     frame["churn_rate"] = 1.0 - kept_rate
     lifetime = np.full(len(frame), np.nan)
@@ -517,22 +549,27 @@ class BucketCalibration(NamedTuple):
         ...     ).summary()["churn rate per period"]
         0.035
         """
-        return pd.Series({
-            "periods used": self.periods_used,
-            "from": self.first_period.date(), "to": self.last_period.date(),
-            "customers now": self.customers_now,
-            "acquisition spend per period": self.acquisition_spend,
-            "new customers per period": self.new_customers,
-            "new customers kept per period (the inflow)": self.new_customers_kept,
-            "cost per acquisition": self.cost_per_acquisition,
-            "cost per kept acquisition": self.cost_per_kept_acquisition,
-            "retention rate per period": self.retention_rate,
-            "churn rate per period": self.churn_rate,
-            "expected lifetime (periods)": self.expected_lifetime,
-            "margin per customer per period": self.margin_per_customer,
-            "steady state (customers)": self.steady_state,
-            "periods to within 5% of it": self.periods_to_steady_state,
-        }, name="value", dtype=object)
+        return pd.Series(
+            {
+                "periods used": self.periods_used,
+                "from": self.first_period.date(),
+                "to": self.last_period.date(),
+                "customers now": self.customers_now,
+                "acquisition spend per period": self.acquisition_spend,
+                "new customers per period": self.new_customers,
+                "new customers kept per period (the inflow)": self.new_customers_kept,
+                "cost per acquisition": self.cost_per_acquisition,
+                "cost per kept acquisition": self.cost_per_kept_acquisition,
+                "retention rate per period": self.retention_rate,
+                "churn rate per period": self.churn_rate,
+                "expected lifetime (periods)": self.expected_lifetime,
+                "margin per customer per period": self.margin_per_customer,
+                "steady state (customers)": self.steady_state,
+                "periods to within 5% of it": self.periods_to_steady_state,
+            },
+            name="value",
+            dtype=object,
+        )
 
 
 def calibrate_bucket(flows: pd.DataFrame, last_periods: int | None = None) -> BucketCalibration:
@@ -591,8 +628,10 @@ def calibrate_bucket(flows: pd.DataFrame, last_periods: int | None = None) -> Bu
     if last_periods is not None:
         usable = usable.tail(int(last_periods))
     if usable.empty:
-        raise ValueError("no complete period starts with customers: the bucket cannot be "
-                         "calibrated (is the data at least two periods long?)")
+        raise ValueError(
+            "no complete period starts with customers: the bucket cannot be "
+            "calibrated (is the data at least two periods long?)"
+        )
     start = float(usable["customers_start"].sum())
     end = float(usable["customers_end"].sum())
     kept = float(usable["new_customers_kept"].sum())
@@ -603,12 +642,18 @@ def calibrate_bucket(flows: pd.DataFrame, last_periods: int | None = None) -> Bu
     inflow = kept / len(usable)
     now = float(flows["customers_end"].iloc[-1])
     return BucketCalibration(
-        periods_used=len(usable), first_period=usable.index[0], last_period=usable.index[-1],
-        customers_now=now, acquisition_spend=spend / len(usable), new_customers=new / len(usable),
+        periods_used=len(usable),
+        first_period=usable.index[0],
+        last_period=usable.index[-1],
+        customers_now=now,
+        acquisition_spend=spend / len(usable),
+        new_customers=new / len(usable),
         new_customers_kept=inflow,
         cost_per_acquisition=spend / new if new else math.nan,
         cost_per_kept_acquisition=spend / kept if kept else math.nan,
-        retention_rate=retention, churn_rate=churn, expected_lifetime=expected_lifetime(retention),
+        retention_rate=retention,
+        churn_rate=churn,
+        expected_lifetime=expected_lifetime(retention),
         margin_per_customer=float(usable["margin"].sum()) / end if end else math.nan,
         steady_state=steady_state(inflow, churn),
         periods_to_steady_state=periods_to_steady_state(now, inflow, churn),
@@ -650,20 +695,28 @@ def model_vs_data(flows: pd.DataFrame, calibration: BucketCalibration) -> pd.Dat
     >>> model_vs_data(flows, calibrate_bucket(flows))["model_customers"].round(1).tolist()
     [93.0, 104.2, 113.3]
     """
-    run = simulate(len(flows), initial_customers=float(flows["customers_start"].iloc[0]),
-                   acquisition_spend=flows["acquisition_spend"].to_numpy(dtype=float),
-                   cost_per_acquisition=calibration.cost_per_kept_acquisition,
-                   churn_rate=calibration.churn_rate, revenue_per_customer=0.0)
+    run = simulate(
+        len(flows),
+        initial_customers=float(flows["customers_start"].iloc[0]),
+        acquisition_spend=flows["acquisition_spend"].to_numpy(dtype=float),
+        cost_per_acquisition=calibration.cost_per_kept_acquisition,
+        churn_rate=calibration.churn_rate,
+        revenue_per_customer=0.0,
+    )
     actual = flows["customers_end"].astype(float)
     model = pd.Series(run["customers_end"].to_numpy(), index=flows.index)
-    return pd.DataFrame({
-        "actual_customers": actual, "model_customers": model, "gap": model - actual,
-        "relative_gap": (model - actual) / actual.where(actual > 0),
-        "actual_inflow": flows["new_customers_kept"].astype(float),
-        "model_inflow": run["inflow"].to_numpy(),
-        "actual_churn_rate": flows["churn_rate"].astype(float),
-        "model_churn_rate": calibration.churn_rate,
-    })
+    return pd.DataFrame(
+        {
+            "actual_customers": actual,
+            "model_customers": model,
+            "gap": model - actual,
+            "relative_gap": (model - actual) / actual.where(actual > 0),
+            "actual_inflow": flows["new_customers_kept"].astype(float),
+            "model_inflow": run["inflow"].to_numpy(),
+            "actual_churn_rate": flows["churn_rate"].astype(float),
+            "model_churn_rate": calibration.churn_rate,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -718,15 +771,21 @@ def churn_reason_pareto(churn: pd.DataFrame, threshold: float = 0.8) -> pd.DataF
     share = counts / counts.sum()
     cumulative = share.cumsum()
     before = cumulative.shift(1, fill_value=0.0)
-    table = pd.DataFrame({"customers": counts, "share": share, "cumulative_share": cumulative,
-                          "vital_few": before < threshold - 1e-12})
+    table = pd.DataFrame(
+        {"customers": counts, "share": share, "cumulative_share": cumulative, "vital_few": before < threshold - 1e-12}
+    )
     table.index.name = "reason"
     return table
 
 
 #: Satisfaction bands of :func:`satisfaction_before_leaving`, in order.
-SATISFACTION_BANDS = ("dissatisfied (1–2)", "neutral (3)", "satisfied (4)",
-                      "completely satisfied (5)", "no survey answer")
+SATISFACTION_BANDS = (
+    "dissatisfied (1–2)",
+    "neutral (3)",
+    "satisfied (4)",
+    "completely satisfied (5)",
+    "no survey answer",
+)
 
 
 def satisfaction_before_leaving(churn: pd.DataFrame, surveys: pd.DataFrame) -> pd.Series:
@@ -766,22 +825,32 @@ def satisfaction_before_leaving(churn: pd.DataFrame, surveys: pd.DataFrame) -> p
     answered = to_dates("surveys", surveys, "date")
     score = pd.to_numeric(surveys["satisfaction"], errors="coerce")
     refuse_rows("surveys", "satisfaction", surveys, ~score.between(1, 5), "are not on the 1–5 scale")
-    left = pd.DataFrame({"customer_id": churn["customer_id"].to_numpy(),
-                         "date": lost_on.to_numpy(dtype="datetime64[ns]"),
-                         "row": np.arange(len(churn))}).sort_values("date", kind="stable")
-    answers = pd.DataFrame({"customer_id": surveys["customer_id"].to_numpy(),
-                            "date": answered.to_numpy(dtype="datetime64[ns]"),
-                            "satisfaction": score.to_numpy()}
-                           ).sort_values("date", kind="stable")
+    left = pd.DataFrame(
+        {
+            "customer_id": churn["customer_id"].to_numpy(),
+            "date": lost_on.to_numpy(dtype="datetime64[ns]"),
+            "row": np.arange(len(churn)),
+        }
+    ).sort_values("date", kind="stable")
+    answers = pd.DataFrame(
+        {
+            "customer_id": surveys["customer_id"].to_numpy(),
+            "date": answered.to_numpy(dtype="datetime64[ns]"),
+            "satisfaction": score.to_numpy(),
+        }
+    ).sort_values("date", kind="stable")
     last = pd.merge_asof(left, answers, on="date", by="customer_id", direction="backward")
     last = last.sort_values("row")
     bands = np.select(
-        [last["satisfaction"] <= 2, last["satisfaction"] == 3, last["satisfaction"] == 4,
-         last["satisfaction"] == 5],
-        list(SATISFACTION_BANDS[:4]), default=SATISFACTION_BANDS[4])
-    return pd.Series(pd.Categorical(bands, categories=SATISFACTION_BANDS, ordered=True),
-                     index=pd.Index(churn["customer_id"].to_numpy(), name="customer_id"),
-                     name="satisfaction_before_leaving")
+        [last["satisfaction"] <= 2, last["satisfaction"] == 3, last["satisfaction"] == 4, last["satisfaction"] == 5],
+        list(SATISFACTION_BANDS[:4]),
+        default=SATISFACTION_BANDS[4],
+    )
+    return pd.Series(
+        pd.Categorical(bands, categories=SATISFACTION_BANDS, ordered=True),
+        index=pd.Index(churn["customer_id"].to_numpy(), name="customer_id"),
+        name="satisfaction_before_leaving",
+    )
 
 
 def reason_mix(churn: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
@@ -816,8 +885,7 @@ def reason_mix(churn: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     require_columns("churn", churn, ("customer_id", "reason"))
     order = churn_reason_pareto(churn).index
     group = groups.reindex(churn["customer_id"].to_numpy())
-    refuse_rows("churn", "customer_id", churn, group.isna().to_numpy(),
-               "have no group in the groups given")
+    refuse_rows("churn", "customer_id", churn, group.isna().to_numpy(), "have no group in the groups given")
     table = pd.crosstab(group.to_numpy(), churn["reason"].astype(str).to_numpy())
     if isinstance(groups.dtype, pd.CategoricalDtype):
         table = table.reindex([c for c in groups.cat.categories if c in table.index])
@@ -888,9 +956,17 @@ class BudgetComparison(NamedTuple):
     summary: pd.DataFrame
 
 
-def pour_or_plug(periods: int, *, initial_customers: float, acquisition_spend,
-                 cost_per_acquisition: float, churn_rate: float, margin_per_customer: float,
-                 programme_cost_per_customer: float, churn_reduction: float) -> BudgetComparison:
+def pour_or_plug(
+    periods: int,
+    *,
+    initial_customers: float,
+    acquisition_spend,
+    cost_per_acquisition: float,
+    churn_rate: float,
+    margin_per_customer: float,
+    programme_cost_per_customer: float,
+    churn_reduction: float,
+) -> BudgetComparison:
     """The same money spent on plugging the holes or on pouring more in.
 
     Three runs of :func:`simulate` with the same start, spend and economics:
@@ -949,34 +1025,48 @@ def pour_or_plug(periods: int, *, initial_customers: float, acquisition_spend,
     [2000.0, 4000.0, 3600.0]
     """
     spend = _per_period("acquisition_spend", acquisition_spend, _periods_checked(periods), 0)
-    common = dict(initial_customers=initial_customers, cost_per_acquisition=cost_per_acquisition,
-                  churn_rate=churn_rate, revenue_per_customer=margin_per_customer)
+    common = dict(
+        initial_customers=initial_customers,
+        cost_per_acquisition=cost_per_acquisition,
+        churn_rate=churn_rate,
+        revenue_per_customer=margin_per_customer,
+    )
     as_is = simulate(periods, acquisition_spend=spend, **common)
-    plug = simulate(periods, acquisition_spend=spend, **common,
-                    retention_cost_per_customer=programme_cost_per_customer,
-                    churn_reduction=churn_reduction)
+    plug = simulate(
+        periods,
+        acquisition_spend=spend,
+        **common,
+        retention_cost_per_customer=programme_cost_per_customer,
+        churn_reduction=churn_reduction,
+    )
     pour = simulate(periods, acquisition_spend=spend + plug["retention_cost"].to_numpy(), **common)
     runs = {"as is": as_is, "plug the holes": plug, "pour more in": pour}
 
     inflow = spend[-1] / cost_per_acquisition
     plug_level = steady_state(inflow, churn_rate * (1 - churn_reduction))
-    long_run = [steady_state(inflow, churn_rate), plug_level,
-                steady_state(inflow + programme_cost_per_customer * plug_level
-                             / cost_per_acquisition, churn_rate)
-                if math.isfinite(plug_level) else math.inf]
-    summary = pd.DataFrame({
-        "customers_end": [run["customers_end"].iloc[-1] for run in runs.values()],
-        "extra_spend": [0.0, plug["retention_cost"].sum(), plug["retention_cost"].sum()],
-        "cumulative_profit": [run["cumulative_profit"].iloc[-1] for run in runs.values()],
-        "long_run_customers": long_run,
-        "cost_per_customer": [math.nan,
-                              cost_per_customer_saved(programme_cost_per_customer, churn_rate,
-                                                      churn_reduction),
-                              float(cost_per_acquisition)],
-    }, index=pd.Index(list(runs), name="strategy"))
+    long_run = [
+        steady_state(inflow, churn_rate),
+        plug_level,
+        steady_state(inflow + programme_cost_per_customer * plug_level / cost_per_acquisition, churn_rate)
+        if math.isfinite(plug_level)
+        else math.inf,
+    ]
+    summary = pd.DataFrame(
+        {
+            "customers_end": [run["customers_end"].iloc[-1] for run in runs.values()],
+            "extra_spend": [0.0, plug["retention_cost"].sum(), plug["retention_cost"].sum()],
+            "cumulative_profit": [run["cumulative_profit"].iloc[-1] for run in runs.values()],
+            "long_run_customers": long_run,
+            "cost_per_customer": [
+                math.nan,
+                cost_per_customer_saved(programme_cost_per_customer, churn_rate, churn_reduction),
+                float(cost_per_acquisition),
+            ],
+        },
+        index=pd.Index(list(runs), name="strategy"),
+    )
     summary.insert(1, "extra_customers", summary["customers_end"] - summary["customers_end"].iloc[0])
-    summary.insert(4, "extra_profit",
-                   summary["cumulative_profit"] - summary["cumulative_profit"].iloc[0])
+    summary.insert(4, "extra_profit", summary["cumulative_profit"] - summary["cumulative_profit"].iloc[0])
     return BudgetComparison(runs=runs, summary=summary)
 
 
@@ -991,8 +1081,9 @@ def _periods_checked(periods) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-def margin_by_tenure_year(customers: pd.DataFrame, transactions: pd.DataFrame,
-                          churn: pd.DataFrame, observation_end=None) -> pd.DataFrame:
+def margin_by_tenure_year(
+    customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.DataFrame, observation_end=None
+) -> pd.DataFrame:
     """Margin per active customer in the first, second, third … year of the relationship.
 
     Reichheld's (1996) "loyalty effect": a customer who stays buys more, costs less to
@@ -1055,44 +1146,54 @@ def margin_by_tenure_year(customers: pd.DataFrame, transactions: pd.DataFrame,
     lost_by_id = pd.Series(month_number(lost_on), index=churn["customer_id"].to_numpy())
     last_month = lost_by_id.reindex(signup_by_id.index).fillna(month_number([end])[0])
     joined = signup <= end
-    months_there = (last_month.to_numpy(dtype=np.int64) - signup_by_id.to_numpy()
-                    + 1)[joined.to_numpy()]
+    months_there = (last_month.to_numpy(dtype=np.int64) - signup_by_id.to_numpy() + 1)[joined.to_numpy()]
     sold_in = (sold_on <= end).to_numpy()
-    tenure = (month_number(sold_on[sold_in])
-              - signup_by_id.reindex(transactions["customer_id"][sold_in].to_numpy()).to_numpy())
+    tenure = (
+        month_number(sold_on[sold_in])
+        - signup_by_id.reindex(transactions["customer_id"][sold_in].to_numpy()).to_numpy()
+    )
     year = tenure // 12 + 1
     n_years = int(max(1, np.ceil(months_there.max() / 12))) if months_there.size else 1
     years = np.arange(1, n_years + 1)
     exposure = np.clip(months_there[:, None] - 12 * (years[None, :] - 1), 0, 12).sum(axis=0)
     margin_each = (transactions["amount"] - transactions["cost"]).to_numpy(dtype=float)[sold_in]
     margin = np.bincount(year - 1, weights=margin_each, minlength=n_years)[:n_years]
-    table = pd.DataFrame({"customer_months": exposure, "margin": margin},
-                         index=pd.Index(years, name="tenure_year"))
+    table = pd.DataFrame({"customer_months": exposure, "margin": margin}, index=pd.Index(years, name="tenure_year"))
     table = table[table["customer_months"] > 0]
     table["margin_per_customer_month"] = table["margin"] / table["customer_months"]
     table["margin_per_customer_year"] = 12 * table["margin_per_customer_month"]
     return table
 
 
-def _value(retention, yearly_profits: np.ndarray, profit_growth: float, discount_rate: float,
-           acquisition_cost: float):
-    """Customer value for an array of retentions; NaN where the series diverges."""
+def _value(retention, yearly_profits: np.ndarray, profit_growth: float, discount_rate: float, acquisition_cost: float):
+    """Customer value for an array of retentions, year by year with :func:`helpers.value.clv`; NaN where it diverges."""
     r = np.asarray(retention, dtype=float)
-    d, g = discount_rate, profit_growth
-    years = np.arange(1, yearly_profits.size + 1)
-    shape = r.shape
-    r_col = r.reshape(-1, 1)
-    explicit = (yearly_profits * r_col ** (years - 1) / (1 + d) ** years).sum(axis=1)
-    ratio = r.reshape(-1) * (1 + g) / (1 + d)
-    last = yearly_profits[-1] * r.reshape(-1) ** (years[-1] - 1) / (1 + d) ** years[-1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tail = np.where(ratio < 1, last * ratio / (1 - ratio), np.nan)
-    return (explicit + tail - acquisition_cost).reshape(shape)
+    converges = r * (1 + profit_growth) < 1 + discount_rate
+    r_safe = np.where(converges, r, 0.0)
+    last = yearly_profits.size - 1
+    total = -acquisition_cost
+    for year, profit in enumerate(yearly_profits):
+        reach = (r_safe / (1 + discount_rate)) ** year  # still there, and discounted, after `year` years
+        total = total + reach * clv(
+            profit,
+            r_safe,
+            discount_rate,
+            timing="end",
+            horizon=None if year == last else 1,
+            margin_growth=profit_growth if year == last else 0.0,
+        )
+    return np.where(converges, total, np.nan)
 
 
-def customer_value(retention, first_year_profit: float, *, later_year_profits: Sequence[float] = (),
-                   profit_growth: float = 0.0, discount_rate: float = 0.10,
-                   acquisition_cost: float = 0.0):
+def customer_value(
+    retention,
+    first_year_profit: float,
+    *,
+    later_year_profits: Sequence[float] = (),
+    profit_growth: float = 0.0,
+    discount_rate: float = 0.10,
+    acquisition_cost: float = 0.0,
+):
     """Present value of a newly acquired customer, net of what acquiring them cost.
 
     The customer is acquired at cost ``A`` at time 0, brings profit ``p_t`` in year ``t``
@@ -1106,7 +1207,8 @@ def customer_value(retention, first_year_profit: float, *, later_year_profits: S
 
     With ``T = 1`` this is ``−A + p_1 / (1 + d − r (1+g))``, the model behind Reichheld &
     Sasser (1990) and Gupta & Lehmann's (2003) margin multiple. The series converges when
-    ``q < 1``.
+    ``q < 1``. Each year's term is the course's one CLV formula, :func:`helpers.value.clv`
+    (timing ``"end"``), for that year's profit.
 
     Parameters
     ----------
@@ -1152,16 +1254,22 @@ def customer_value(retention, first_year_profit: float, *, later_year_profits: S
         worst = float(np.max(r)) * (1 + profit_growth)
         raise ValueError(
             f"retention × (1 + profit_growth) = {worst:.4g} must be below 1 + discount_rate = "
-            f"{1 + discount_rate:.4g}, or the customer's value is infinite")
+            f"{1 + discount_rate:.4g}, or the customer's value is infinite"
+        )
     value = _value(r, profits, profit_growth, discount_rate, acquisition_cost)
     return float(value) if np.ndim(value) == 0 else value
 
 
-def profit_uplift_from_retention(base_retention: float, retention_gain: float = 0.05, *,
-                                 first_year_profit: float = 100.0,
-                                 profit_growth: float = 0.05, discount_rate: float = 0.10,
-                                 acquisition_cost: float = 100.0,
-                                 later_year_profits: Sequence[float] = ()) -> float:
+def profit_uplift_from_retention(
+    base_retention: float,
+    retention_gain: float = 0.05,
+    *,
+    first_year_profit: float = 100.0,
+    profit_growth: float = 0.05,
+    discount_rate: float = 0.10,
+    acquisition_cost: float = 100.0,
+    later_year_profits: Sequence[float] = (),
+) -> float:
     """Relative rise in a customer's value when yearly retention rises by a few points.
 
     Reichheld & Sasser (1990) found that cutting defections by 5 points raised profits by
@@ -1233,24 +1341,34 @@ def profit_uplift_from_retention(base_retention: float, retention_gain: float = 
     _check_range("base_retention", base_retention, 0, 1)
     _check_range("retention_gain", retention_gain, 0, 1)
     if base_retention + retention_gain > 1 + 1e-12:
-        raise ValueError(f"base_retention + retention_gain must not exceed 1; got "
-                         f"{base_retention} + {retention_gain}")
+        raise ValueError(f"base_retention + retention_gain must not exceed 1; got {base_retention} + {retention_gain}")
     _check_range("first_year_profit", first_year_profit, 0, low_open=True)
     _check_range("profit_growth", profit_growth, -1, low_open=True)
-    economics = dict(first_year_profit=first_year_profit, later_year_profits=later_year_profits,
-                     profit_growth=profit_growth, discount_rate=discount_rate,
-                     acquisition_cost=acquisition_cost)
+    economics = dict(
+        first_year_profit=first_year_profit,
+        later_year_profits=later_year_profits,
+        profit_growth=profit_growth,
+        discount_rate=discount_rate,
+        acquisition_cost=acquisition_cost,
+    )
     before = customer_value(base_retention, **economics)
     if before <= 0:
         raise ValueError(
             f"at base_retention={base_retention} the customer is worth {before:.4g} ≤ 0 "
-            f"(acquisition_cost is not recovered), so a relative uplift is meaningless")
+            f"(acquisition_cost is not recovered), so a relative uplift is meaningless"
+        )
     after = customer_value(min(base_retention + retention_gain, 1.0), **economics)
     return after / before - 1
 
 
-def retention_uplift_grid(base_retentions, acquisition_cost_ratios, *, retention_gain: float = 0.05,
-                          profit_growth: float = 0.05, discount_rate: float = 0.10) -> pd.DataFrame:
+def retention_uplift_grid(
+    base_retentions,
+    acquisition_cost_ratios,
+    *,
+    retention_gain: float = 0.05,
+    profit_growth: float = 0.05,
+    discount_rate: float = 0.10,
+) -> pd.DataFrame:
     """:func:`profit_uplift_from_retention` over a grid: when does "+5 points" pay 25–85 %?
 
     Only the ratio of acquisition cost to first-year profit matters (the currency
@@ -1264,8 +1382,10 @@ def retention_uplift_grid(base_retentions, acquisition_cost_ratios, *, retention
         Yearly retention rates before the improvement, in [0, 1].
     acquisition_cost_ratios : array-like
         Acquisition cost divided by first-year profit (≥ 0).
-    retention_gain, profit_growth, discount_rate : float
+    retention_gain, profit_growth : float
         As in :func:`profit_uplift_from_retention`.
+    discount_rate : float
+        Discount rate per year, the model's period (fraction, ≥ 0).
 
     Returns
     -------
@@ -1290,15 +1410,16 @@ def retention_uplift_grid(base_retentions, acquisition_cost_ratios, *, retention
     gross_before = _value(r, one, profit_growth, discount_rate, 0.0)  # value + A, per unit profit
     after_r = r + retention_gain
     with np.errstate(invalid="ignore"):
-        gross_after = np.where(after_r <= 1 + 1e-12,
-                               _value(np.minimum(after_r, 1.0), one, profit_growth, discount_rate, 0.0),
-                               np.nan)
+        gross_after = np.where(
+            after_r <= 1 + 1e-12, _value(np.minimum(after_r, 1.0), one, profit_growth, discount_rate, 0.0), np.nan
+        )
     before = gross_before[:, None] - ratios[None, :]
     after = gross_after[:, None] - ratios[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         uplift = np.where(before > 0, after / before - 1, np.nan)
-    return pd.DataFrame(uplift, index=pd.Index(r, name="base_retention"),
-                        columns=pd.Index(ratios, name="acquisition_cost_ratio"))
+    return pd.DataFrame(
+        uplift, index=pd.Index(r, name="base_retention"), columns=pd.Index(ratios, name="acquisition_cost_ratio")
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -1306,10 +1427,17 @@ def retention_uplift_grid(base_retentions, acquisition_cost_ratios, *, retention
 # ---------------------------------------------------------------------------------------
 
 
-def structural_hazard_by_month(customers: pd.DataFrame, churn: pd.DataFrame,
-                               stage_history: pd.DataFrame, base_churn: pd.Series,
-                               bonds: pd.DataFrame, *, stage_factor: Mapping[str, float],
-                               bond_factor: Mapping[str, float], observation_end=None) -> pd.DataFrame:
+def structural_hazard_by_month(
+    customers: pd.DataFrame,
+    churn: pd.DataFrame,
+    stage_history: pd.DataFrame,
+    base_churn: pd.Series,
+    bonds: pd.DataFrame,
+    *,
+    stage_factor: Mapping[str, float],
+    bond_factor: Mapping[str, float],
+    observation_end=None,
+) -> pd.DataFrame:
     """Who is in the bucket each month, and how leaky they are by construction.
 
     For the customers there on the first day of each month (signed up before it, not yet
@@ -1375,8 +1503,9 @@ def structural_hazard_by_month(customers: pd.DataFrame, churn: pd.DataFrame,
     require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
     _, lost_on = _signup_of_churners(customers, churn)
     signup = pd.to_datetime(customers["signup_date"])
-    end = pd.Timestamp(observation_end) if observation_end is not None else \
-        pd.Series([signup.max(), lost_on.max()]).max()
+    end = (
+        pd.Timestamp(observation_end) if observation_end is not None else pd.Series([signup.max(), lost_on.max()]).max()
+    )
     unknown_stage = ~stage_history["stage"].astype(str).isin([str(k) for k in stage_factor])
     refuse_rows("stage_history", "stage", stage_history, unknown_stage, "have a stage with no factor")
     unknown_level = ~bonds["level"].astype(str).isin([str(k) for k in bond_factor])
@@ -1400,24 +1529,38 @@ def structural_hazard_by_month(customers: pd.DataFrame, churn: pd.DataFrame,
     rows = np.repeat(np.arange(ids.size), counts)
     offset = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     month = first_there[rows] + offset
-    grid = pd.DataFrame({"customer_id": ids[rows], "month": month,
-                         "base_churn": base.to_numpy()[rows]})
-    grid["date"] = pd.to_datetime({"year": month // 12, "month": month % 12 + 1, "day": 1}
-                                  ).astype("datetime64[ns]")
+    grid = pd.DataFrame({"customer_id": ids[rows], "month": month, "base_churn": base.to_numpy()[rows]})
+    grid["date"] = pd.to_datetime({"year": month // 12, "month": month % 12 + 1, "day": 1}).astype("datetime64[ns]")
 
-    stages = pd.DataFrame({"customer_id": stage_history["customer_id"].to_numpy(),
-                           "date": pd.to_datetime(stage_history["date"]).to_numpy(dtype="datetime64[ns]"),
-                           "stage_factor": stage_history["stage"].astype(str)
-                           .map({str(k): float(v) for k, v in stage_factor.items()}).to_numpy()})
-    grid = pd.merge_asof(grid.sort_values("date", kind="stable"), stages.sort_values("date", kind="stable"),
-                         on="date", by="customer_id", direction="backward")
+    stages = pd.DataFrame(
+        {
+            "customer_id": stage_history["customer_id"].to_numpy(),
+            "date": pd.to_datetime(stage_history["date"]).to_numpy(dtype="datetime64[ns]"),
+            "stage_factor": stage_history["stage"]
+            .astype(str)
+            .map({str(k): float(v) for k, v in stage_factor.items()})
+            .to_numpy(),
+        }
+    )
+    grid = pd.merge_asof(
+        grid.sort_values("date", kind="stable"),
+        stages.sort_values("date", kind="stable"),
+        on="date",
+        by="customer_id",
+        direction="backward",
+    )
     grid["stage_factor"] = grid["stage_factor"].fillna(1.0)
 
     held_from = month_index(pd.to_datetime(bonds["start_date"])) + 1
-    enrolments = pd.DataFrame({"customer_id": bonds["customer_id"].to_numpy(), "held_from": held_from,
-                               "log_factor": np.log(bonds["level"].astype(str)
-                                                    .map({str(k): float(v) for k, v in bond_factor.items()})
-                                                    .to_numpy(dtype=float))})
+    enrolments = pd.DataFrame(
+        {
+            "customer_id": bonds["customer_id"].to_numpy(),
+            "held_from": held_from,
+            "log_factor": np.log(
+                bonds["level"].astype(str).map({str(k): float(v) for k, v in bond_factor.items()}).to_numpy(dtype=float)
+            ),
+        }
+    )
     grid["row"] = np.arange(len(grid))
     pairs = grid[["row", "customer_id", "month"]].merge(enrolments, on="customer_id")
     pairs = pairs[pairs["month"] >= pairs["held_from"]]
@@ -1426,10 +1569,17 @@ def structural_hazard_by_month(customers: pd.DataFrame, churn: pd.DataFrame,
     grid["hazard"] = grid["base_churn"] * grid["stage_factor"] * grid["bond_factor"]
 
     months = np.arange(first_month + 1, last_month + 1)
-    table = grid.groupby("month").agg(
-        customers=("customer_id", "size"), mean_base_churn=("base_churn", "mean"),
-        mean_stage_factor=("stage_factor", "mean"), mean_bond_factor=("bond_factor", "mean"),
-        mean_hazard=("hazard", "mean")).reindex(months)
+    table = (
+        grid.groupby("month")
+        .agg(
+            customers=("customer_id", "size"),
+            mean_base_churn=("base_churn", "mean"),
+            mean_stage_factor=("stage_factor", "mean"),
+            mean_bond_factor=("bond_factor", "mean"),
+            mean_hazard=("hazard", "mean"),
+        )
+        .reindex(months)
+    )
     table["customers"] = table["customers"].fillna(0).astype(np.int64)
     table.index = pd.to_datetime({"year": months // 12, "month": months % 12 + 1, "day": 1})
     table.index.name = "month"

@@ -40,7 +40,9 @@ class _Blank:
 ____ = _Blank()
 
 
-class Outcome(str, Enum):
+class Outcome(str, Enum):  # noqa: UP042 (a str mixin: feedback and tests compare outcomes with plain text)
+    """What a check found: the answer is correct, incorrect, or not attempted yet."""
+
     CORRECT = "correct"
     INCORRECT = "incorrect"
     NOT_ATTEMPTED = "not attempted"
@@ -54,8 +56,9 @@ class Verdict:
     message: str
 
     def __str__(self) -> str:
-        mark = {Outcome.CORRECT: "✔ Correct", Outcome.INCORRECT: "✘ Not yet",
-                Outcome.NOT_ATTEMPTED: "… Not attempted"}[self.outcome]
+        mark = {Outcome.CORRECT: "✔ Correct", Outcome.INCORRECT: "✘ Not yet", Outcome.NOT_ATTEMPTED: "… Not attempted"}[
+            self.outcome
+        ]
         return f"{mark}: {self.message}"
 
 
@@ -100,11 +103,14 @@ class Question:
     def evaluate(self, answer: Any, company: Any) -> Verdict:
         """Judge ``answer`` against the answer computed from ``company``."""
         if isinstance(answer, _Blank):
-            return Verdict(Outcome.NOT_ATTEMPTED,
-                           f"replace ____ in `{self.variable} = ____` with your answer, then run the check again.")
+            return Verdict(
+                Outcome.NOT_ATTEMPTED,
+                f"replace ____ in `{self.variable} = ____` with your answer, then run the check again.",
+            )
         expected = self.expected(company)
         problem = {"number": _wrong_number, "choice": self._wrong_choice, "series": _wrong_series}[self.kind](
-            answer, expected, self.rel_tol)
+            answer, expected, self.rel_tol
+        )
         if problem is None:
             return Verdict(Outcome.CORRECT, self.success)
         for applies, explanation in self.mistakes:
@@ -129,8 +135,11 @@ class Question:
 def _wrong_number(answer: Any, expected: Any, rel_tol: float) -> str | None:
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
         kind = type(answer).__name__
-        extra = " Did you forget to reduce it to one number (e.g. with len(), .sum() or .mean())?" \
-            if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list)) else ""
+        extra = (
+            " Did you forget to reduce it to one number (e.g. with len(), .sum() or .mean())?"
+            if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list))
+            else ""
+        )
         return f"the answer should be a single number, not a {kind}.{extra}"
     if math.isnan(float(answer)):
         return "the answer is NaN (not a number): a missing value slipped into the computation."
@@ -146,7 +155,9 @@ def _wrong_series(answer: Any, expected: pd.Series, rel_tol: float) -> str | Non
     missing = [str(i) for i in expected.index if i not in answer.index]
     extra = [str(i) for i in answer.index if i not in expected.index]
     if missing or extra:
-        parts = ([f"missing labels {missing[:5]}"] if missing else []) + ([f"unexpected labels {extra[:5]}"] if extra else [])
+        parts = ([f"missing labels {missing[:5]}"] if missing else []) + (
+            [f"unexpected labels {extra[:5]}"] if extra else []
+        )
         return "the index is not right: " + "; ".join(parts) + "."
     given = pd.to_numeric(answer.reindex(expected.index), errors="coerce").to_numpy(dtype=float)
     wanted = expected.to_numpy(dtype=float)
@@ -192,5 +203,6 @@ def bind(questions: Sequence[Question], company: Any, namespace: Mapping[str, An
 
     Returns a namespace with ``q1``, ``q2``, … in the order given.
     """
-    return SimpleNamespace(**{f"q{i}": BoundQuestion(q, company, namespace, i)
-                              for i, q in enumerate(questions, start=1)})
+    return SimpleNamespace(
+        **{f"q{i}": BoundQuestion(q, company, namespace, i) for i, q in enumerate(questions, start=1)}
+    )

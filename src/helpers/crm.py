@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import schema
+from helpers.glossary import spanish
 from helpers.rfm import rfm_scores
 from helpers.validation import refuse_rows, require_columns
 
@@ -60,22 +61,36 @@ __all__ = [
 #: Database marketing's kinds of data (Hughes 1994), mapped onto the company's columns.
 DATA_TYPES = pd.DataFrame(
     [
-        ("typological", "datos tipológicos", "who the customer is",
-         "customers: segment, region, age, company_size, signup_date, acquisition_channel"),
-        ("consumption", "datos de consumo", "what, when, how much and where they buy",
-         "transactions: date, category, amount, cost, channel"),
-        ("promotional history", "datos de historia promocional", "which offers they received and used",
-         "transactions: promotion; bonds: level, start_date, cost_per_month"),
-        ("relationship", "datos de la relación", "every contact and what they told us",
-         "interactions: channel, type, resolved, rating; surveys: satisfaction … perception; churn: reason"),
+        (
+            "typological",
+            "who the customer is",
+            "customers: segment, region, age, company_size, signup_date, acquisition_channel",
+        ),
+        (
+            "consumption",
+            "what, when, how much and where they buy",
+            "transactions: date, category, amount, cost, channel",
+        ),
+        (
+            "promotional history",
+            "which offers they received and used",
+            "transactions: promotion; bonds: level, start_date, cost_per_month",
+        ),
+        (
+            "relationship",
+            "every contact and what they told us",
+            "interactions: channel, type, resolved, rating; surveys: satisfaction … perception; churn: reason",
+        ),
     ],
-    columns=["data type", "Spanish", "answers", "columns in the company's tables"],
+    columns=["data type", "answers", "columns in the company's tables"],
 )
+DATA_TYPES.insert(1, "Spanish", [spanish(kind) for kind in DATA_TYPES["data type"]])
 
 
 def _check_labels(table: str, frame: pd.DataFrame, column: str, labels: Sequence[str]) -> None:
-    refuse_rows(table, column, frame, ~frame[column].astype(object).isin(list(labels)),
-                 f"are not one of {list(labels)}")
+    refuse_rows(
+        table, column, frame, ~frame[column].astype(object).isin(list(labels)), f"are not one of {list(labels)}"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -110,19 +125,24 @@ def customer_value_ranking(transactions: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns("transactions", transactions, ("customer_id", "amount", "cost"))
     for column in ("amount", "cost"):
-        refuse_rows("transactions", column, transactions,
-                     ~np.isfinite(pd.to_numeric(transactions[column], errors="coerce").to_numpy(float)),
-                     "are empty or not numbers")
-    per_customer = (transactions.assign(margin=transactions["amount"] - transactions["cost"])
-                    .groupby("customer_id", sort=True)
-                    .agg(purchases=("amount", "size"), revenue=("amount", "sum"), margin=("margin", "sum"))
-                    .sort_values(["margin", "revenue"], ascending=False, kind="stable")
-                    .reset_index())
+        refuse_rows(
+            "transactions",
+            column,
+            transactions,
+            ~np.isfinite(pd.to_numeric(transactions[column], errors="coerce").to_numpy(float)),
+            "are empty or not numbers",
+        )
+    per_customer = (
+        transactions.assign(margin=transactions["amount"] - transactions["cost"])
+        .groupby("customer_id", sort=True)
+        .agg(purchases=("amount", "size"), revenue=("amount", "sum"), margin=("margin", "sum"))
+        .sort_values(["margin", "revenue"], ascending=False, kind="stable")
+        .reset_index()
+    )
     total = per_customer["margin"].sum()
     per_customer["rank"] = np.arange(1, len(per_customer) + 1)
     per_customer["share_of_customers"] = per_customer["rank"] / max(len(per_customer), 1)
-    per_customer["cumulative_share_of_margin"] = (per_customer["margin"].cumsum() / total
-                                                  if total else 0.0)
+    per_customer["cumulative_share_of_margin"] = per_customer["margin"].cumsum() / total if total else 0.0
     return per_customer
 
 
@@ -215,8 +235,8 @@ def channel_mix(transactions: pd.DataFrame, interactions: pd.DataFrame) -> pd.Da
     for channel in schema.CHANNELS:
         counts[f"share_{channel}"] = counts[channel] / counts["touchpoints"]
     counts["preferred_channel"] = pd.Categorical(
-        np.asarray(schema.CHANNELS)[counts[list(schema.CHANNELS)].to_numpy().argmax(axis=1)],
-        categories=schema.CHANNELS)
+        np.asarray(schema.CHANNELS)[counts[list(schema.CHANNELS)].to_numpy().argmax(axis=1)], categories=schema.CHANNELS
+    )
     return counts
 
 
@@ -250,12 +270,21 @@ def satisfaction_by_channel(preferred_channel: pd.Series, surveys: pd.DataFrame)
     levels = pd.to_numeric(surveys["satisfaction"], errors="coerce")
     refuse_rows("surveys", "satisfaction", surveys, ~levels.between(1, 5), "are not on the 1–5 scale")
     per_customer = levels.groupby(surveys["customer_id"].to_numpy()).mean()
-    frame = pd.DataFrame({"channel": preferred_channel.reindex(per_customer.index).astype(object),
-                          "satisfaction": per_customer.to_numpy()}).dropna(subset=["channel"])
+    frame = pd.DataFrame(
+        {
+            "channel": preferred_channel.reindex(per_customer.index).astype(object),
+            "satisfaction": per_customer.to_numpy(),
+        }
+    ).dropna(subset=["channel"])
     grouped = frame.groupby("channel")["satisfaction"]
-    table = pd.DataFrame({"customers": grouped.size(), "mean_satisfaction": grouped.mean(),
-                          "sd": grouped.std(ddof=1),
-                          "share_completely_satisfied": grouped.apply(lambda s: (s == 5).mean())})
+    table = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "mean_satisfaction": grouped.mean(),
+            "sd": grouped.std(ddof=1),
+            "share_completely_satisfied": grouped.apply(lambda s: (s == 5).mean()),
+        }
+    )
     table = table.reindex(list(schema.CHANNELS))
     table["customers"] = table["customers"].fillna(0).astype(int)
     half = 1.96 * table["sd"] / np.sqrt(table["customers"].where(table["customers"] > 0))
@@ -281,8 +310,9 @@ def _category_labels(transactions: pd.DataFrame) -> list[str]:
 
 def _check_categories(transactions: pd.DataFrame) -> None:
     """Every purchase needs a category; the labels may be the course's or the data's own."""
-    refuse_rows("transactions", "category", transactions, transactions["category"].isna().to_numpy(),
-                 "have no product category")
+    refuse_rows(
+        "transactions", "category", transactions, transactions["category"].isna().to_numpy(), "have no product category"
+    )
 
 
 def _popularity(transactions: pd.DataFrame, labels: Sequence[str]) -> list[str]:
@@ -292,9 +322,13 @@ def _popularity(transactions: pd.DataFrame, labels: Sequence[str]) -> list[str]:
     return [labels[i] for i in order]
 
 
-def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history",
-                    customers: pd.Index | Sequence | None = None,
-                    segment: pd.Series | None = None) -> pd.Series:
+def next_best_offer(
+    transactions: pd.DataFrame,
+    *,
+    strategy: str = "own_history",
+    customers: pd.Index | Sequence | None = None,
+    segment: pd.Series | None = None,
+) -> pd.Series:
     """The product category to offer each customer next.
 
     Strategies
@@ -340,8 +374,9 @@ def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history"
         raise ValueError("strategy 'by_segment' needs the segment of each customer (segment=...)")
     require_columns("transactions", transactions, ("customer_id", "category"))
     _check_categories(transactions)
-    index = pd.Index(sorted(transactions["customer_id"].unique()) if customers is None else customers,
-                     name="customer_id")
+    index = pd.Index(
+        sorted(transactions["customer_id"].unique()) if customers is None else customers, name="customer_id"
+    )
     labels = _category_labels(transactions)
     popular = _popularity(transactions, labels)
     default = popular[0] if len(transactions) else schema.CATEGORIES_OF_PRODUCT[0]
@@ -350,10 +385,12 @@ def next_best_offer(transactions: pd.DataFrame, *, strategy: str = "own_history"
     if strategy == "by_segment":
         groups = segment.astype(object)
         bought_by = groups.reindex(transactions["customer_id"].to_numpy()).to_numpy()
-        refuse_rows("transactions", "customer_id", transactions, pd.isna(bought_by),
-                     "are customers whose segment is not given")
-        favourite = {group: _popularity(transactions[bought_by == group], labels)[0]
-                     for group in pd.unique(groups.dropna())}
+        refuse_rows(
+            "transactions", "customer_id", transactions, pd.isna(bought_by), "are customers whose segment is not given"
+        )
+        favourite = {
+            group: _popularity(transactions[bought_by == group], labels)[0] for group in pd.unique(groups.dropna())
+        }
         chosen = groups.reindex(index).map(favourite)
         return chosen.fillna(default).rename("offer").astype(object)
     counts = pd.crosstab(transactions["customer_id"], transactions["category"].astype(object))
@@ -404,8 +441,12 @@ def offer_hit_rates(transactions: pd.DataFrame, cutoff, segment: pd.Series | Non
     if len(evaluated) == 0:
         raise ValueError(f"transactions.date: no customer bought both up to and after the cut-off {cut.date()}")
     _check_categories(transactions)
-    bought_after = pd.crosstab(after["customer_id"], after["category"].astype(object)).reindex(
-        index=evaluated, columns=_category_labels(transactions), fill_value=0) > 0
+    bought_after = (
+        pd.crosstab(after["customer_id"], after["category"].astype(object)).reindex(
+            index=evaluated, columns=_category_labels(transactions), fill_value=0
+        )
+        > 0
+    )
     rows = {}
     for strategy in STRATEGIES:
         if strategy == "by_segment" and segment is None:
@@ -428,10 +469,19 @@ def _text_or_none(value) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd.DataFrame,
-                  interactions: pd.DataFrame, surveys: pd.DataFrame, bonds: pd.DataFrame,
-                  churn: pd.DataFrame, observation_end, ranking: pd.DataFrame | None = None,
-                  scores: pd.DataFrame | None = None) -> dict:
+def customer_view(
+    customer_id: int,
+    *,
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    interactions: pd.DataFrame,
+    surveys: pd.DataFrame,
+    bonds: pd.DataFrame,
+    churn: pd.DataFrame,
+    observation_end,
+    ranking: pd.DataFrame | None = None,
+    scores: pd.DataFrame | None = None,
+) -> dict:
     """Everything the company knows about one customer, in one place (the single customer view).
 
     Parameters
@@ -476,8 +526,10 @@ def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd
     """
     row = customers.loc[customers["customer_id"] == customer_id]
     if row.empty:
-        raise ValueError(f"customers.customer_id: no customer {customer_id!r} "
-                         f"(ids run from {customers['customer_id'].min()} to {customers['customer_id'].max()})")
+        raise ValueError(
+            f"customers.customer_id: no customer {customer_id!r} "
+            f"(ids run from {customers['customer_id'].min()} to {customers['customer_id'].max()})"
+        )
     person = row.iloc[0]
     end = pd.Timestamp(observation_end)
     own = transactions.loc[transactions["customer_id"] == customer_id].sort_values("date")
@@ -501,32 +553,47 @@ def customer_view(customer_id: int, *, customers: pd.DataFrame, transactions: pd
         typology["age"] = int(person["age"])
     if pd.notna(person.get("company_size")):
         typology["company_size"] = str(person["company_size"])
-    touch = pd.concat([own["channel"].astype(object),
-                       contacts.loc[contacts["type"].astype(object) != "purchase", "channel"].astype(object)])
+    touch = pd.concat(
+        [
+            own["channel"].astype(object),
+            contacts.loc[contacts["type"].astype(object) != "purchase", "channel"].astype(object),
+        ]
+    )
     return {
-        "identity": {"customer_id": int(customer_id), "signup_date": person["signup_date"].date(),
-                     "acquisition_channel": _text_or_none(person.get("acquisition_channel")),
-                     "employee_id": int(person["employee_id"]) if pd.notna(person.get("employee_id")) else None},
+        "identity": {
+            "customer_id": int(customer_id),
+            "signup_date": person["signup_date"].date(),
+            "acquisition_channel": _text_or_none(person.get("acquisition_channel")),
+            "employee_id": int(person["employee_id"]) if pd.notna(person.get("employee_id")) else None,
+        },
         "typology": typology,
         "consumption": {
-            "purchases": len(own), "revenue": float(own["amount"].sum()), "margin": margin,
-            "favourite_category": (str(own["category"].astype(object).value_counts().idxmax())
-                                   if len(own) else "—"),
+            "purchases": len(own),
+            "revenue": float(own["amount"].sum()),
+            "margin": margin,
+            "favourite_category": (str(own["category"].astype(object).value_counts().idxmax()) if len(own) else "—"),
             "last_purchase": own["date"].max().date() if len(own) else None,
-            "preferred_channel": (str(touch.value_counts().reindex(list(schema.CHANNELS), fill_value=0).idxmax())
-                                  if len(touch) else "—"),
+            "preferred_channel": (
+                str(touch.value_counts().reindex(list(schema.CHANNELS), fill_value=0).idxmax()) if len(touch) else "—"
+            ),
         },
-        "promotions": own["promotion"].astype(object).value_counts().reindex(
-            list(schema.PROMOTIONS), fill_value=0),
+        "promotions": own["promotion"].astype(object).value_counts().reindex(list(schema.PROMOTIONS), fill_value=0),
         "interactions": contacts[["date", "channel", "type", "resolved", "rating"]].reset_index(drop=True),
         "surveys": answers[["date", "satisfaction", "recommend", "trust", "commitment"]].reset_index(drop=True),
         "bonds": [str(level) for level in bonds.loc[bonds["customer_id"] == customer_id, "level"]],
-        "stage": {"status": "lost" if len(lost) else "active",
-                  "lost_reason": _text_or_none(lost["reason"].iloc[0]) if len(lost) else None,
-                  "tenure_months": round((last_day - person["signup_date"]).days / 30.4375, 1),
-                  "rfm_cell": rfm_cell, "rfm_segment": rfm_segment},
-        "value": {"margin": margin, "rank": rank, "buyers": len(ranking),
-                  "top_share": rank / len(ranking) if rank else None},
+        "stage": {
+            "status": "lost" if len(lost) else "active",
+            "lost_reason": _text_or_none(lost["reason"].iloc[0]) if len(lost) else None,
+            "tenure_months": round((last_day - person["signup_date"]).days / 30.4375, 1),
+            "rfm_cell": rfm_cell,
+            "rfm_segment": rfm_segment,
+        },
+        "value": {
+            "margin": margin,
+            "rank": rank,
+            "buyers": len(ranking),
+            "top_share": rank / len(ranking) if rank else None,
+        },
         "purchases": own[["date", "category", "amount", "channel", "promotion"]].reset_index(drop=True),
     }
 
@@ -535,7 +602,7 @@ def customer_profile(company, customer_id: int, **precomputed) -> dict:
     """The single customer view of one customer of ``company`` (see :func:`customer_view`).
 
     ``company`` is anything with the tables of :mod:`helpers.schema` as attributes and an
-    ``observation_end`` (e.g. a :class:`~helpers.synthetic.Company`); only its tables are read.
+    ``observation_end`` (e.g. a :class:`~helpers.company.Company`); only its tables are read.
 
     Example
     -------
@@ -543,9 +610,17 @@ def customer_profile(company, customer_id: int, **precomputed) -> dict:
     >>> customer_profile(generate(n_customers=50, seed=3, months=6), 2)["identity"]["customer_id"]
     2
     """
-    return customer_view(customer_id, customers=company.customers, transactions=company.transactions,
-                         interactions=company.interactions, surveys=company.surveys, bonds=company.bonds,
-                         churn=company.churn, observation_end=company.observation_end, **precomputed)
+    return customer_view(
+        customer_id,
+        customers=company.customers,
+        transactions=company.transactions,
+        interactions=company.interactions,
+        surveys=company.surveys,
+        bonds=company.bonds,
+        churn=company.churn,
+        observation_end=company.observation_end,
+        **precomputed,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -553,8 +628,18 @@ def customer_profile(company, customer_id: int, **precomputed) -> dict:
 # ---------------------------------------------------------------------------------------
 
 #: The kinds of cost of a CRM project (and the kinds of benefit), as in the lesson.
-COST_KINDS = ("analysis", "design", "hardware", "software", "maintenance", "project management",
-              "training", "process re-engineering", "learning", "efficiency drop")
+COST_KINDS = (
+    "analysis",
+    "design",
+    "hardware",
+    "software",
+    "maintenance",
+    "project management",
+    "training",
+    "process re-engineering",
+    "learning",
+    "efficiency drop",
+)
 
 
 def crm_business_case(annual_margin: float, *, years: int = 4) -> pd.DataFrame:
@@ -612,8 +697,14 @@ def crm_business_case(annual_margin: float, *, years: int = 4) -> pd.DataFrame:
     ]
     rows = []
     for item, kind, human, first, later in plan:
-        rows.append({"item": item, "kind": kind, "human": human,
-                     **{f"year_{y}": round(m * (first if y == 0 else later), 0) for y in range(years)}})
+        rows.append(
+            {
+                "item": item,
+                "kind": kind,
+                "human": human,
+                **{f"year_{y}": round(m * (first if y == 0 else later), 0) for y in range(years)},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -638,20 +729,28 @@ def project_cash_flows(table: pd.DataFrame) -> pd.DataFrame:
     [-100.0, 70.0]
     """
     require_columns("table", table, ("kind",))
-    year_columns = sorted((c for c in table.columns if str(c).startswith("year_")),
-                          key=lambda c: int(str(c).split("_")[1]))
+    year_columns = sorted(
+        (c for c in table.columns if str(c).startswith("year_")), key=lambda c: int(str(c).split("_")[1])
+    )
     if not year_columns:
         raise ValueError(f"the table has no year columns (year_0, year_1, …); it has {list(table.columns)}")
     refuse_rows("table", "kind", table, ~table["kind"].isin(["cost", "benefit"]), "are not 'cost' or 'benefit'")
     amounts = table[year_columns].apply(pd.to_numeric, errors="coerce")
     for column in year_columns:
-        refuse_rows("table", column, table, ~np.isfinite(amounts[column].to_numpy(float)) | (amounts[column] < 0),
-                     "are empty, not numbers or negative (enter costs as positive amounts)")
+        refuse_rows(
+            "table",
+            column,
+            table,
+            ~np.isfinite(amounts[column].to_numpy(float)) | (amounts[column] < 0),
+            "are empty, not numbers or negative (enter costs as positive amounts)",
+        )
     is_cost = (table["kind"] == "cost").to_numpy()
     costs = amounts[is_cost].sum().to_numpy(float)
     benefits = amounts[~is_cost].sum().to_numpy(float)
-    flows = pd.DataFrame({"costs": costs, "benefits": benefits, "net": benefits - costs},
-                         index=pd.Index([int(str(c).split("_")[1]) for c in year_columns], name="year"))
+    flows = pd.DataFrame(
+        {"costs": costs, "benefits": benefits, "net": benefits - costs},
+        index=pd.Index([int(str(c).split("_")[1]) for c in year_columns], name="year"),
+    )
     flows["cumulative"] = flows["net"].cumsum()
     return flows
 

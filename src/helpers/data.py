@@ -22,10 +22,12 @@ right loader for a lesson's ``DATA_DIR``.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +35,23 @@ import pandas as pd
 
 import helpers
 from helpers import schema
-from helpers.own_data import (MAPPING_FILE, DataError, LoadReport, TableReport, derive_churn, empty_table,  # noqa: F401
-                               load_customers, load_interactions, load_own_data, load_surveys, load_transactions,
-                               parse_dates, parse_numbers)
-from helpers.synthetic import (DEFAULT_CUSTOMERS, DEFAULT_MONTHS, DEFAULT_PARAMS, DEFAULT_SEED, DEFAULT_START, Company,
-                               Truth, generate)
+from helpers.company import Company, Truth
+from helpers.own_data import (  # noqa: F401
+    MAPPING_FILE,
+    DataError,
+    LoadReport,
+    TableReport,
+    derive_churn,
+    empty_table,
+    load_customers,
+    load_interactions,
+    load_own_data,
+    load_surveys,
+    load_transactions,
+    parse_dates,
+    parse_numbers,
+)
+from helpers.synthetic import DEFAULT_CUSTOMERS, DEFAULT_MONTHS, DEFAULT_PARAMS, DEFAULT_SEED, DEFAULT_START, generate
 
 #: Environment variable that overrides the default data folder.
 DATA_DIR_ENV = "CRM_DATA_DIR"
@@ -76,12 +90,15 @@ def default_data_dir() -> Path:
     ``$CRM_DATA_DIR`` if set, otherwise ``datasets/`` at the root of the repository
     (found from the installed ``helpers`` package, so it works from any working folder).
 
-    Returns:
+    Returns
+    -------
+    pathlib.Path
         The folder as a :class:`~pathlib.Path` (it may not exist).
 
-    Example:
-        >>> default_data_dir().name
-        'datasets'
+    Examples
+    --------
+    >>> default_data_dir().name
+    'datasets'
     """
     env = os.environ.get(DATA_DIR_ENV)
     if env:
@@ -114,17 +131,24 @@ def table_to_csv(df: pd.DataFrame, table: str, columns=None) -> bytes:
     Dates are written ``YYYY-MM-DD``; money with 2 decimals, rates and latent traits with
     4, ages as whole years; missing values as empty fields.
 
-    Parameters:
-        df: the table, with the columns of ``schema.TABLES[table]`` (or ``TRUTH_TABLES``).
-        table: the table's name.
-        columns: the schema columns (default: looked up from ``table``).
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        the table, with the columns of ``schema.TABLES[table]`` (or ``TRUTH_TABLES``).
+    table : str
+        the table's name.
+    columns : sequence of helpers.schema.Column, optional
+        the schema columns (default: looked up from ``table``).
 
-    Returns:
+    Returns
+    -------
+    bytes
         The file content as bytes.
 
-    Example:
-        >>> table_to_csv(generate(300, seed=1).churn, "churn")[:30]
-        b'customer_id,date,reason\\n18,202'
+    Examples
+    --------
+    >>> table_to_csv(generate(300, seed=1).churn, "churn")[:30]
+    b'customer_id,date,reason\\n18,202'
     """
     columns = columns or {**schema.TABLES, **schema.TRUTH_TABLES}[table]
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
@@ -145,7 +169,8 @@ def _sha256(data: bytes) -> str:
 
 def _files_in(folder: Path) -> list[str]:
     """Relative paths of the files in ``folder`` (hidden files and folders and the
-    ``examples/`` folder of analyst-style data sets ignored)."""
+    ``examples/`` folder of analyst-style data sets ignored).
+    """
     found = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
@@ -216,22 +241,31 @@ def save_company(company: Company, path, *, force: bool = False) -> dict[str, st
     A folder that already holds files the generator did not write (or generated files that
     were edited since) is never overwritten unless ``force=True``.
 
-    Parameters:
-        company: the company to write.
-        path: the folder (created if needed).
-        force: overwrite even a folder with foreign or edited files.
+    Parameters
+    ----------
+    company : Company
+        the company to write.
+    path : str or pathlib.Path
+        the folder (created if needed).
+    force : bool, optional
+        overwrite even a folder with foreign or edited files.
 
-    Returns:
+    Returns
+    -------
+    dict of str to str
         ``{relative file name: sha256}`` of the files written.
 
-    Raises:
-        FolderNotEmptyError: the folder holds files that are not the generator's.
+    Raises
+    ------
+    FolderNotEmptyError
+        the folder holds files that are not the generator's.
 
-    Example:
-        >>> import tempfile
-        >>> folder = Path(tempfile.mkdtemp()) / "my_company"
-        >>> sorted(save_company(generate(200, seed=1), folder))[:2]
-        ['README.md', 'bonds.csv']
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "my_company"
+    >>> sorted(save_company(generate(200, seed=1), folder))[:2]
+    ['README.md', 'bonds.csv']
     """
     folder = Path(path)
     previous = _check_can_write(folder, force)
@@ -300,7 +334,16 @@ def _convert(raw: pd.Series, col: schema.Column, table: str, file: Path) -> pd.S
             raise _problem(file, table, col.name, bad, values, "are not whole numbers")
         return pd.to_numeric(raw).to_numpy(dtype=np.int64)
     if col.dtype == "bool":
-        mapping = {"True": True, "False": False, "true": True, "false": False, "TRUE": True, "FALSE": False, "1": True, "0": False}
+        mapping = {
+            "True": True,
+            "False": False,
+            "true": True,
+            "false": False,
+            "TRUE": True,
+            "FALSE": False,
+            "1": True,
+            "0": False,
+        }
         mapped = raw.map(mapping)
         bad = mapped.isna().to_numpy()
         if bad.any():
@@ -324,22 +367,32 @@ def _convert(raw: pd.Series, col: schema.Column, table: str, file: Path) -> pd.S
 def read_table(file, table: str, columns=None) -> pd.DataFrame:
     """Read one table's CSV file with the schema's columns and dtypes.
 
-    Parameters:
-        file: path of the CSV file.
-        table: the table's name in ``schema.TABLES`` or ``schema.TRUTH_TABLES``.
-        columns: the schema columns (default: looked up from ``table``).
+    Parameters
+    ----------
+    file : str or pathlib.Path
+        path of the CSV file.
+    table : str
+        the table's name in ``schema.TABLES`` or ``schema.TRUTH_TABLES``.
+    columns : sequence of helpers.schema.Column, optional
+        the schema columns (default: looked up from ``table``).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The table with exactly the schema's columns, in schema order and dtypes.
 
-    Raises:
-        FileNotFoundError: the file does not exist.
-        ValueError: a column is missing or unexpected, or a value does not fit its type
-            (the message names the file, the column and the first bad lines).
+    Raises
+    ------
+    FileNotFoundError
+        the file does not exist.
+    ValueError
+        a column is missing or unexpected, or a value does not fit its type
+        (the message names the file, the column and the first bad lines).
 
-    Example:
-        >>> read_table(default_data_dir() / "churn.csv", "churn").dtypes.astype(str).to_dict()
-        {'customer_id': 'int64', 'date': 'datetime64[ns]', 'reason': 'category'}
+    Examples
+    --------
+    >>> read_table(default_data_dir() / "churn.csv", "churn").dtypes.astype(str).to_dict()
+    {'customer_id': 'int64', 'date': 'datetime64[ns]', 'reason': 'category'}
     """
     file = Path(file)
     columns = columns or {**schema.TABLES, **schema.TRUTH_TABLES}[table]
@@ -348,7 +401,9 @@ def read_table(file, table: str, columns=None) -> pd.DataFrame:
     try:
         header = pd.read_csv(file, nrows=0, dtype=str)
     except pd.errors.EmptyDataError as err:
-        raise ValueError(f"{file}: table '{table}' is empty (expected a header line with {[c.name for c in columns]})") from err
+        raise ValueError(
+            f"{file}: table '{table}' is empty (expected a header line with {[c.name for c in columns]})"
+        ) from err
     expected = [c.name for c in columns]
     missing = [c for c in expected if c not in header.columns]
     extra = [c for c in header.columns if c not in expected]
@@ -375,23 +430,31 @@ def read_table(file, table: str, columns=None) -> pd.DataFrame:
 def load_company(path=None) -> Company:
     """Load a company from a folder of CSV files (default: the bundled ``datasets/``).
 
-    Parameters:
-        path: the folder; None reads ``$CRM_DATA_DIR`` if set, else the repository's
-            ``datasets/`` folder.
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        the folder; None reads ``$CRM_DATA_DIR`` if set, else the repository's
+        ``datasets/`` folder.
 
-    Returns:
-        A :class:`~helpers.synthetic.Company` whose tables have exactly the columns and
+    Returns
+    -------
+    Company
+        A :class:`~helpers.company.Company` whose tables have exactly the columns and
         dtypes of ``schema.TABLES``. ``company.truth`` is None when the folder has no
         ``truth/`` subfolder (real data).
 
-    Raises:
-        FileNotFoundError: the folder or one of the table files is missing.
-        ValueError: a table does not fit the schema.
+    Raises
+    ------
+    FileNotFoundError
+        the folder or one of the table files is missing.
+    ValueError
+        a table does not fit the schema.
 
-    Example:
-        >>> company = load_company()
-        >>> company.customers.shape[0]
-        5000
+    Examples
+    --------
+    >>> company = load_company()
+    >>> company.customers.shape[0]
+    5000
     """
     folder = default_data_dir() if path is None else Path(path)
     if not folder.is_dir():
@@ -416,14 +479,22 @@ def load_company(path=None) -> Company:
             params=params,
             stage_history=read_table(truth_dir / "stage_history.csv", "stage_history"),
             customer_traits=read_table(truth_dir / "customer_traits.csv", "customer_traits"),
-            signup_date=pd.Series(customers["signup_date"].to_numpy(), index=pd.Index(customers["customer_id"].to_numpy(), name="customer_id")),
+            signup_date=pd.Series(
+                customers["signup_date"].to_numpy(),
+                index=pd.Index(customers["customer_id"].to_numpy(), name="customer_id"),
+            ),
         )
     if truth is not None and "observation_end" in truth.params:
         end = pd.Timestamp(truth.params["observation_end"])
     elif manifest is not None and manifest.get("observation_end"):
         end = pd.Timestamp(manifest["observation_end"])
     else:
-        dates = [df[c.name].max() for name, df in tables.items() for c in schema.TABLES[name] if c.dtype.startswith("datetime64") and len(df)]
+        dates = [
+            df[c.name].max()
+            for name, df in tables.items()
+            for c in schema.TABLES[name]
+            if c.dtype.startswith("datetime64") and len(df)
+        ]
         end = max(dates) if dates else pd.NaT
     return Company(**tables, truth=truth, observation_end=end)
 
@@ -445,40 +516,48 @@ def _resolve_data_dir(data_dir) -> Path:
 def is_course_layout(folder) -> bool:
     """Whether ``folder`` holds the course's own CSV files (one per table) and no mapping file.
 
-    Example:
-        >>> is_course_layout(default_data_dir()), is_course_layout(default_data_dir() / "examples" / "messy_shop")
-        (True, False)
+    Examples
+    --------
+    >>> is_course_layout(default_data_dir()), is_course_layout(default_data_dir() / "examples" / "messy_shop")
+    (True, False)
     """
     folder = Path(folder)
-    return (folder.is_dir() and not (folder / MAPPING_FILE).is_file()
-            and all((folder / f"{name}.csv").is_file() for name in schema.TABLES))
+    return (
+        folder.is_dir()
+        and not (folder / MAPPING_FILE).is_file()
+        and all((folder / f"{name}.csv").is_file() for name in schema.TABLES)
+    )
 
 
 def lesson_company(data_dir=None, seed: int = DEFAULT_SEED) -> Company:
     """The company a lesson runs on, from the two values of its ``parameters`` cell.
 
-    Parameters:
-        data_dir: None for the course's company; a folder of CSV files shaped like
-            ``datasets/`` (read by :func:`load_company`); or an analyst's own data: a
-            folder with a ``mapping.toml``, the path of a mapping file, or a folder of
-            files named like the course's tables (read by :func:`load_own_data`, which
-            prints its load report). A relative path that does not exist from the working
-            folder is looked up from the repository's root, so
-            ``DATA_DIR = "datasets/examples/messy_shop"`` works from ``notebooks/``.
-        seed: used only when ``data_dir`` is None. The course's seed (2024) loads the
-            bundled files; any other seed generates a company of the same size with that
-            seed, so an instructor can give each class its own data.
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        None for the course's company; a folder of CSV files shaped like
+        ``datasets/`` (read by :func:`load_company`); or an analyst's own data: a
+        folder with a ``mapping.toml``, the path of a mapping file, or a folder of
+        files named like the course's tables (read by :func:`load_own_data`, which
+        prints its load report). A relative path that does not exist from the working
+        folder is looked up from the repository's root, so
+        ``DATA_DIR = "datasets/examples/messy_shop"`` works from ``notebooks/``.
+    seed : int, optional
+        used only when ``data_dir`` is None. The course's seed (2024) loads the
+        bundled files; any other seed generates a company of the same size with that
+        seed, so an instructor can give each class its own data.
 
-    Example:
-        >>> lesson_company().customers.shape[0]
-        5000
-        >>> lesson_company(seed=7).customers["signup_date"].equals(lesson_company().customers["signup_date"])
-        False
-        >>> own = lesson_company("datasets/examples/messy_shop")  # doctest: +ELLIPSIS
-        Loaded your data from ...mapping.toml
-        ...
-        >>> own.missing
-        ('bonds', 'employees')
+    Examples
+    --------
+    >>> lesson_company().customers.shape[0]
+    5000
+    >>> lesson_company(seed=7).customers["signup_date"].equals(lesson_company().customers["signup_date"])
+    False
+    >>> own = lesson_company("datasets/examples/messy_shop")  # doctest: +ELLIPSIS
+    Loaded your data from ...mapping.toml
+    ...
+    >>> own.missing
+    ('bonds', 'employees')
     """
     if data_dir is not None:
         path = _resolve_data_dir(data_dir)
@@ -498,7 +577,9 @@ def lesson_company(data_dir=None, seed: int = DEFAULT_SEED) -> Company:
 def _type_label(col: schema.Column) -> str:
     if col.dtype == "category":
         return "category: " + ", ".join(f"`{label}`" for label in schema.CATEGORIES[col.name])
-    return {"int64": "integer", "float64": "number", "bool": "True/False", "datetime64[ns]": "date"}.get(col.dtype, col.dtype)
+    return {"int64": "integer", "float64": "number", "bool": "True/False", "datetime64[ns]": "date"}.get(
+        col.dtype, col.dtype
+    )
 
 
 def _column_table(table: str, columns) -> str:
@@ -562,12 +643,12 @@ causal model; every number is in `truth/params.json`). In plain words:
 The bundled company has {DEFAULT_CUSTOMERS:,} customers and was generated with seed {DEFAULT_SEED}:
 
 ```
-make data        # = python -m helpers.synthetic --out datasets
+make data        # = python -m helpers generate --out datasets
 ```
 
 regenerates every file byte for byte; `manifest.json` records the arguments and a checksum of
 each file. To make a different company (say, one per class), run
-`python -m helpers.synthetic --customers 8000 --seed 7 --out my_company` and load it with
+`python -m helpers generate --customers 8000 --seed 7 --out my_company` and load it with
 `load_company("my_company")`.
 
 **`truth/` holds what a real company never sees**: the latent stage of every customer month by
@@ -583,19 +664,22 @@ def data_dictionary() -> str:
     Rendered from :mod:`helpers.schema` (one table of columns per data table, with type,
     unit, meaning and Spanish term) plus a fixed section on how the data was generated.
 
-    Returns:
+    Returns
+    -------
+    str
         The Markdown text.
 
-    Example:
-        >>> data_dictionary().splitlines()[0]
-        "# The company's data: data dictionary"
+    Examples
+    --------
+    >>> data_dictionary().splitlines()[0]
+    "# The company's data: data dictionary"
     """
     parts = [
         "# The company's data: data dictionary\n",
         "<!-- Generated by helpers.data.data_dictionary() from src/helpers/schema.py; do not edit by hand. -->\n",
         "This folder holds the course's synthetic company: one CSV file per table, UTF-8, comma-separated,\n"
         "with a header line. Dates are written `YYYY-MM-DD`; money is in the company's currency with two\n"
-        "decimals; rates are fractions between 0 and 1; an empty field means \"not applicable\".\n"
+        'decimals; rates are fractions between 0 and 1; an empty field means "not applicable".\n'
         "Load everything with:\n\n"
         "```python\nfrom helpers.data import load_company\ncompany = load_company()   # company.customers, company.transactions, ...\n```\n",
         "## Tables\n",
@@ -608,6 +692,61 @@ def data_dictionary() -> str:
         "and the generator's arguments.\n"
     )
     for name, columns in schema.TRUTH_TABLES.items():
-        parts.append(f"### `{name}` (`truth/{name}.csv`)\n\n{TABLE_DESCRIPTIONS[name]}\n\n{_column_table(name, columns)}\n")
+        parts.append(
+            f"### `{name}` (`truth/{name}.csv`)\n\n{TABLE_DESCRIPTIONS[name]}\n\n{_column_table(name, columns)}\n"
+        )
     parts.append(_narrative())
     return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def generate_command(argv: list[str] | None = None) -> int:
+    """``python -m helpers generate``: simulate a company and write it as CSV files.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command's arguments (``--customers``, ``--seed``, ``--start``, ``--months``,
+        ``--out``, ``--force``, ``--progress``); None reads them from ``sys.argv``.
+
+    Returns
+    -------
+    int
+        0 when the files were written, 2 for a bad argument or a folder that holds
+        files the generator did not write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> generate_command(["--customers", "200", "--seed", "7", "--out", tempfile.mkdtemp()])  # doctest: +ELLIPSIS
+    Wrote ...: customers 200, ...
+    0
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers generate", description="Generate the course's synthetic company as CSV files."
+    )
+    parser.add_argument(
+        "--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"customers acquired (default {DEFAULT_CUSTOMERS})"
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--start", default=DEFAULT_START, help=f"first month, YYYY-MM-DD (default {DEFAULT_START})")
+    parser.add_argument(
+        "--months", type=int, default=DEFAULT_MONTHS, help=f"months simulated (default {DEFAULT_MONTHS})"
+    )
+    parser.add_argument("--out", default="datasets", help="folder to write (default: datasets)")
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite even if the folder holds files the generator did not write"
+    )
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="show a progress bar")
+    args = parser.parse_args(argv)
+    try:
+        company = generate(args.customers, seed=args.seed, start=args.start, months=args.months, progress=args.progress)
+        save_company(company, args.out, force=args.force)
+    except (ValueError, TypeError, FolderNotEmptyError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    counts = ", ".join(f"{k} {v:,}" for k, v in company.summary().items())
+    print(f"Wrote {args.out}: {counts}")
+    return 0

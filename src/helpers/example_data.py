@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.retention import INACTIVE_DAYS
 from helpers.synthetic import generate
 
 EXAMPLE_NAME = "messy_shop"
@@ -42,13 +43,23 @@ EXAMPLE_CUSTOMERS = 1500
 #: Share of purchases later returned (written as a negative amount a few days later).
 RETURN_SHARE = 0.015
 
-CATEGORY_ES = {"basics": "Básicos", "accessories": "Accesorios", "premium": "Premium", "services": "Servicios",
-               "subscriptions": "Suscripciones"}
+CATEGORY_ES = {
+    "basics": "Básicos",
+    "accessories": "Accesorios",
+    "premium": "Premium",
+    "services": "Servicios",
+    "subscriptions": "Suscripciones",
+}
 CHANNEL_ES = {"web": "Online", "phone": "Teléfono", "email": "E-mail", "face_to_face": "Tienda"}
 SEGMENT_ES = {"B2C": "Particular", "B2B": "Empresa"}
 REGION_ES = {"north": "Norte", "south": "Sur", "east": "Este", "west": "Oeste", "centre": "Centro"}
-ACQUISITION_ES = {"search_ads": "Google Ads", "social_media": "Redes sociales", "referral": "Recomendación",
-                  "trade_fair": "Feria", "sales_team": "Comercial"}
+ACQUISITION_ES = {
+    "search_ads": "Google Ads",
+    "social_media": "Redes sociales",
+    "referral": "Recomendación",
+    "trade_fair": "Feria",
+    "sales_team": "Comercial",
+}
 TYPE_ES = {"purchase": "Compra", "service_request": "Solicitud", "complaint": "Queja", "inquiry": "Consulta"}
 
 #: The faults written into the transactions file: (column, bad value) per row.
@@ -84,7 +95,7 @@ on_bad_rows = "exclude"          # leave bad rows out and list them in the load 
 exclude_returns = true           # negative amounts are returns: leave them out and count them
 
 [churn]                          # there is no file of lost customers, so churn is derived:
-inactive_days = 180              # no purchase for 180 days = lost (on the last purchase + 180 days)
+inactive_days = {INACTIVE_DAYS}              # no purchase for {INACTIVE_DAYS} days = lost (on the last purchase + {INACTIVE_DAYS} days)
 
 [transactions]
 file = "ventas.csv"
@@ -167,17 +178,23 @@ def _csv(header: list[str], columns: list[list[str]], delimiter: str, newline: s
 def messy_shop_files(seed: int = EXAMPLE_SEED, n_customers: int = EXAMPLE_CUSTOMERS) -> dict[str, bytes]:
     """The files of the messy example: ``{file name: bytes}``, the same bytes for the same arguments.
 
-    Parameters:
-        seed: seed of the synthetic company and of the faults.
-        n_customers: customers of the synthetic company.
+    Parameters
+    ----------
+    seed : int, optional
+        seed of the synthetic company and of the faults.
+    n_customers : int, optional
+        customers of the synthetic company.
 
-    Returns:
+    Returns
+    -------
+    dict of str to bytes
         ``ventas.csv``, ``clientes.csv``, ``encuestas.csv``, ``contactos.csv`` and ``mapping.toml``.
 
-    Example:
-        >>> files = messy_shop_files(n_customers=100)
-        >>> files["ventas.csv"].splitlines()[0].decode()
-        'Fecha;Cliente;Familia;Canal;Importe;Coste'
+    Examples
+    --------
+    >>> files = messy_shop_files(n_customers=100)
+    >>> files["ventas.csv"].splitlines()[0].decode()
+    'Fecha;Cliente;Familia;Canal;Importe;Coste'
     """
     company = generate(n_customers, seed=seed)
     rng = np.random.default_rng(seed)
@@ -191,23 +208,33 @@ def messy_shop_files(seed: int = EXAMPLE_SEED, n_customers: int = EXAMPLE_CUSTOM
     returned = np.flatnonzero(rng.random(len(tx)) < RETURN_SHARE)
     back = tx.iloc[returned]
     later = (back["date"] + pd.to_timedelta(rng.integers(1, 21, len(back)), unit="D")).clip(upper=end)
-    sales = pd.DataFrame({
-        "date": pd.concat([tx["date"], later], ignore_index=True),
-        "customer": cid(np.concatenate([tx["customer_id"].to_numpy(), back["customer_id"].to_numpy()])),
-        "category": [CATEGORY_ES[c] for c in pd.concat([tx["category"], back["category"]]).astype(str)],
-        "channel": [CHANNEL_ES[c] for c in pd.concat([tx["channel"], back["channel"]]).astype(str)],
-        "amount": _money(np.concatenate([tx["amount"].to_numpy(), -back["amount"].to_numpy()]), " €"),
-        "cost": _money(tx["cost"].to_numpy()) + [""] * len(back),
-        "is_return": np.r_[np.zeros(len(tx), dtype=bool), np.ones(len(back), dtype=bool)],
-    }).sort_values("date", kind="stable").reset_index(drop=True)
+    sales = (
+        pd.DataFrame(
+            {
+                "date": pd.concat([tx["date"], later], ignore_index=True),
+                "customer": cid(np.concatenate([tx["customer_id"].to_numpy(), back["customer_id"].to_numpy()])),
+                "category": [CATEGORY_ES[c] for c in pd.concat([tx["category"], back["category"]]).astype(str)],
+                "channel": [CHANNEL_ES[c] for c in pd.concat([tx["channel"], back["channel"]]).astype(str)],
+                "amount": _money(np.concatenate([tx["amount"].to_numpy(), -back["amount"].to_numpy()]), " €"),
+                "cost": _money(tx["cost"].to_numpy()) + [""] * len(back),
+                "is_return": np.r_[np.zeros(len(tx), dtype=bool), np.ones(len(back), dtype=bool)],
+            }
+        )
+        .sort_values("date", kind="stable")
+        .reset_index(drop=True)
+    )
     sales["day"] = _day(sales["date"], "%d/%m/%Y")
     columns = {"Fecha": "day", "Cliente": "customer", "Importe": "amount"}
     candidates = np.flatnonzero(~sales["is_return"].to_numpy())
     rows = np.sort(rng.choice(candidates, size=len(TRANSACTION_FAULTS), replace=False))
     for row, (column, value) in zip(rows, TRANSACTION_FAULTS):
         sales.loc[row, columns[column]] = value
-    text = _csv(["Fecha", "Cliente", "Familia", "Canal", "Importe", "Coste"],
-                [sales[c].tolist() for c in ("day", "customer", "category", "channel", "amount", "cost")], ";", "\r\n")
+    text = _csv(
+        ["Fecha", "Cliente", "Familia", "Canal", "Importe", "Coste"],
+        [sales[c].tolist() for c in ("day", "customer", "category", "channel", "amount", "cost")],
+        ";",
+        "\r\n",
+    )
     lines = text.split("\r\n")
     blank = int(rng.integers(len(lines) // 3, 2 * len(lines) // 3))
     ventas = "\r\n".join(lines[:blank] + [""] + lines[blank:])  # an empty line, as hand-edited exports have
@@ -215,25 +242,48 @@ def messy_shop_files(seed: int = EXAMPLE_SEED, n_customers: int = EXAMPLE_CUSTOM
     customers = company.customers
     clientes = _csv(
         ["Nº cliente", "Fecha alta", "Tipo", "Zona", "Origen"],
-        [cid(customers["customer_id"]), _day(customers["signup_date"], "%d/%m/%Y"),
-         [SEGMENT_ES[s] for s in customers["segment"].astype(str)], [REGION_ES[r] for r in customers["region"].astype(str)],
-         [ACQUISITION_ES[a] for a in customers["acquisition_channel"].astype(str)]], ",", "\r\n")
+        [
+            cid(customers["customer_id"]),
+            _day(customers["signup_date"], "%d/%m/%Y"),
+            [SEGMENT_ES[s] for s in customers["segment"].astype(str)],
+            [REGION_ES[r] for r in customers["region"].astype(str)],
+            [ACQUISITION_ES[a] for a in customers["acquisition_channel"].astype(str)],
+        ],
+        ",",
+        "\r\n",
+    )
 
     sv = company.surveys
-    survey = pd.DataFrame({"customer": cid(sv["customer_id"]), "day": _day(sv["date"], "%Y-%m-%d"),
-                           "satisfaccion": sv["satisfaction"].astype(str), "recomendaria_0_10": sv["recommend"].astype(str)})
+    survey = pd.DataFrame(
+        {
+            "customer": cid(sv["customer_id"]),
+            "day": _day(sv["date"], "%Y-%m-%d"),
+            "satisfaccion": sv["satisfaction"].astype(str),
+            "recomendaria_0_10": sv["recommend"].astype(str),
+        }
+    )
     rows = np.sort(rng.choice(len(survey), size=len(SURVEY_FAULTS), replace=False))
     for row, (column, value) in zip(rows, SURVEY_FAULTS):
         survey.loc[row, "day" if column == "fecha_respuesta" else column] = value
-    encuestas = _csv(["cliente", "fecha_respuesta", "satisfaccion", "recomendaria_0_10"],
-                     [survey[c].tolist() for c in ("customer", "day", "satisfaccion", "recomendaria_0_10")], ",")
+    encuestas = _csv(
+        ["cliente", "fecha_respuesta", "satisfaccion", "recomendaria_0_10"],
+        [survey[c].tolist() for c in ("customer", "day", "satisfaccion", "recomendaria_0_10")],
+        ",",
+    )
 
     it = company.interactions
     contactos = _csv(
         ["Cliente", "Fecha", "Canal", "Motivo", "Resuelto", "Valoración"],
-        [cid(it["customer_id"]), _day(it["date"], "%d/%m/%Y"), [CHANNEL_ES[c] for c in it["channel"].astype(str)],
-         [TYPE_ES[t] for t in it["type"].astype(str)], ["Sí" if r else "No" for r in it["resolved"].tolist()],
-         it["rating"].astype(str).tolist()], ";")
+        [
+            cid(it["customer_id"]),
+            _day(it["date"], "%d/%m/%Y"),
+            [CHANNEL_ES[c] for c in it["channel"].astype(str)],
+            [TYPE_ES[t] for t in it["type"].astype(str)],
+            ["Sí" if r else "No" for r in it["resolved"].tolist()],
+            it["rating"].astype(str).tolist(),
+        ],
+        ";",
+    )
 
     return {
         "clientes.csv": clientes.encode("cp1252"),
@@ -256,7 +306,9 @@ def write_example(out=None, *, seed: int = EXAMPLE_SEED, n_customers: int = EXAM
 
     Only the example's own file names are written; nothing else in the folder is touched.
 
-    Returns:
+    Returns
+    -------
+    dict of str to str
         ``{file name: sha256}`` of the files written.
     """
     folder = Path(out) if out is not None else example_dir()

@@ -102,6 +102,7 @@ def build(solutions_dir: Path, exercises_dir: Path, *, check: bool = False) -> l
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.exercise_builder SOLUTIONS EXERCISES``: write the exercise notebooks; 0 on success."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("solutions", type=Path)
     parser.add_argument("exercises", type=Path)

@@ -10,179 +10,586 @@ import pandas as pd
 
 # (lesson where the term is introduced, English, Spanish, definition)
 _TERMS: tuple[tuple[int, str, str, str], ...] = (
-    (0, "relationship marketing", "marketing relacional",
-     "Managing the company around keeping and growing its current customers, not only winning new ones."),
-    (0, "customer relationship management (CRM)", "gestión de las relaciones con los clientes",
-     "The strategy, people, processes and technology a company uses to know, serve and keep its customers."),
-    (0, "retention", "retención",
-     "Keeping a customer from one period to the next; the retention rate is the share kept."),
-    (0, "churn, defection", "abandono, deserción",
-     "A customer ending the relationship; the churn rate is the share lost in a period."),
-    (0, "loyalty", "fidelidad, lealtad",
-     "A customer's repeated choice of the company, in behaviour (buying again) and in attitude (preferring it)."),
-    (0, "satisfaction", "satisfacción",
-     "How the service the customer perceived compares with what they expected."),
-    (1, "stranger", "extraño",
-     "A potential customer with no transactions yet; the goal is to acquire them."),
-    (1, "acquaintance", "conocido",
-     "A customer who knows the company and buys from it; the goal is to satisfy them."),
-    (1, "friend", "amigo",
-     "A customer who trusts the company's distinct offer; the goal is to retain them."),
-    (1, "partner", "socio",
-     "A committed customer with a personalised offer and shared investments; the goal is to enhance the relationship."),
+    (
+        0,
+        "relationship marketing",
+        "marketing relacional",
+        "Managing the company around keeping and growing its current customers, not only winning new ones.",
+    ),
+    (
+        0,
+        "customer relationship management (CRM)",
+        "gestión de las relaciones con los clientes",
+        "The strategy, people, processes and technology a company uses to know, serve and keep its customers.",
+    ),
+    (
+        0,
+        "retention",
+        "retención",
+        "Keeping a customer from one period to the next; the retention rate is the share kept.",
+    ),
+    (
+        0,
+        "churn, defection",
+        "abandono, deserción",
+        "A customer ending the relationship; the churn rate is the share lost in a period.",
+    ),
+    (
+        0,
+        "loyalty",
+        "fidelidad, lealtad",
+        "A customer's repeated choice of the company, in behaviour (buying again) and in attitude (preferring it).",
+    ),
+    (0, "satisfaction", "satisfacción", "How the service the customer perceived compares with what they expected."),
+    (1, "stranger", "extraño", "A potential customer with no transactions yet; the goal is to acquire them."),
+    (1, "acquaintance", "conocido", "A customer who knows the company and buys from it; the goal is to satisfy them."),
+    (1, "friend", "amigo", "A customer who trusts the company's distinct offer; the goal is to retain them."),
+    (
+        1,
+        "partner",
+        "socio",
+        "A committed customer with a personalised offer and shared investments; the goal is to enhance the relationship.",
+    ),
     (1, "trust", "confianza", "The customer's confidence that the company will keep its promises."),
     (1, "commitment", "compromiso", "The customer's wish to keep the relationship going, even at some cost."),
-    (1, "migration (transition) matrix", "matriz de migración (de transición)",
-     "For each stage at the start of a period, the share of customers in each stage, or lost, at its end."),
-    (1, "Markov chain", "cadena de Markov",
-     "A model in which where a customer goes next depends only on where they are now."),
+    (
+        1,
+        "migration (transition) matrix",
+        "matriz de migración (de transición)",
+        "For each stage at the start of a period, the share of customers in each stage, or lost, at its end.",
+    ),
+    (
+        1,
+        "Markov chain",
+        "cadena de Markov",
+        "A model in which where a customer goes next depends only on where they are now.",
+    ),
     (1, "absorbing state", "estado absorbente", "A state nobody leaves; here, 'lost' (perdido)."),
-    (1, "steady state", "estado estacionario",
-     "The level or mix a system settles into when the same flows repeat period after period."),
-    (1, "confusion matrix", "matriz de confusión",
-     "Counts of customers by true stage (rows) and assigned stage (columns)."),
-    (2, "retention bond", "vínculo (bono) de retención",
-     "A tie that gives the customer a reason to stay: financial, social, customization or structural."),
-    (2, "financial bond", "vínculo financiero",
-     "Price incentives for staying: volume discounts, rewards, bundles, price guarantees. Easy to copy."),
-    (2, "social bond", "vínculo social",
-     "Personal attention and relationships between the customer and the company's people, or among customers."),
-    (2, "customization bond", "vínculo de personalización",
-     "A service adapted to the customer's own needs, one to one or by mass customization."),
-    (2, "structural bond", "vínculo estructural",
-     "The service built into the customer's own systems or processes; the hardest bond to copy or to leave."),
-    (2, "mass customization", "personalización masiva",
-     "Flexible processes that tailor a service to each customer at the price of a standard one."),
-    (2, "monthly churn rate (hazard)", "tasa mensual de abandono (riesgo)",
-     "Customers lost per customer-month at risk."),
-    (2, "survival curve", "curva de supervivencia",
-     "The share of customers still with the company t months after signup."),
-    (2, "right censoring", "censura por la derecha",
-     "A customer still active when the data ends: we only know they stayed at least this long."),
+    (
+        1,
+        "steady state",
+        "estado estacionario",
+        "The level or mix a system settles into when the same flows repeat period after period.",
+    ),
+    (
+        1,
+        "confusion matrix",
+        "matriz de confusión",
+        "Counts of customers by true stage (rows) and assigned stage (columns).",
+    ),
+    (
+        2,
+        "retention bond",
+        "vínculo (bono) de retención",
+        "A tie that gives the customer a reason to stay: financial, social, customization or structural.",
+    ),
+    (
+        2,
+        "financial bond",
+        "vínculo financiero",
+        "Price incentives for staying: volume discounts, rewards, bundles, price guarantees. Easy to copy.",
+    ),
+    (
+        2,
+        "social bond",
+        "vínculo social",
+        "Personal attention and relationships between the customer and the company's people, or among customers.",
+    ),
+    (
+        2,
+        "customization bond",
+        "vínculo de personalización",
+        "A service adapted to the customer's own needs, one to one or by mass customization.",
+    ),
+    (
+        2,
+        "structural bond",
+        "vínculo estructural",
+        "The service built into the customer's own systems or processes; the hardest bond to copy or to leave.",
+    ),
+    (
+        2,
+        "mass customization",
+        "personalización masiva",
+        "Flexible processes that tailor a service to each customer at the price of a standard one.",
+    ),
+    (
+        2,
+        "monthly churn rate (hazard)",
+        "tasa mensual de abandono (riesgo)",
+        "Customers lost per customer-month at risk.",
+    ),
+    (
+        2,
+        "survival curve",
+        "curva de supervivencia",
+        "The share of customers still with the company t months after signup.",
+    ),
+    (
+        2,
+        "right censoring",
+        "censura por la derecha",
+        "A customer still active when the data ends: we only know they stayed at least this long.",
+    ),
     (2, "cohort", "cohorte", "The customers who signed up in the same month."),
-    (2, "selection bias", "sesgo de selección",
-     "A difference between groups caused by who is in each group, not by what the group received."),
-    (2, "churn multiplier", "multiplicador del abandono",
-     "How many times a group's monthly churn is that of a comparison group (1 = no difference)."),
-    (3, "leaky bucket", "teoría del balde (cubo agujereado)",
-     "Acquisition pours customers into the bucket while defections leak out through its holes."),
+    (
+        2,
+        "selection bias",
+        "sesgo de selección",
+        "A difference between groups caused by who is in each group, not by what the group received.",
+    ),
+    (
+        2,
+        "churn multiplier",
+        "multiplicador del abandono",
+        "How many times a group's monthly churn is that of a comparison group (1 = no difference).",
+    ),
+    (
+        3,
+        "leaky bucket",
+        "teoría del balde (cubo agujereado)",
+        "Acquisition pours customers into the bucket while defections leak out through its holes.",
+    ),
     (3, "acquisition cost", "coste de captación", "What it costs to win one new customer."),
-    (3, "expected lifetime", "vida media del cliente",
-     "How long a customer stays on average: 1 / churn periods when churn is constant."),
+    (
+        3,
+        "expected lifetime",
+        "vida media del cliente",
+        "How long a customer stays on average: 1 / churn periods when churn is constant.",
+    ),
     (3, "Pareto principle", "principio de Pareto (regla 80/20)", "A few causes explain most of an effect."),
-    (3, "cost per customer saved", "coste por cliente retenido",
-     "What a retention programme pays for each customer it keeps who would otherwise have left."),
-    (4, "database marketing", "marketing de base de datos",
-     "Using stored customer data for segmentation, targeting, personalised communication and measurement."),
-    (4, "one-to-one marketing", "marketing uno a uno",
-     "Identify, differentiate, interact with and customize for each customer (Peppers & Rogers)."),
+    (
+        3,
+        "cost per customer saved",
+        "coste por cliente retenido",
+        "What a retention programme pays for each customer it keeps who would otherwise have left.",
+    ),
+    (
+        4,
+        "database marketing",
+        "marketing de base de datos",
+        "Using stored customer data for segmentation, targeting, personalised communication and measurement.",
+    ),
+    (
+        4,
+        "one-to-one marketing",
+        "marketing uno a uno",
+        "Identify, differentiate, interact with and customize for each customer (Peppers & Rogers).",
+    ),
     (4, "analytical CRM", "CRM analítico", "The data warehouse and data mining that turn customer data into insight."),
     (4, "operational CRM", "CRM operacional", "The sales, marketing and service processes that touch customers."),
     (4, "collaborative CRM", "CRM colaborativo", "The channels through which company and customer interact."),
-    (4, "RFM", "RFM (recencia, frecuencia, valor monetario)",
-     "Recency, frequency and monetary value of a customer's purchases, the classic segmentation of a customer base."),
+    (
+        4,
+        "RFM",
+        "RFM (recencia, frecuencia, valor monetario)",
+        "Recency, frequency and monetary value of a customer's purchases, the classic segmentation of a customer base.",
+    ),
     (5, "apostle", "apóstol", "Very satisfied and strongly tied: stays and recommends the company."),
     (5, "mercenary", "mercenario", "Satisfied but not tied: leaves for a better offer."),
     (5, "hostage", "rehén", "Tied but dissatisfied: stays because leaving is hard, and resents it."),
     (5, "terrorist", "terrorista", "Dissatisfied and not tied: leaves and speaks badly of the company."),
     (5, "indifferent", "indiferente", "Neither clearly satisfied nor clearly tied: the middle of the matrix."),
-    (5, "loyalty index", "índice de fidelidad",
-     "A score in [0, 1] from behaviour and stated intention: repurchase, tenure, bonds and intention to stay."),
-    (5, "promoter, passive, detractor", "promotor, pasivo, detractor",
-     "Answers of 9–10, 7–8 and 0–6 to the question 'how likely are you to recommend us?'."),
-    (5, "Net Promoter Score (NPS)", "índice de recomendación neta",
-     "Share of promoters (9–10) minus share of detractors (0–6) on the 0–10 'would you recommend us?' question."),
-    (6, "customer profitability", "rentabilidad del cliente",
-     "What a customer brings in a period: gross margin minus the cost to serve them (and, once, to acquire them)."),
-    (6, "cost to serve", "coste de servir",
-     "What serving a customer costs: contacts priced by channel, retention programmes, visits (activity-based costing)."),
-    (6, "whale curve", "curva de la ballena",
-     "Cumulative profit of customers sorted best first; it rises above 100 % when some customers lose money."),
-    (6, "customer pyramid", "pirámide de clientes",
-     "Customers ranked by profit into tiers: platinum, gold, iron and lead (Zeithaml, Rust & Lemon)."),
-    (6, "platinum, gold, iron, lead", "platino, oro, hierro, plomo",
-     "The pyramid's tiers: the most profitable few, the profitable, those who fill capacity, those who cost money."),
-    (6, "customer lifetime value (CLV)", "valor del ciclo de vida del cliente",
-     "The present value of the margins a customer will bring over the whole relationship."),
-    (6, "margin multiple", "múltiplo del margen",
-     "CLV per unit of yearly margin, r / (1 + d − r) for retention r and discount rate d (Gupta & Lehmann)."),
-    (6, "discount rate", "tasa de descuento",
-     "How much less a unit of money received a year from now is worth today."),
-    (6, "recency", "recencia", "Time since the customer's last purchase; the state of Pfeifer & Carraway's Markov model."),
-    (6, "real value of a lost customer", "valor real de un cliente perdido",
-     "Every future profit a customer takes with them, plus what replacing them costs, not one year's sales."),
-    (6, "customer equity", "valor del capital cliente",
-     "The sum of the lifetime values of the current customers and of those the company will acquire."),
-    (6, "loyalty connectors", "conectores de la fidelización",
-     "Six ways loyalty makes money: acquisition cost, repeat sales, cross-selling, referrals, price sensitivity, cost savings."),
-    (6, "probability of being alive (P(alive))", "probabilidad de seguir activo",
-     "In a non-contractual business, the chance that a silent customer has not quietly left (BG/NBD model)."),
-    (6, "calibration and holdout", "calibración y validación",
-     "Fit a model on the earlier data, then check its predictions on later data it has not seen."),
+    (
+        5,
+        "loyalty index",
+        "índice de fidelidad",
+        "A score in [0, 1] from behaviour and stated intention: repurchase, tenure, bonds and intention to stay.",
+    ),
+    (
+        5,
+        "promoter, passive, detractor",
+        "promotor, pasivo, detractor",
+        "Answers of 9–10, 7–8 and 0–6 to the question 'how likely are you to recommend us?'.",
+    ),
+    (
+        5,
+        "Net Promoter Score (NPS)",
+        "índice de recomendación neta",
+        "Share of promoters (9–10) minus share of detractors (0–6) on the 0–10 'would you recommend us?' question.",
+    ),
+    (
+        6,
+        "customer profitability",
+        "rentabilidad del cliente",
+        "What a customer brings in a period: gross margin minus the cost to serve them (and, once, to acquire them).",
+    ),
+    (
+        6,
+        "cost to serve",
+        "coste de servir",
+        "What serving a customer costs: contacts priced by channel, retention programmes, visits (activity-based costing).",
+    ),
+    (
+        6,
+        "whale curve",
+        "curva de la ballena",
+        "Cumulative profit of customers sorted best first; it rises above 100 % when some customers lose money.",
+    ),
+    (
+        6,
+        "customer pyramid",
+        "pirámide de clientes",
+        "Customers ranked by profit into tiers: platinum, gold, iron and lead (Zeithaml, Rust & Lemon).",
+    ),
+    (
+        6,
+        "platinum, gold, iron, lead",
+        "platino, oro, hierro, plomo",
+        "The pyramid's tiers: the most profitable few, the profitable, those who fill capacity, those who cost money.",
+    ),
+    (
+        6,
+        "customer lifetime value (CLV)",
+        "valor del ciclo de vida del cliente",
+        "The present value of the margins a customer will bring over the whole relationship.",
+    ),
+    (
+        6,
+        "margin multiple",
+        "múltiplo del margen",
+        "CLV per unit of yearly margin, r / (1 + d − r) for retention r and discount rate d (Gupta & Lehmann).",
+    ),
+    (6, "discount rate", "tasa de descuento", "How much less a unit of money received a year from now is worth today."),
+    (
+        6,
+        "recency",
+        "recencia",
+        "Time since the customer's last purchase; the state of Pfeifer & Carraway's Markov model.",
+    ),
+    (
+        6,
+        "real value of a lost customer",
+        "valor real de un cliente perdido",
+        "Every future profit a customer takes with them, plus what replacing them costs, not one year's sales.",
+    ),
+    (
+        6,
+        "customer equity",
+        "valor del capital cliente",
+        "The sum of the lifetime values of the current customers and of those the company will acquire.",
+    ),
+    (
+        6,
+        "loyalty connectors",
+        "conectores de la fidelización",
+        "Six ways loyalty makes money: acquisition cost, repeat sales, cross-selling, referrals, price sensitivity, cost savings.",
+    ),
+    (
+        6,
+        "probability of being alive (P(alive))",
+        "probabilidad de seguir activo",
+        "In a non-contractual business, the chance that a silent customer has not quietly left (BG/NBD model).",
+    ),
+    (
+        6,
+        "calibration and holdout",
+        "calibración y validación",
+        "Fit a model on the earlier data, then check its predictions on later data it has not seen.",
+    ),
     (7, "expectation", "expectativa", "The service a customer expects before the contact, here on a 1–7 scale."),
     (7, "perception", "percepción", "The service the customer feels they received, on the same 1–7 scale."),
-    (7, "satisfaction gap", "brecha de satisfacción",
-     "Perception minus expectation: below zero the customer is let down, above zero delighted."),
-    (7, "expectancy disconfirmation", "desconfirmación de expectativas",
-     "Oliver's model: satisfaction comes from comparing what was perceived with what was expected."),
-    (7, "touchpoint", "punto de contacto", "A kind of contact between customer and company: a purchase, a request, a complaint, an inquiry."),
-    (7, "moment of truth", "momento de la verdad",
-     "Any contact in which the customer judges the company (Carlzon)."),
-    (7, "detectable moment of truth", "momento de la verdad detectable",
-     "One whose failure the company can see at the time (here: the contact is recorded as not resolved)."),
+    (
+        7,
+        "satisfaction gap",
+        "brecha de satisfacción",
+        "Perception minus expectation: below zero the customer is let down, above zero delighted.",
+    ),
+    (
+        7,
+        "expectancy disconfirmation",
+        "desconfirmación de expectativas",
+        "Oliver's model: satisfaction comes from comparing what was perceived with what was expected.",
+    ),
+    (
+        7,
+        "touchpoint",
+        "punto de contacto",
+        "A kind of contact between customer and company: a purchase, a request, a complaint, an inquiry.",
+    ),
+    (7, "moment of truth", "momento de la verdad", "Any contact in which the customer judges the company (Carlzon)."),
+    (
+        7,
+        "detectable moment of truth",
+        "momento de la verdad detectable",
+        "One whose failure the company can see at the time (here: the contact is recorded as not resolved).",
+    ),
     (7, "service recovery", "recuperación del servicio", "Putting right a failure so that the customer stays."),
-    (7, "service recovery paradox", "paradoja de la recuperación del servicio",
-     "The claim that a customer whose problem was well resolved ends up more loyal than one who never had a problem."),
-    (7, "employee satisfaction", "satisfacción del empleado",
-     "How content employees are with their job; the first link of the service-profit chain."),
-    (7, "confounder", "variable de confusión",
-     "A third factor that drives both of two things, making them move together without one causing the other."),
-    (7, "service-profit chain", "cadena de servicio-beneficio",
-     "Satisfied employees → loyal employees → satisfied customers → loyal customers → profit (Heskett et al.)."),
-    (8, "loyalty plan", "plan de fidelización",
-     "Objectives, strategies, scope and measures for keeping and growing chosen customers."),
-    (8, "planning phases", "fases de la planificación",
-     "Commercial analysis, loyalty objectives, customer-oriented strategy, organization-oriented strategy, scope."),
-    (8, "commercial analysis", "análisis del panorama comercial",
-     "What a loyal customer gains by staying, and which customers the company has and what they are worth."),
-    (8, "switching costs", "coste de cambio de proveedor",
-     "What a customer would lose in money, time and learning by leaving; alone, they make hostages, not apostles."),
-    (8, "loyalty objective", "objetivo de fidelización",
-     "What the plan wants to achieve, stated as a KPI with a baseline, a target and a date."),
-    (8, "key performance indicator (KPI)", "indicador clave de rendimiento",
-     "A number that shows whether an objective is being met, such as 12-month retention or the NPS."),
-    (8, "do-nothing baseline", "escenario base (no hacer nada)",
-     "Where the KPIs go if the company changes nothing; a plan is judged by its difference from it."),
-    (8, "backtest", "prueba retrospectiva",
-     "Applying a rule at a past date and following what happened next, to measure it on known outcomes."),
-    (8, "customer-oriented strategy", "estrategia orientada al cliente",
-     "Which action or bond the company offers to which customers, and the position it takes against competitors."),
-    (8, "organization-oriented strategy", "estrategia orientada a la organización",
-     "Making sure people at every level understand the plan and are prepared and motivated to deliver it."),
-    (8, "scope of the strategy", "alcance de la estrategia",
-     "Which customers the plan reaches, with what budget, and which it deliberately leaves out."),
-    (8, "five steps of loyalty", "cinco peldaños de la fidelización",
-     "Personal quality, employee satisfaction, an excellent commercial process, value for the effort, relationship marketing."),
-    (8, "emotional intelligence", "inteligencia emocional",
-     "Reading and managing one's own and other people's emotions; the first step of loyalty."),
-    (8, "culture of loyalty", "cultura de fidelización",
-     "A whole organization loyal to consistent methods: it earns loyalty by being loyal (fidelizar fidelizando)."),
-    (9, "mapping file", "fichero de correspondencias",
-     "A short text file (mapping.toml): which of your files and columns hold the course's tables, and how "
-     "they are written."),
-    (9, "text encoding", "codificación de caracteres",
-     "How letters are stored as bytes: UTF-8, or cp1252 in older Windows files; read with the wrong one, "
-     "ñ and € break."),
-    (9, "bad row", "fila errónea",
-     "A record that cannot be read or makes no sense (no date, 31 February, amount 'n/d'): fix it, or leave "
-     "it out and count it."),
-    (9, "return", "devolución",
-     "Goods brought back, often written as a negative amount: not a purchase, so left out and counted."),
-    (9, "load report", "informe de carga",
-     "What loading your files read, changed, left out and derived, and which tables are missing: the audit trail."),
-    (9, "churn by inactivity", "baja por inactividad",
-     "Without a record of lost customers, one who has not bought for a set time (here 180 days) counts as lost."),
+    (
+        7,
+        "service recovery paradox",
+        "paradoja de la recuperación del servicio",
+        "The claim that a customer whose problem was well resolved ends up more loyal than one who never had a problem.",
+    ),
+    (
+        7,
+        "employee satisfaction",
+        "satisfacción del empleado",
+        "How content employees are with their job; the first link of the service-profit chain.",
+    ),
+    (
+        7,
+        "confounder",
+        "variable de confusión",
+        "A third factor that drives both of two things, making them move together without one causing the other.",
+    ),
+    (
+        7,
+        "service-profit chain",
+        "cadena de servicio-beneficio",
+        "Satisfied employees → loyal employees → satisfied customers → loyal customers → profit (Heskett et al.).",
+    ),
+    (
+        8,
+        "loyalty plan",
+        "plan de fidelización",
+        "Objectives, strategies, scope and measures for keeping and growing chosen customers.",
+    ),
+    (
+        8,
+        "planning phases",
+        "fases de la planificación",
+        "Commercial analysis, loyalty objectives, customer-oriented strategy, organization-oriented strategy, scope.",
+    ),
+    (
+        8,
+        "commercial analysis",
+        "análisis del panorama comercial",
+        "What a loyal customer gains by staying, and which customers the company has and what they are worth.",
+    ),
+    (
+        8,
+        "switching costs",
+        "coste de cambio de proveedor",
+        "What a customer would lose in money, time and learning by leaving; alone, they make hostages, not apostles.",
+    ),
+    (
+        8,
+        "loyalty objective",
+        "objetivo de fidelización",
+        "What the plan wants to achieve, stated as a KPI with a baseline, a target and a date.",
+    ),
+    (
+        8,
+        "key performance indicator (KPI)",
+        "indicador clave de rendimiento",
+        "A number that shows whether an objective is being met, such as 12-month retention or the NPS.",
+    ),
+    (
+        8,
+        "do-nothing baseline",
+        "escenario base (no hacer nada)",
+        "Where the KPIs go if the company changes nothing; a plan is judged by its difference from it.",
+    ),
+    (
+        8,
+        "backtest",
+        "prueba retrospectiva",
+        "Applying a rule at a past date and following what happened next, to measure it on known outcomes.",
+    ),
+    (
+        8,
+        "customer-oriented strategy",
+        "estrategia orientada al cliente",
+        "Which action or bond the company offers to which customers, and the position it takes against competitors.",
+    ),
+    (
+        8,
+        "organization-oriented strategy",
+        "estrategia orientada a la organización",
+        "Making sure people at every level understand the plan and are prepared and motivated to deliver it.",
+    ),
+    (
+        8,
+        "scope of the strategy",
+        "alcance de la estrategia",
+        "Which customers the plan reaches, with what budget, and which it deliberately leaves out.",
+    ),
+    (
+        8,
+        "five steps of loyalty",
+        "cinco peldaños de la fidelización",
+        "Personal quality, employee satisfaction, an excellent commercial process, value for the effort, relationship marketing.",
+    ),
+    (
+        8,
+        "emotional intelligence",
+        "inteligencia emocional",
+        "Reading and managing one's own and other people's emotions; the first step of loyalty.",
+    ),
+    (
+        8,
+        "culture of loyalty",
+        "cultura de fidelización",
+        "A whole organization loyal to consistent methods: it earns loyalty by being loyal (fidelizar fidelizando).",
+    ),
+    (
+        9,
+        "mapping file",
+        "fichero de correspondencias",
+        "A short text file (mapping.toml): which of your files and columns hold the course's tables, and how "
+        "they are written.",
+    ),
+    (
+        9,
+        "text encoding",
+        "codificación de caracteres",
+        "How letters are stored as bytes: UTF-8, or cp1252 in older Windows files; read with the wrong one, "
+        "ñ and € break.",
+    ),
+    (
+        9,
+        "bad row",
+        "fila errónea",
+        "A record that cannot be read or makes no sense (no date, 31 February, amount 'n/d'): fix it, or leave "
+        "it out and count it.",
+    ),
+    (
+        9,
+        "return",
+        "devolución",
+        "Goods brought back, often written as a negative amount: not a purchase, so left out and counted.",
+    ),
+    (
+        9,
+        "load report",
+        "informe de carga",
+        "What loading your files read, changed, left out and derived, and which tables are missing: the audit trail.",
+    ),
+    (
+        9,
+        "churn by inactivity",
+        "baja por inactividad",
+        "Without a record of lost customers, one who has not bought for a set time (here 180 days) counts as lost.",
+    ),
 )
+
+
+#: The Spanish of every other name the course shows (framework rows, category labels), by English name.
+#: Glossary terms (:data:`_TERMS`) are looked up too, so each Spanish term is written once.
+LABELS_ES: dict[str, str] = {
+    "commercial analysis": "análisis del panorama comercial",
+    "loyalty objectives": "objetivos de fidelización",
+    "customer-oriented strategy": "estrategia orientada al cliente",
+    "organization-oriented strategy": "estrategia orientada a la organización",
+    "scope": "alcance de la estrategia",
+    "easy buying": "facilidad en el proceso de compra",
+    "control of spending": "mayor control sobre los gastos",
+    "guaranteed satisfaction": "satisfacción garantizada",
+    "personal service": "servicio personalizado",
+    "no risk": "ausencia de riesgo",
+    "switching costs": "coste monetario del cambio de proveedor",
+    "retain the most valuable customers": "retener a los clientes más valiosos",
+    "create, strengthen and keep relationships": "crear, fortalecer y conservar las relaciones",
+    "raise customer satisfaction": "potenciar el nivel de satisfacción de los clientes",
+    "build the loyalty of the most valuable": "fidelizar a los clientes más valiosos",
+    "increase the value delivered and received": "incrementar el valor que se entrega a los clientes",
+    "increase sales": "incrementar las ventas",
+    "know customers' behaviour and attitudes better": "conocer más a fondo los comportamientos y actitudes de los clientes",
+    "personal quality and emotional intelligence": "calidad personal e inteligencia emocional",
+    "excellence in the commercial process": "excelencia en el proceso comercial",
+    "value for the effort": "valor por el esfuerzo",
+    "relationship marketing strategies": "estrategias de marketing relacional",
+    "completely dissatisfied": "completamente insatisfecho",
+    "dissatisfied": "insatisfecho",
+    "neither satisfied nor dissatisfied": "ni satisfecho ni insatisfecho",
+    "satisfied": "satisfecho",
+    "completely satisfied": "completamente satisfecho",
+    "typological": "datos tipológicos",
+    "consumption": "datos de consumo",
+    "promotional history": "datos de historia promocional",
+    "relationship": "datos de la relación",
+    "financial bond": "vínculo financiero",
+    "social bond": "vínculo social",
+    "customization bond": "vínculo de personalización",
+    "structural bond": "vínculo estructural",
+    "Product offer": "oferta de producto",
+    "Source of competitive advantage": "fuente de ventaja competitiva",
+    "Buying activity": "actividad de compra",
+    "Sales focus": "enfoque de las actividades de ventas",
+    "Time horizon": "horizonte de tiempo de la relación",
+    "Sustainability of the advantage": "sustentabilidad de la ventaja competitiva",
+    "Primary goal": "meta primaria del marketing de relación",
+    "stranger": "extraño",
+    "acquaintance": "conocido",
+    "friend": "amigo",
+    "partner": "socio",
+    "lost": "perdido",
+    "apostles": "apóstoles",
+    "mercenaries": "mercenarios",
+    "hostages": "rehenes",
+    "terrorists": "terroristas",
+    "indifferent": "indiferentes",
+    "not surveyed": "sin encuesta",
+    "platinum": "platino",
+    "gold": "oro",
+    "iron": "hierro",
+    "lead": "plomo",
+    "detectable, more important": "detectables más importantes",
+    "not detectable, more important": "no detectables más importantes",
+    "detectable, less important": "detectables menos importantes",
+    "not detectable, less important": "no detectables menos importantes",
+}
+
+
+def spanish(name: str) -> str:
+    """The Spanish term for an English name the course shows: one home for every Spanish label.
+
+    Parameters
+    ----------
+    name : str
+        An English name: a glossary term, a category label or a framework row.
+
+    Returns
+    -------
+    str
+        The Spanish term, in the class notes' wording.
+
+    Raises
+    ------
+    KeyError
+        For a name with no Spanish term yet (add it to :data:`LABELS_ES`).
+
+    Examples
+    --------
+    >>> spanish("stranger"), spanish("apostles"), spanish("loyalty")
+    ('extraño', 'apóstoles', 'fidelidad, lealtad')
+    """
+    if name in LABELS_ES:
+        return LABELS_ES[name]
+    for _, english, term, _ in _TERMS:
+        if english == name:
+            return term
+    raise KeyError(f"no Spanish term for {name!r}; add it to helpers.glossary.LABELS_ES")
+
+
+def label(name: object, lang: str = "en") -> str:
+    """A name as readers see it in a language: ``face_to_face`` → ``Face to face``, or its Spanish term.
+
+    Parameters
+    ----------
+    name : object
+        A column, category or framework name (underscores allowed).
+    lang : {"en", "es"}
+        The language of the label.
+
+    Returns
+    -------
+    str
+        The English label (first letter capitalised, underscores as spaces) or the
+        Spanish term (:func:`spanish`).
+
+    Examples
+    --------
+    >>> label("face_to_face"), label("partner", "es")
+    ('Face to face', 'socio')
+    """
+    text = str(name).replace("_", " ")
+    if lang == "es":
+        return spanish(text)
+    if lang != "en":
+        raise ValueError(f"lang must be 'en' or 'es', not {lang!r}")
+    return text[:1].upper() + text[1:]
 
 
 def terms(lesson: int | None = None, *, recall: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -32,7 +32,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates
+from helpers.glossary import spanish
+from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates, whole_numbers
 
 __all__ = [
     "LOYALTY_COMPONENTS",
@@ -62,29 +63,17 @@ _BOND_LEVELS = 4  # financial, social, customization, structural
 _DAYS_PER_MONTH = 30.4375
 
 _SCALE = (
-    (1, "completely dissatisfied", "completamente insatisfecho"),
-    (2, "dissatisfied", "insatisfecho"),
-    (3, "neither satisfied nor dissatisfied", "ni satisfecho ni insatisfecho"),
-    (4, "satisfied", "satisfecho"),
-    (5, "completely satisfied", "completamente satisfecho"),
+    (1, "completely dissatisfied"),
+    (2, "dissatisfied"),
+    (3, "neither satisfied nor dissatisfied"),
+    (4, "satisfied"),
+    (5, "completely satisfied"),
 )
 
 
 # ---------------------------------------------------------------------------------------
 # Input checks
 # ---------------------------------------------------------------------------------------
-
-
-def _levels(table: str, frame: pd.DataFrame, column: str, low: int, high: int, *, allow_missing: bool = False
-            ) -> np.ndarray:
-    """The column as floats, refusing values that are not whole numbers in [low, high]."""
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-    missing = np.isnan(values)
-    bad = ~missing & ((values != np.round(values)) | (values < low) | (values > high))
-    if not allow_missing:
-        bad |= missing
-    refuse_rows(table, column, frame, bad, f"are not whole numbers from {low} to {high}")
-    return values
 
 
 def _fractions(table: str, frame: pd.DataFrame, columns) -> None:
@@ -107,18 +96,23 @@ def _day_numbers(dates: pd.Series) -> np.ndarray:
 def satisfaction_scale() -> pd.DataFrame:
     """The five-level satisfaction scale, with the Spanish wording of each level.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame with columns ``level`` (1–5), ``English`` and ``Spanish``.
 
-    Example:
-        >>> satisfaction_scale().loc[4, "English"]
-        'completely satisfied'
+    Examples
+    --------
+    >>> satisfaction_scale().loc[4, "English"]
+    'completely satisfied'
     """
-    return pd.DataFrame(_SCALE, columns=["level", "English", "Spanish"])
+    scale = pd.DataFrame(_SCALE, columns=["level", "English"])
+    return scale.assign(Spanish=[spanish(level) for level in scale["English"]])
 
 
-def survey_outcomes(surveys: pd.DataFrame, transactions: pd.DataFrame, churn: pd.DataFrame,
-                    observation_end, *, window_days: int = 180) -> pd.DataFrame:
+def survey_outcomes(
+    surveys: pd.DataFrame, transactions: pd.DataFrame, churn: pd.DataFrame, observation_end, *, window_days: int = 180
+) -> pd.DataFrame:
     """What each surveyed customer did in the ``window_days`` days after answering.
 
     For an answer given on day *d*, the window is the days *d* + 1 … *d* + ``window_days``:
@@ -133,28 +127,37 @@ def survey_outcomes(surveys: pd.DataFrame, transactions: pd.DataFrame, churn: pd
     NaN, because we cannot yet know them. They are kept, not dropped, so a reader can
     count them.
 
-    Parameters:
-        surveys: columns ``survey_id``, ``customer_id``, ``date``, ``satisfaction`` (1–5).
-        transactions: columns ``customer_id``, ``date``.
-        churn: columns ``customer_id``, ``date`` (the day the customer was lost).
-        observation_end: last day covered by the data.
-        window_days: length of the follow-up window in days (default 180, about six months:
-            long enough for a customer who buys every few months to show up, short enough
-            to keep most answers observable).
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        columns ``survey_id``, ``customer_id``, ``date``, ``satisfaction`` (1–5).
+    transactions : pandas.DataFrame
+        columns ``customer_id``, ``date``.
+    churn : pandas.DataFrame
+        columns ``customer_id``, ``date`` (the day the customer was lost).
+    observation_end : date
+        last day covered by the data.
+    window_days : int, optional
+        length of the follow-up window in days (default 180, about six months:
+        long enough for a customer who buys every few months to show up, short enough
+        to keep most answers observable).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The survey rows (``survey_id``, ``customer_id``, ``date``, ``satisfaction``) plus
         ``observed`` (bool) and ``retained``, ``repurchased``, ``purchases`` (floats).
 
-    Example:
-        >>> surveys = pd.DataFrame({"survey_id": [1, 2], "customer_id": [7, 8],
-        ...     "date": pd.to_datetime(["2024-01-01", "2024-06-01"]), "satisfaction": [5, 3]})
-        >>> sales = pd.DataFrame({"customer_id": [7], "date": pd.to_datetime(["2024-02-01"])})
-        >>> lost = pd.DataFrame({"customer_id": [8], "date": pd.to_datetime(["2024-07-01"])})
-        >>> survey_outcomes(surveys, sales, lost, "2024-12-31")[["observed", "retained", "purchases"]]
-           observed  retained  purchases
-        0      True       1.0        1.0
-        1      True       0.0        0.0
+    Examples
+    --------
+    >>> surveys = pd.DataFrame({"survey_id": [1, 2], "customer_id": [7, 8],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-06-01"]), "satisfaction": [5, 3]})
+    >>> sales = pd.DataFrame({"customer_id": [7], "date": pd.to_datetime(["2024-02-01"])})
+    >>> lost = pd.DataFrame({"customer_id": [8], "date": pd.to_datetime(["2024-07-01"])})
+    >>> survey_outcomes(surveys, sales, lost, "2024-12-31")[["observed", "retained", "purchases"]]
+       observed  retained  purchases
+    0      True       1.0        1.0
+    1      True       0.0        0.0
     """
     require_columns("surveys", surveys, ("survey_id", "customer_id", "date", "satisfaction"))
     require_columns("transactions", transactions, ("customer_id", "date"))
@@ -162,7 +165,7 @@ def survey_outcomes(surveys: pd.DataFrame, transactions: pd.DataFrame, churn: pd
     if int(window_days) != window_days or window_days < 1:
         raise ValueError(f"window_days must be a whole number of days ≥ 1, got {window_days!r}")
     window_days = int(window_days)
-    _levels("surveys", surveys, "satisfaction", 1, 5)
+    whole_numbers("surveys", surveys, "satisfaction", 1, 5)
     answered = _day_numbers(to_dates("surveys", surveys, "date"))
     end_day = int(np.datetime64(pd.Timestamp(observation_end).floor("D"), "D").astype(np.int64))
     refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(), "repeat a customer")
@@ -198,12 +201,17 @@ def satisfaction_loyalty_curve(outcomes: pd.DataFrame, *, reference_level: int =
     satisfaction: it is flat between "dissatisfied" and "satisfied" and jumps at
     "completely satisfied". This table is that curve, measured on observed answers.
 
-    Parameters:
-        outcomes: the table of :func:`survey_outcomes`; only rows with ``observed`` True count.
-        reference_level: the level the ``*_vs_reference`` columns compare with (default 4,
-            "satisfied", the level most companies are content with).
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        the table of :func:`survey_outcomes`; only rows with ``observed`` True count.
+    reference_level : int, optional
+        the level the ``*_vs_reference`` columns compare with (default 4,
+        "satisfied", the level most companies are content with).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by ``satisfaction`` (1–5, every level, NaN rates where there are
         no answers) with columns ``answers`` (count), ``retention_rate``,
         ``repurchase_rate`` (fractions), ``purchases_per_answer`` (purchases in the window),
@@ -211,25 +219,28 @@ def satisfaction_loyalty_curve(outcomes: pd.DataFrame, *, reference_level: int =
         reference level's) and ``purchases_vs_reference`` (purchases per answer divided by
         the reference level's).
 
-    Example:
-        >>> outcomes = pd.DataFrame({"satisfaction": [4, 4, 5, 5], "observed": True,
-        ...     "retained": [1.0, 0.0, 1.0, 1.0], "repurchased": [1.0, 0.0, 1.0, 1.0],
-        ...     "purchases": [2.0, 0.0, 3.0, 5.0]})
-        >>> satisfaction_loyalty_curve(outcomes).loc[5, ["answers", "retention_rate", "purchases_vs_reference"]].tolist()
-        [2.0, 1.0, 4.0]
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"satisfaction": [4, 4, 5, 5], "observed": True,
+    ...     "retained": [1.0, 0.0, 1.0, 1.0], "repurchased": [1.0, 0.0, 1.0, 1.0],
+    ...     "purchases": [2.0, 0.0, 3.0, 5.0]})
+    >>> satisfaction_loyalty_curve(outcomes).loc[5, ["answers", "retention_rate", "purchases_vs_reference"]].tolist()
+    [2.0, 1.0, 4.0]
     """
     require_columns("outcomes", outcomes, ("satisfaction", "observed", "retained", "repurchased", "purchases"))
     if reference_level not in range(1, 6):
         raise ValueError(f"reference_level must be a level from 1 to 5, got {reference_level!r}")
     used = outcomes[outcomes["observed"].astype(bool)]
-    _levels("outcomes", used, "satisfaction", 1, 5)
+    whole_numbers("outcomes", used, "satisfaction", 1, 5)
     grouped = used.groupby(used["satisfaction"].astype(int))
-    curve = pd.DataFrame({
-        "answers": grouped.size(),
-        "retention_rate": grouped["retained"].mean(),
-        "repurchase_rate": grouped["repurchased"].mean(),
-        "purchases_per_answer": grouped["purchases"].mean(),
-    }).reindex(pd.Index(range(1, 6), name="satisfaction"))
+    curve = pd.DataFrame(
+        {
+            "answers": grouped.size(),
+            "retention_rate": grouped["retained"].mean(),
+            "repurchase_rate": grouped["repurchased"].mean(),
+            "purchases_per_answer": grouped["purchases"].mean(),
+        }
+    ).reindex(pd.Index(range(1, 6), name="satisfaction"))
     curve["answers"] = curve["answers"].fillna(0).astype(np.int64)
     churn = 1 - curve["retention_rate"]
     curve["churn_vs_reference"] = churn / churn.loc[reference_level]
@@ -242,9 +253,17 @@ def satisfaction_loyalty_curve(outcomes: pd.DataFrame, *, reference_level: int =
 # ---------------------------------------------------------------------------------------
 
 
-def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surveys: pd.DataFrame,
-                       bonds: pd.DataFrame | None, churn: pd.DataFrame, as_of, *, months: int = 12,
-                       full_tenure_months: float = 24.0) -> pd.DataFrame:
+def loyalty_components(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    surveys: pd.DataFrame,
+    bonds: pd.DataFrame | None,
+    churn: pd.DataFrame,
+    as_of,
+    *,
+    months: int = 12,
+    full_tenure_months: float = 24.0,
+) -> pd.DataFrame:
     """One row per customer active on ``as_of``: latest satisfaction and the loyalty components.
 
     Loyalty has a behavioural side (buying again, staying, being tied by bonds) and an
@@ -267,36 +286,48 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
     satisfaction axis, and they stay in the table so they can be counted. A component
     the data does not measure for anyone is left out of :func:`loyalty_index`'s default.
 
-    Parameters:
-        customers: ``customer_id``, ``signup_date``.
-        transactions: ``customer_id``, ``date``, ``amount``, ``cost``.
-        surveys: ``customer_id``, ``date``, ``satisfaction`` (1–5), ``recommend`` (0–10,
-            may be empty), ``commitment`` (1–5, may be empty).
-        bonds: ``customer_id``, ``level``, ``start_date``; None when the data has no record of
-            bonds (an empty table means that nobody holds one).
-        churn: ``customer_id``, ``date``.
-        as_of: the day the matrix describes (usually the end of the data).
-        months: length of the recent window in calendar months (default 12: a year covers
-            every season of buying).
-        full_tenure_months: tenure at which the tenure component reaches 1 (default 24).
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        ``customer_id``, ``signup_date``.
+    transactions : pandas.DataFrame
+        ``customer_id``, ``date``, ``amount``, ``cost``.
+    surveys : pandas.DataFrame
+        ``customer_id``, ``date``, ``satisfaction`` (1–5), ``recommend`` (0–10,
+        may be empty), ``commitment`` (1–5, may be empty).
+    bonds : pandas.DataFrame or None
+        ``customer_id``, ``level``, ``start_date``; None when the data has no record of
+        bonds (an empty table means that nobody holds one).
+    churn : pandas.DataFrame
+        ``customer_id``, ``date``.
+    as_of : date
+        the day the matrix describes (usually the end of the data).
+    months : int, optional
+        length of the recent window in calendar months (default 12: a year covers
+        every season of buying).
+    full_tenure_months : float, optional
+        tenure at which the tenure component reaches 1 (default 24).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by ``customer_id`` with ``satisfaction``, ``recommend``,
         ``survey_date`` (latest answer), ``tenure_months``, ``purchase_months``,
         ``bonds_held``, ``margin`` (gross margin, amount − cost, over the recent window, in
         currency) and the components ``repurchase``, ``tenure``, ``bonds``, ``intention``.
 
-    Example:
-        >>> customers = pd.DataFrame({"customer_id": [1], "signup_date": pd.to_datetime(["2023-01-10"])})
-        >>> sales = pd.DataFrame({"customer_id": [1, 1], "date": pd.to_datetime(["2024-03-02", "2024-03-20"]),
-        ...     "amount": [50.0, 30.0], "cost": [30.0, 20.0]})
-        >>> answers = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2024-05-01"]),
-        ...     "satisfaction": [5], "recommend": [9], "commitment": [4]})
-        >>> held = pd.DataFrame({"customer_id": [1], "level": ["financial"], "start_date": pd.to_datetime(["2023-06-01"])})
-        >>> lost = pd.DataFrame({"customer_id": pd.Series([], dtype=int), "date": pd.Series([], dtype="datetime64[ns]")})
-        >>> row = loyalty_components(customers, sales, answers, held, lost, "2024-12-31").loc[1]
-        >>> row[["repurchase", "tenure", "bonds", "intention", "margin"]].astype(float).round(4).tolist()
-        [0.0833, 0.987, 0.25, 0.75, 30.0]
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1], "signup_date": pd.to_datetime(["2023-01-10"])})
+    >>> sales = pd.DataFrame({"customer_id": [1, 1], "date": pd.to_datetime(["2024-03-02", "2024-03-20"]),
+    ...     "amount": [50.0, 30.0], "cost": [30.0, 20.0]})
+    >>> answers = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2024-05-01"]),
+    ...     "satisfaction": [5], "recommend": [9], "commitment": [4]})
+    >>> held = pd.DataFrame({"customer_id": [1], "level": ["financial"], "start_date": pd.to_datetime(["2023-06-01"])})
+    >>> lost = pd.DataFrame({"customer_id": pd.Series([], dtype=int), "date": pd.Series([], dtype="datetime64[ns]")})
+    >>> row = loyalty_components(customers, sales, answers, held, lost, "2024-12-31").loc[1]
+    >>> row[["repurchase", "tenure", "bonds", "intention", "margin"]].astype(float).round(4).tolist()
+    [0.0833, 0.987, 0.25, 0.75, 30.0]
     """
     require_columns("customers", customers, ("customer_id", "signup_date"))
     require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
@@ -317,19 +348,28 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
     lost_on = pd.Series(to_dates("churn", churn, "date").to_numpy(), index=churn["customer_id"].to_numpy())
     lost = lost_on.reindex(customers["customer_id"].to_numpy()).to_numpy()
     active = (signup.to_numpy() <= when.to_datetime64()) & ~(lost <= when.to_datetime64())
-    table = pd.DataFrame({"signup_date": signup.to_numpy()[active]},
-                         index=pd.Index(customers["customer_id"].to_numpy()[active], name="customer_id"))
+    table = pd.DataFrame(
+        {"signup_date": signup.to_numpy()[active]},
+        index=pd.Index(customers["customer_id"].to_numpy()[active], name="customer_id"),
+    )
 
     # Latest survey answer up to as_of.
     answered = to_dates("surveys", surveys, "date")
     recent_surveys = surveys[answered <= when].assign(_date=answered[answered <= when])
-    _levels("surveys", recent_surveys, "satisfaction", 1, 5)
-    _levels("surveys", recent_surveys, "recommend", 0, 10, allow_missing=True)
-    _levels("surveys", recent_surveys, "commitment", 1, 5, allow_missing=True)
-    latest = (recent_surveys.sort_values(["customer_id", "_date"], kind="stable")
-              .drop_duplicates("customer_id", keep="last").set_index("customer_id"))
-    for column, source in (("satisfaction", "satisfaction"), ("recommend", "recommend"),
-                           ("commitment", "commitment"), ("survey_date", "_date")):
+    whole_numbers("surveys", recent_surveys, "satisfaction", 1, 5)
+    whole_numbers("surveys", recent_surveys, "recommend", 0, 10, allow_missing=True)
+    whole_numbers("surveys", recent_surveys, "commitment", 1, 5, allow_missing=True)
+    latest = (
+        recent_surveys.sort_values(["customer_id", "_date"], kind="stable")
+        .drop_duplicates("customer_id", keep="last")
+        .set_index("customer_id")
+    )
+    for column, source in (
+        ("satisfaction", "satisfaction"),
+        ("recommend", "recommend"),
+        ("commitment", "commitment"),
+        ("survey_date", "_date"),
+    ):
         table[column] = latest[source].reindex(table.index)
     for column in ("satisfaction", "recommend", "commitment"):
         table[column] = table[column].astype(float)
@@ -346,8 +386,11 @@ def loyalty_components(customers: pd.DataFrame, transactions: pd.DataFrame, surv
     table["purchase_months"] = purchase_months.reindex(table.index, fill_value=0).astype(np.int64)
     table["margin"] = margin.reindex(table.index, fill_value=0.0).astype(float)
     signup_month = table["signup_date"].dt.to_period("M")
-    months_seen = np.clip(last_month.ordinal - np.array([p.ordinal for p in signup_month]) + 1, 1, months) \
-        if len(table) else np.array([], dtype=np.int64)
+    months_seen = (
+        np.clip(last_month.ordinal - np.array([p.ordinal for p in signup_month]) + 1, 1, months)
+        if len(table)
+        else np.array([], dtype=np.int64)
+    )
     table["tenure_months"] = (when - table["signup_date"]).dt.days / _DAYS_PER_MONTH
 
     if bonds is None:
@@ -374,27 +417,33 @@ def loyalty_index(table: pd.DataFrame, *, weights: Mapping[str, float] | None = 
     1 the opposite. Behaviour and stated intention together, as Jones & Sasser (1995)
     recommend. NaN when a component with a positive weight is NaN.
 
-    Parameters:
-        table: a DataFrame with the component columns.
-        weights: weight of each component (non-negative, not all zero; components not
-            named get weight 0). Default: equal weights over the components the data
-            measures — 0.25 each when all four have values; a component that is NaN for
-            every customer (e.g. ``bonds`` when the data has no record of bonds, or
-            ``intention`` when the survey does not ask about commitment) is left out.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        a DataFrame with the component columns.
+    weights : mapping of str to float, optional
+        weight of each component (non-negative, not all zero; components not
+        named get weight 0). Default: equal weights over the components the data
+        measures — 0.25 each when all four have values; a component that is NaN for
+        every customer (e.g. ``bonds`` when the data has no record of bonds, or
+        ``intention`` when the survey does not ask about commitment) is left out.
 
-    Returns:
+    Returns
+    -------
+    pandas.Series
         Series ``loyalty_index`` with the table's index; ``.attrs["components"]`` lists
         the components used.
 
-    Example:
-        >>> table = pd.DataFrame({"repurchase": [1.0, 0.0], "tenure": [1.0, 0.5], "bonds": [0.5, 0.0],
-        ...     "intention": [0.5, 0.25]})
-        >>> loyalty_index(table).tolist()
-        [0.75, 0.1875]
-        >>> loyalty_index(table, weights={"repurchase": 3, "tenure": 1}).tolist()
-        [1.0, 0.125]
-        >>> loyalty_index(table.assign(bonds=np.nan)).tolist()  # bonds not recorded: (1 + 1 + 0.5) / 3, ...
-        [0.8333333333333334, 0.25]
+    Examples
+    --------
+    >>> table = pd.DataFrame({"repurchase": [1.0, 0.0], "tenure": [1.0, 0.5], "bonds": [0.5, 0.0],
+    ...     "intention": [0.5, 0.25]})
+    >>> loyalty_index(table).tolist()
+    [0.75, 0.1875]
+    >>> loyalty_index(table, weights={"repurchase": 3, "tenure": 1}).tolist()
+    [1.0, 0.125]
+    >>> loyalty_index(table.assign(bonds=np.nan)).tolist()  # bonds not recorded: (1 + 1 + 0.5) / 3, ...
+    [0.8333333333333334, 0.25]
     """
     if weights is None:
         measured = [name for name in LOYALTY_COMPONENTS if name not in table.columns or table[name].notna().any()]
@@ -416,9 +465,15 @@ def loyalty_index(table: pd.DataFrame, *, weights: Mapping[str, float] | None = 
     return index
 
 
-def loyalty_segment(table: pd.DataFrame, *, satisfied_from: int = 4, dissatisfied_up_to: int = 3,
-                    high_loyalty: float = 0.5, low_loyalty: float = 0.35,
-                    weights: Mapping[str, float] | None = None) -> pd.Series:
+def loyalty_segment(
+    table: pd.DataFrame,
+    *,
+    satisfied_from: int = 4,
+    dissatisfied_up_to: int = 3,
+    high_loyalty: float = 0.5,
+    low_loyalty: float = 0.35,
+    weights: Mapping[str, float] | None = None,
+) -> pd.Series:
     """Place each customer in the loyalty matrix of Jones & Sasser (1995).
 
     Satisfaction (the latest answer, 1–5) is crossed with the :func:`loyalty_index`:
@@ -441,41 +496,59 @@ def loyalty_segment(table: pd.DataFrame, *, satisfied_from: int = 4, dissatisfie
     clearly loose (with equal weights, 0.5 is e.g. two years' tenure plus buying every
     other month, and 0.35 a customer who buys rarely and holds no bond).
 
-    Parameters:
-        table: per-customer table with ``satisfaction`` (1–5, NaN if never surveyed) and the
-            loyalty components (see :func:`loyalty_components`).
-        satisfied_from, dissatisfied_up_to: satisfaction thresholds (levels 1–5,
-            ``dissatisfied_up_to < satisfied_from``).
-        high_loyalty, low_loyalty: index thresholds in [0, 1], ``low_loyalty ≤ high_loyalty``.
-        weights: component weights passed to :func:`loyalty_index`.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        per-customer table with ``satisfaction`` (1–5, NaN if never surveyed) and the
+        loyalty components (see :func:`loyalty_components`).
+    satisfied_from, dissatisfied_up_to : int, optional
+        satisfaction thresholds (levels 1–5,
+        ``dissatisfied_up_to < satisfied_from``).
+    high_loyalty, low_loyalty : float, optional
+        index thresholds in [0, 1], ``low_loyalty ≤ high_loyalty``.
+    weights : mapping of str to float, optional
+        component weights passed to :func:`loyalty_index`.
 
-    Returns:
+    Returns
+    -------
+    pandas.Series
         Categorical Series ``loyalty_type`` (categories :data:`LOYALTY_TYPES`) with the
         table's index; NaN for customers without a satisfaction answer, who cannot be
         placed on the satisfaction axis (count them with ``.isna().sum()``).
 
-    Example:
-        >>> table = pd.DataFrame({"satisfaction": [5, 4, 2, 1, 3, np.nan],
-        ...     "repurchase": [1, 0, 1, 0, 1, 1], "tenure": [1, 0, 1, 0, 0.2, 1],
-        ...     "bonds": [1, 0, 1, 0, 0.2, 1], "intention": [1, 0.25, 0.5, 0, 0.2, 1]})
-        >>> loyalty_segment(table, dissatisfied_up_to=2).tolist()
-        ['apostle', 'mercenary', 'hostage', 'terrorist', 'indifferent', nan]
+    Examples
+    --------
+    >>> table = pd.DataFrame({"satisfaction": [5, 4, 2, 1, 3, np.nan],
+    ...     "repurchase": [1, 0, 1, 0, 1, 1], "tenure": [1, 0, 1, 0, 0.2, 1],
+    ...     "bonds": [1, 0, 1, 0, 0.2, 1], "intention": [1, 0.25, 0.5, 0, 0.2, 1]})
+    >>> loyalty_segment(table, dissatisfied_up_to=2).tolist()
+    ['apostle', 'mercenary', 'hostage', 'terrorist', 'indifferent', nan]
     """
     require_columns("loyalty", table, ("satisfaction",))
-    if not (isinstance(satisfied_from, (int, np.integer)) and isinstance(dissatisfied_up_to, (int, np.integer))
-            and 1 <= dissatisfied_up_to < satisfied_from <= 5):
-        raise ValueError("satisfaction thresholds must be whole levels with 1 ≤ dissatisfied_up_to < "
-                         f"satisfied_from ≤ 5; got dissatisfied_up_to={dissatisfied_up_to!r}, "
-                         f"satisfied_from={satisfied_from!r}")
+    if not (
+        isinstance(satisfied_from, (int, np.integer))
+        and isinstance(dissatisfied_up_to, (int, np.integer))
+        and 1 <= dissatisfied_up_to < satisfied_from <= 5
+    ):
+        raise ValueError(
+            "satisfaction thresholds must be whole levels with 1 ≤ dissatisfied_up_to < "
+            f"satisfied_from ≤ 5; got dissatisfied_up_to={dissatisfied_up_to!r}, "
+            f"satisfied_from={satisfied_from!r}"
+        )
     if not 0 <= low_loyalty <= high_loyalty <= 1:
-        raise ValueError("loyalty thresholds must satisfy 0 ≤ low_loyalty ≤ high_loyalty ≤ 1; "
-                         f"got low_loyalty={low_loyalty!r}, high_loyalty={high_loyalty!r}")
-    satisfaction = _levels("loyalty", table, "satisfaction", 1, 5, allow_missing=True)
+        raise ValueError(
+            "loyalty thresholds must satisfy 0 ≤ low_loyalty ≤ high_loyalty ≤ 1; "
+            f"got low_loyalty={low_loyalty!r}, high_loyalty={high_loyalty!r}"
+        )
+    satisfaction = whole_numbers("loyalty", table, "satisfaction", 1, 5, allow_missing=True)
     index = loyalty_index(table, weights=weights).to_numpy()
     high_s, low_s = satisfaction >= satisfied_from, satisfaction <= dissatisfied_up_to
     high_l, low_l = index >= high_loyalty, index < low_loyalty
-    labels = np.select([high_s & high_l, high_s & low_l, low_s & high_l, low_s & low_l],
-                       ["apostle", "mercenary", "hostage", "terrorist"], default="indifferent").astype(object)
+    labels = np.select(
+        [high_s & high_l, high_s & low_l, low_s & high_l, low_s & low_l],
+        ["apostle", "mercenary", "hostage", "terrorist"],
+        default="indifferent",
+    ).astype(object)
     labels[np.isnan(satisfaction) | np.isnan(index)] = None
     return pd.Series(pd.Categorical(labels, categories=LOYALTY_TYPES), index=table.index, name="loyalty_type")
 
@@ -483,22 +556,28 @@ def loyalty_segment(table: pd.DataFrame, *, satisfied_from: int = 4, dissatisfie
 def segment_summary(segments: pd.Series, value: pd.Series) -> pd.DataFrame:
     """Size and value at stake of each loyalty type.
 
-    Parameters:
-        segments: loyalty type per customer (from :func:`loyalty_segment`; NaN = not placed,
-            left out here).
-        value: money per customer on the same index, e.g. the margin of the last 12 months
-            (the value the company would lose if the customer left).
+    Parameters
+    ----------
+    segments : pandas.Series
+        loyalty type per customer (from :func:`loyalty_segment`; NaN = not placed,
+        left out here).
+    value : pandas.Series
+        money per customer on the same index, e.g. the margin of the last 12 months
+        (the value the company would lose if the customer left).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by ``loyalty_type`` (all five types, in :data:`LOYALTY_TYPES`
         order) with ``customers``, ``share`` (of placed customers), ``value`` (sum, in
         currency), ``value_share`` and ``value_per_customer``.
 
-    Example:
-        >>> types = pd.Series(["apostle", "apostle", "terrorist", None])
-        >>> summary = segment_summary(types, pd.Series([100.0, 50.0, 50.0, 10.0]))
-        >>> summary.loc["apostle", ["customers", "share", "value", "value_share"]].tolist()
-        [2.0, 0.6666666666666666, 150.0, 0.75]
+    Examples
+    --------
+    >>> types = pd.Series(["apostle", "apostle", "terrorist", None])
+    >>> summary = segment_summary(types, pd.Series([100.0, 50.0, 50.0, 10.0]))
+    >>> summary.loc["apostle", ["customers", "share", "value", "value_share"]].tolist()
+    [2.0, 0.6666666666666666, 150.0, 0.75]
     """
     if not segments.index.equals(value.index):
         raise ValueError("segments and value must have the same index (one row per customer)")
@@ -506,8 +585,10 @@ def segment_summary(segments: pd.Series, value: pd.Series) -> pd.DataFrame:
     labels = pd.Categorical(segments[placed].astype(str), categories=LOYALTY_TYPES)
     money = pd.to_numeric(value[placed], errors="coerce").astype(float)
     if money.isna().any():
-        raise ValueError(f"value: {int(money.isna().sum())} placed customer(s) have no value; "
-                         f"first: {list(money.index[money.isna()][:SHOWN_ROWS])}")
+        raise ValueError(
+            f"value: {int(money.isna().sum())} placed customer(s) have no value; "
+            f"first: {list(money.index[money.isna()][:SHOWN_ROWS])}"
+        )
     grouped = money.groupby(labels, observed=False)
     summary = pd.DataFrame({"customers": grouped.size(), "value": grouped.sum()})
     summary.index.name = "loyalty_type"
@@ -536,24 +617,31 @@ def _nps_scores(scores) -> np.ndarray:
     bad = np.isnan(values) | (values != np.round(values)) | (values < 0) | (values > 10)
     if bad.any():
         where = np.flatnonzero(bad)[:SHOWN_ROWS]
-        raise ValueError(f"scores: {int(bad.sum())} answer(s) are not whole numbers from 0 to 10; "
-                         f"first at positions {where.tolist()}: {raw.iloc[where].tolist()}")
+        raise ValueError(
+            f"scores: {int(bad.sum())} answer(s) are not whole numbers from 0 to 10; "
+            f"first at positions {where.tolist()}: {raw.iloc[where].tolist()}"
+        )
     return values
 
 
 def nps_category(scores) -> pd.Categorical:
     """Detractor (0–6), passive (7–8) or promoter (9–10) for each 0–10 answer (Reichheld 2003).
 
-    Parameters:
-        scores: answers to "How likely is it that you would recommend us to a friend or
-            colleague?", whole numbers from 0 to 10.
+    Parameters
+    ----------
+    scores : array-like of int
+        answers to "How likely is it that you would recommend us to a friend or
+        colleague?", whole numbers from 0 to 10.
 
-    Returns:
+    Returns
+    -------
+    pandas.Categorical
         Categorical with categories :data:`NPS_CATEGORIES`, same length as ``scores``.
 
-    Example:
-        >>> list(nps_category([0, 6, 7, 8, 9, 10]))
-        ['detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter']
+    Examples
+    --------
+    >>> list(nps_category([0, 6, 7, 8, 9, 10]))
+    ['detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter']
     """
     values = _nps_scores(scores)
     labels = np.select([values <= 6, values <= 8], ["detractor", "passive"], default="promoter")
@@ -567,18 +655,25 @@ def nps(scores) -> float:
     net of those who would not, tracked growth better than satisfaction scores. Passives
     (7–8) count in the total but on neither side.
 
-    Parameters:
-        scores: answers from 0 to 10 (whole numbers; a list, array or Series).
+    Parameters
+    ----------
+    scores : array-like of int
+        answers from 0 to 10 (whole numbers; a list, array or Series).
 
-    Returns:
+    Returns
+    -------
+    float
         The score as a float from −100 (all detractors) to 100 (all promoters).
 
-    Raises:
-        ValueError: for an empty input, or answers outside 0–10, non-integers or missing.
+    Raises
+    ------
+    ValueError
+        for an empty input, or answers outside 0–10, non-integers or missing.
 
-    Example:
-        >>> nps([10, 9, 8, 7, 3])    # 2 promoters, 1 detractor out of 5: 40 % − 20 %
-        20.0
+    Examples
+    --------
+    >>> nps([10, 9, 8, 7, 3])    # 2 promoters, 1 detractor out of 5: 40 % − 20 %
+    20.0
     """
     values = _nps_scores(scores)
     return float(100.0 * ((values >= 9).mean() - (values <= 6).mean()))

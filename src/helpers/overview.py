@@ -11,8 +11,12 @@ import pandas as pd
 from helpers.validation import require_columns
 
 
-def monthly_activity(customers: pd.DataFrame, transactions: pd.DataFrame, churn: pd.DataFrame,
-                     observation_end: pd.Timestamp | str | None = None) -> pd.DataFrame:
+def monthly_activity(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    churn: pd.DataFrame,
+    observation_end: pd.Timestamp | str | None = None,
+) -> pd.DataFrame:
     """Month-by-month flows of the customer base and of sales.
 
     Parameters
@@ -39,25 +43,34 @@ def monthly_activity(customers: pd.DataFrame, transactions: pd.DataFrame, churn:
     require_columns("customers", customers, ["customer_id", "signup_date"])
     require_columns("transactions", transactions, ["date", "amount", "cost"])
     require_columns("churn", churn, ["customer_id", "date"])
-    end = pd.Timestamp(observation_end) if observation_end is not None else max(
-        customers["signup_date"].max(), transactions["date"].max() if len(transactions) else pd.NaT,
-        churn["date"].max() if len(churn) else pd.NaT)
+    end = (
+        pd.Timestamp(observation_end)
+        if observation_end is not None
+        else max(
+            customers["signup_date"].max(),
+            transactions["date"].max() if len(transactions) else pd.NaT,
+            churn["date"].max() if len(churn) else pd.NaT,
+        )
+    )
     start = customers["signup_date"].min()
     months = pd.period_range(start, end, freq="M")
 
     def per_month(dates: pd.Series) -> pd.Series:
         return dates.dt.to_period("M").value_counts().reindex(months, fill_value=0)
 
-    sales = transactions.assign(month=transactions["date"].dt.to_period("M"),
-                                margin=transactions["amount"] - transactions["cost"])
+    sales = transactions.assign(
+        month=transactions["date"].dt.to_period("M"), margin=transactions["amount"] - transactions["cost"]
+    )
     totals = sales.groupby("month")[["amount", "margin"]].sum().reindex(months, fill_value=0.0)
-    frame = pd.DataFrame({
-        "new_customers": per_month(customers["signup_date"]),
-        "lost_customers": per_month(churn["date"]),
-        "revenue": totals["amount"],
-        "margin": totals["margin"],
-        "purchases": per_month(transactions["date"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "new_customers": per_month(customers["signup_date"]),
+            "lost_customers": per_month(churn["date"]),
+            "revenue": totals["amount"],
+            "margin": totals["margin"],
+            "purchases": per_month(transactions["date"]),
+        }
+    )
     frame.insert(2, "active_customers", (frame["new_customers"] - frame["lost_customers"]).cumsum())
     frame.index = months.to_timestamp()
     frame.index.name = "month"

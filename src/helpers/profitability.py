@@ -92,8 +92,9 @@ def _numbers(table: str, frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _known_customers(table: str, frame: pd.DataFrame, ids: pd.Index) -> None:
-    refuse_rows(table, "customer_id", frame, ~frame["customer_id"].isin(ids).to_numpy(),
-                "are not in the customers table")
+    refuse_rows(
+        table, "customer_id", frame, ~frame["customer_id"].isin(ids).to_numpy(), "are not in the customers table"
+    )
 
 
 def _contact_costs(interactions: pd.DataFrame, interaction_costs: Mapping[str, float] | None) -> np.ndarray:
@@ -103,8 +104,13 @@ def _contact_costs(interactions: pd.DataFrame, interaction_costs: Mapping[str, f
     if bad:
         raise ValueError(f"interaction_costs must be numbers ≥ 0 (currency per contact); bad for {bad}")
     channel = interactions["channel"].astype(object)
-    refuse_rows("interactions", "channel", interactions, ~channel.isin(list(costs)).to_numpy(),
-                f"have a channel without a cost in interaction_costs (priced: {sorted(costs)})")
+    refuse_rows(
+        "interactions",
+        "channel",
+        interactions,
+        ~channel.isin(list(costs)).to_numpy(),
+        f"have a channel without a cost in interaction_costs (priced: {sorted(costs)})",
+    )
     return channel.map(costs).to_numpy(dtype=float)
 
 
@@ -122,10 +128,17 @@ def _window_start(end: pd.Timestamp, months: int | None) -> pd.Timestamp:
 # ---------------------------------------------------------------------------------------
 
 
-def customer_profitability(customers: pd.DataFrame, transactions: pd.DataFrame, interactions: pd.DataFrame,
-                           bonds: pd.DataFrame, observation_end, *, months: int | None = 12,
-                           interaction_costs: Mapping[str, float] | None = None,
-                           churn: pd.DataFrame | None = None) -> pd.DataFrame:
+def customer_profitability(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    interactions: pd.DataFrame,
+    bonds: pd.DataFrame,
+    observation_end,
+    *,
+    months: int | None = 12,
+    interaction_costs: Mapping[str, float] | None = None,
+    churn: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Each customer's profit over a window: gross margin minus the cost to serve them.
 
     The window is the last ``months`` calendar months up to and including the month of
@@ -150,7 +163,7 @@ def customer_profitability(customers: pd.DataFrame, transactions: pd.DataFrame, 
 
     Which customers: those who had signed up by ``observation_end`` and, when ``churn``
     is given, had not been lost by then (``signup_date ≤ observation_end < churn date``,
-    as :meth:`helpers.synthetic.Company.active_at`). Pass ``churn`` to get the active
+    as :meth:`helpers.company.Company.active_at`). Pass ``churn`` to get the active
     customer base; without it every customer is taken to be still active (for data
     without a churn table), so bonds of customers who left would be charged too.
 
@@ -246,8 +259,11 @@ def customer_profitability(customers: pd.DataFrame, transactions: pd.DataFrame, 
     cost = _numbers("transactions", transactions, "cost")
     sold = ((sold_on >= start) & (sold_on <= end)).to_numpy()
     buyer = transactions["customer_id"].to_numpy()[sold]
-    sums = pd.DataFrame({"purchases": 1, "revenue": amount[sold], "margin": amount[sold] - cost[sold]},
-                        index=buyer).groupby(level=0).sum()
+    sums = (
+        pd.DataFrame({"purchases": 1, "revenue": amount[sold], "margin": amount[sold] - cost[sold]}, index=buyer)
+        .groupby(level=0)
+        .sum()
+    )
     for column in ("purchases", "revenue", "margin"):
         table[column] = sums[column].reindex(table.index, fill_value=0).to_numpy()
     table["purchases"] = table["purchases"].astype(np.int64)
@@ -256,8 +272,11 @@ def customer_profitability(customers: pd.DataFrame, transactions: pd.DataFrame, 
     contacted_on = to_dates("interactions", interactions, "date")
     contacted = ((contacted_on >= start) & (contacted_on <= end)).to_numpy()
     price = _contact_costs(interactions, interaction_costs)[contacted]
-    contacts = pd.DataFrame({"contacts": 1, "contact_cost": price},
-                            index=interactions["customer_id"].to_numpy()[contacted]).groupby(level=0).sum()
+    contacts = (
+        pd.DataFrame({"contacts": 1, "contact_cost": price}, index=interactions["customer_id"].to_numpy()[contacted])
+        .groupby(level=0)
+        .sum()
+    )
     table["contacts"] = contacts["contacts"].reindex(table.index, fill_value=0).to_numpy().astype(np.int64)
     table["contact_cost"] = contacts["contact_cost"].reindex(table.index, fill_value=0.0).to_numpy(dtype=float)
 
@@ -293,8 +312,10 @@ def _profits(profit) -> pd.Series:
     values = pd.to_numeric(profit, errors="coerce").astype(float)
     bad = ~np.isfinite(values.to_numpy())
     if bad.any():
-        raise ValueError(f"profit: {int(bad.sum())} customer(s) have no profit (empty or not a finite number); "
-                         f"first: {list(profit.index[bad][:SHOWN_ROWS])}")
+        raise ValueError(
+            f"profit: {int(bad.sum())} customer(s) have no profit (empty or not a finite number); "
+            f"first: {list(profit.index[bad][:SHOWN_ROWS])}"
+        )
     return values
 
 
@@ -306,8 +327,9 @@ def _rank_best_first(values: pd.Series) -> np.ndarray:
     return rank
 
 
-def pyramid_tier(profit: pd.Series, *, platinum: float = 0.05, gold: float = 0.20,
-                 lead_below: float = 0.0) -> pd.Series:
+def pyramid_tier(
+    profit: pd.Series, *, platinum: float = 0.05, gold: float = 0.20, lead_below: float = 0.0
+) -> pd.Series:
     """Place each customer in the customer pyramid: platinum, gold, iron or lead.
 
     Zeithaml, Rust & Lemon (2001) rank customers by profitability and cut the ranking into
@@ -362,8 +384,10 @@ def pyramid_tier(profit: pd.Series, *, platinum: float = 0.05, gold: float = 0.2
     ['platinum', 'gold', 'gold', 'iron', 'lead', 'iron', 'iron', 'iron', 'iron', 'iron']
     """
     if not (0 <= platinum <= gold <= 1):
-        raise ValueError("the tier shares must satisfy 0 ≤ platinum ≤ gold ≤ 1 (fractions of customers); "
-                         f"got platinum={platinum!r}, gold={gold!r}")
+        raise ValueError(
+            "the tier shares must satisfy 0 ≤ platinum ≤ gold ≤ 1 (fractions of customers); "
+            f"got platinum={platinum!r}, gold={gold!r}"
+        )
     if not np.isfinite(lead_below):
         raise ValueError(f"lead_below must be a finite amount of money; got {lead_below!r}")
     values = _profits(profit)
@@ -371,8 +395,11 @@ def pyramid_tier(profit: pd.Series, *, platinum: float = 0.05, gold: float = 0.2
     rank = _rank_best_first(values)
     # A tiny tolerance so that e.g. 0.15 × 100 counts 15 customers despite rounding.
     platinum_count, gold_count = np.floor(platinum * n + 1e-9), np.floor(gold * n + 1e-9)
-    labels = np.select([values.to_numpy() < lead_below, rank <= platinum_count, rank <= gold_count],
-                       ["lead", "platinum", "gold"], default="iron")
+    labels = np.select(
+        [values.to_numpy() < lead_below, rank <= platinum_count, rank <= gold_count],
+        ["lead", "platinum", "gold"],
+        default="iron",
+    )
     return pd.Series(pd.Categorical(labels, categories=TIERS), index=values.index, name="tier")
 
 
@@ -414,8 +441,10 @@ def profit_curve(profit: pd.Series) -> pd.DataFrame:
     values = _profits(profit)
     total = values.sum()
     if len(values) == 0 or not total > 0:
-        raise ValueError(f"profit: the total profit must be positive to read shares of it; got {total:,.2f} "
-                         f"over {len(values)} customer(s)")
+        raise ValueError(
+            f"profit: the total profit must be positive to read shares of it; got {total:,.2f} "
+            f"over {len(values)} customer(s)"
+        )
     order = np.argsort(-values.to_numpy(), kind="stable")
     curve = pd.DataFrame({"profit": values.to_numpy()[order]}, index=values.index[order])
     curve["rank"] = np.arange(1, len(curve) + 1)
@@ -491,11 +520,19 @@ def tier_summary(tiers: pd.Series, profit: pd.Series) -> pd.DataFrame:
     values = _profits(profit)
     unknown = ~tiers.astype(object).isin(TIERS).to_numpy()
     if unknown.any():
-        raise ValueError(f"tiers: {int(unknown.sum())} customer(s) have no tier among {list(TIERS)}; "
-                         f"first: {list(tiers.index[unknown][:SHOWN_ROWS])}")
+        raise ValueError(
+            f"tiers: {int(unknown.sum())} customer(s) have no tier among {list(TIERS)}; "
+            f"first: {list(tiers.index[unknown][:SHOWN_ROWS])}"
+        )
     grouped = values.groupby(pd.Categorical(tiers.astype(object), categories=TIERS), observed=False)
-    summary = pd.DataFrame({"customers": grouped.size(), "profit": grouped.sum(),
-                            "lowest_profit": grouped.min(), "highest_profit": grouped.max()})
+    summary = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "profit": grouped.sum(),
+            "lowest_profit": grouped.min(),
+            "highest_profit": grouped.max(),
+        }
+    )
     summary.index.name = "tier"
     total = summary["profit"].sum()
     summary.insert(1, "share_of_customers", summary["customers"] / max(len(values), 1))
@@ -545,16 +582,21 @@ def tier_migration(before: pd.Series, after: pd.Series, *, normalize: bool = Fal
     for name, tiers in (("before", before), ("after", after)):
         bad = ~tiers.astype(object).isin(TIERS).to_numpy()
         if bad.any():
-            raise ValueError(f"{name}: {int(bad.sum())} customer(s) have no tier among {list(TIERS)}; "
-                             f"first: {list(tiers.index[bad][:SHOWN_ROWS])}")
+            raise ValueError(
+                f"{name}: {int(bad.sum())} customer(s) have no tier among {list(TIERS)}; "
+                f"first: {list(tiers.index[bad][:SHOWN_ROWS])}"
+            )
         if tiers.index.duplicated().any():
             raise ValueError(f"{name}: customer ids repeat, first {list(tiers.index[tiers.index.duplicated()][:5])}")
     start = before.astype(object)
     end = after.astype(object).reindex(before.index).fillna("lost")
     new = after.astype(object)[~after.index.isin(before.index)]
     rows, columns = list(TIERS) + ["new"], list(TIERS) + ["lost"]
-    counts = pd.crosstab(pd.Categorical(pd.concat([start, pd.Series("new", index=new.index)]), categories=rows),
-                         pd.Categorical(pd.concat([end, new]), categories=columns), dropna=False)
+    counts = pd.crosstab(
+        pd.Categorical(pd.concat([start, pd.Series("new", index=new.index)]), categories=rows),
+        pd.Categorical(pd.concat([end, new]), categories=columns),
+        dropna=False,
+    )
     counts = counts.reindex(index=rows, columns=columns, fill_value=0).astype(np.int64)
     counts.index.name, counts.columns.name = "from", "to"
     if normalize:
@@ -569,12 +611,20 @@ def tier_migration(before: pd.Series, after: pd.Series, *, normalize: bool = Fal
 
 #: The columns of :func:`loyalty_connectors` that add up to the profit per customer-year:
 #: the six connectors of the class notes plus the base profit they build on.
-CONNECTORS = ("acquisition_cost", "base_profit", "repeat_sales", "cross_selling", "referrals",
-              "price_sensitivity", "cost_savings")
+CONNECTORS = (
+    "acquisition_cost",
+    "base_profit",
+    "repeat_sales",
+    "cross_selling",
+    "referrals",
+    "price_sensitivity",
+    "cost_savings",
+)
 
 
-def _months_since_signup(table: str, column: str, frame: pd.DataFrame, dates: pd.Series,
-                         signup_month: pd.Series) -> np.ndarray:
+def _months_since_signup(
+    table: str, column: str, frame: pd.DataFrame, dates: pd.Series, signup_month: pd.Series
+) -> np.ndarray:
     """Calendar months from the signup month (0 = that month); rows before signup are refused."""
     months = _month_number(dates) - signup_month.reindex(frame["customer_id"].to_numpy()).to_numpy()
     refuse_rows(table, column, frame, months < 0, "fall before the customer's signup month")
@@ -590,10 +640,18 @@ def _per_year(years: np.ndarray, values: np.ndarray, n_years: int) -> np.ndarray
     return np.bincount(years - 1, weights=values, minlength=n_years)[:n_years]
 
 
-def loyalty_connectors(customers: pd.DataFrame, transactions: pd.DataFrame, interactions: pd.DataFrame,
-                       bonds: pd.DataFrame, churn: pd.DataFrame, surveys: pd.DataFrame, observation_end, *,
-                       interaction_costs: Mapping[str, float] | None = None,
-                       referral_channel: str = "referral") -> pd.DataFrame:
+def loyalty_connectors(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    interactions: pd.DataFrame,
+    bonds: pd.DataFrame,
+    churn: pd.DataFrame,
+    surveys: pd.DataFrame,
+    observation_end,
+    *,
+    interaction_costs: Mapping[str, float] | None = None,
+    referral_channel: str = "referral",
+) -> pd.DataFrame:
     """Profit per customer in each year of tenure, split into the six loyalty connectors.
 
     Reichheld (1996, ch. 2) drew why a customer is worth more each year they stay: the
@@ -692,8 +750,12 @@ def loyalty_connectors(customers: pd.DataFrame, transactions: pd.DataFrame, inte
     ids = pd.Index(customers["customer_id"].to_numpy(), name="customer_id")
     refuse_rows("customers", "customer_id", customers, ids.duplicated(), "repeat a customer")
     signup_month = pd.Series(_month_number(to_dates("customers", customers, "signup_date")), index=ids)
-    for name, frame in (("transactions", transactions), ("interactions", interactions), ("bonds", bonds),
-                        ("surveys", surveys)):
+    for name, frame in (
+        ("transactions", transactions),
+        ("interactions", interactions),
+        ("bonds", bonds),
+        ("surveys", surveys),
+    ):
         _known_customers(name, frame, ids)
 
     # Purchases: revenue, margin, and revenue from the categories of the first-year basket.
@@ -723,15 +785,20 @@ def loyalty_connectors(customers: pd.DataFrame, transactions: pd.DataFrame, inte
     last_month = lost_month.reindex(held["customer_id"].to_numpy()).fillna(_month_number([end])[0]).to_numpy()
     last = np.minimum(last_month, _month_number([end])[0]) - signup_month.reindex(held["customer_id"]).to_numpy()
     years = np.arange(1, n_years + 1)
-    months_held = np.clip(np.minimum(last[:, None], 12 * years[None, :] - 1)
-                          - np.maximum(first[:, None], 12 * (years[None, :] - 1)) + 1, 0, None)
+    months_held = np.clip(
+        np.minimum(last[:, None], 12 * years[None, :] - 1) - np.maximum(first[:, None], 12 * (years[None, :] - 1)) + 1,
+        0,
+        None,
+    )
     bond_cost = _numbers("bonds", held, "cost_per_month") @ months_held if len(held) else np.zeros(n_years)
     cost_to_serve = contact_cost + bond_cost
 
     # Per customer-year, and the decomposition against year 1.
     with np.errstate(divide="ignore", invalid="ignore"):
-        per = {name: values / customer_years for name, values in
-               (("R", revenue), ("M", margin), ("R_old", revenue_old), ("C", cost_to_serve))}
+        per = {
+            name: values / customer_years
+            for name, values in (("R", revenue), ("M", margin), ("R_old", revenue_old), ("C", cost_to_serve))
+        }
         rate = per["M"] / per["R"]
     table = pd.DataFrame(index=pd.Index(years, name="tenure_year"))
     table["base_profit"] = per["M"][0] - per["C"][0]
@@ -754,11 +821,11 @@ def loyalty_connectors(customers: pd.DataFrame, transactions: pd.DataFrame, inte
     referred = (signed["acquisition_channel"].astype(object) == referral_channel).to_numpy()
     saving_each = (paid[~referred].mean() - paid[referred].mean()) if referred.any() and (~referred).any() else 0.0
     promoter_years = (promoter_share * customer_years).sum()
-    table["referrals"] = (promoter_share * referred.sum() * saving_each / promoter_years
-                          if promoter_years > 0 else 0.0)
+    table["referrals"] = promoter_share * referred.sum() * saving_each / promoter_years if promoter_years > 0 else 0.0
 
-    year_zero = pd.DataFrame({"acquisition_cost": [-paid.mean() if len(paid) else 0.0]},
-                             index=pd.Index([0], name="tenure_year"))
+    year_zero = pd.DataFrame(
+        {"acquisition_cost": [-paid.mean() if len(paid) else 0.0]}, index=pd.Index([0], name="tenure_year")
+    )
     table = pd.concat([year_zero, table]).fillna(0.0)[list(CONNECTORS)]
     table["profit"] = table.sum(axis=1)
     table["customer_years"] = np.append(np.nan, customer_years)
@@ -775,21 +842,27 @@ def loyalty_connectors(customers: pd.DataFrame, transactions: pd.DataFrame, inte
 
 def _profile(profit_by_year) -> pd.Series:
     """Profit per customer-year indexed by tenure year 1, 2, … (year 0 dropped), checked."""
-    profile = pd.Series(profit_by_year, dtype=float) if not isinstance(profit_by_year, pd.Series) \
+    profile = (
+        pd.Series(profit_by_year, dtype=float)
+        if not isinstance(profit_by_year, pd.Series)
         else profit_by_year.astype(float)
+    )
     if not isinstance(profit_by_year, pd.Series):
         profile.index = range(1, len(profile) + 1)
     profile = profile[profile.index != 0]
     if len(profile) == 0 or list(profile.index) != list(range(1, len(profile) + 1)):
-        raise ValueError("profit_by_year must give the profit of tenure years 1, 2, … in order (year 0, the "
-                         f"acquisition, is ignored); got years {list(profile.index)}")
+        raise ValueError(
+            "profit_by_year must give the profit of tenure years 1, 2, … in order (year 0, the "
+            f"acquisition, is ignored); got years {list(profile.index)}"
+        )
     if not np.isfinite(profile.to_numpy()).all():
         raise ValueError(f"profit_by_year must be finite numbers; got {profile.tolist()}")
     return profile
 
 
-def lost_customer_value(profit_by_year, tenure_year: int, retention: float, discount_rate: float, *,
-                        acquisition_cost: float = 0.0) -> pd.Series:
+def lost_customer_value(
+    profit_by_year, tenure_year: int, retention: float, discount_rate: float, *, acquisition_cost: float = 0.0
+) -> pd.Series:
     """The real value of a customer who leaves at the start of tenure year ``tenure_year``.
 
     Few companies work out what a lost customer really costs them (the class notes: *el
@@ -849,18 +922,33 @@ def lost_customer_value(profit_by_year, tenure_year: int, retention: float, disc
     start = min(int(tenure_year), len(profits)) - 1
 
     def stream(first: int) -> float:
-        return float(customer_value(retention, profits[first], later_year_profits=profits[first + 1:],
-                                    discount_rate=discount_rate))
+        return float(
+            customer_value(
+                retention, profits[first], later_year_profits=profits[first + 1 :], discount_rate=discount_rate
+            )
+        )
 
     future, replacement = stream(start), stream(0)
-    return pd.Series({"one_year_profit": float(profits[start]), "future_profit": future,
-                      "replacement_acquisition_cost": float(acquisition_cost),
-                      "replacement_future_profit": replacement,
-                      "cost_if_replaced": future - replacement + acquisition_cost}, name="value")
+    return pd.Series(
+        {
+            "one_year_profit": float(profits[start]),
+            "future_profit": future,
+            "replacement_acquisition_cost": float(acquisition_cost),
+            "replacement_future_profit": replacement,
+            "cost_if_replaced": future - replacement + acquisition_cost,
+        },
+        name="value",
+    )
 
 
-def customer_equity(annual_profit, retention: float, discount_rate: float, *, new_customers_per_year: float = 0.0,
-                    new_customer_value: float = 0.0) -> pd.Series:
+def customer_equity(
+    annual_profit,
+    retention: float,
+    discount_rate: float,
+    *,
+    new_customers_per_year: float = 0.0,
+    new_customer_value: float = 0.0,
+) -> pd.Series:
     """Customer equity: what the current customers, and those still to come, are worth today.
 
     Blattberg & Deighton (1996) proposed managing marketing by the customer equity test:
@@ -911,11 +999,14 @@ def customer_equity(annual_profit, retention: float, discount_rate: float, *, ne
     if not 0 <= discount_rate < np.inf:
         raise ValueError(f"discount_rate must be ≥ 0; got {discount_rate!r}")
     if not (0 <= new_customers_per_year < np.inf and np.isfinite(new_customer_value)):
-        raise ValueError("new_customers_per_year must be ≥ 0 and new_customer_value a finite amount; got "
-                         f"{new_customers_per_year!r}, {new_customer_value!r}")
+        raise ValueError(
+            "new_customers_per_year must be ≥ 0 and new_customer_value a finite amount; got "
+            f"{new_customers_per_year!r}, {new_customer_value!r}"
+        )
     current = float(profits.sum()) * margin_multiple(retention, discount_rate)
     if new_customers_per_year > 0 and discount_rate <= 0:
         raise ValueError("valuing customers still to come needs discount_rate > 0 (a perpetuity)")
     future = new_customers_per_year * new_customer_value / discount_rate if new_customers_per_year > 0 else 0.0
-    return pd.Series({"current_customers": current, "future_customers": future, "total": current + future},
-                     name="customer_equity")
+    return pd.Series(
+        {"current_customers": current, "future_customers": future, "total": current + future}, name="customer_equity"
+    )

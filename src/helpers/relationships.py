@@ -52,13 +52,13 @@ import numpy as np
 import pandas as pd
 
 from helpers import schema
-from helpers.value import markov_clv
+from helpers.glossary import spanish
 from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates
+from helpers.value import markov_clv
 
 __all__ = [
     "BOND_ORDER",
     "LOST",
-    "STAGE_SPANISH",
     "STATES",
     "SURVEY_ITEMS",
     "THRESHOLD_COLUMNS",
@@ -87,16 +87,18 @@ __all__ = [
 LOST = "lost"
 #: The states of the migration chain: the four stages, then ``lost``.
 STATES: tuple[str, ...] = (*schema.STAGES, LOST)
-#: Spanish name of each stage and of ``lost`` (as in the class notes).
-STAGE_SPANISH = {"stranger": "extraño", "acquaintance": "conocido", "friend": "amigo",
-                 "partner": "socio", LOST: "perdido"}
 #: Bond levels from none to the deepest; a customer's *highest* bond is one of these.
 BOND_ORDER: tuple[str, ...] = ("none", *schema.BOND_LEVELS)
 #: Survey questions a threshold can use (1–5 scales of the surveys table).
 SURVEY_ITEMS: tuple[str, ...] = ("satisfaction", "trust", "commitment")
 #: Columns of the thresholds table (see :func:`default_thresholds`).
-THRESHOLD_COLUMNS: tuple[str, ...] = ("min_tenure_months", "min_purchases_per_month", "survey_item",
-                                      "min_answer", "bond")
+THRESHOLD_COLUMNS: tuple[str, ...] = (
+    "min_tenure_months",
+    "min_purchases_per_month",
+    "survey_item",
+    "min_answer",
+    "bond",
+)
 
 _STATE_DTYPE = pd.CategoricalDtype(list(STATES))
 _BOND_DTYPE = pd.CategoricalDtype(list(BOND_ORDER), ordered=True)
@@ -107,44 +109,58 @@ _DAYS_PER_MONTH = 30.4375  # 365.25 / 12, as in helpers.retention
 # The framework as data
 # ---------------------------------------------------------------------------------------
 
-# (aspect in English, Spanish, then one cell per stage). Written for this course from
+# (aspect in English, then one cell per stage; the Spanish is in the glossary). Written for this course from
 # Johnson & Selnes (2004, table 1) and the class notes.
-_ASPECTS: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("Product offer", "oferta de producto",
-     "Attractive next to competitors' offers or other ways of buying",
-     "Parity: a standard product, as good as the industry's",
-     "Differentiated: adapted to specific market segments",
-     "Customized: a product and dedicated resources for one customer or organisation"),
-    ("Source of competitive advantage", "fuente de ventaja competitiva",
-     "Attractiveness (atractivo)",
-     "Satisfaction (satisfacción)",
-     "Satisfaction + trust (satisfacción + confianza)",
-     "Satisfaction + trust + commitment (satisfacción + confianza + compromiso)"),
-    ("Buying activity", "actividad de compra",
-     "Interest, search and trial",
-     "Satisfaction makes buying again easy and the search for alternatives unnecessary",
-     "Trust in the company is what keeps the customer buying",
-     "Commitment, shown by sharing information and investing together, makes a customized product possible"),
-    ("Sales focus", "enfoque de las actividades de ventas",
-     "Making the customer aware of the offer wins the first sale",
-     "Familiarity and general knowledge of the customer ease the sale",
-     "Knowing this customer's specific needs and situation eases the sale",
-     "Specific knowledge plus investments made together ease the sale"),
-    ("Time horizon", "horizonte de tiempo de la relación",
-     "None: the buyer may never have dealt with the company",
-     "Short: the buyer switches supplier with little effort",
-     "Medium: trust in a differentiated position takes time to build, and to imitate",
-     "Long: joint activities and deep knowledge of each other take years to build"),
-    ("Sustainability of the advantage", "sustentabilidad de la ventaja competitiva",
-     "Low: the company must keep finding new ways to be attractive",
-     "Low: competitors can match the value offered in sales and service",
-     "Medium: depends on whether competitors understand different customers' needs and turn them into distinct offers",
-     "High: depends on how unique and effective the joint activities of customer and supplier are"),
-    ("Primary goal", "meta primaria del marketing de relación",
-     "Acquire (adquirir) the customer's business",
-     "Satisfy (satisfacer) the customer's needs and wants",
-     "Retain (conservar) the customer's business",
-     "Enhance (mejorar) the relationship"),
+_ASPECTS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "Product offer",
+        "Attractive next to competitors' offers or other ways of buying",
+        "Parity: a standard product, as good as the industry's",
+        "Differentiated: adapted to specific market segments",
+        "Customized: a product and dedicated resources for one customer or organisation",
+    ),
+    (
+        "Source of competitive advantage",
+        "Attractiveness (atractivo)",
+        "Satisfaction (satisfacción)",
+        "Satisfaction + trust (satisfacción + confianza)",
+        "Satisfaction + trust + commitment (satisfacción + confianza + compromiso)",
+    ),
+    (
+        "Buying activity",
+        "Interest, search and trial",
+        "Satisfaction makes buying again easy and the search for alternatives unnecessary",
+        "Trust in the company is what keeps the customer buying",
+        "Commitment, shown by sharing information and investing together, makes a customized product possible",
+    ),
+    (
+        "Sales focus",
+        "Making the customer aware of the offer wins the first sale",
+        "Familiarity and general knowledge of the customer ease the sale",
+        "Knowing this customer's specific needs and situation eases the sale",
+        "Specific knowledge plus investments made together ease the sale",
+    ),
+    (
+        "Time horizon",
+        "None: the buyer may never have dealt with the company",
+        "Short: the buyer switches supplier with little effort",
+        "Medium: trust in a differentiated position takes time to build, and to imitate",
+        "Long: joint activities and deep knowledge of each other take years to build",
+    ),
+    (
+        "Sustainability of the advantage",
+        "Low: the company must keep finding new ways to be attractive",
+        "Low: competitors can match the value offered in sales and service",
+        "Medium: depends on whether competitors understand different customers' needs and turn them into distinct offers",
+        "High: depends on how unique and effective the joint activities of customer and supplier are",
+    ),
+    (
+        "Primary goal",
+        "Acquire (adquirir) the customer's business",
+        "Satisfy (satisfacer) the customer's needs and wants",
+        "Retain (conservar) the customer's business",
+        "Enhance (mejorar) the relationship",
+    ),
 )
 
 
@@ -174,8 +190,8 @@ def stage_table() -> pd.DataFrame:
     >>> table.iloc[1, 1:].tolist()[:2]
     ['Attractiveness (atractivo)', 'Satisfaction (satisfacción)']
     """
-    columns = ["Aspect"] + [f"{stage.capitalize()} ({STAGE_SPANISH[stage]})" for stage in schema.STAGES]
-    rows = [[f"{english} ({spanish})", *cells] for english, spanish, *cells in _ASPECTS]
+    columns = ["Aspect"] + [f"{stage.capitalize()} ({spanish(stage)})" for stage in schema.STAGES]
+    rows = [[f"{aspect} ({spanish(aspect)})", *cells] for aspect, *cells in _ASPECTS]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -215,12 +231,15 @@ def default_thresholds() -> pd.DataFrame:
     partner                           2.5  commitment           4  structural
     """
     frame = pd.DataFrame(
-        {"min_tenure_months": [3.0, 6.0, 12.0],
-         "min_purchases_per_month": [0.6, 1.2, 2.5],
-         "survey_item": ["satisfaction", "trust", "commitment"],
-         "min_answer": [3, 3, 4],
-         "bond": ["financial", "social", "structural"]},
-        index=pd.Index(list(schema.STAGES[1:]), name="stage"))
+        {
+            "min_tenure_months": [3.0, 6.0, 12.0],
+            "min_purchases_per_month": [0.6, 1.2, 2.5],
+            "survey_item": ["satisfaction", "trust", "commitment"],
+            "min_answer": [3, 3, 4],
+            "bond": ["financial", "social", "structural"],
+        },
+        index=pd.Index(list(schema.STAGES[1:]), name="stage"),
+    )
     return frame
 
 
@@ -250,13 +269,16 @@ def _positive(name: str, value, *, allow_zero: bool = False) -> float:
 def _stage_series(name: str, stages) -> pd.Series:
     """``stages`` as a Series with the categories of :data:`STATES`; unknown labels refused."""
     if not isinstance(stages, pd.Series):
-        raise ValueError(f"{name} must be a pandas Series of stages indexed by customer_id, "
-                         f"not {type(stages).__name__}")
+        raise ValueError(
+            f"{name} must be a pandas Series of stages indexed by customer_id, not {type(stages).__name__}"
+        )
     values = stages.astype(object)
     bad = ~values.isin(STATES)
     if bad.any():
-        raise ValueError(f"{name}: {int(bad.sum())} value(s) are not one of {list(STATES)}. First bad rows:\n"
-                         f"{stages[bad].head(SHOWN_ROWS).to_string()}")
+        raise ValueError(
+            f"{name}: {int(bad.sum())} value(s) are not one of {list(STATES)}. First bad rows:\n"
+            f"{stages[bad].head(SHOWN_ROWS).to_string()}"
+        )
     if stages.index.has_duplicates:
         duplicated = stages.index[stages.index.duplicated()].unique()[:SHOWN_ROWS].tolist()
         raise ValueError(f"{name}: each customer must appear once; repeated customer_id {duplicated}")
@@ -266,15 +288,21 @@ def _stage_series(name: str, stages) -> pd.Series:
 def _transition_array(transition) -> np.ndarray:
     """The transition matrix as a 5 × 5 array in :data:`STATES` order, checked."""
     if isinstance(transition, pd.DataFrame):
-        if sorted(map(str, transition.index)) != sorted(STATES) or sorted(map(str, transition.columns)) != sorted(STATES):
-            raise ValueError(f"the transition matrix needs rows and columns {list(STATES)}; "
-                             f"got rows {list(transition.index)} and columns {list(transition.columns)}")
+        if sorted(map(str, transition.index)) != sorted(STATES) or sorted(map(str, transition.columns)) != sorted(
+            STATES
+        ):
+            raise ValueError(
+                f"the transition matrix needs rows and columns {list(STATES)}; "
+                f"got rows {list(transition.index)} and columns {list(transition.columns)}"
+            )
         array = transition.loc[list(STATES), list(STATES)].to_numpy(dtype=float)
     else:
         array = np.asarray(transition, dtype=float)
         if array.shape != (len(STATES), len(STATES)):
-            raise ValueError(f"the transition matrix must be {len(STATES)} × {len(STATES)} "
-                             f"(states {list(STATES)}); got shape {array.shape}")
+            raise ValueError(
+                f"the transition matrix must be {len(STATES)} × {len(STATES)} "
+                f"(states {list(STATES)}); got shape {array.shape}"
+            )
     if not np.isfinite(array).all():
         row = STATES[int(np.argwhere(~np.isfinite(array))[0][0])]
         raise ValueError(f"the transition matrix has a missing or infinite value in row {row!r}")
@@ -284,11 +312,15 @@ def _transition_array(transition) -> np.ndarray:
     sums = array.sum(axis=1)
     if not np.allclose(sums, 1.0, atol=1e-9):
         row = int(np.argmax(~np.isclose(sums, 1.0, atol=1e-9)))
-        raise ValueError(f"each row of the transition matrix must sum to 1; row {STATES[row]!r} sums to {sums[row]:.6g}")
+        raise ValueError(
+            f"each row of the transition matrix must sum to 1; row {STATES[row]!r} sums to {sums[row]:.6g}"
+        )
     lost = STATES.index(LOST)
     if not np.isclose(array[lost, lost], 1.0):
-        raise ValueError("'lost' must be an absorbing state (its row all in the 'lost' column): a lost customer "
-                         "does not come back; model a returning customer as a new one")
+        raise ValueError(
+            "'lost' must be an absorbing state (its row all in the 'lost' column): a lost customer "
+            "does not come back; model a returning customer as a new one"
+        )
     return np.clip(array, 0.0, None)
 
 
@@ -309,9 +341,17 @@ def _counts(name: str, counts) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 
 
-def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, surveys: pd.DataFrame,
-                        bonds: pd.DataFrame, churn: pd.DataFrame, date, *, purchase_window_months: float = 12,
-                        survey_window_months: float = 12) -> pd.DataFrame:
+def observable_features(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    surveys: pd.DataFrame,
+    bonds: pd.DataFrame,
+    churn: pd.DataFrame,
+    date,
+    *,
+    purchase_window_months: float = 12,
+    survey_window_months: float = 12,
+) -> pd.DataFrame:
     """What the company can see of each customer on ``date``: the inputs of :func:`assign_stage`.
 
     Only records dated on or before ``date`` are used, so the features are what the
@@ -395,38 +435,48 @@ def observable_features(customers: pd.DataFrame, transactions: pd.DataFrame, sur
     answer_dates = to_dates("surveys", surveys, "date")
     for item in SURVEY_ITEMS:
         answers = pd.to_numeric(surveys[item], errors="coerce")
-        refuse_rows("surveys", item, surveys, surveys[item].notna() & ~answers.between(1, 5),
-                    "are not answers on the 1–5 scale")
+        refuse_rows(
+            "surveys", item, surveys, surveys[item].notna() & ~answers.between(1, 5), "are not answers on the 1–5 scale"
+        )
     survey_start = when - pd.Timedelta(days=survey_window * _DAYS_PER_MONTH)
     in_window = ((answer_dates > survey_start) & (answer_dates <= when)).to_numpy()
-    latest = (surveys.loc[in_window, ["customer_id", *SURVEY_ITEMS]]
-              .assign(_date=answer_dates[in_window].to_numpy())
-              .sort_values(["customer_id", "_date"], kind="stable")
-              .drop_duplicates("customer_id", keep="last")
-              .set_index("customer_id")[list(SURVEY_ITEMS)]
-              .reindex(ids).astype(float))
+    latest = (
+        surveys.loc[in_window, ["customer_id", *SURVEY_ITEMS]]
+        .assign(_date=answer_dates[in_window].to_numpy())
+        .sort_values(["customer_id", "_date"], kind="stable")
+        .drop_duplicates("customer_id", keep="last")
+        .set_index("customer_id")[list(SURVEY_ITEMS)]
+        .reindex(ids)
+        .astype(float)
+    )
 
     # deepest bond held
     levels = bonds["level"].astype(object)
-    refuse_rows("bonds", "level", bonds, ~levels.isin(schema.BOND_LEVELS),
-                 f"are not a bond level {list(schema.BOND_LEVELS)}")
+    refuse_rows(
+        "bonds", "level", bonds, ~levels.isin(schema.BOND_LEVELS), f"are not a bond level {list(schema.BOND_LEVELS)}"
+    )
     bond_dates = to_dates("bonds", bonds, "start_date")
     held = (bond_dates <= when).to_numpy()
-    depth = pd.Series(levels[held].map({level: i + 1 for i, level in enumerate(schema.BOND_LEVELS)}).to_numpy(dtype=int),
-                      index=bonds["customer_id"].to_numpy()[held])
+    depth = pd.Series(
+        levels[held].map({level: i + 1 for i, level in enumerate(schema.BOND_LEVELS)}).to_numpy(dtype=int),
+        index=bonds["customer_id"].to_numpy()[held],
+    )
     highest = depth.groupby(level=0).max().reindex(ids, fill_value=0).to_numpy()
 
     churn_dates = to_dates("churn", churn, "date")
     lost_ids = churn.loc[(churn_dates <= when).to_numpy(), "customer_id"]
 
-    features = pd.DataFrame({
-        "tenure_months": tenure,
-        "purchases": purchases.astype(np.int64),
-        "purchases_per_month": purchases / exposure,
-        **{item: latest[item].to_numpy() for item in SURVEY_ITEMS},
-        "highest_bond": pd.Categorical.from_codes(highest, dtype=_BOND_DTYPE),
-        "lost": ids.isin(lost_ids),
-    }, index=ids)
+    features = pd.DataFrame(
+        {
+            "tenure_months": tenure,
+            "purchases": purchases.astype(np.int64),
+            "purchases_per_month": purchases / exposure,
+            **{item: latest[item].to_numpy() for item in SURVEY_ITEMS},
+            "highest_bond": pd.Categorical.from_codes(highest, dtype=_BOND_DTYPE),
+            "lost": ids.isin(lost_ids),
+        },
+        index=ids,
+    )
     return features
 
 
@@ -441,8 +491,13 @@ def _check_thresholds(thresholds: pd.DataFrame) -> pd.DataFrame:
     for column in ("min_tenure_months", "min_purchases_per_month", "min_answer"):
         values = pd.to_numeric(table[column], errors="coerce")
         refuse_rows("thresholds", column, table, ~(values >= 0), "are not numbers ≥ 0")
-    refuse_rows("thresholds", "survey_item", table, ~table["survey_item"].isin(SURVEY_ITEMS),
-                 f"are not one of {list(SURVEY_ITEMS)}")
+    refuse_rows(
+        "thresholds",
+        "survey_item",
+        table,
+        ~table["survey_item"].isin(SURVEY_ITEMS),
+        f"are not one of {list(SURVEY_ITEMS)}",
+    )
     refuse_rows("thresholds", "bond", table, ~table["bond"].isin(BOND_ORDER), f"are not one of {list(BOND_ORDER)}")
     return table
 
@@ -487,22 +542,26 @@ def assign_stage(features: pd.DataFrame, thresholds: pd.DataFrame | None = None)
     structural bond, and the lower bonds with it.
     """
     table = _check_thresholds(default_thresholds() if thresholds is None else thresholds)
-    require_columns("features", features, ("tenure_months", "purchases_per_month", *SURVEY_ITEMS,
-                                            "highest_bond", "lost"))
+    require_columns(
+        "features", features, ("tenure_months", "purchases_per_month", *SURVEY_ITEMS, "highest_bond", "lost")
+    )
     tenure = pd.to_numeric(features["tenure_months"], errors="coerce").to_numpy(dtype=float)
     rate = pd.to_numeric(features["purchases_per_month"], errors="coerce").to_numpy(dtype=float)
     refuse_rows("features", "tenure_months", features, np.isnan(tenure), "have no tenure")
     refuse_rows("features", "purchases_per_month", features, np.isnan(rate), "have no purchase rate")
     bond_labels = features["highest_bond"].astype(object)
-    refuse_rows("features", "highest_bond", features, ~bond_labels.isin(BOND_ORDER), f"are not one of {list(BOND_ORDER)}")
+    refuse_rows(
+        "features", "highest_bond", features, ~bond_labels.isin(BOND_ORDER), f"are not one of {list(BOND_ORDER)}"
+    )
     bond_depth = bond_labels.map({label: i for i, label in enumerate(BOND_ORDER)}).to_numpy(dtype=int)
 
     level = np.zeros(len(features), dtype=np.int8)
     climbing = np.ones(len(features), dtype=bool)
     for rung in table.itertuples():  # three rungs, each vectorised over all customers
         answer = pd.to_numeric(features[rung.survey_item], errors="coerce").to_numpy(dtype=float)
-        behaviour = ((tenure >= rung.min_tenure_months) & (rate >= rung.min_purchases_per_month)
-                     & ~(answer < rung.min_answer))
+        behaviour = (
+            (tenure >= rung.min_tenure_months) & (rate >= rung.min_purchases_per_month) & ~(answer < rung.min_answer)
+        )
         bonded = (bond_depth >= BOND_ORDER.index(rung.bond)) if rung.bond != "none" else np.zeros_like(climbing)
         climbing &= behaviour | bonded
         level += climbing
@@ -510,9 +569,18 @@ def assign_stage(features: pd.DataFrame, thresholds: pd.DataFrame | None = None)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=_STATE_DTYPE), index=features.index, name="stage")
 
 
-def stages_at(customers: pd.DataFrame, transactions: pd.DataFrame, surveys: pd.DataFrame, bonds: pd.DataFrame,
-              churn: pd.DataFrame, date, thresholds: pd.DataFrame | None = None, *,
-              purchase_window_months: float = 12, survey_window_months: float = 12) -> pd.Series:
+def stages_at(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    surveys: pd.DataFrame,
+    bonds: pd.DataFrame,
+    churn: pd.DataFrame,
+    date,
+    thresholds: pd.DataFrame | None = None,
+    *,
+    purchase_window_months: float = 12,
+    survey_window_months: float = 12,
+) -> pd.Series:
     """Observed stage of every customer signed up by ``date``: :func:`observable_features` then :func:`assign_stage`.
 
     Parameters are those of the two functions.
@@ -531,9 +599,16 @@ def stages_at(customers: pd.DataFrame, transactions: pd.DataFrame, surveys: pd.D
     >>> stages_at(customers, nothing, no_answers, no_bonds, nothing, "2024-03-31").tolist()
     ['stranger']
     """
-    features = observable_features(customers, transactions, surveys, bonds, churn, date,
-                                   purchase_window_months=purchase_window_months,
-                                   survey_window_months=survey_window_months)
+    features = observable_features(
+        customers,
+        transactions,
+        surveys,
+        bonds,
+        churn,
+        date,
+        purchase_window_months=purchase_window_months,
+        survey_window_months=survey_window_months,
+    )
     return assign_stage(features, thresholds)
 
 
@@ -571,16 +646,24 @@ def stages_from_history(stage_history: pd.DataFrame, customers: pd.DataFrame, ch
     require_columns("stage_history", stage_history, ("customer_id", "date", "stage"))
     require_columns("customers", customers, ("customer_id", "signup_date"))
     require_columns("churn", churn, ("customer_id", "date"))
-    refuse_rows("stage_history", "stage", stage_history, ~stage_history["stage"].astype(object).isin(schema.STAGES),
-                 f"are not one of {list(schema.STAGES)}")
+    refuse_rows(
+        "stage_history",
+        "stage",
+        stage_history,
+        ~stage_history["stage"].astype(object).isin(schema.STAGES),
+        f"are not one of {list(schema.STAGES)}",
+    )
     history_dates = to_dates("stage_history", stage_history, "date")
     signup = to_dates("customers", customers, "signup_date")
     ids = pd.Index(customers["customer_id"].to_numpy()[(signup <= when).to_numpy()], name="customer_id")
-    known = (stage_history.loc[(history_dates <= when).to_numpy(), ["customer_id", "stage"]]
-             .assign(_date=history_dates[(history_dates <= when).to_numpy()].to_numpy())
-             .sort_values(["customer_id", "_date"], kind="stable")
-             .drop_duplicates("customer_id", keep="last")
-             .set_index("customer_id")["stage"].astype(object))
+    known = (
+        stage_history.loc[(history_dates <= when).to_numpy(), ["customer_id", "stage"]]
+        .assign(_date=history_dates[(history_dates <= when).to_numpy()].to_numpy())
+        .sort_values(["customer_id", "_date"], kind="stable")
+        .drop_duplicates("customer_id", keep="last")
+        .set_index("customer_id")["stage"]
+        .astype(object)
+    )
     stage = known.reindex(ids).fillna(schema.STAGES[0])
     churn_dates = to_dates("churn", churn, "date")
     lost = ids.isin(churn.loc[(churn_dates <= when).to_numpy(), "customer_id"])
@@ -613,9 +696,16 @@ def stage_mix(stages: pd.Series, *, include_lost: bool = False) -> pd.Series:
     return counts.rename("customers")
 
 
-def stage_mix_over_time(customers: pd.DataFrame, transactions: pd.DataFrame, surveys: pd.DataFrame,
-                        bonds: pd.DataFrame, churn: pd.DataFrame, dates: Iterable,
-                        thresholds: pd.DataFrame | None = None, **windows) -> pd.DataFrame:
+def stage_mix_over_time(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    surveys: pd.DataFrame,
+    bonds: pd.DataFrame,
+    churn: pd.DataFrame,
+    dates: Iterable,
+    thresholds: pd.DataFrame | None = None,
+    **windows,
+) -> pd.DataFrame:
     """Active customers per observed stage at each date (the stage mix over time).
 
     Parameters
@@ -641,8 +731,10 @@ def stage_mix_over_time(customers: pd.DataFrame, transactions: pd.DataFrame, sur
     [1, 2]
     """
     snapshots = [_timestamp("dates", d) for d in dates]
-    rows = [stage_mix(stages_at(customers, transactions, surveys, bonds, churn, d, thresholds, **windows))
-            for d in snapshots]  # one vectorised snapshot per date
+    rows = [
+        stage_mix(stages_at(customers, transactions, surveys, bonds, churn, d, thresholds, **windows))
+        for d in snapshots
+    ]  # one vectorised snapshot per date
     frame = pd.DataFrame(rows, index=pd.DatetimeIndex(snapshots, name="date"))
     frame.columns.name = "stage"
     return frame
@@ -654,15 +746,19 @@ def _aligned_pair(actual: pd.Series, predicted: pd.Series) -> tuple[pd.Series, p
     missing = actual.index.difference(predicted.index)
     extra = predicted.index.difference(actual.index)
     if len(missing) or len(extra):
-        raise ValueError("actual and predicted must describe the same customers; "
-                         f"only in actual: {missing[:SHOWN_ROWS].tolist()}, only in predicted: "
-                         f"{extra[:SHOWN_ROWS].tolist()}")
+        raise ValueError(
+            "actual and predicted must describe the same customers; "
+            f"only in actual: {missing[:SHOWN_ROWS].tolist()}, only in predicted: "
+            f"{extra[:SHOWN_ROWS].tolist()}"
+        )
     predicted = predicted.reindex(actual.index)
     one_sided = (actual == LOST) != (predicted == LOST)
     if one_sided.any():
-        raise ValueError(f"{int(one_sided.sum())} customer(s) are lost in one series but not in the other "
-                         f"(first: {actual.index[one_sided.to_numpy()][:SHOWN_ROWS].tolist()}); "
-                         "both should use the same churn table")
+        raise ValueError(
+            f"{int(one_sided.sum())} customer(s) are lost in one series but not in the other "
+            f"(first: {actual.index[one_sided.to_numpy()][:SHOWN_ROWS].tolist()}); "
+            "both should use the same churn table"
+        )
     active = (actual != LOST).to_numpy()
     return actual[active], predicted[active]
 
@@ -697,8 +793,11 @@ def confusion_matrix(actual: pd.Series, predicted: pd.Series) -> pd.DataFrame:
     """
     actual, predicted = _aligned_pair(actual, predicted)
     labels = list(schema.STAGES)
-    table = pd.crosstab(pd.Categorical(actual.astype(object), categories=labels),
-                        pd.Categorical(predicted.astype(object), categories=labels), dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(actual.astype(object), categories=labels),
+        pd.Categorical(predicted.astype(object), categories=labels),
+        dropna=False,
+    )
     table = table.reindex(index=labels, columns=labels, fill_value=0).astype(np.int64)
     table.index, table.columns = pd.Index(labels, name="actual"), pd.Index(labels, name="predicted")
     return table
@@ -775,13 +874,17 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
     after = _stage_series("after", after)
     missing = before.index.difference(after.index)
     if len(missing):
-        raise ValueError(f"after must give the state of every customer in before; {len(missing)} missing, "
-                         f"first customer_id {missing[:SHOWN_ROWS].tolist()}")
+        raise ValueError(
+            f"after must give the state of every customer in before; {len(missing)} missing, "
+            f"first customer_id {missing[:SHOWN_ROWS].tolist()}"
+        )
     later = after.reindex(before.index)
     back = ((before == LOST) & (later != LOST)).to_numpy()
     if back.any():
-        raise ValueError(f"{int(back.sum())} customer(s) were lost at the first date but not at the second "
-                         f"(first customer_id {before.index[back][:SHOWN_ROWS].tolist()}); 'lost' is absorbing")
+        raise ValueError(
+            f"{int(back.sum())} customer(s) were lost at the first date but not at the second "
+            f"(first customer_id {before.index[back][:SHOWN_ROWS].tolist()}); 'lost' is absorbing"
+        )
     start = (before != LOST).to_numpy()
     k = len(STATES)
     counts = np.zeros((k, k), dtype=np.int64)
@@ -796,13 +899,18 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
         if totals[i, 0] == 0:
             probabilities[i, i] = 1.0
     if empty:
-        warnings.warn(f"transition_matrix: no customer started in {empty}; their row keeps them in place "
-                      "(probability 1 of staying). Use a longer history or earlier dates.", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"transition_matrix: no customer started in {empty}; their row keeps them in place "
+            "(probability 1 of staying). Use a longer history or earlier dates.",
+            UserWarning,
+            stacklevel=2,
+        )
     return pd.DataFrame(probabilities, index=index, columns=columns)
 
 
-def adjust_migration(transition, *, promotion_factor: float = 1.0, demotion_factor: float = 1.0,
-                     churn_factor: float = 1.0) -> pd.DataFrame:
+def adjust_migration(
+    transition, *, promotion_factor: float = 1.0, demotion_factor: float = 1.0, churn_factor: float = 1.0
+) -> pd.DataFrame:
     """A what-if transition matrix: promotions, demotions and losses scaled by factors.
 
     In each stage's row, the probabilities of moving up (to any higher stage) are
@@ -833,9 +941,14 @@ def adjust_migration(transition, *, promotion_factor: float = 1.0, demotion_fact
     [[0.45, 0.4, 0.0, 0.0, 0.15], [0.1, 0.65, 0.2, 0.0, 0.05]]
     """
     matrix = _transition_array(transition)
-    factors = {name: _positive(name, value, allow_zero=True) for name, value in
-               (("promotion_factor", promotion_factor), ("demotion_factor", demotion_factor),
-                ("churn_factor", churn_factor))}
+    factors = {
+        name: _positive(name, value, allow_zero=True)
+        for name, value in (
+            ("promotion_factor", promotion_factor),
+            ("demotion_factor", demotion_factor),
+            ("churn_factor", churn_factor),
+        )
+    }
     k = len(STATES)
     lost = STATES.index(LOST)
     i, j = np.indices((k, k))
@@ -946,8 +1059,10 @@ def newcomers(stages: pd.Series, customers: pd.DataFrame, start, end) -> pd.Seri
     joined = customers.loc[((signup > begin) & (signup <= finish)).to_numpy(), "customer_id"]
     unknown = pd.Index(joined).difference(checked.index)
     if len(unknown):
-        raise ValueError(f"stages has no stage for {len(unknown)} customer(s) who joined in the period "
-                         f"(first customer_id {unknown[:SHOWN_ROWS].tolist()}); place them on {finish.date()}")
+        raise ValueError(
+            f"stages has no stage for {len(unknown)} customer(s) who joined in the period "
+            f"(first customer_id {unknown[:SHOWN_ROWS].tolist()}); place them on {finish.date()}"
+        )
     return stage_mix(checked[checked.index.isin(joined)]).rename("newcomers")
 
 
@@ -974,9 +1089,11 @@ def _fundamental(matrix: np.ndarray, origins: np.ndarray) -> np.ndarray:
         leaves |= ((q > 0).astype(float) @ leaves) > 0
     trapped = [schema.STAGES[i] for i in range(k) if reachable[i] and not leaves[i]]
     if trapped:
-        raise ValueError(f"customers in {trapped} can never be lost under this matrix, so the expected time is "
-                         "infinite; check the rows of these stages (a stage with no customers at the start keeps "
-                         "them in place)")
+        raise ValueError(
+            f"customers in {trapped} can never be lost under this matrix, so the expected time is "
+            "infinite; check the rows of these stages (a stage with no customers at the start keeps "
+            "them in place)"
+        )
     # Only the stages reachable from the origins matter; the others may have no way out.
     inside = np.flatnonzero(reachable)
     fundamental = np.zeros((k, k))
@@ -1062,10 +1179,11 @@ def steady_state(transition, new_customers_per_period) -> pd.Series:
     [160.0, 340.0, 0.0, 0.0]
     """
     matrix = _transition_array(transition)
-    inflow = _inflow(new_customers_per_period)[:len(schema.STAGES)]
+    inflow = _inflow(new_customers_per_period)[: len(schema.STAGES)]
     if inflow.sum() <= 0:
-        raise ValueError("steady_state needs new customers (new_customers_per_period > 0): without them "
-                         "everyone is eventually lost")
+        raise ValueError(
+            "steady_state needs new customers (new_customers_per_period > 0): without them everyone is eventually lost"
+        )
     fundamental = _fundamental(matrix, inflow > 0)
     return pd.Series(inflow @ fundamental, index=pd.Index(list(schema.STAGES), name="stage"), name="customers")
 
@@ -1113,8 +1231,11 @@ def margin_by_stage(stages: pd.Series, transactions: pd.DataFrame, start, end) -
         raise ValueError(f"end ({finish.date()}) must come after start ({begin.date()})")
     dates = to_dates("transactions", transactions, "date")
     window = ((dates > begin) & (dates <= finish)).to_numpy()
-    margin = (transactions["amount"] - transactions["cost"])[window].groupby(
-        transactions["customer_id"].to_numpy()[window]).sum()
+    margin = (
+        (transactions["amount"] - transactions["cost"])[window]
+        .groupby(transactions["customer_id"].to_numpy()[window])
+        .sum()
+    )
     active = checked[checked != LOST]
     per_customer = margin.reindex(active.index, fill_value=0.0)
     result = per_customer.groupby(active.astype(object)).mean().reindex(list(schema.STAGES))
@@ -1163,8 +1284,10 @@ def value_by_stage(transition, margin, discount_rate: float) -> pd.Series:
         raise ValueError(f"margin has unknown stage(s) {unknown}; the stages are {list(schema.STAGES)}")
     rewards = margin.reindex(list(schema.STAGES)).astype(float)
     if rewards.isna().any():
-        raise ValueError(f"margin needs a number for every stage; missing for {rewards.index[rewards.isna()].tolist()} "
-                         "(a stage with no customers has no average margin: give one yourself)")
+        raise ValueError(
+            f"margin needs a number for every stage; missing for {rewards.index[rewards.isna()].tolist()} "
+            "(a stage with no customers has no average margin: give one yourself)"
+        )
     values = markov_clv(matrix, np.append(rewards.to_numpy(), 0.0), discount_rate)
     return pd.Series(values, index=pd.Index(list(STATES), name="state"), name="value")
 
@@ -1178,7 +1301,8 @@ def base_value(counts, transition, margin, discount_rate: float) -> float:
     Parameters
     ----------
     counts : customers per stage (Series indexed by state; lost customers are worth 0).
-    transition, margin, discount_rate : as in :func:`value_by_stage`.
+    transition, margin : as in :func:`value_by_stage`.
+    discount_rate : discount rate per period (fraction, > 0), as in :func:`value_by_stage`.
 
     Returns
     -------

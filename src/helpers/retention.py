@@ -57,6 +57,7 @@ __all__ = [
     "customer_durations",
     "expected_lifetime",
     "landmark_durations",
+    "inactivity_churn",
     "median_survival",
     "restricted_mean_survival",
     "retention_rate",
@@ -67,6 +68,11 @@ __all__ = [
 #: Average length of a month in the Gregorian calendar (365.25 / 12 days).
 DAYS_PER_MONTH = 30.4375
 
+#: The course's inactivity rule: without a record of who left, a customer with no purchase
+#: for this many days counts as lost (:func:`inactivity_churn`).
+INACTIVE_DAYS = 180
+#: The longest silence the rule accepts (100 years): a longer one is a typing error.
+MAX_INACTIVE_DAYS = 36_525
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,13 +135,15 @@ def retention_rate(customers_start, customers_end, new_customers):
     new = _numbers("new_customers", new_customers)
     for name, count in (("customers_start", start), ("customers_end", end), ("new_customers", new)):
         require(count >= 0, f"{name} must not be negative", **{name: count})
-    require(start > 0, "customers_start must be positive: there is no one to retain",
-             customers_start=start)
-    require(new <= end, "new_customers cannot exceed customers_end",
-             new_customers=new, customers_end=end)
-    require(end - new <= start,
-             "customers_end − new_customers (the customers retained) cannot exceed "
-             "customers_start", customers_end=end, new_customers=new, customers_start=start)
+    require(start > 0, "customers_start must be positive: there is no one to retain", customers_start=start)
+    require(new <= end, "new_customers cannot exceed customers_end", new_customers=new, customers_end=end)
+    require(
+        end - new <= start,
+        "customers_end − new_customers (the customers retained) cannot exceed customers_start",
+        customers_end=end,
+        new_customers=new,
+        customers_start=start,
+    )
     return scalar_or_array((end - new) / start)
 
 
@@ -186,8 +194,7 @@ def expected_lifetime(retention_rate):
     """
     rate = np.asarray(retention_rate, dtype=float)
     require(~np.isnan(rate), "retention_rate must be a number, not NaN", retention_rate=rate)
-    require((rate >= 0) & (rate <= 1), "retention_rate must be in [0, 1]",
-             retention_rate=rate)
+    require((rate >= 0) & (rate <= 1), "retention_rate must be in [0, 1]", retention_rate=rate)
     with np.errstate(divide="ignore"):
         return scalar_or_array(1.0 / (1.0 - rate))
 
@@ -218,18 +225,26 @@ def _kaplan_meier(durations: np.ndarray, observed: np.ndarray, z: float) -> pd.D
         upper = survival ** (1.0 / spread)
     lower = np.where(survival >= 1.0, 1.0, np.where(survival <= 0.0, 0.0, lower))
     upper = np.where(survival >= 1.0, 1.0, np.where(survival <= 0.0, 0.0, upper))
-    return pd.DataFrame({
-        "time": times, "at_risk": at_risk, "events": events,
-        "censored": leaving - events, "survival": survival, "lower": lower, "upper": upper,
-    })
+    return pd.DataFrame(
+        {
+            "time": times,
+            "at_risk": at_risk,
+            "events": events,
+            "censored": leaving - events,
+            "survival": survival,
+            "lower": lower,
+            "upper": upper,
+        }
+    )
 
 
 def _positions(values: pd.Series, bad: np.ndarray) -> list:
     return list(values.index[bad][:SHOWN_ROWS])
 
 
-def survival_curve(durations, observed, *, group=None, time_unit: str = "months",
-                   conf_level: float = 0.95) -> pd.DataFrame:
+def survival_curve(
+    durations, observed, *, group=None, time_unit: str = "months", conf_level: float = 0.95
+) -> pd.DataFrame:
     """Kaplan–Meier estimate of the share of customers still with the company after t.
 
     For right-censored data: each customer has a duration (time from signup to churn,
@@ -290,12 +305,12 @@ def survival_curve(durations, observed, *, group=None, time_unit: str = "months"
         raise ValueError("durations must be a non-empty one-dimensional array")
     bad = ~np.isfinite(values)
     if bad.any():
-        raise ValueError(f"durations must be finite numbers; missing or infinite at rows "
-                         f"{_positions(times, bad)}")
+        raise ValueError(f"durations must be finite numbers; missing or infinite at rows {_positions(times, bad)}")
     bad = values < 0
     if bad.any():
-        raise ValueError(f"durations must be ≥ 0; negative at rows {_positions(times, bad)}: "
-                         f"{values[bad][:SHOWN_ROWS].tolist()}")
+        raise ValueError(
+            f"durations must be ≥ 0; negative at rows {_positions(times, bad)}: {values[bad][:SHOWN_ROWS].tolist()}"
+        )
 
     flags = pd.Series(observed) if not isinstance(observed, pd.Series) else observed
     if len(flags) != values.size:
@@ -305,9 +320,11 @@ def survival_curve(durations, observed, *, group=None, time_unit: str = "months"
         numeric = pd.to_numeric(flags, errors="coerce").to_numpy(dtype=float)
         bad = ~np.isin(numeric, (0.0, 1.0))
         if bad.any():
-            raise ValueError(f"observed must be True/False (or 1/0); bad values at rows "
-                             f"{_positions(flags, bad)}: "
-                             f"{flags[bad].head(SHOWN_ROWS).tolist()}")
+            raise ValueError(
+                f"observed must be True/False (or 1/0); bad values at rows "
+                f"{_positions(flags, bad)}: "
+                f"{flags[bad].head(SHOWN_ROWS).tolist()}"
+            )
         flag_values = numeric.astype(bool)
 
     if not isinstance(time_unit, str) or not time_unit:
@@ -328,8 +345,7 @@ def survival_curve(durations, observed, *, group=None, time_unit: str = "months"
         labels = labels.reset_index(drop=True)
         members = labels.groupby(labels, sort=True, observed=True).indices
         curve = pd.concat(
-            [_kaplan_meier(values[rows], flag_values[rows], z).assign(group=label)
-             for label, rows in members.items()],
+            [_kaplan_meier(values[rows], flag_values[rows], z).assign(group=label) for label, rows in members.items()],
             ignore_index=True,
         )
         curve = curve[["group", *curve.columns[:-1]]]
@@ -521,17 +537,23 @@ def landmark_durations(durations: pd.DataFrame, landmark: float) -> pd.DataFrame
 # ---------------------------------------------------------------------------------------
 
 
-def _customer_dates(customers: pd.DataFrame, churn: pd.DataFrame | None,
-                    observation_end: pd.Timestamp) -> pd.DataFrame:
+def _customer_dates(customers: pd.DataFrame, churn: pd.DataFrame | None, observation_end: pd.Timestamp) -> pd.DataFrame:
     """Signup and churn date per customer (NaT if no churn), after checking both tables."""
     require_columns("customers", customers, ("customer_id", "signup_date"))
     signup = to_dates("customers", customers, "signup_date")
-    refuse_rows("customers", "customer_id", customers,
-               customers["customer_id"].duplicated(keep=False), "repeat a customer_id")
-    refuse_rows("customers", "signup_date", customers, signup > observation_end,
-               f"are after observation_end ({observation_end.date()})")
-    dates = pd.DataFrame({"signup_date": signup.to_numpy(),
-                          "churn_date": pd.NaT}, index=pd.Index(customers["customer_id"]))
+    refuse_rows(
+        "customers", "customer_id", customers, customers["customer_id"].duplicated(keep=False), "repeat a customer_id"
+    )
+    refuse_rows(
+        "customers",
+        "signup_date",
+        customers,
+        signup > observation_end,
+        f"are after observation_end ({observation_end.date()})",
+    )
+    dates = pd.DataFrame(
+        {"signup_date": signup.to_numpy(), "churn_date": pd.NaT}, index=pd.Index(customers["customer_id"])
+    )
     dates["churn_date"] = dates["churn_date"].astype(signup.dtype)
     if churn is None:
         return dates
@@ -539,19 +561,25 @@ def _customer_dates(customers: pd.DataFrame, churn: pd.DataFrame | None,
     require_columns("churn", churn, ("customer_id", "date"))
     churn_date = to_dates("churn", churn, "date")
     known = churn["customer_id"].isin(dates.index)
-    refuse_rows("churn", "customer_id", churn, ~known, "refer to customers not in the "
-               "customers table")
-    refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(keep=False),
-               "repeat a customer_id (a customer can churn only once)")
+    refuse_rows("churn", "customer_id", churn, ~known, "refer to customers not in the customers table")
+    refuse_rows(
+        "churn",
+        "customer_id",
+        churn,
+        churn["customer_id"].duplicated(keep=False),
+        "repeat a customer_id (a customer can churn only once)",
+    )
     signup_of_churner = dates["signup_date"].reindex(churn["customer_id"]).to_numpy()
-    refuse_rows("churn", "date", churn, churn_date.to_numpy() < signup_of_churner,
-               "are before the customer's signup_date")
+    refuse_rows(
+        "churn", "date", churn, churn_date.to_numpy() < signup_of_churner, "are before the customer's signup_date"
+    )
     dates.loc[churn["customer_id"].to_numpy(), "churn_date"] = churn_date.to_numpy()
     return dates
 
 
-def customer_durations(customers: pd.DataFrame, churn: pd.DataFrame, observation_end, *,
-                       unit: str = "months") -> pd.DataFrame:
+def customer_durations(
+    customers: pd.DataFrame, churn: pd.DataFrame, observation_end, *, unit: str = "months"
+) -> pd.DataFrame:
     """Each customer's tenure, right-censored at the end of observation, for survival.
 
     A customer who churned on or before ``observation_end`` has
@@ -604,10 +632,12 @@ def customer_durations(customers: pd.DataFrame, churn: pd.DataFrame, observation
     churned = (dates["churn_date"] <= end).to_numpy()
     stop = dates["churn_date"].where(churned, end)
     days = (stop - dates["signup_date"]) / pd.Timedelta(days=1)
-    result = pd.DataFrame({
-        "duration": days / DAYS_PER_MONTH if unit == "months" else days,
-        "churned": churned,
-    })
+    result = pd.DataFrame(
+        {
+            "duration": days / DAYS_PER_MONTH if unit == "months" else days,
+            "churned": churned,
+        }
+    )
     result.attrs["time_unit"] = unit
     return result
 
@@ -629,9 +659,15 @@ def _period_numbers(dates: pd.Series | pd.DatetimeIndex, freq: str) -> np.ndarra
     return pd.Series(dates).dt.to_period(freq).array.asi8
 
 
-def cohort_table(customers: pd.DataFrame, transactions: pd.DataFrame | None = None,
-                 churn: pd.DataFrame | None = None, *, observation_end, freq: str = "M",
-                 measure: str = "active") -> CohortTable:
+def cohort_table(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame | None = None,
+    churn: pd.DataFrame | None = None,
+    *,
+    observation_end,
+    freq: str = "M",
+    measure: str = "active",
+) -> CohortTable:
     """Share of each signup cohort still active (or still buying) at each age.
 
     Customers are grouped by the calendar period (month or quarter) of their signup: the
@@ -722,11 +758,16 @@ def cohort_table(customers: pd.DataFrame, transactions: pd.DataFrame | None = No
         require_columns("transactions", transactions, ("customer_id", "date"))
         purchase_date = to_dates("transactions", transactions, "date")
         customer = dates.index.get_indexer(transactions["customer_id"])
-        refuse_rows("transactions", "customer_id", transactions, customer < 0,
-                   "refer to customers not in the customers table")
-        refuse_rows("transactions", "date", transactions,
-                   purchase_date.to_numpy() < dates["signup_date"].to_numpy()[customer],
-                   "are before the customer's signup_date")
+        refuse_rows(
+            "transactions", "customer_id", transactions, customer < 0, "refer to customers not in the customers table"
+        )
+        refuse_rows(
+            "transactions",
+            "date",
+            transactions,
+            purchase_date.to_numpy() < dates["signup_date"].to_numpy()[customer],
+            "are before the customer's signup_date",
+        )
         seen = (purchase_date <= end).to_numpy()
         age = _period_numbers(purchase_date[seen], freq) - cohort_of_customer[customer[seen]]
         buyer_age = np.unique(customer[seen].astype(np.int64) * n_ages + age)  # once each
@@ -750,23 +791,98 @@ def cohort_table(customers: pd.DataFrame, transactions: pd.DataFrame | None = No
 # ---------------------------------------------------------------------------------------
 
 
+def inactivity_churn(last_activity: pd.Series, observation_end, *, inactive_days: int = INACTIVE_DAYS) -> pd.DataFrame:
+    """The course's one churn rule for data without a record of who left: lost after a silence.
+
+    A customer whose last activity (last purchase, or signup for one who never bought) is
+    at least ``inactive_days`` days before ``observation_end`` counts as lost. The loss
+    can be *noticed* only ``inactive_days`` after that last activity (``noticed_on``),
+    while the relationship *ended* on the last activity itself; the loaders date a derived
+    churn table by the first, survival analyses by the second. Whether a customer is lost
+    can be judged only for activity up to ``judged_until = observation_end −
+    inactive_days``; later activity means the customer is still there.
+
+    Parameters
+    ----------
+    last_activity : pandas.Series of datetime64
+        The last activity of each customer, indexed by ``customer_id``.
+    observation_end : date
+        The last day the data covers.
+    inactive_days : int
+        Days without activity after which a customer counts as lost (default
+        :data:`INACTIVE_DAYS`, 180).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``last_activity``, with ``last_activity``, ``lost`` (bool) and
+        ``noticed_on`` (``last_activity + inactive_days``, a date); ``attrs`` holds
+        ``judged_until`` and ``inactive_days``.
+
+    Examples
+    --------
+    >>> last = pd.Series(pd.to_datetime(["2024-01-10", "2024-06-01"]), index=pd.Index([1, 2], name="customer_id"))
+    >>> rule = inactivity_churn(last, "2024-06-30", inactive_days=90)
+    >>> rule["lost"].tolist(), rule.loc[1, "noticed_on"].date(), rule.attrs["judged_until"].date()
+    ([True, False], datetime.date(2024, 4, 9), datetime.date(2024, 4, 1))
+    """
+    if (
+        isinstance(inactive_days, bool)
+        or not isinstance(inactive_days, (int, np.integer))
+        or not 1 <= inactive_days <= MAX_INACTIVE_DAYS
+    ):
+        raise ValueError(
+            f"inactive_days must be a whole number of days from 1 to {MAX_INACTIVE_DAYS:,}, not {inactive_days!r}"
+        )
+    days = int(inactive_days)
+    end = pd.Timestamp(observation_end)
+    judged_until = end - pd.Timedelta(days=days)
+    last = pd.to_datetime(last_activity)
+    rule = pd.DataFrame(
+        {
+            "last_activity": last,
+            "lost": (last <= judged_until).to_numpy(),
+            "noticed_on": last + pd.Timedelta(days=days),
+        },
+        index=last_activity.index,
+    )
+    rule.attrs.update(judged_until=judged_until, inactive_days=days)
+    return rule
+
+
 def _lost_on(name: str, churn: pd.DataFrame, customer_ids: pd.Index) -> pd.Series:
     """The churn date of each customer in a churn table, indexed by customer, after checking the table."""
     require_columns(name, churn, ("customer_id", "date"))
     dates = to_dates(name, churn, "date")
-    refuse_rows(name, "customer_id", churn, churn["customer_id"].duplicated(keep=False),
-                "repeat a customer_id (a customer can churn only once)")
-    refuse_rows(name, "customer_id", churn, ~churn["customer_id"].isin(customer_ids),
-                "refer to customers not in the list of customers")
+    refuse_rows(
+        name,
+        "customer_id",
+        churn,
+        churn["customer_id"].duplicated(keep=False),
+        "repeat a customer_id (a customer can churn only once)",
+    )
+    refuse_rows(
+        name,
+        "customer_id",
+        churn,
+        ~churn["customer_id"].isin(customer_ids),
+        "refer to customers not in the list of customers",
+    )
     return pd.Series(dates.to_numpy(), index=pd.Index(churn["customer_id"].to_numpy(), name="customer_id"))
 
 
-def churn_agreement(rule: pd.DataFrame, record: pd.DataFrame, customer_ids, observation_end, *,
-                    names: tuple[str, str] = ("rule", "record")) -> pd.DataFrame:
+def churn_agreement(
+    rule: pd.DataFrame,
+    record: pd.DataFrame,
+    customer_ids,
+    observation_end,
+    *,
+    names: tuple[str, str] = ("rule", "record"),
+) -> pd.DataFrame:
     """How far a churn rule agrees with a record of who left: a 2 × 2 table of customers.
 
     Data without a file of lost customers gets its churn from a rule, typically
-    inactivity (no purchase for 180 days, :func:`helpers.own_data.derive_churn`). Set
+    inactivity (no purchase for 180 days, :func:`inactivity_churn`). Set
     against a record of who really left (a cancellation file, or the simulation's truth),
     the table shows the rule's two errors: customers it calls lost who are still
     customers (false alarms: quiet, not gone), and customers who left but whom it still
@@ -803,15 +919,19 @@ def churn_agreement(rule: pd.DataFrame, record: pd.DataFrame, customer_ids, obse
         lost = ids.isin(lost_on.index[lost_on.to_numpy() <= end.to_datetime64()])
         flags[name] = pd.Categorical(np.where(lost, "lost", "active"), dtype=states)
     table = pd.crosstab(flags[names[0]], flags[names[1]], dropna=False)
-    return table.reindex(index=pd.Index(["lost", "active"], name=names[0]),
-                         columns=pd.Index(["lost", "active"], name=names[1]), fill_value=0)
+    return table.reindex(
+        index=pd.Index(["lost", "active"], name=names[0]),
+        columns=pd.Index(["lost", "active"], name=names[1]),
+        fill_value=0,
+    )
 
 
 def churn_delay(rule: pd.DataFrame, record: pd.DataFrame) -> pd.Series:
     """Days between the recorded churn date and the rule's, for customers lost in both (rule − record).
 
-    Positive values mean the rule sees the loss late: an inactivity rule of 180 days can
-    only call a customer lost 180 days after their last purchase.
+    Positive values mean the rule sees the loss late: the inactivity rule
+    (:func:`inactivity_churn`) can only call a customer lost ``inactive_days`` after their
+    last purchase.
 
     Parameters
     ----------

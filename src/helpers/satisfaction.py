@@ -59,9 +59,9 @@ import numpy as np
 import pandas as pd
 
 from helpers import schema
-from helpers.loyalty import _levels, nps, nps_category
+from helpers.loyalty import nps, nps_category
 from helpers.retention import customer_durations
-from helpers.validation import refuse_rows, require_columns, to_dates
+from helpers.validation import refuse_rows, require_columns, to_dates, whole_numbers
 
 __all__ = [
     "DISCONFIRMATION",
@@ -90,8 +90,12 @@ __all__ = [
 #: The three outcomes of comparing perception with expectation (Oliver 1980).
 DISCONFIRMATION = ("negative", "confirmed", "positive")
 #: The four kinds of moment of truth of the class notes, from the most to the least urgent.
-MOMENT_TYPES = ("detectable, more important", "not detectable, more important",
-                "detectable, less important", "not detectable, less important")
+MOMENT_TYPES = (
+    "detectable, more important",
+    "not detectable, more important",
+    "detectable, less important",
+    "not detectable, less important",
+)
 #: How a survey answer met a touchpoint: the outcomes :func:`touchpoint_table` compares.
 MOMENTS = ("went well", "went badly")
 #: The label of the answers whose customer had no recorded contact before answering.
@@ -138,8 +142,13 @@ def _touchpoint_labels(frame: pd.DataFrame, columns: list[str]) -> pd.Categorica
     """One label per contact ("complaint" or "complaint · phone"), ordered as in the schema."""
     for column in columns:
         allowed = schema.CATEGORIES[column]
-        refuse_rows("interactions", column, frame, ~frame[column].astype(object).isin(allowed).to_numpy(),
-                    f"are not one of {list(allowed)}")
+        refuse_rows(
+            "interactions",
+            column,
+            frame,
+            ~frame[column].astype(object).isin(allowed).to_numpy(),
+            f"are not one of {list(allowed)}",
+        )
     names = frame[columns[0]].astype(str)
     for column in columns[1:]:
         names = names + " · " + frame[column].astype(str)
@@ -161,60 +170,75 @@ def satisfaction_gaps(surveys: pd.DataFrame) -> pd.DataFrame:
     disconfirmation* (delight). Parasuraman, Zeithaml & Berry (1985) measure service quality
     by the same gap.
 
-    Parameters:
-        surveys: columns ``survey_id``, ``customer_id``, ``date``, ``satisfaction`` (1–5),
-            ``expectation`` and ``perception`` (whole numbers on the same 1–7 scale).
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        columns ``survey_id``, ``customer_id``, ``date``, ``satisfaction`` (1–5),
+        ``expectation`` and ``perception`` (whole numbers on the same 1–7 scale).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         A copy of ``surveys`` with ``gap`` (perception − expectation, in points of the 1–7
         scale, from −6 to 6) and ``disconfirmation`` (categorical :data:`DISCONFIRMATION`).
 
-    Raises:
-        ValueError: a missing column, or values that are not whole numbers on their scale
-            (naming the column and the first bad rows).
+    Raises
+    ------
+    ValueError
+        a missing column, or values that are not whole numbers on their scale
+        (naming the column and the first bad rows).
 
-    Example:
-        >>> answers = pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
-        ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
-        ...     "expectation": [6, 5, 4], "perception": [4, 5, 6]})
-        >>> satisfaction_gaps(answers)[["gap", "disconfirmation"]]
-           gap disconfirmation
-        0   -2        negative
-        1    0       confirmed
-        2    2        positive
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
+    ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
+    ...     "expectation": [6, 5, 4], "perception": [4, 5, 6]})
+    >>> satisfaction_gaps(answers)[["gap", "disconfirmation"]]
+       gap disconfirmation
+    0   -2        negative
+    1    0       confirmed
+    2    2        positive
     """
-    require_columns("surveys", surveys, ("survey_id", "customer_id", "date", "satisfaction", "expectation",
-                                         "perception"))
-    _levels("surveys", surveys, "satisfaction", 1, 5)
-    expectation = _levels("surveys", surveys, "expectation", 1, 7)
-    perception = _levels("surveys", surveys, "perception", 1, 7)
+    require_columns(
+        "surveys", surveys, ("survey_id", "customer_id", "date", "satisfaction", "expectation", "perception")
+    )
+    whole_numbers("surveys", surveys, "satisfaction", 1, 5)
+    expectation = whole_numbers("surveys", surveys, "expectation", 1, 7)
+    perception = whole_numbers("surveys", surveys, "perception", 1, 7)
     out = surveys.copy()
     gap = perception - expectation
     out["gap"] = gap.astype(np.int64)
-    out["disconfirmation"] = pd.Categorical(np.select([gap < 0, gap == 0], ["negative", "confirmed"], "positive"),
-                                            categories=DISCONFIRMATION)
+    out["disconfirmation"] = pd.Categorical(
+        np.select([gap < 0, gap == 0], ["negative", "confirmed"], "positive"), categories=DISCONFIRMATION
+    )
     return out
 
 
 def gap_table(gaps: pd.DataFrame, by=None) -> pd.DataFrame:
     """Expectation, perception, gap and satisfaction of survey answers, by group.
 
-    Parameters:
-        gaps: the table of :func:`satisfaction_gaps`.
-        by: how to group the answers: None (one row, ``all answers``), a column name or a list
-            of column names of ``gaps``, or a Series of labels with the index of ``gaps``.
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        the table of :func:`satisfaction_gaps`.
+    by : str, list of str or pandas.Series, optional
+        how to group the answers: None (one row, ``all answers``), a column name or a list
+        of column names of ``gaps``, or a Series of labels with the index of ``gaps``.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         One row per group: ``answers``, mean ``expectation``, ``perception`` and ``gap``
         (points on the 1–7 scale), the shares ``negative``, ``confirmed`` and ``positive``
         (fractions of the group's answers) and the mean ``satisfaction`` (1–5).
 
-    Example:
-        >>> answers = satisfaction_gaps(pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
-        ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
-        ...     "expectation": [6, 5, 4], "perception": [4, 5, 6]}))
-        >>> gap_table(answers).loc["all answers", ["answers", "gap", "negative"]].tolist()
-        [3.0, 0.0, 0.3333333333333333]
+    Examples
+    --------
+    >>> answers = satisfaction_gaps(pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
+    ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
+    ...     "expectation": [6, 5, 4], "perception": [4, 5, 6]}))
+    >>> gap_table(answers).loc["all answers", ["answers", "gap", "negative"]].tolist()
+    [3.0, 0.0, 0.3333333333333333]
     """
     require_columns("gaps", gaps, ("expectation", "perception", "gap", "disconfirmation", "satisfaction"))
     frame = gaps.assign(**{kind: (gaps["disconfirmation"] == kind).astype(float) for kind in DISCONFIRMATION})
@@ -228,9 +252,15 @@ def gap_table(gaps: pd.DataFrame, by=None) -> pd.DataFrame:
         keys = [by] if isinstance(by, str) else list(by)
         require_columns("gaps", gaps, keys)
     table = frame.groupby(keys, observed=True, sort=True).agg(
-        answers=("gap", "size"), expectation=("expectation", "mean"), perception=("perception", "mean"),
-        gap=("gap", "mean"), negative=("negative", "mean"), confirmed=("confirmed", "mean"),
-        positive=("positive", "mean"), satisfaction=("satisfaction", "mean"))
+        answers=("gap", "size"),
+        expectation=("expectation", "mean"),
+        perception=("perception", "mean"),
+        gap=("gap", "mean"),
+        negative=("negative", "mean"),
+        confirmed=("confirmed", "mean"),
+        positive=("positive", "mean"),
+        satisfaction=("satisfaction", "mean"),
+    )
     table["answers"] = table["answers"].astype(np.int64)
     return table
 
@@ -242,28 +272,35 @@ def satisfaction_grid(gaps: pd.DataFrame, *, min_answers: int = 20) -> pd.DataFr
     perception is fixed and the expectation rises. If satisfaction is perception *against*
     expectation, it rises along rows and falls down columns.
 
-    Parameters:
-        gaps: the table of :func:`satisfaction_gaps`.
-        min_answers: cells with fewer answers are NaN (too few to trust a mean).
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        the table of :func:`satisfaction_gaps`.
+    min_answers : int, optional
+        cells with fewer answers are NaN (too few to trust a mean).
 
-    Returns:
-        DataFrame: rows = expectation (1–7), columns = perception (1–7), values = mean
+    Returns
+    -------
+    pandas.DataFrame
+        rows = expectation (1–7), columns = perception (1–7), values = mean
         satisfaction (1–5); ``attrs["answers"]`` holds the counts of every cell.
 
-    Example:
-        >>> answers = satisfaction_gaps(pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
-        ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
-        ...     "expectation": [6, 5, 5], "perception": [4, 5, 5]}))
-        >>> satisfaction_grid(answers, min_answers=2).loc[5, 5]
-        np.float64(4.5)
+    Examples
+    --------
+    >>> answers = satisfaction_gaps(pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
+    ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
+    ...     "expectation": [6, 5, 5], "perception": [4, 5, 5]}))
+    >>> satisfaction_grid(answers, min_answers=2).loc[5, 5]
+    np.float64(4.5)
     """
     require_columns("gaps", gaps, ("expectation", "perception", "satisfaction"))
     if isinstance(min_answers, bool) or int(min_answers) != min_answers or min_answers < 1:
         raise ValueError(f"min_answers must be a whole number ≥ 1, got {min_answers!r}")
     scale = pd.Index(range(1, 8))
     counts = pd.crosstab(gaps["expectation"], gaps["perception"]).reindex(index=scale, columns=scale, fill_value=0)
-    means = gaps.pivot_table(index="expectation", columns="perception", values="satisfaction", aggfunc="mean",
-                             observed=True).reindex(index=scale, columns=scale)
+    means = gaps.pivot_table(
+        index="expectation", columns="perception", values="satisfaction", aggfunc="mean", observed=True
+    ).reindex(index=scale, columns=scale)
     grid = means.where(counts >= min_answers)
     grid.index.name, grid.columns.name = "expectation", "perception"
     grid.attrs["answers"] = counts
@@ -275,36 +312,51 @@ def satisfaction_grid(gaps: pd.DataFrame, *, min_answers: int = 20) -> pd.DataFr
 # ---------------------------------------------------------------------------------------
 
 
-def recent_touchpoints(surveys: pd.DataFrame, interactions: pd.DataFrame, *, window_days: int = 30,
-                       by: str | Sequence[str] = "type", bad_rating: int = 2) -> pd.DataFrame:
+def recent_touchpoints(
+    surveys: pd.DataFrame,
+    interactions: pd.DataFrame,
+    *,
+    window_days: int = 30,
+    by: str | Sequence[str] = "type",
+    bad_rating: int = 2,
+) -> pd.DataFrame:
     """The touchpoints each customer met in the days before answering a survey.
 
     A contact counts for an answer given on day *d* if it happened on day *d* − ``window_days``
     … *d* (the answer day included). A moment of truth **went badly** when the customer rated
     it ``bad_rating`` or less: the customer is the judge of the moment.
 
-    Parameters:
-        surveys: ``survey_id``, ``customer_id``, ``date``.
-        interactions: ``customer_id``, ``date``, ``rating`` (1–5) and the ``by`` columns.
-        window_days: how far back a contact counts, in days (default 30: the latest month of
-            service, what a customer has in mind when answering).
-        by: ``"type"`` (default), ``"channel"`` or both: what defines a touchpoint.
-        bad_rating: the highest rating (1–5) that counts as a moment that went badly.
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        ``survey_id``, ``customer_id``, ``date``.
+    interactions : pandas.DataFrame
+        ``customer_id``, ``date``, ``rating`` (1–5) and the ``by`` columns.
+    window_days : int, optional
+        how far back a contact counts, in days (default 30: the latest month of
+        service, what a customer has in mind when answering).
+    by : str or sequence of str, optional
+        ``"type"`` (default), ``"channel"`` or both: what defines a touchpoint.
+    bad_rating : int, optional
+        the highest rating (1–5) that counts as a moment that went badly.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         One row per (answer, touchpoint met): ``survey_id``, ``touchpoint`` (categorical, in
         schema order), ``contacts`` (how many contacts at that touchpoint in the window) and
         ``went_badly`` (True if any of them was rated ``bad_rating`` or less). Answers without
         any contact in the window have no row.
 
-    Example:
-        >>> answers = pd.DataFrame({"survey_id": [1, 2], "customer_id": [7, 8],
-        ...     "date": pd.to_datetime(["2024-03-31", "2024-03-31"])})
-        >>> contacts = pd.DataFrame({"customer_id": [7, 7, 8], "type": ["complaint", "complaint", "inquiry"],
-        ...     "date": pd.to_datetime(["2024-03-20", "2024-03-30", "2024-01-02"]), "rating": [4, 2, 5]})
-        >>> recent_touchpoints(answers, contacts)
-           survey_id touchpoint  contacts  went_badly
-        0          1  complaint         2        True
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"survey_id": [1, 2], "customer_id": [7, 8],
+    ...     "date": pd.to_datetime(["2024-03-31", "2024-03-31"])})
+    >>> contacts = pd.DataFrame({"customer_id": [7, 7, 8], "type": ["complaint", "complaint", "inquiry"],
+    ...     "date": pd.to_datetime(["2024-03-20", "2024-03-30", "2024-01-02"]), "rating": [4, 2, 5]})
+    >>> recent_touchpoints(answers, contacts)
+       survey_id touchpoint  contacts  went_badly
+    0          1  complaint         2        True
     """
     columns = _touchpoint_columns(by)
     window_days = _whole_days("window_days", window_days)
@@ -313,21 +365,30 @@ def recent_touchpoints(surveys: pd.DataFrame, interactions: pd.DataFrame, *, win
     require_columns("surveys", surveys, ("survey_id", "customer_id", "date"))
     require_columns("interactions", interactions, ("customer_id", "date", "rating", *columns))
     refuse_rows("surveys", "survey_id", surveys, surveys["survey_id"].duplicated(), "repeat a survey_id")
-    rating = _levels("interactions", interactions, "rating", 1, 5)
-    contacts = pd.DataFrame({
-        "customer_id": interactions["customer_id"].to_numpy(),
-        "contact_day": _day_numbers(to_dates("interactions", interactions, "date")),
-        "touchpoint": _touchpoint_labels(interactions, columns),
-        "went_badly": rating <= bad_rating,
-    })
-    answers = pd.DataFrame({"survey_id": surveys["survey_id"].to_numpy(),
-                            "customer_id": surveys["customer_id"].to_numpy(),
-                            "answer_day": _day_numbers(to_dates("surveys", surveys, "date"))})
+    rating = whole_numbers("interactions", interactions, "rating", 1, 5)
+    contacts = pd.DataFrame(
+        {
+            "customer_id": interactions["customer_id"].to_numpy(),
+            "contact_day": _day_numbers(to_dates("interactions", interactions, "date")),
+            "touchpoint": _touchpoint_labels(interactions, columns),
+            "went_badly": rating <= bad_rating,
+        }
+    )
+    answers = pd.DataFrame(
+        {
+            "survey_id": surveys["survey_id"].to_numpy(),
+            "customer_id": surveys["customer_id"].to_numpy(),
+            "answer_day": _day_numbers(to_dates("surveys", surveys, "date")),
+        }
+    )
     pairs = answers.merge(contacts, on="customer_id")
     before = pairs["answer_day"] - pairs["contact_day"]
     pairs = pairs[(before >= 0) & (before <= window_days)]
-    touched = pairs.groupby(["survey_id", "touchpoint"], observed=True, sort=True).agg(
-        contacts=("went_badly", "size"), went_badly=("went_badly", "any")).reset_index()
+    touched = (
+        pairs.groupby(["survey_id", "touchpoint"], observed=True, sort=True)
+        .agg(contacts=("went_badly", "size"), went_badly=("went_badly", "any"))
+        .reset_index()
+    )
     touched["contacts"] = touched["contacts"].astype(np.int64)
     return touched
 
@@ -341,43 +402,51 @@ def touchpoint_table(gaps: pd.DataFrame, touches: pd.DataFrame) -> pd.DataFrame:
     touchpoints counts once for each. The last row holds the answers of customers with no
     recorded contact in the window: the verdict on moments of truth the company never saw.
 
-    Parameters:
-        gaps: the table of :func:`satisfaction_gaps` (with ``recommend``, 0–10).
-        touches: the table of :func:`recent_touchpoints` for the same answers.
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        the table of :func:`satisfaction_gaps` (with ``recommend``, 0–10).
+    touches : pandas.DataFrame
+        the table of :func:`recent_touchpoints` for the same answers.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by (``touchpoint``, ``moment``) with ``answers``,
         ``share_of_answers`` (of all answers), mean ``expectation``, ``perception``, ``gap``
         and ``satisfaction``, the ``nps`` of the group's ``recommend`` answers, and
         ``level_1`` … ``level_5``: the share of the group's answers at each satisfaction level.
         Groups without answers are left out.
 
-    Example:
-        >>> answers = satisfaction_gaps(pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
-        ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
-        ...     "expectation": [6, 5, 4], "perception": [4, 5, 6], "recommend": [3, 8, 10]}))
-        >>> touches = pd.DataFrame({"survey_id": [1, 2], "touchpoint": ["complaint", "complaint"],
-        ...     "contacts": [1, 1], "went_badly": [True, False]})
-        >>> touchpoint_table(answers, touches)[["answers", "gap", "nps"]]
-                                          answers  gap    nps
-        touchpoint          moment
-        complaint           went well           1  0.0    0.0
-                            went badly          1 -2.0 -100.0
-        no recorded contact none                1  2.0  100.0
+    Examples
+    --------
+    >>> answers = satisfaction_gaps(pd.DataFrame({"survey_id": [1, 2, 3], "customer_id": [7, 8, 9],
+    ...     "date": pd.to_datetime(["2024-01-05"] * 3), "satisfaction": [2, 4, 5],
+    ...     "expectation": [6, 5, 4], "perception": [4, 5, 6], "recommend": [3, 8, 10]}))
+    >>> touches = pd.DataFrame({"survey_id": [1, 2], "touchpoint": ["complaint", "complaint"],
+    ...     "contacts": [1, 1], "went_badly": [True, False]})
+    >>> touchpoint_table(answers, touches)[["answers", "gap", "nps"]]
+                                      answers  gap    nps
+    touchpoint          moment
+    complaint           went well           1  0.0    0.0
+                        went badly          1 -2.0 -100.0
+    no recorded contact none                1  2.0  100.0
     """
     require_columns("gaps", gaps, ("survey_id", "expectation", "perception", "gap", "satisfaction", "recommend"))
     require_columns("touches", touches, ("survey_id", "touchpoint", "went_badly"))
     unknown = ~touches["survey_id"].isin(gaps["survey_id"])
     refuse_rows("touches", "survey_id", touches, unknown.to_numpy(), "are not answers of the gaps table")
-    _levels("gaps", gaps, "recommend", 0, 10)
+    whole_numbers("gaps", gaps, "recommend", 0, 10)
     answer = gaps.set_index("survey_id")
     touchpoints = pd.Categorical(touches["touchpoint"])
     long = answer.loc[touches["survey_id"], ["expectation", "perception", "gap", "satisfaction", "recommend"]]
     long = long.reset_index(drop=True).assign(
         touchpoint=touchpoints.astype(str),
-        moment=np.where(touches["went_badly"].astype(bool).to_numpy(), "went badly", "went well"))
-    alone = answer.loc[~answer.index.isin(touches["survey_id"]),
-                       ["expectation", "perception", "gap", "satisfaction", "recommend"]]
+        moment=np.where(touches["went_badly"].astype(bool).to_numpy(), "went badly", "went well"),
+    )
+    alone = answer.loc[
+        ~answer.index.isin(touches["survey_id"]), ["expectation", "perception", "gap", "satisfaction", "recommend"]
+    ]
     alone = alone.reset_index(drop=True).assign(touchpoint=NO_CONTACT, moment="none")
     rows = pd.concat([long, alone], ignore_index=True)
     order = [str(t) for t in touchpoints.categories] + [NO_CONTACT]
@@ -386,10 +455,14 @@ def touchpoint_table(gaps: pd.DataFrame, touches: pd.DataFrame) -> pd.DataFrame:
     for level in _LEVELS:
         rows[f"level_{level}"] = (rows["satisfaction"] == level).astype(float)
     grouped = rows.groupby(["touchpoint", "moment"], observed=True, sort=True)
-    table = grouped.agg(answers=("gap", "size"), expectation=("expectation", "mean"),
-                        perception=("perception", "mean"), gap=("gap", "mean"),
-                        satisfaction=("satisfaction", "mean"),
-                        **{f"level_{level}": (f"level_{level}", "mean") for level in _LEVELS})
+    table = grouped.agg(
+        answers=("gap", "size"),
+        expectation=("expectation", "mean"),
+        perception=("perception", "mean"),
+        gap=("gap", "mean"),
+        satisfaction=("satisfaction", "mean"),
+        **{f"level_{level}": (f"level_{level}", "mean") for level in _LEVELS},
+    )
     table.insert(4, "nps", grouped["recommend"].agg(nps))
     table["answers"] = table["answers"].astype(np.int64)
     table.insert(1, "share_of_answers", table["answers"] / len(answer))
@@ -401,8 +474,9 @@ def touchpoint_table(gaps: pd.DataFrame, touches: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def contact_outcomes(interactions: pd.DataFrame, churn: pd.DataFrame, observation_end, *,
-                     window_days: int = 90) -> pd.DataFrame:
+def contact_outcomes(
+    interactions: pd.DataFrame, churn: pd.DataFrame, observation_end, *, window_days: int = 90
+) -> pd.DataFrame:
     """Whether the customer left within ``window_days`` days after each contact.
 
     For a contact on day *d* the window is days *d* + 1 … *d* + ``window_days``; the customer
@@ -412,36 +486,45 @@ def contact_outcomes(interactions: pd.DataFrame, churn: pd.DataFrame, observatio
     ``observed`` only if its whole window lies within the data; for the others ``left`` is NaN,
     since we cannot know yet. Nothing is dropped.
 
-    Parameters:
-        interactions: ``interaction_id``, ``customer_id``, ``date``, ``type``, ``channel``,
-            ``resolved`` (True/False) and ``rating`` (1–5).
-        churn: ``customer_id`` and ``date`` (the day the customer was lost), at most one row
-            per customer.
-        observation_end: the last day covered by the data.
-        window_days: the follow-up in days (default 90: long enough for a customer who is
-            going to leave over a bad moment to do so, short enough to keep most contacts).
+    Parameters
+    ----------
+    interactions : pandas.DataFrame
+        ``interaction_id``, ``customer_id``, ``date``, ``type``, ``channel``,
+        ``resolved`` (True/False) and ``rating`` (1–5).
+    churn : pandas.DataFrame
+        ``customer_id`` and ``date`` (the day the customer was lost), at most one row
+        per customer.
+    observation_end : date
+        the last day covered by the data.
+    window_days : int, optional
+        the follow-up in days (default 90: long enough for a customer who is
+        going to leave over a bad moment to do so, short enough to keep most contacts).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         The interactions with ``observed`` (bool) and ``left`` (1.0, 0.0 or NaN).
 
-    Example:
-        >>> contacts = pd.DataFrame({"interaction_id": [1, 2, 3], "customer_id": [7, 8, 9],
-        ...     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-12-01"]),
-        ...     "type": "complaint", "channel": "phone", "resolved": [True, False, True], "rating": [4, 1, 3]})
-        >>> lost = pd.DataFrame({"customer_id": [8], "date": pd.to_datetime(["2024-02-15"])})
-        >>> contact_outcomes(contacts, lost, "2024-12-31")[["observed", "left"]]
-           observed  left
-        0      True   0.0
-        1      True   1.0
-        2     False   NaN
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"interaction_id": [1, 2, 3], "customer_id": [7, 8, 9],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-12-01"]),
+    ...     "type": "complaint", "channel": "phone", "resolved": [True, False, True], "rating": [4, 1, 3]})
+    >>> lost = pd.DataFrame({"customer_id": [8], "date": pd.to_datetime(["2024-02-15"])})
+    >>> contact_outcomes(contacts, lost, "2024-12-31")[["observed", "left"]]
+       observed  left
+    0      True   0.0
+    1      True   1.0
+    2     False   NaN
     """
-    require_columns("interactions", interactions, ("interaction_id", "customer_id", "date", "type", "channel",
-                                                   "resolved", "rating"))
+    require_columns(
+        "interactions", interactions, ("interaction_id", "customer_id", "date", "type", "channel", "resolved", "rating")
+    )
     require_columns("churn", churn, ("customer_id", "date"))
     window_days = _whole_days("window_days", window_days)
     if window_days < 1:
         raise ValueError("window_days must be at least 1")
-    _levels("interactions", interactions, "rating", 1, 5)
+    whole_numbers("interactions", interactions, "rating", 1, 5)
     _flags("interactions", interactions, "resolved")
     refuse_rows("churn", "customer_id", churn, churn["customer_id"].duplicated(), "repeat a customer")
     day = _day_numbers(to_dates("interactions", interactions, "date"))
@@ -469,24 +552,32 @@ def compare_risks(frame: pd.DataFrame, outcome: str, exposed, *, strata=None) ->
     rows and ``N = n1 + n0`` (Mantel & Haenszel 1959; Greenland & Robins 1985). Strata with
     only one group carry no information and are left out.
 
-    Parameters:
-        frame: the rows compared.
-        outcome: a column of 0/1 values (NaN rows are refused: keep only observed rows).
-        exposed: a column name or a boolean array/Series marking the exposed rows.
-        strata: None, a column name, a list of column names or a Series of stratum labels.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        the rows compared.
+    outcome : str
+        a column of 0/1 values (NaN rows are refused: keep only observed rows).
+    exposed : str or array-like of bool
+        a column name or a boolean array/Series marking the exposed rows.
+    strata : str, list of str or pandas.Series, optional
+        None, a column name, a list of column names or a Series of stratum labels.
 
-    Returns:
+    Returns
+    -------
+    pandas.Series
         Series ``risk_exposed``, ``risk_unexposed`` (crude shares), ``difference`` and
         ``ratio`` (Mantel–Haenszel when stratified), ``exposed``, ``unexposed`` (row counts)
         and ``strata_used``.
 
-    Example:
-        >>> rows = pd.DataFrame({"left": [1, 1, 0, 1, 1, 0, 0, 0], "unresolved": [1, 1, 1, 0, 1, 0, 0, 0],
-        ...     "band": ["poorly served"] * 4 + ["well served"] * 4})
-        >>> compare_risks(rows, "left", "unresolved")[["risk_exposed", "risk_unexposed", "ratio"]].tolist()
-        [0.75, 0.25, 3.0]
-        >>> compare_risks(rows, "left", "unresolved", strata="band")[["difference", "ratio"]].round(4).tolist()
-        [0.3333, 1.6667]
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"left": [1, 1, 0, 1, 1, 0, 0, 0], "unresolved": [1, 1, 1, 0, 1, 0, 0, 0],
+    ...     "band": ["poorly served"] * 4 + ["well served"] * 4})
+    >>> compare_risks(rows, "left", "unresolved")[["risk_exposed", "risk_unexposed", "ratio"]].tolist()
+    [0.75, 0.25, 3.0]
+    >>> compare_risks(rows, "left", "unresolved", strata="band")[["difference", "ratio"]].round(4).tolist()
+    [0.3333, 1.6667]
     """
     require_columns("frame", frame, (outcome,))
     values = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype=float)
@@ -517,13 +608,29 @@ def compare_risks(frame: pd.DataFrame, outcome: str, exposed, *, strata=None) ->
         ratio = np.sum(a * n0 / total) / np.sum(b * n1 / total) if both.any() else np.nan
         risk_exposed = values[group].mean() if group.any() else np.nan
         risk_unexposed = values[~group].mean() if (~group).any() else np.nan
-    return pd.Series({"risk_exposed": risk_exposed, "risk_unexposed": risk_unexposed, "difference": float(difference),
-                      "ratio": float(ratio), "exposed": int(group.sum()), "unexposed": int((~group).sum()),
-                      "strata_used": int(both.sum())}, name=outcome)
+    return pd.Series(
+        {
+            "risk_exposed": risk_exposed,
+            "risk_unexposed": risk_unexposed,
+            "difference": float(difference),
+            "ratio": float(ratio),
+            "exposed": int(group.sum()),
+            "unexposed": int((~group).sum()),
+            "strata_used": int(both.sum()),
+        },
+        name=outcome,
+    )
 
 
-def moments_of_truth(outcomes: pd.DataFrame, *, by: str | Sequence[str] = "type", bad_rating: int = 2,
-                     strata=None, detectable_from: float = 0.5, important_from: float = 0.05) -> pd.DataFrame:
+def moments_of_truth(
+    outcomes: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "type",
+    bad_rating: int = 2,
+    strata=None,
+    detectable_from: float = 0.5,
+    important_from: float = 0.05,
+) -> pd.DataFrame:
     """Classify each touchpoint as a detectable or undetectable, more or less important moment of truth.
 
     Carlzon (1987) called every contact in which a customer judges the company a *moment of
@@ -539,49 +646,69 @@ def moments_of_truth(outcomes: pd.DataFrame, *, by: str | Sequence[str] = "type"
       "resolved" is invisible to the company until the customer leaves. ``detectable`` from
       ``detectable_from`` on.
 
-    Parameters:
-        outcomes: the table of :func:`contact_outcomes`. Counts and detectability use every
-            contact; the churn comparison uses the observed ones.
-        by: ``"type"``, ``"channel"`` or both: what defines a touchpoint.
-        bad_rating: the highest rating (1–5) that counts as a moment that went badly.
-        strata: None for the crude comparison, or a column name (or several) of ``outcomes``,
-            e.g. a band of service quality: bad and good moments are then compared within
-            each stratum (:func:`compare_risks`).
-        detectable_from: threshold of detectability (a fraction).
-        important_from: threshold of importance (a difference of shares, e.g. 0.05 = five
-            more customers lost per 100 bad moments).
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        the table of :func:`contact_outcomes`. Counts and detectability use every
+        contact; the churn comparison uses the observed ones.
+    by : str or sequence of str, optional
+        ``"type"``, ``"channel"`` or both: what defines a touchpoint.
+    bad_rating : int, optional
+        the highest rating (1–5) that counts as a moment that went badly.
+    strata : str or list of str, optional
+        None for the crude comparison, or a column name (or several) of ``outcomes``,
+        e.g. a band of service quality: bad and good moments are then compared within
+        each stratum (:func:`compare_risks`).
+    detectable_from : float, optional
+        threshold of detectability (a fraction).
+    important_from : float, optional
+        threshold of importance (a difference of shares, e.g. 0.05 = five
+        more customers lost per 100 bad moments).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         One row per touchpoint with contacts: ``contacts``, ``bad_moments``, ``bad_share``,
         ``mean_rating``, ``detectability``, ``left_after_bad``, ``left_after_good`` (crude
         shares), ``importance``, ``extra_losses`` (importance × observed bad moments: customers
         lost beyond what good moments would have lost) and ``moment_type`` (categorical,
         :data:`MOMENT_TYPES`).
 
-    Example:
-        >>> contacts = pd.DataFrame({"type": ["complaint"] * 4 + ["purchase"] * 4,
-        ...     "channel": "web", "rating": [1, 2, 4, 5, 2, 4, 4, 5],
-        ...     "resolved": [False, False, True, True, True, True, True, True],
-        ...     "observed": True, "left": [1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]})
-        >>> moments_of_truth(contacts)[["detectability", "importance", "moment_type"]]
-                   detectability  importance                     moment_type
-        touchpoint
-        purchase             0.0         1.0  not detectable, more important
-        complaint            1.0         1.0      detectable, more important
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"type": ["complaint"] * 4 + ["purchase"] * 4,
+    ...     "channel": "web", "rating": [1, 2, 4, 5, 2, 4, 4, 5],
+    ...     "resolved": [False, False, True, True, True, True, True, True],
+    ...     "observed": True, "left": [1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]})
+    >>> moments_of_truth(contacts)[["detectability", "importance", "moment_type"]]
+               detectability  importance                     moment_type
+    touchpoint
+    purchase             0.0         1.0  not detectable, more important
+    complaint            1.0         1.0      detectable, more important
     """
     columns = _touchpoint_columns(by)
     if bad_rating not in _LEVELS:
         raise ValueError(f"bad_rating must be a rating from 1 to 5, got {bad_rating!r}")
     if not (0 <= detectable_from <= 1 and -1 <= important_from <= 1):
-        raise ValueError("detectable_from must lie in [0, 1] and important_from in [-1, 1]; "
-                         f"got {detectable_from!r}, {important_from!r}")
+        raise ValueError(
+            "detectable_from must lie in [0, 1] and important_from in [-1, 1]; "
+            f"got {detectable_from!r}, {important_from!r}"
+        )
     require_columns("outcomes", outcomes, ("rating", "resolved", "observed", "left", *columns))
-    rating = _levels("outcomes", outcomes, "rating", 1, 5)
+    rating = whole_numbers("outcomes", outcomes, "rating", 1, 5)
     resolved = _flags("outcomes", outcomes, "resolved")
     observed = _flags("outcomes", outcomes, "observed")
-    frame = pd.DataFrame({"touchpoint": _touchpoint_labels(outcomes, columns), "bad": rating <= bad_rating,
-                          "rating": rating, "flagged": ~resolved, "observed": observed,
-                          "left": outcomes["left"].to_numpy(dtype=float)}, index=outcomes.index)
+    frame = pd.DataFrame(
+        {
+            "touchpoint": _touchpoint_labels(outcomes, columns),
+            "bad": rating <= bad_rating,
+            "rating": rating,
+            "flagged": ~resolved,
+            "observed": observed,
+            "left": outcomes["left"].to_numpy(dtype=float),
+        },
+        index=outcomes.index,
+    )
     if strata is not None:
         names = [strata] if isinstance(strata, str) else list(strata)
         require_columns("outcomes", outcomes, names)
@@ -592,11 +719,15 @@ def moments_of_truth(outcomes: pd.DataFrame, *, by: str | Sequence[str] = "type"
         seen = group[group["observed"]]
         risks = compare_risks(seen, "left", seen["bad"].to_numpy(), strata=None if strata is None else "stratum")
         rows[touchpoint] = {
-            "contacts": len(group), "bad_moments": int(bad.sum()), "bad_share": bad.mean(),
+            "contacts": len(group),
+            "bad_moments": int(bad.sum()),
+            "bad_share": bad.mean(),
             "mean_rating": group["rating"].mean(),
             "detectability": group.loc[bad, "flagged"].mean() if bad.any() else np.nan,
-            "left_after_bad": risks["risk_exposed"], "left_after_good": risks["risk_unexposed"],
-            "importance": risks["difference"], "extra_losses": risks["difference"] * risks["exposed"],
+            "left_after_bad": risks["risk_exposed"],
+            "left_after_good": risks["risk_unexposed"],
+            "importance": risks["difference"],
+            "extra_losses": risks["difference"] * risks["exposed"],
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "touchpoint"
@@ -611,8 +742,12 @@ def moments_of_truth(outcomes: pd.DataFrame, *, by: str | Sequence[str] = "type"
     return table
 
 
-def customer_rating_band(interactions: pd.DataFrame, *, exclude_types: Sequence[str] = ("complaint",),
-                         edges: Sequence[float] = (3.5, 4.0, 4.5)) -> pd.Series:
+def customer_rating_band(
+    interactions: pd.DataFrame,
+    *,
+    exclude_types: Sequence[str] = ("complaint",),
+    edges: Sequence[float] = (3.5, 4.0, 4.5),
+) -> pd.Series:
     """A proxy of how well each customer is served: the mean rating of their other contacts, in bands.
 
     Comparing customers whose complaint was resolved with those whose complaint was not is
@@ -620,24 +755,31 @@ def customer_rating_band(interactions: pd.DataFrame, *, exclude_types: Sequence[
     less). Their ratings of the *other* contacts (not complaints) measure that general level
     of service, so comparing within bands of it is fairer (see :func:`compare_risks`).
 
-    Parameters:
-        interactions: ``customer_id``, ``type``, ``rating`` (1–5).
-        exclude_types: contact types left out of the mean (default: complaints, the contacts
-            being compared).
-        edges: increasing cut points of the mean rating.
+    Parameters
+    ----------
+    interactions : pandas.DataFrame
+        ``customer_id``, ``type``, ``rating`` (1–5).
+    exclude_types : sequence of str, optional
+        contact types left out of the mean (default: complaints, the contacts
+        being compared).
+    edges : sequence of float, optional
+        increasing cut points of the mean rating.
 
-    Returns:
+    Returns
+    -------
+    pandas.Series
         Categorical Series indexed by ``customer_id`` (every customer in ``interactions``):
         ``"below 3.5"``, ``"3.5–4"``, …, ``"4.5 and above"``, or ``"no other contact"``.
 
-    Example:
-        >>> contacts = pd.DataFrame({"customer_id": [1, 1, 2, 3], "type": ["inquiry", "complaint", "purchase",
-        ...     "complaint"], "rating": [3, 1, 5, 2]})
-        >>> customer_rating_band(contacts).tolist()
-        ['below 3.5', '4.5 and above', 'no other contact']
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"customer_id": [1, 1, 2, 3], "type": ["inquiry", "complaint", "purchase",
+    ...     "complaint"], "rating": [3, 1, 5, 2]})
+    >>> customer_rating_band(contacts).tolist()
+    ['below 3.5', '4.5 and above', 'no other contact']
     """
     require_columns("interactions", interactions, ("customer_id", "type", "rating"))
-    rating = _levels("interactions", interactions, "rating", 1, 5)
+    rating = whole_numbers("interactions", interactions, "rating", 1, 5)
     cuts = np.asarray(edges, dtype=float)
     if cuts.ndim != 1 or not len(cuts) or np.any(np.diff(cuts) <= 0):
         raise ValueError(f"edges must be increasing numbers, got {list(edges)!r}")
@@ -645,13 +787,17 @@ def customer_rating_band(interactions: pd.DataFrame, *, exclude_types: Sequence[
     mean = pd.Series(rating[other]).groupby(interactions["customer_id"].to_numpy()[other]).mean()
     customers = pd.Index(pd.unique(interactions["customer_id"]), name="customer_id").sort_values()
     mean = mean.reindex(customers)
-    names = [f"below {cuts[0]:g}", *(f"{lo:g}–{hi:g}" for lo, hi in zip(cuts[:-1], cuts[1:])),
-             f"{cuts[-1]:g} and above"]
+    names = [
+        f"below {cuts[0]:g}",
+        *(f"{lo:g}–{hi:g}" for lo, hi in zip(cuts[:-1], cuts[1:])),
+        f"{cuts[-1]:g} and above",
+    ]
     codes = np.searchsorted(cuts, mean.to_numpy(), side="right")
     named = np.array(names, dtype=object)[np.minimum(codes, len(names) - 1)]
     labels = np.where(mean.isna().to_numpy(), "no other contact", named)
-    return pd.Series(pd.Categorical(labels, categories=[*names, "no other contact"]), index=customers,
-                     name="rating_band")
+    return pd.Series(
+        pd.Categorical(labels, categories=[*names, "no other contact"]), index=customers, name="rating_band"
+    )
 
 
 def recovery_table(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -664,18 +810,23 @@ def recovery_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     had a failure? McCollough, Berry & Yadav 2000). Purchase contacts are left out: buying
     is itself a sign of staying.
 
-    Parameters:
-        outcomes: the table of :func:`contact_outcomes`.
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        the table of :func:`contact_outcomes`.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by ``group`` with ``contacts`` (observed), ``customers`` (distinct),
         ``left`` (count) and ``left_share`` (within the follow-up window).
 
-    Example:
-        >>> contacts = pd.DataFrame({"customer_id": [1, 2, 3, 4], "type": ["complaint", "complaint", "inquiry",
-        ...     "purchase"], "resolved": [False, True, True, True], "observed": True, "left": [1.0, 0.0, 0.0, 0.0]})
-        >>> recovery_table(contacts)["left_share"].tolist()
-        [1.0, 0.0, 0.0]
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"customer_id": [1, 2, 3, 4], "type": ["complaint", "complaint", "inquiry",
+    ...     "purchase"], "resolved": [False, True, True, True], "observed": True, "left": [1.0, 0.0, 0.0, 0.0]})
+    >>> recovery_table(contacts)["left_share"].tolist()
+    [1.0, 0.0, 0.0]
     """
     require_columns("outcomes", outcomes, ("customer_id", "type", "resolved", "observed", "left"))
     resolved = _flags("outcomes", outcomes, "resolved")
@@ -689,8 +840,12 @@ def recovery_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     rows = {}
     for name, chosen in groups.items():
         part = outcomes[chosen & seen]
-        rows[name] = {"contacts": len(part), "customers": part["customer_id"].nunique(),
-                      "left": int(part["left"].sum()), "left_share": part["left"].mean() if len(part) else np.nan}
+        rows[name] = {
+            "contacts": len(part),
+            "customers": part["customer_id"].nunique(),
+            "left": int(part["left"].sum()),
+            "left_share": part["left"].mean() if len(part) else np.nan,
+        }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "group"
     return table
@@ -701,8 +856,15 @@ def recovery_table(outcomes: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def employee_chain(employees: pd.DataFrame, customers: pd.DataFrame, surveys: pd.DataFrame, churn: pd.DataFrame,
-                   observation_end, *, interactions: pd.DataFrame | None = None) -> pd.DataFrame:
+def employee_chain(
+    employees: pd.DataFrame,
+    customers: pd.DataFrame,
+    surveys: pd.DataFrame,
+    churn: pd.DataFrame,
+    observation_end,
+    *,
+    interactions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per employee: the links of the service-profit chain (Heskett et al. 1994).
 
     *Satisfied employees → loyal employees → satisfied customers → loyal customers.* For each
@@ -712,15 +874,24 @@ def employee_chain(employees: pd.DataFrame, customers: pd.DataFrame, surveys: pd
     contacts the employee handled (``interactions.employee_id``), separately for their own
     customers and for other employees' customers.
 
-    Parameters:
-        employees: ``employee_id`` (unique), ``satisfaction`` (1–5) and ``tenure_months`` (> 0).
-        customers: ``customer_id``, ``signup_date``, ``employee_id`` (an employee of the table).
-        surveys: ``customer_id``, ``satisfaction`` (1–5), ``recommend`` (0–10).
-        churn: ``customer_id``, ``date``.
-        observation_end: the last day covered by the data.
-        interactions: optional; ``customer_id``, ``employee_id``, ``rating`` (1–5).
+    Parameters
+    ----------
+    employees : pandas.DataFrame
+        ``employee_id`` (unique), ``satisfaction`` (1–5) and ``tenure_months`` (> 0).
+    customers : pandas.DataFrame
+        ``customer_id``, ``signup_date``, ``employee_id`` (an employee of the table).
+    surveys : pandas.DataFrame
+        ``customer_id``, ``satisfaction`` (1–5), ``recommend`` (0–10).
+    churn : pandas.DataFrame
+        ``customer_id``, ``date``.
+    observation_end : date
+        the last day covered by the data.
+    interactions : pandas.DataFrame, optional
+        optional; ``customer_id``, ``employee_id``, ``rating`` (1–5).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by ``employee_id`` with ``satisfaction``, ``tenure_months``,
         ``log_tenure`` (natural log of the months: tenure is skewed, and a log turns "twice as
         long" into equal steps), ``customers``, ``customer_months`` (months as a customer,
@@ -730,18 +901,19 @@ def employee_chain(employees: pd.DataFrame, customers: pd.DataFrame, surveys: pd
         ``rating_own_customers`` and ``rating_other_customers`` (mean ratings, 1–5).
         Employees without customers or answers have NaN in those columns.
 
-    Example:
-        >>> staff = pd.DataFrame({"employee_id": [1, 2], "satisfaction": [4.5, 2.5], "tenure_months": [40, 10]})
-        >>> clients = pd.DataFrame({"customer_id": [11, 12], "employee_id": [1, 2],
-        ...     "signup_date": pd.to_datetime(["2024-01-01", "2024-01-01"])})
-        >>> answers = pd.DataFrame({"customer_id": [11, 12], "satisfaction": [5, 3], "recommend": [10, 5]})
-        >>> lost = pd.DataFrame({"customer_id": [12], "date": pd.to_datetime(["2024-02-01"])})
-        >>> chain = employee_chain(staff, clients, answers, lost, "2024-12-31")
-        >>> chain[["customers", "churns", "customer_satisfaction", "customer_nps"]]
-                     customers  churns  customer_satisfaction  customer_nps
-        employee_id
-        1                    1       0                    5.0         100.0
-        2                    1       1                    3.0        -100.0
+    Examples
+    --------
+    >>> staff = pd.DataFrame({"employee_id": [1, 2], "satisfaction": [4.5, 2.5], "tenure_months": [40, 10]})
+    >>> clients = pd.DataFrame({"customer_id": [11, 12], "employee_id": [1, 2],
+    ...     "signup_date": pd.to_datetime(["2024-01-01", "2024-01-01"])})
+    >>> answers = pd.DataFrame({"customer_id": [11, 12], "satisfaction": [5, 3], "recommend": [10, 5]})
+    >>> lost = pd.DataFrame({"customer_id": [12], "date": pd.to_datetime(["2024-02-01"])})
+    >>> chain = employee_chain(staff, clients, answers, lost, "2024-12-31")
+    >>> chain[["customers", "churns", "customer_satisfaction", "customer_nps"]]
+                 customers  churns  customer_satisfaction  customer_nps
+    employee_id
+    1                    1       0                    5.0         100.0
+    2                    1       1                    3.0        -100.0
     """
     require_columns("employees", employees, ("employee_id", "satisfaction", "tenure_months"))
     require_columns("customers", customers, ("customer_id", "signup_date", "employee_id"))
@@ -752,14 +924,20 @@ def employee_chain(employees: pd.DataFrame, customers: pd.DataFrame, surveys: pd
     tenure = pd.to_numeric(employees["tenure_months"], errors="coerce")
     refuse_rows("employees", "tenure_months", employees, ~(tenure > 0), "are not positive numbers of months")
     staff = pd.Index(employees["employee_id"])
-    refuse_rows("customers", "employee_id", customers, ~customers["employee_id"].isin(staff),
-                "are not employees of the employees table")
-    _levels("surveys", surveys, "satisfaction", 1, 5)
-    _levels("surveys", surveys, "recommend", 0, 10)
+    refuse_rows(
+        "customers",
+        "employee_id",
+        customers,
+        ~customers["employee_id"].isin(staff),
+        "are not employees of the employees table",
+    )
+    whole_numbers("surveys", surveys, "satisfaction", 1, 5)
+    whole_numbers("surveys", surveys, "recommend", 0, 10)
 
-    table = pd.DataFrame({"satisfaction": satisfaction.to_numpy(dtype=float),
-                          "tenure_months": tenure.to_numpy(dtype=float)},
-                         index=pd.Index(staff.to_numpy(), name="employee_id"))
+    table = pd.DataFrame(
+        {"satisfaction": satisfaction.to_numpy(dtype=float), "tenure_months": tenure.to_numpy(dtype=float)},
+        index=pd.Index(staff.to_numpy(), name="employee_id"),
+    )
     table["log_tenure"] = np.log(table["tenure_months"])
 
     assigned = pd.Series(customers["employee_id"].to_numpy(), index=customers["customer_id"].to_numpy())
@@ -779,10 +957,15 @@ def employee_chain(employees: pd.DataFrame, customers: pd.DataFrame, surveys: pd
 
     if interactions is not None:
         require_columns("interactions", interactions, ("customer_id", "employee_id", "rating"))
-        rating = _levels("interactions", interactions, "rating", 1, 5)
+        rating = whole_numbers("interactions", interactions, "rating", 1, 5)
         handler = interactions["employee_id"].to_numpy()
-        refuse_rows("interactions", "employee_id", interactions, ~np.isin(handler, staff.to_numpy()),
-                    "are not employees of the employees table")
+        refuse_rows(
+            "interactions",
+            "employee_id",
+            interactions,
+            ~np.isin(handler, staff.to_numpy()),
+            "are not employees of the employees table",
+        )
         own = handler == assigned.reindex(interactions["customer_id"].to_numpy()).to_numpy()
         ratings = pd.Series(rating)
         table["contacts_handled"] = ratings.groupby(handler).size().reindex(table.index, fill_value=0).astype(np.int64)
@@ -815,21 +998,28 @@ def chain_links(table: pd.DataFrame, links: Sequence[tuple[str, str]], *, conf_l
     least-squares slope of y on x (how much y changes per unit of x). A correlation says the
     two move together; it does not say which drives which, or whether a third thing drives both.
 
-    Parameters:
-        table: e.g. the table of :func:`employee_chain`.
-        links: pairs of column names (x, y), in the order of the chain.
-        conf_level: confidence level of the intervals.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        e.g. the table of :func:`employee_chain`.
+    links : sequence of tuple of (str, str)
+        pairs of column names (x, y), in the order of the chain.
+    conf_level : float, optional
+        confidence level of the intervals.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by ``link`` (``"x → y"``) with ``x``, ``y``, ``n``, ``r``, ``lower``,
         ``upper`` and ``slope``.
 
-    Example:
-        >>> frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [2.0, 4.0, 5.0, 8.0]})
-        >>> chain_links(frame, [("a", "b")])[["n", "r", "slope"]].round(4)
-                n       r  slope
-        link
-        a → b   4  0.9812    1.9
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [2.0, 4.0, 5.0, 8.0]})
+    >>> chain_links(frame, [("a", "b")])[["n", "r", "slope"]].round(4)
+            n       r  slope
+    link
+    a → b   4  0.9812    1.9
     """
     rows = []
     for x, y in links:
@@ -839,13 +1029,15 @@ def chain_links(table: pd.DataFrame, links: Sequence[tuple[str, str]], *, conf_l
         spread = pair[x].var()
         slope = float(pair[x].cov(pair[y]) / spread) if n >= 2 and spread > 0 else np.nan
         lower, upper = _fisher_interval(r, n, 0, conf_level)
-        rows.append({"link": f"{x} → {y}", "x": x, "y": y, "n": n, "r": r, "lower": lower, "upper": upper,
-                     "slope": slope})
+        rows.append(
+            {"link": f"{x} → {y}", "x": x, "y": y, "n": n, "r": r, "lower": lower, "upper": upper, "slope": slope}
+        )
     return pd.DataFrame(rows, columns=["link", "x", "y", "n", "r", "lower", "upper", "slope"]).set_index("link")
 
 
-def partial_correlation(table: pd.DataFrame, x: str, y: str, controls: str | Sequence[str], *,
-                        conf_level: float = 0.95) -> pd.Series:
+def partial_correlation(
+    table: pd.DataFrame, x: str, y: str, controls: str | Sequence[str], *, conf_level: float = 0.95
+) -> pd.Series:
     """The correlation of x and y once the controls are held fixed (a partial correlation).
 
     Both x and y are regressed on the controls (least squares with an intercept); the partial
@@ -853,24 +1045,32 @@ def partial_correlation(table: pd.DataFrame, x: str, y: str, controls: str | Seq
     ``(r_xy − r_xz·r_yz) / √((1 − r_xz²)(1 − r_yz²))``. If x and y are correlated only because
     z drives both, the partial correlation is near 0.
 
-    Parameters:
-        table: the data (rows with a missing value in any column used are left out).
-        x, y: the two columns.
-        controls: a column name or several.
-        conf_level: confidence level of the Fisher interval (with ``n − 3 − k`` degrees, k controls).
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        the data (rows with a missing value in any column used are left out).
+    x, y : str
+        the two columns.
+    controls : str or sequence of str
+        a column name or several.
+    conf_level : float, optional
+        confidence level of the Fisher interval (with ``n − 3 − k`` degrees, k controls).
 
-    Returns:
+    Returns
+    -------
+    pandas.Series
         Series ``r``, ``lower``, ``upper``, ``slope`` (the change of y per unit of x with the
         controls held fixed: the coefficient of x in the regression of y on x and the controls),
         ``n`` and ``controls`` (k).
 
-    Example:
-        >>> frame = pd.DataFrame({"z": [1.0, 2.0, 3.0, 4.0, 5.0], "x": [1.5, 1.0, 3.0, 5.0, 4.5],
-        ...     "y": [3.0, 4.0, 4.0, 8.0, 11.0]})   # x = z + noise, y = 2z + other noise
-        >>> round(float(frame["x"].corr(frame["y"])), 2)
-        0.83
-        >>> round(abs(float(partial_correlation(frame, "x", "y", "z")["r"])), 6)
-        0.0
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"z": [1.0, 2.0, 3.0, 4.0, 5.0], "x": [1.5, 1.0, 3.0, 5.0, 4.5],
+    ...     "y": [3.0, 4.0, 4.0, 8.0, 11.0]})   # x = z + noise, y = 2z + other noise
+    >>> round(float(frame["x"].corr(frame["y"])), 2)
+    0.83
+    >>> round(abs(float(partial_correlation(frame, "x", "y", "z")["r"])), 6)
+    0.0
     """
     names = [controls] if isinstance(controls, str) else list(controls)
     data = _complete(table, (x, y, *names))
@@ -888,8 +1088,10 @@ def partial_correlation(table: pd.DataFrame, x: str, y: str, controls: str | Seq
     r = float(rx @ ry / denominator) if enough else np.nan
     slope = float(rx @ ry / (rx @ rx)) if enough else np.nan
     lower, upper = _fisher_interval(r, n, len(names), conf_level)
-    return pd.Series({"r": r, "lower": lower, "upper": upper, "slope": slope, "n": n, "controls": len(names)},
-                     name=f"{x} → {y} | {', '.join(names)}")
+    return pd.Series(
+        {"r": r, "lower": lower, "upper": upper, "slope": slope, "n": n, "controls": len(names)},
+        name=f"{x} → {y} | {', '.join(names)}",
+    )
 
 
 def true_chain_effects(params: Mapping) -> pd.Series:
@@ -909,16 +1111,21 @@ def true_chain_effects(params: Mapping) -> pd.Series:
       customers' acquisition channels is taken by Gauss–Hermite quadrature (survey answers are
       rounded to whole levels, which changes this slope little in the middle of the scale).
 
-    Parameters:
-        params: the simulation's parameters.
+    Parameters
+    ----------
+    params : mapping
+        the simulation's parameters.
 
-    Returns:
+    Returns
+    -------
+    pandas.Series
         Series indexed by link, in points (or log-months) per point of employee satisfaction.
 
-    Example:
-        >>> from helpers.synthetic import default_params
-        >>> true_chain_effects(default_params()).round(3).tolist()
-        [0.643, 0.0, 0.215]
+    Examples
+    --------
+    >>> from helpers.synthetic import default_params
+    >>> true_chain_effects(default_params()).round(3).tolist()
+    [0.643, 0.0, 0.215]
     """
     sat, ten, quality = params["employee_satisfaction"], params["employee_tenure"], params["service_quality"]
     per_point = 1.0 / sat["sd"]
@@ -932,11 +1139,14 @@ def true_chain_effects(params: Mapping) -> pd.Series:
         q = 1 / (1 + np.exp(-(quality["intercept"] + quality["channel_shift"][channel] + quality["noise_sd"] * nodes)))
         slope_of_quality += share * float(weights @ (q * (1 - q)))
     customer = params["satisfaction"]["per_service_quality"] * quality["per_sd_employee_satisfaction"] * per_point
-    return pd.Series({
-        "employee satisfaction → log tenure": ten["per_sd_satisfaction"] * per_point,
-        "log tenure → customer satisfaction": 0.0,
-        "employee satisfaction → customer satisfaction": customer * slope_of_quality,
-    }, name="true_slope")
+    return pd.Series(
+        {
+            "employee satisfaction → log tenure": ten["per_sd_satisfaction"] * per_point,
+            "log tenure → customer satisfaction": 0.0,
+            "employee satisfaction → customer satisfaction": customer * slope_of_quality,
+        },
+        name="true_slope",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -953,22 +1163,29 @@ def nps_table(scores: pd.Series, by=None, *, conf_level: float = 0.95) -> pd.Dat
     ``p₊ + p₋ − (p₊ − p₋)²``, so ``SE = 100 · √((p₊ + p₋ − (p₊ − p₋)²) / n)`` and the interval
     is NPS ± z·SE (normal approximation; wide for small groups).
 
-    Parameters:
-        scores: answers from 0 to 10 (e.g. ``surveys["recommend"]``).
-        by: None (one row, ``all answers``) or a Series of group labels with the index of
-            ``scores`` (a quarter, a segment, a tenure band, …). Answers with a missing label
-            are refused.
-        conf_level: confidence level of the interval.
+    Parameters
+    ----------
+    scores : pandas.Series
+        answers from 0 to 10 (e.g. ``surveys["recommend"]``).
+    by : pandas.Series, optional
+        None (one row, ``all answers``) or a Series of group labels with the index of
+        ``scores`` (a quarter, a segment, a tenure band, …). Answers with a missing label
+        are refused.
+    conf_level : float, optional
+        confidence level of the interval.
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by group with ``answers``, ``promoters``, ``passives``,
         ``detractors`` (shares), ``nps``, ``lower`` and ``upper`` (points, −100 to 100).
 
-    Example:
-        >>> nps_table(pd.Series([10, 9, 8, 7, 3])).round(2)  # doctest: +NORMALIZE_WHITESPACE
-                     answers  promoters  passives  detractors   nps  lower   upper
-        group
-        all answers        5        0.4       0.4         0.2  20.0 -45.59   85.59
+    Examples
+    --------
+    >>> nps_table(pd.Series([10, 9, 8, 7, 3])).round(2)  # doctest: +NORMALIZE_WHITESPACE
+                 answers  promoters  passives  detractors   nps  lower   upper
+    group
+    all answers        5        0.4       0.4         0.2  20.0 -45.59   85.59
     """
     if not isinstance(scores, pd.Series):
         raise ValueError(f"scores must be a pandas Series of answers from 0 to 10, not {type(scores).__name__}")
@@ -984,12 +1201,19 @@ def nps_table(scores: pd.Series, by=None, *, conf_level: float = 0.95) -> pd.Dat
             where = list(by.index[by.isna()][:5])
             raise ValueError(f"by: {int(by.isna().sum())} answer(s) have no group label; first: {where}")
         labels = by
-    frame = pd.DataFrame({kind: (np.asarray(groups) == kind).astype(float) for kind in ("promoter", "passive",
-                                                                                            "detractor")},
-                         index=scores.index)
+    frame = pd.DataFrame(
+        {kind: (np.asarray(groups) == kind).astype(float) for kind in ("promoter", "passive", "detractor")},
+        index=scores.index,
+    )
     grouped = frame.groupby(labels, observed=True, sort=True)
-    table = pd.DataFrame({"answers": grouped.size().astype(np.int64), "promoters": grouped["promoter"].mean(),
-                          "passives": grouped["passive"].mean(), "detractors": grouped["detractor"].mean()})
+    table = pd.DataFrame(
+        {
+            "answers": grouped.size().astype(np.int64),
+            "promoters": grouped["promoter"].mean(),
+            "passives": grouped["passive"].mean(),
+            "detractors": grouped["detractor"].mean(),
+        }
+    )
     table["nps"] = scores.groupby(labels, observed=True, sort=True).agg(nps)
     z = NormalDist().inv_cdf((1 + conf_level) / 2)
     p, d = table["promoters"], table["detractors"]
@@ -999,24 +1223,32 @@ def nps_table(scores: pd.Series, by=None, *, conf_level: float = 0.95) -> pd.Dat
     return table
 
 
-def tenure_at_answer(surveys: pd.DataFrame, customers: pd.DataFrame, *,
-                     edges_months: Sequence[float] = (6, 12, 24)) -> pd.Series:
+def tenure_at_answer(
+    surveys: pd.DataFrame, customers: pd.DataFrame, *, edges_months: Sequence[float] = (6, 12, 24)
+) -> pd.Series:
     """How long each survey answerer had been a customer when answering, in bands.
 
-    Parameters:
-        surveys: ``customer_id``, ``date``.
-        customers: ``customer_id`` (unique), ``signup_date``.
-        edges_months: increasing cut points in months (a month is 30.4375 days).
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        ``customer_id``, ``date``.
+    customers : pandas.DataFrame
+        ``customer_id`` (unique), ``signup_date``.
+    edges_months : sequence of float, optional
+        increasing cut points in months (a month is 30.4375 days).
 
-    Returns:
+    Returns
+    -------
+    pandas.Series
         Ordered categorical Series with the index of ``surveys``: ``"0–6 months"``,
         ``"6–12 months"``, …, ``"24+ months"``.
 
-    Example:
-        >>> answers = pd.DataFrame({"customer_id": [1, 1], "date": pd.to_datetime(["2024-02-01", "2025-06-01"])})
-        >>> clients = pd.DataFrame({"customer_id": [1], "signup_date": pd.to_datetime(["2024-01-01"])})
-        >>> tenure_at_answer(answers, clients).tolist()
-        ['0–6 months', '12–24 months']
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"customer_id": [1, 1], "date": pd.to_datetime(["2024-02-01", "2025-06-01"])})
+    >>> clients = pd.DataFrame({"customer_id": [1], "signup_date": pd.to_datetime(["2024-01-01"])})
+    >>> tenure_at_answer(answers, clients).tolist()
+    ['0–6 months', '12–24 months']
     """
     require_columns("surveys", surveys, ("customer_id", "date"))
     require_columns("customers", customers, ("customer_id", "signup_date"))
@@ -1024,8 +1256,9 @@ def tenure_at_answer(surveys: pd.DataFrame, customers: pd.DataFrame, *,
     if cuts.ndim != 1 or not len(cuts) or cuts[0] <= 0 or np.any(np.diff(cuts) <= 0):
         raise ValueError(f"edges_months must be increasing positive numbers, got {list(edges_months)!r}")
     refuse_rows("customers", "customer_id", customers, customers["customer_id"].duplicated(), "repeat a customer")
-    signup = pd.Series(to_dates("customers", customers, "signup_date").to_numpy(),
-                       index=customers["customer_id"].to_numpy())
+    signup = pd.Series(
+        to_dates("customers", customers, "signup_date").to_numpy(), index=customers["customer_id"].to_numpy()
+    )
     joined = signup.reindex(surveys["customer_id"].to_numpy())
     refuse_rows("surveys", "customer_id", surveys, joined.isna().to_numpy(), "are not customers of the customers table")
     days = (to_dates("surveys", surveys, "date").to_numpy() - joined.to_numpy()) / np.timedelta64(1, "D")
@@ -1034,8 +1267,9 @@ def tenure_at_answer(surveys: pd.DataFrame, customers: pd.DataFrame, *,
     bounds = [0.0, *cuts]
     names = [f"{lo:g}–{hi:g} months" for lo, hi in zip(bounds[:-1], bounds[1:])] + [f"{cuts[-1]:g}+ months"]
     codes = np.searchsorted(cuts, months, side="right")
-    return pd.Series(pd.Categorical.from_codes(codes, categories=names, ordered=True), index=surveys.index,
-                     name="tenure_at_answer")
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=names, ordered=True), index=surveys.index, name="tenure_at_answer"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -1055,21 +1289,26 @@ class Projection(NamedTuple):
 def level_outcomes(surveys: pd.DataFrame) -> pd.DataFrame:
     """Each satisfaction level's share of the answers and the NPS of its answers.
 
-    Parameters:
-        surveys: ``satisfaction`` (1–5) and ``recommend`` (0–10).
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        ``satisfaction`` (1–5) and ``recommend`` (0–10).
 
-    Returns:
+    Returns
+    -------
+    pandas.DataFrame
         DataFrame indexed by ``satisfaction`` 1–5 with ``answers``, ``share`` (of all answers)
         and ``nps`` (of the level's answers; NaN for a level without answers).
 
-    Example:
-        >>> answers = pd.DataFrame({"satisfaction": [3, 5, 5, 4], "recommend": [6, 10, 9, 8]})
-        >>> level_outcomes(answers).loc[5].tolist()
-        [2.0, 0.5, 100.0]
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"satisfaction": [3, 5, 5, 4], "recommend": [6, 10, 9, 8]})
+    >>> level_outcomes(answers).loc[5].tolist()
+    [2.0, 0.5, 100.0]
     """
     require_columns("surveys", surveys, ("satisfaction", "recommend"))
-    level = _levels("surveys", surveys, "satisfaction", 1, 5).astype(int)
-    _levels("surveys", surveys, "recommend", 0, 10)
+    level = whole_numbers("surveys", surveys, "satisfaction", 1, 5).astype(int)
+    whole_numbers("surveys", surveys, "recommend", 0, 10)
     if not len(surveys):
         raise ValueError("the surveys table is empty: there are no satisfaction levels to weigh")
     index = pd.Index(list(_LEVELS), name="satisfaction")
@@ -1080,8 +1319,16 @@ def level_outcomes(surveys: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def project_improvement(levels: pd.DataFrame, touchpoints: pd.DataFrame, moments: pd.DataFrame, touchpoint: str,
-                        improvement: float, *, churns: float, customer_months: float) -> Projection:
+def project_improvement(
+    levels: pd.DataFrame,
+    touchpoints: pd.DataFrame,
+    moments: pd.DataFrame,
+    touchpoint: str,
+    improvement: float,
+    *,
+    churns: float,
+    customer_months: float,
+) -> Projection:
     """Project satisfaction, NPS and 12-month retention if a share of one touchpoint's bad moments went well.
 
     A scenario built on relationships measured in the data, not a causal model:
@@ -1101,33 +1348,44 @@ def project_improvement(levels: pd.DataFrame, touchpoints: pd.DataFrame, moments
     Customers with a bad moment differ from the others in more than that moment (they are
     also served worse in general), so for most touchpoints the projection is an upper bound.
 
-    Parameters:
-        levels: the table of :func:`level_outcomes`.
-        touchpoints: the table of :func:`touchpoint_table`.
-        moments: the table of :func:`moments_of_truth` (same touchpoint definition).
-        touchpoint: a touchpoint of both tables (e.g. ``"complaint"``).
-        improvement: the share of bad moments that go well instead, in [0, 1].
-        churns: customers lost over the period the contacts cover.
-        customer_months: months as a customer summed over all customers in that period.
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        the table of :func:`level_outcomes`.
+    touchpoints : pandas.DataFrame
+        the table of :func:`touchpoint_table`.
+    moments : pandas.DataFrame
+        the table of :func:`moments_of_truth` (same touchpoint definition).
+    touchpoint : str
+        a touchpoint of both tables (e.g. ``"complaint"``).
+    improvement : float
+        the share of bad moments that go well instead, in [0, 1].
+    churns : float
+        customers lost over the period the contacts cover.
+    customer_months : float
+        months as a customer summed over all customers in that period.
 
-    Returns:
+    Returns
+    -------
+    Projection
         :class:`Projection` with ``measures`` (``satisfaction`` on 1–5, ``nps`` in points,
         ``retention`` over 12 months as a fraction; columns ``now``, ``projected``, ``change``)
         and ``levels``.
 
-    Example:
-        >>> levels = pd.DataFrame({"share": [0.1, 0.1, 0.2, 0.4, 0.2], "nps": [-100.0, -100, -80, 0, 60]},
-        ...                       index=range(1, 6))
-        >>> touchpoints = pd.DataFrame({"share_of_answers": [0.3, 0.1],
-        ...     **{f"level_{k}": v for k, v in zip(range(1, 6), [[0, 0], [0, 0], [0, 1.0], [1.0, 0], [0, 0]])}},
-        ...     index=pd.MultiIndex.from_tuples([("complaint", "went well"), ("complaint", "went badly")]))
-        >>> moments = pd.DataFrame({"bad_moments": [200], "importance": [0.1]}, index=["complaint"])
-        >>> project_improvement(levels, touchpoints, moments, "complaint", 0.5, churns=300,
-        ...                     customer_months=10_000).measures.round(4)
-                          now  projected  change
-        satisfaction   3.5000     3.5500  0.0500
-        nps          -24.0000   -20.0000  4.0000
-        retention      0.6938     0.7025  0.0086
+    Examples
+    --------
+    >>> levels = pd.DataFrame({"share": [0.1, 0.1, 0.2, 0.4, 0.2], "nps": [-100.0, -100, -80, 0, 60]},
+    ...                       index=range(1, 6))
+    >>> touchpoints = pd.DataFrame({"share_of_answers": [0.3, 0.1],
+    ...     **{f"level_{k}": v for k, v in zip(range(1, 6), [[0, 0], [0, 0], [0, 1.0], [1.0, 0], [0, 0]])}},
+    ...     index=pd.MultiIndex.from_tuples([("complaint", "went well"), ("complaint", "went badly")]))
+    >>> moments = pd.DataFrame({"bad_moments": [200], "importance": [0.1]}, index=["complaint"])
+    >>> project_improvement(levels, touchpoints, moments, "complaint", 0.5, churns=300,
+    ...                     customer_months=10_000).measures.round(4)
+                      now  projected  change
+    satisfaction   3.5000     3.5500  0.0500
+    nps          -24.0000   -20.0000  4.0000
+    retention      0.6938     0.7025  0.0086
     """
     require_columns("levels", levels, ("share", "nps"))
     shares = [f"level_{level}" for level in _LEVELS]
@@ -1136,19 +1394,24 @@ def project_improvement(levels: pd.DataFrame, touchpoints: pd.DataFrame, moments
     if not 0 <= improvement <= 1:
         raise ValueError(f"improvement must be a share in [0, 1], got {improvement!r}")
     if not (customer_months > 0 and 0 <= churns <= customer_months):
-        raise ValueError("customer_months must be positive and churns between 0 and customer_months; "
-                         f"got churns={churns!r}, customer_months={customer_months!r}")
+        raise ValueError(
+            "customer_months must be positive and churns between 0 and customer_months; "
+            f"got churns={churns!r}, customer_months={customer_months!r}"
+        )
     try:
         bad = touchpoints.loc[(touchpoint, "went badly")]
         good = touchpoints.loc[(touchpoint, "went well")]
         moment = moments.loc[touchpoint]
     except KeyError:
         known = sorted(str(t) for t in moments.index)
-        raise ValueError(f"touchpoint {touchpoint!r} needs answers after good and bad moments and a row of the "
-                         f"moments table; the moments table has {known}") from None
+        raise ValueError(
+            f"touchpoint {touchpoint!r} needs answers after good and bad moments and a row of the "
+            f"moments table; the moments table has {known}"
+        ) from None
     now = levels["share"].reindex(list(_LEVELS)).to_numpy(dtype=float)
-    projected = now + improvement * float(bad["share_of_answers"]) * (good[shares].to_numpy(dtype=float)
-                                                                      - bad[shares].to_numpy(dtype=float))
+    projected = now + improvement * float(bad["share_of_answers"]) * (
+        good[shares].to_numpy(dtype=float) - bad[shares].to_numpy(dtype=float)
+    )
     scores = levels["nps"].reindex(list(_LEVELS)).to_numpy(dtype=float)
     scale = np.arange(1, 6, dtype=float)
 
@@ -1159,10 +1422,13 @@ def project_improvement(levels: pd.DataFrame, touchpoints: pd.DataFrame, moments
     saved = improvement * float(moment["importance"]) * float(moment["bad_moments"])
     monthly_now = churns / customer_months
     monthly_then = max(churns - saved, 0.0) / customer_months
-    measures = pd.DataFrame({
-        "now": [scale @ now, promoters_net(now), (1 - monthly_now) ** 12],
-        "projected": [scale @ projected, promoters_net(projected), (1 - monthly_then) ** 12],
-    }, index=["satisfaction", "nps", "retention"])
+    measures = pd.DataFrame(
+        {
+            "now": [scale @ now, promoters_net(now), (1 - monthly_now) ** 12],
+            "projected": [scale @ projected, promoters_net(projected), (1 - monthly_then) ** 12],
+        },
+        index=["satisfaction", "nps", "retention"],
+    )
     measures["change"] = measures["projected"] - measures["now"]
     level_table = pd.DataFrame({"now": now, "projected": projected}, index=pd.Index(list(_LEVELS), name="satisfaction"))
     return Projection(measures, level_table)

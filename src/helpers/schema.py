@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpers.glossary import spanish
+
 
 @dataclass(frozen=True)
 class Column:
@@ -64,13 +66,26 @@ C = Column
 TABLES: dict[str, tuple[Column, ...]] = {
     "customers": (
         C("customer_id", "int64", "", "Unique customer number", "identificador del cliente"),
-        C("signup_date", "datetime64[ns]", "date", "Day the customer joined (first contact registered)", "fecha de alta"),
+        C(
+            "signup_date",
+            "datetime64[ns]",
+            "date",
+            "Day the customer joined (first contact registered)",
+            "fecha de alta",
+        ),
         C("acquisition_channel", "category", "", "How the customer was acquired", "canal de captación"),
-        C("acquisition_cost", "float64", "currency", "What acquiring this customer cost", "coste de captación"),
+        C("acquisition_cost", "float64", "currency", "What acquiring this customer cost", spanish("acquisition cost")),
         C("segment", "category", "", "Consumer (B2C) or business (B2B) customer", "segmento"),
         C("region", "category", "", "Region where the customer lives or operates", "región"),
         C("age", "float64", "years", "Age at signup (consumers only; empty for businesses)", "edad", nullable=True),
-        C("company_size", "category", "employees", "Size band of the business (businesses only)", "tamaño de la empresa", nullable=True),
+        C(
+            "company_size",
+            "category",
+            "employees",
+            "Size band of the business (businesses only)",
+            "tamaño de la empresa",
+            nullable=True,
+        ),
         C("employee_id", "int64", "", "The employee who serves this customer", "empleado asignado"),
     ),
     "transactions": (
@@ -91,25 +106,43 @@ TABLES: dict[str, tuple[Column, ...]] = {
         C("type", "category", "", "Reason for the contact", "tipo de contacto"),
         C("employee_id", "int64", "", "Employee who handled the contact", "empleado"),
         C("resolved", "bool", "", "Whether the request was resolved at this contact", "resuelto"),
-        C("rating", "int64", "1–5", "Customer's rating of this moment of truth (5 = excellent)", "valoración del momento de la verdad"),
+        C(
+            "rating",
+            "int64",
+            "1–5",
+            "Customer's rating of this moment of truth (5 = excellent)",
+            "valoración del momento de la verdad",
+        ),
     ),
     "surveys": (
         C("survey_id", "int64", "", "Unique survey answer number", "identificador de la encuesta"),
         C("customer_id", "int64", "", "Customer who answered", "cliente"),
         C("date", "datetime64[ns]", "date", "Day of the answer", "fecha"),
-        C("satisfaction", "int64", "1–5", "Overall satisfaction: 1 completely dissatisfied … 5 completely satisfied", "satisfacción"),
+        C(
+            "satisfaction",
+            "int64",
+            "1–5",
+            "Overall satisfaction: 1 completely dissatisfied … 5 completely satisfied",
+            spanish("satisfaction"),
+        ),
         C("recommend", "int64", "0–10", "Likelihood to recommend (the NPS question)", "probabilidad de recomendar"),
-        C("trust", "int64", "1–5", "Trust in the company", "confianza"),
-        C("commitment", "int64", "1–5", "Commitment to continue the relationship", "compromiso"),
-        C("expectation", "int64", "1–7", "Service the customer expected", "expectativa"),
-        C("perception", "int64", "1–7", "Service the customer perceived", "percepción"),
+        C("trust", "int64", "1–5", "Trust in the company", spanish("trust")),
+        C("commitment", "int64", "1–5", "Commitment to continue the relationship", spanish("commitment")),
+        C("expectation", "int64", "1–7", "Service the customer expected", spanish("expectation")),
+        C("perception", "int64", "1–7", "Service the customer perceived", spanish("perception")),
     ),
     "bonds": (
         C("bond_id", "int64", "", "Unique enrolment number", "identificador del vínculo"),
         C("customer_id", "int64", "", "Customer enrolled", "cliente"),
         C("level", "category", "", "Level of the retention bond", "nivel del vínculo"),
         C("start_date", "datetime64[ns]", "date", "Day the enrolment started", "fecha de inicio"),
-        C("cost_per_month", "float64", "currency/month", "What the programme costs the company for this customer", "coste mensual"),
+        C(
+            "cost_per_month",
+            "float64",
+            "currency/month",
+            "What the programme costs the company for this customer",
+            "coste mensual",
+        ),
     ),
     "churn": (
         C("customer_id", "int64", "", "Customer who left", "cliente"),
@@ -118,7 +151,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "employees": (
         C("employee_id", "int64", "", "Unique employee number", "identificador del empleado"),
-        C("satisfaction", "float64", "1–5", "Job satisfaction from the internal survey", "satisfacción del empleado"),
+        C(
+            "satisfaction",
+            "float64",
+            "1–5",
+            "Job satisfaction from the internal survey",
+            spanish("employee satisfaction"),
+        ),
         C("tenure_months", "int64", "months", "Months with the company at the end of the data", "antigüedad"),
     ),
 }
@@ -132,8 +171,20 @@ TRUTH_TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "customer_traits": (
         C("customer_id", "int64", "", "Customer", "cliente"),
-        C("service_quality", "float64", "0–1", "Latent quality of the service this customer receives", "calidad del servicio"),
+        C(
+            "service_quality",
+            "float64",
+            "0–1",
+            "Latent quality of the service this customer receives",
+            "calidad del servicio",
+        ),
         C("spend_level", "float64", "multiplier", "Latent spending level (1 = average)", "nivel de gasto"),
-        C("base_churn", "float64", "per month", "Monthly churn hazard before stage, satisfaction and bonds", "riesgo base de abandono"),
+        C(
+            "base_churn",
+            "float64",
+            "per month",
+            "Monthly churn hazard before stage, satisfaction and bonds",
+            "riesgo base de abandono",
+        ),
     ),
 }

@@ -13,7 +13,7 @@ Usage::
 
 Command line (writes the CSV files with :func:`helpers.data.save_company`)::
 
-    python -m helpers.synthetic --customers 5000 --seed 2024 --out datasets
+    python -m helpers generate --customers 5000 --seed 2024 --out datasets
 
 The causal model
 ================
@@ -143,16 +143,16 @@ still there 180 days later 93 % of the time, against 80 % for 4 and 73 % for 3.
 
 from __future__ import annotations
 
-import argparse
 import copy
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from helpers import schema
+from helpers.company import Company, Truth
 
 DEFAULT_SEED = 2024
 DEFAULT_CUSTOMERS = 5000
@@ -173,7 +173,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "B2C": {"search_ads": 0.40, "social_media": 0.36, "referral": 0.20, "trade_fair": 0.03, "sales_team": 0.01},
         "B2B": {"search_ads": 0.20, "social_media": 0.08, "referral": 0.20, "trade_fair": 0.27, "sales_team": 0.25},
     },
-    "acquisition_cost_mean": {"search_ads": 40.0, "social_media": 25.0, "referral": 15.0, "trade_fair": 150.0, "sales_team": 400.0},
+    "acquisition_cost_mean": {
+        "search_ads": 40.0,
+        "social_media": 25.0,
+        "referral": 15.0,
+        "trade_fair": 150.0,
+        "sales_team": 400.0,
+    },
     "acquisition_cost_sigma": 0.25,  # lognormal spread of cost around the channel mean
     "employees_per_customer": 1 / 60,
     "min_employees": 5,
@@ -183,16 +189,34 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "intercept": 0.3,
         "per_sd_employee_satisfaction": 0.35,
         "noise_sd": 0.8,
-        "channel_shift": {"search_ads": 0.0, "social_media": -0.2, "referral": 0.2, "trade_fair": 0.1, "sales_team": 0.15},
+        "channel_shift": {
+            "search_ads": 0.0,
+            "social_media": -0.2,
+            "referral": 0.2,
+            "trade_fair": 0.1,
+            "sales_team": 0.15,
+        },
     },
     "spend_level": {
         "sigma": 0.6,
         "b2b_multiplier": 3.0,
         "company_size_multiplier": {"1-9": 0.5, "10-49": 1.0, "50-249": 1.8, "250+": 3.0},
-        "channel_multiplier": {"search_ads": 1.0, "social_media": 0.85, "referral": 1.1, "trade_fair": 1.15, "sales_team": 1.4},
+        "channel_multiplier": {
+            "search_ads": 1.0,
+            "social_media": 0.85,
+            "referral": 1.1,
+            "trade_fair": 1.15,
+            "sales_team": 1.4,
+        },
     },
     "base_churn": {
-        "by_channel": {"search_ads": 0.060, "social_media": 0.085, "referral": 0.034, "trade_fair": 0.046, "sales_team": 0.038},
+        "by_channel": {
+            "search_ads": 0.060,
+            "social_media": 0.085,
+            "referral": 0.034,
+            "trade_fair": 0.046,
+            "sales_team": 0.038,
+        },
         "b2b_multiplier": 0.8,
         "sigma": 0.35,
     },
@@ -274,10 +298,38 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "unresolved_complaint_churn_factor_next_month": 1.5,
     "max_monthly_churn": 0.95,
     "churn_reason_mix": {
-        "unresolved_complaint": {"price": 0.05, "competitor_offer": 0.05, "poor_service": 0.25, "unresolved_complaint": 0.55, "product_fit": 0.05, "no_longer_needed": 0.05},
-        "dissatisfied": {"price": 0.12, "competitor_offer": 0.10, "poor_service": 0.50, "unresolved_complaint": 0.08, "product_fit": 0.12, "no_longer_needed": 0.08},
-        "satisfied_unbonded": {"price": 0.38, "competitor_offer": 0.28, "poor_service": 0.03, "unresolved_complaint": 0.01, "product_fit": 0.12, "no_longer_needed": 0.18},
-        "other": {"price": 0.32, "competitor_offer": 0.22, "poor_service": 0.14, "unresolved_complaint": 0.03, "product_fit": 0.14, "no_longer_needed": 0.15},
+        "unresolved_complaint": {
+            "price": 0.05,
+            "competitor_offer": 0.05,
+            "poor_service": 0.25,
+            "unresolved_complaint": 0.55,
+            "product_fit": 0.05,
+            "no_longer_needed": 0.05,
+        },
+        "dissatisfied": {
+            "price": 0.12,
+            "competitor_offer": 0.10,
+            "poor_service": 0.50,
+            "unresolved_complaint": 0.08,
+            "product_fit": 0.12,
+            "no_longer_needed": 0.08,
+        },
+        "satisfied_unbonded": {
+            "price": 0.38,
+            "competitor_offer": 0.28,
+            "poor_service": 0.03,
+            "unresolved_complaint": 0.01,
+            "product_fit": 0.12,
+            "no_longer_needed": 0.18,
+        },
+        "other": {
+            "price": 0.32,
+            "competitor_offer": 0.22,
+            "poor_service": 0.14,
+            "unresolved_complaint": 0.03,
+            "product_fit": 0.14,
+            "no_longer_needed": 0.15,
+        },
     },
 }
 
@@ -285,178 +337,27 @@ DEFAULT_PARAMS: dict[str, Any] = {
 def default_params() -> dict[str, Any]:
     """Return a fresh copy of the parameters of the causal model.
 
-    Returns:
+    Returns
+    -------
+    dict
         A nested, JSON-serialisable dict (see the module docstring for what each means).
 
-    Example:
-        >>> default_params()["bond_churn_factor"]["structural"]
-        0.4
+    Examples
+    --------
+    >>> default_params()["bond_churn_factor"]["structural"]
+    0.4
     """
     return copy.deepcopy(DEFAULT_PARAMS)
 
 
-# --------------------------------------------------------------------------- containers
-
-
-@dataclass
-class Truth:
-    """What only the simulation knows: the causal parameters and the latent states.
-
-    Attributes:
-        params: every parameter of the causal model plus the generator's arguments
-            (``params["arguments"]``), JSON-serialisable.
-        stage_history: one row per stage entered (``customer_id``, ``date`` = first day
-            of the month, ``stage``); the first row of each customer is 'stranger'.
-        customer_traits: latent ``service_quality``, ``spend_level``, ``base_churn``.
-        signup_date: signup day per customer_id (used by :meth:`stage_at`).
-    """
-
-    params: dict
-    stage_history: pd.DataFrame
-    customer_traits: pd.DataFrame
-    signup_date: pd.Series | None = field(default=None, repr=False)
-
-    def stage_at(self, date) -> pd.Series:
-        """Latent stage of every customer who had signed up by ``date``.
-
-        Customers who left before ``date`` keep the stage they had when they left; use
-        :meth:`Company.active_at` to keep only current customers.
-
-        Parameters:
-            date: a date (string ``YYYY-MM-DD`` or Timestamp).
-
-        Returns:
-            Categorical Series (ordered as ``schema.STAGES``) indexed by ``customer_id``.
-
-        Example:
-            >>> generate(300, seed=1).truth.stage_at("2022-06-30").value_counts().to_dict()
-            {'stranger': 35, 'acquaintance': 7, 'friend': 1, 'partner': 0}
-        """
-        when = pd.Timestamp(date)
-        history = self.stage_history
-        rows = history[history["date"] <= when]
-        last = rows.drop_duplicates("customer_id", keep="last")
-        stage = pd.Series(pd.Categorical(last["stage"]), index=pd.Index(last["customer_id"].to_numpy(), name="customer_id"), name="stage")
-        if self.signup_date is not None:
-            signed = self.signup_date.index[self.signup_date.to_numpy() <= when.to_datetime64()]
-            stage = stage[stage.index.isin(signed)]
-        return stage.sort_index()
-
-
-@dataclass
-class Company:
-    """The company's data: one DataFrame per table of ``schema.TABLES``, plus the truth.
-
-    Attributes:
-        customers, transactions, interactions, surveys, bonds, churn, employees:
-            the tables, with exactly the columns of ``schema.TABLES``. On the course's
-            data every column has the schema's dtype and no missing values (except the
-            columns marked nullable). On an analyst's own data
-            (:func:`helpers.data.load_own_data`) a column the data does not have is
-            entirely missing: NaN for numbers (whole-number columns become ``float64``),
-            NaT for dates, NaN for categories, ``<NA>`` (pandas ``boolean``) for True/False;
-            the churn ``reason`` is missing when the reason is unknown.
-        truth: the simulation's ground truth (None for real data).
-        observation_end: the last day covered by the data.
-        missing: names of the tables the data does not have. Their DataFrames are
-            empty, with the schema's columns and dtypes. Always ``()`` for the course's data.
-        load_report: what loading an analyst's files found and changed
-            (a :class:`helpers.own_data.LoadReport`; None for the course's data).
-
-    Use :meth:`has` to ask whether an analysis can run on this data.
-    """
-
-    customers: pd.DataFrame
-    transactions: pd.DataFrame
-    interactions: pd.DataFrame
-    surveys: pd.DataFrame
-    bonds: pd.DataFrame
-    churn: pd.DataFrame
-    employees: pd.DataFrame
-    truth: Truth | None
-    observation_end: pd.Timestamp
-    missing: tuple[str, ...] = ()
-    load_report: Any = field(default=None, repr=False, compare=False)
-
-    def has(self, table: str, *columns: str) -> bool:
-        """Whether the data holds ``table`` and at least one value in each named column.
-
-        Lessons ask this before an analysis that needs more than the transactions, so
-        that they can skip it on an analyst's data that lacks the table or column.
-
-        Parameters:
-            table: a table of ``schema.TABLES``, or ``"truth"`` (the simulation's
-                ground truth, which real data never has).
-            columns: columns of that table; each must hold at least one non-missing value.
-
-        Returns:
-            True if the table is supplied (not in :attr:`missing`) and every named column
-            has a value; for ``"truth"``, whether :attr:`truth` is set.
-
-        Raises:
-            ValueError: an unknown table or column name (a typo, not missing data).
-
-        Example:
-            >>> company = generate(100, seed=1, months=6)
-            >>> company.has("surveys", "satisfaction"), company.has("truth")
-            (True, True)
-            >>> company.missing = ("surveys",)
-            >>> company.has("surveys"), company.has("customers", "segment", "age")
-            (False, True)
-        """
-        if table == "truth":
-            if columns:
-                raise ValueError("has('truth') takes no column names")
-            return self.truth is not None
-        if table not in schema.TABLES:
-            raise ValueError(f"unknown table {table!r}; the tables are {list(schema.TABLES)} and 'truth'")
-        known = [c.name for c in schema.TABLES[table]]
-        unknown = [c for c in columns if c not in known]
-        if unknown:
-            raise ValueError(f"the {table} table has no column(s) {unknown}; its columns are {known}")
-        if table in self.missing:
-            return False
-        frame = getattr(self, table)
-        return all(column in frame.columns and bool(frame[column].notna().any()) for column in columns)
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Return the tables as a dict ``{name: DataFrame}`` in ``schema.TABLES`` order."""
-        return {name: getattr(self, name) for name in schema.TABLES}
-
-    def active_at(self, date) -> pd.Series:
-        """Whether each customer was a customer on ``date`` (signed up, not yet lost).
-
-        A customer is active on ``date`` if ``signup_date <= date < churn date``.
-
-        Returns:
-            Boolean Series indexed by ``customer_id``.
-
-        Example:
-            >>> company = generate(300, seed=1)
-            >>> round(float(company.active_at(company.observation_end).mean()), 2)
-            0.57
-        """
-        when = pd.Timestamp(date)
-        ids = self.customers["customer_id"]
-        lost = pd.Series(self.churn["date"].to_numpy(), index=self.churn["customer_id"].to_numpy())
-        churn_date = lost.reindex(ids.to_numpy())
-        signed = self.customers["signup_date"].to_numpy() <= when.to_datetime64()
-        not_lost = churn_date.isna().to_numpy() | (churn_date.to_numpy() > when.to_datetime64())
-        return pd.Series(signed & not_lost, index=pd.Index(ids.to_numpy(), name="customer_id"), name="active")
-
-    def summary(self) -> dict[str, int]:
-        """Counts of rows per table plus customers still active at ``observation_end``.
-
-        Example:
-            >>> generate(100, seed=1).summary()["customers"]
-            100
-        """
-        out = {name: len(df) for name, df in self.tables().items()}
-        out["active_at_end"] = int(self.active_at(self.observation_end).sum())
-        return out
-
-
 # --------------------------------------------------------------------------- helpers
+
+#: Satisfaction levels as the keys of the parameters indexed by level.
+_SATISFACTION_LEVELS = ("1", "2", "3", "4", "5")
+#: The situations a churner leaves in; each has its own mix of reasons (``churn_reason_mix``).
+_CHURN_SITUATIONS = ("unresolved_complaint", "dissatisfied", "satisfied_unbonded", "other")
+_INTERACTION_TYPE = {name: code for code, name in enumerate(schema.INTERACTION_TYPES)}
+_STAGE = {name: code for code, name in enumerate(schema.STAGES)}
 
 
 def _vec(mapping: dict, labels) -> np.ndarray:
@@ -464,11 +365,18 @@ def _vec(mapping: dict, labels) -> np.ndarray:
     return np.array([mapping[label] for label in labels], dtype=np.float64)
 
 
+def _by_segment(mapping: dict, labels) -> np.ndarray:
+    """A segment × label array from ``{segment: {label: value}}`` (rows in ``schema.SEGMENTS`` order)."""
+    return np.array([_vec(mapping[segment], labels) for segment in schema.SEGMENTS])
+
+
 def _expit(x: np.ndarray) -> np.ndarray:
+    """The logistic function."""
     return 1.0 / (1.0 + np.exp(-x))
 
 
 def _logit(p: float) -> float:
+    """The log-odds of probability ``p``."""
     return float(np.log(p / (1.0 - p)))
 
 
@@ -485,15 +393,40 @@ def _choose_by_group(rng: np.random.Generator, group: np.ndarray, probs: np.ndar
     return _choose_rows(rng, cdf[group])
 
 
+def _preferred_or_drawn(rng: np.random.Generator, share: float, preferred: np.ndarray, cdf: np.ndarray) -> np.ndarray:
+    """The preferred channel with probability ``share``, else a draw from the row-wise ``cdf``."""
+    keep = rng.random(len(preferred)) < share
+    other = _choose_rows(rng, cdf)
+    return np.where(keep, preferred, other).astype(np.int8)
+
+
 def _round_half_up(x: np.ndarray) -> np.ndarray:
+    """Round to whole numbers, halves up."""
     return np.floor(x + 0.5)
 
 
+def _answer(x: np.ndarray, low: int, high: int) -> np.ndarray:
+    """A latent score as a survey answer: rounded half up and clipped to ``low``–``high``."""
+    return np.clip(_round_half_up(x), low, high).astype(np.int8)
+
+
 def _lognormal_mean1(rng: np.random.Generator, sigma: float, size: int) -> np.ndarray:
+    """Lognormal noise with mean 1 and log-scale spread ``sigma``."""
     return rng.lognormal(-0.5 * sigma * sigma, sigma, size)
 
 
+def _random_day(rng: np.random.Generator, first: np.ndarray | int, last: np.ndarray) -> np.ndarray:
+    """A uniformly random whole day between ``first`` and ``last`` (inclusive), element-wise."""
+    return first + np.floor(rng.random(len(last)) * (last - first + 1)).astype(np.int64)
+
+
+def _resolution_probability(coefficients: dict, service_quality: np.ndarray) -> np.ndarray:
+    """Probability that a contact is resolved: logistic in (service quality − 0.5)."""
+    return _expit(coefficients["intercept"] + coefficients["per_service_quality"] * (service_quality - 0.5))
+
+
 def _check_arguments(n_customers, seed, start, months):
+    """Validate :func:`generate`'s arguments; return them normalised (start → 1st of its month)."""
     for name, value, low in (("n_customers", n_customers, 1), ("months", months, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise TypeError(f"{name} must be a whole number, got {value!r}")
@@ -520,6 +453,7 @@ def _days_to_datetime(days: np.ndarray) -> np.ndarray:
 
 
 def _categorical(codes: np.ndarray, column: str) -> pd.Categorical:
+    """Integer codes → the schema's categorical for ``column`` (ordered only for ``stage``)."""
     labels = list(schema.CATEGORIES[column])
     dtype = pd.CategoricalDtype(labels, ordered=(column == "stage"))
     return pd.Categorical.from_codes(codes.astype(np.int8), dtype=dtype)
@@ -540,492 +474,909 @@ def generate(
     The causal model is described in the module docstring; its numbers are in
     :data:`DEFAULT_PARAMS` and in ``company.truth.params``.
 
-    Parameters:
-        n_customers: customers acquired over the whole period (≥ 1).
-        seed: seed of the single ``numpy.random.Generator`` (default ``DEFAULT_SEED``).
-        start: first month of the data (a date; rounded down to the 1st of its month).
-        months: length of the period in months (≥ 1).
-        progress: show a progress bar on stderr; None shows it from 200,000 customers.
+    Parameters
+    ----------
+    n_customers : int
+        Customers acquired over the whole period (≥ 1).
+    seed : int
+        Seed of the single ``numpy.random.Generator`` (default ``DEFAULT_SEED``).
+    start : str or pandas.Timestamp
+        First month of the data (a date; rounded down to the 1st of its month).
+    months : int
+        Length of the period in months (1 to 600).
+    progress : bool or None
+        Show a progress bar on stderr; None shows it from ``PROGRESS_THRESHOLD``
+        (200,000) customers on.
 
-    Returns:
-        A :class:`Company`. Same arguments → identical tables.
+    Returns
+    -------
+    Company
+        The tables and their ``truth``. Same arguments → identical tables.
 
-    Example:
-        >>> company = generate(n_customers=500, seed=1, months=12)
-        >>> company.customers["customer_id"].iloc[0]
-        np.int64(1)
+    Raises
+    ------
+    TypeError
+        If ``n_customers`` or ``months`` is not a whole number.
+    ValueError
+        If an argument is out of range or ``start`` is not a date.
+
+    Examples
+    --------
+    >>> company = generate(n_customers=500, seed=1, months=12)
+    >>> company.customers["customer_id"].iloc[0]
+    np.int64(1)
     """
     n, seed, start_ts, months = _check_arguments(n_customers, seed, start, months)
     if progress is None:
         progress = n >= PROGRESS_THRESHOLD
     P = default_params()
+    spend_scale = _spend_scale(P)
     rng = np.random.default_rng(seed)
 
-    S, B = schema.STAGES, schema.BOND_LEVELS
-    n_bonds = len(B)
+    calendar = _calendar(start_ts, months)
+    customers = _draw_customers(rng, P, n, calendar)
+    employees = _draw_employees(rng, P, n)
+    traits = _draw_traits(rng, P, customers, employees, spend_scale)
+    rates = _monthly_rates(P, spend_scale)
+    events = _simulate_months(rng, P, rates, calendar, customers, traits, employees, progress)
 
-    month_starts = pd.date_range(start_ts, periods=months + 1, freq="MS")
-    ms_days = month_starts.to_numpy().astype("datetime64[D]").astype(np.int64)
-    dim = np.diff(ms_days)  # days in each month
-    ms_days = ms_days[:-1]
-    observation_end = month_starts[-1] - pd.Timedelta(days=1)
+    P["spend_level"]["scale"] = round(spend_scale, 6)
+    P["arguments"] = {"n_customers": n, "seed": seed, "start": start_ts.strftime("%Y-%m-%d"), "months": months}
+    P["observation_end"] = calendar.observation_end.strftime("%Y-%m-%d")
+    P["n_employees"] = employees.n
+    return _assemble(P, calendar, customers, employees, traits, events)
 
-    # ---- customers -------------------------------------------------------------------
+
+# ---- the period -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The simulated months: their first days (days since 1970-01-01), lengths and the last day."""
+
+    first_day: np.ndarray
+    n_days: np.ndarray
+    observation_end: pd.Timestamp
+
+    @property
+    def months(self) -> int:
+        """Number of months simulated."""
+        return len(self.first_day)
+
+
+def _calendar(start: pd.Timestamp, months: int) -> _Calendar:
+    """The calendar of ``months`` months from ``start`` (the 1st of a month)."""
+    month_starts = pd.date_range(start, periods=months + 1, freq="MS")
+    days = month_starts.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return _Calendar(first_day=days[:-1], n_days=np.diff(days), observation_end=month_starts[-1] - pd.Timedelta(days=1))
+
+
+# ---- who the customers and employees are -----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Customers:
+    """What the customer table shows, one array element per customer (in id order)."""
+
+    signup_month: np.ndarray  # index of the signup month
+    signup_day: np.ndarray  # days since 1970-01-01
+    signup_offset: np.ndarray  # day within the signup month (0 = the 1st)
+    b2b: np.ndarray  # segment code: 0 B2C, 1 B2B
+    channel: np.ndarray  # acquisition channel code
+    region: np.ndarray
+    age: np.ndarray  # NaN for businesses
+    company_size: np.ndarray  # code, −1 for consumers
+    acquisition_cost: np.ndarray
+
+
+def _draw_customers(rng: np.random.Generator, P: dict, n: int, calendar: _Calendar) -> _Customers:
+    """Sign-ups over the period, then segment, acquisition channel, region, age, company size and cost."""
+    months = calendar.months
     weights = 1.0 + P["signup_growth"] * np.arange(months) / max(months - 1, 1)
     counts = rng.multinomial(n, weights / weights.sum())
     signup_month = np.repeat(np.arange(months, dtype=np.int16), counts)
-    day_offset = np.floor(rng.random(n) * dim[signup_month]).astype(np.int64)
-    signup_day = np.sort(ms_days[signup_month] + day_offset)  # ids follow signup order
-    signup_off = (signup_day - ms_days[signup_month]).astype(np.int16)
+    month_start = calendar.first_day[signup_month]
+    signup_day = np.sort(
+        month_start + _random_day(rng, 0, calendar.n_days[signup_month] - 1)
+    )  # ids follow signup order
 
     b2b = (rng.random(n) < P["share_b2b"]).astype(np.int8)
-    chan_probs = np.array([_vec(P["channel_mix"][seg], schema.ACQUISITION_CHANNELS) for seg in schema.SEGMENTS])
-    acq = _choose_by_group(rng, b2b, chan_probs)
+    channel = _choose_by_group(rng, b2b, _by_segment(P["channel_mix"], schema.ACQUISITION_CHANNELS))
     region = rng.choice(len(schema.REGIONS), size=n, p=_vec(P["region_mix"], schema.REGIONS)).astype(np.int8)
     a = P["age"]
     age = np.clip(_round_half_up(rng.normal(a["mean"], a["sd"], n)), a["min"], a["max"])
     age[b2b == 1] = np.nan
-    size_probs = _vec(P["company_size_mix"], schema.COMPANY_SIZES)
-    size = rng.choice(len(schema.COMPANY_SIZES), size=n, p=size_probs).astype(np.int8)
-    size_code = np.where(b2b == 1, size, -1).astype(np.int8)
+    size = rng.choice(len(schema.COMPANY_SIZES), size=n, p=_vec(P["company_size_mix"], schema.COMPANY_SIZES)).astype(
+        np.int8
+    )
     cost_mean = _vec(P["acquisition_cost_mean"], schema.ACQUISITION_CHANNELS)
-    acq_cost = np.round(cost_mean[acq] * _lognormal_mean1(rng, P["acquisition_cost_sigma"], n), 2)
+    return _Customers(
+        signup_month=signup_month,
+        signup_day=signup_day,
+        signup_offset=(signup_day - month_start).astype(np.int16),
+        b2b=b2b,
+        channel=channel,
+        region=region,
+        age=age,
+        company_size=np.where(b2b == 1, size, -1).astype(np.int8),
+        acquisition_cost=np.round(cost_mean[channel] * _lognormal_mean1(rng, P["acquisition_cost_sigma"], n), 2),
+    )
 
-    # ---- employees -------------------------------------------------------------------
-    n_emp = max(P["min_employees"], int(round(n * P["employees_per_customer"])))
+
+@dataclass(frozen=True)
+class _Employees:
+    """The employees' job satisfaction and tenure, and which employee serves each customer."""
+
+    satisfaction: np.ndarray  # 1–5, one decimal
+    satisfaction_z: np.ndarray  # standardised
+    tenure_months: np.ndarray
+    of_customer: np.ndarray  # employee index serving each customer
+
+    @property
+    def n(self) -> int:
+        """Number of employees."""
+        return len(self.satisfaction)
+
+
+def _draw_employees(rng: np.random.Generator, P: dict, n_customers: int) -> _Employees:
+    """Employees (one per 60 customers): satisfaction, tenure (longer when satisfied), customers served."""
+    n_emp = max(P["min_employees"], int(round(n_customers * P["employees_per_customer"])))
     es = P["employee_satisfaction"]
-    emp_sat = np.clip(np.round(rng.normal(es["mean"], es["sd"], n_emp), 1), 1.0, 5.0)
-    emp_z = (emp_sat - es["mean"]) / es["sd"]
+    satisfaction = np.clip(np.round(rng.normal(es["mean"], es["sd"], n_emp), 1), 1.0, 5.0)
+    z = (satisfaction - es["mean"]) / es["sd"]
     et = P["employee_tenure"]
-    tenure = np.exp(np.log(et["median_months"]) + et["per_sd_satisfaction"] * emp_z + rng.normal(0, et["sigma"], n_emp))
-    tenure = np.clip(np.round(tenure), 1, et["max_months"]).astype(np.int64)
-    employee = rng.integers(0, n_emp, size=n).astype(np.int32)
+    tenure = np.exp(np.log(et["median_months"]) + et["per_sd_satisfaction"] * z + rng.normal(0, et["sigma"], n_emp))
+    return _Employees(
+        satisfaction=satisfaction,
+        satisfaction_z=z,
+        tenure_months=np.clip(np.round(tenure), 1, et["max_months"]).astype(np.int64),
+        of_customer=rng.integers(0, n_emp, size=n_customers).astype(np.int32),
+    )
 
-    # ---- latent traits ---------------------------------------------------------------
+
+def _spend_scale(P: dict) -> float:
+    """Expected relative spending over all customers (``spend_level`` is divided by it)."""
+    sp = P["spend_level"]
+    chan_probs = _by_segment(P["channel_mix"], schema.ACQUISITION_CHANNELS)
+    chan_mult = _vec(sp["channel_multiplier"], schema.ACQUISITION_CHANNELS)
+    share_b2b = P["share_b2b"]
+    return float(
+        (1 - share_b2b) * chan_probs[0] @ chan_mult + share_b2b * sp["b2b_multiplier"] * chan_probs[1] @ chan_mult
+    )
+
+
+@dataclass(frozen=True)
+class _Traits:
+    """Latent traits of each customer, fixed for life."""
+
+    service_quality: np.ndarray  # 0–1
+    spend_level: np.ndarray  # relative spending, average 1
+    base_churn: np.ndarray  # monthly hazard of a stranger at satisfaction 4 without bonds
+    satisfaction_base: np.ndarray  # satisfaction before stage, complaints and monthly noise
+    purchase_channel: np.ndarray  # preferred channel code for purchases
+    contact_channel: np.ndarray  # preferred channel code for contacts
+
+
+def _draw_traits(
+    rng: np.random.Generator, P: dict, customers: _Customers, employees: _Employees, spend_scale: float
+) -> _Traits:
+    """Service quality, spend level, base churn, personal satisfaction level and preferred channels."""
+    b2b, channel = customers.b2b, customers.channel
+    n = len(b2b)
     q = P["service_quality"]
-    sq = _expit(
+    service_quality = _expit(
         q["intercept"]
-        + q["per_sd_employee_satisfaction"] * emp_z[employee]
-        + _vec(q["channel_shift"], schema.ACQUISITION_CHANNELS)[acq]
+        + q["per_sd_employee_satisfaction"] * employees.satisfaction_z[employees.of_customer]
+        + _vec(q["channel_shift"], schema.ACQUISITION_CHANNELS)[channel]
         + rng.normal(0, q["noise_sd"], n)
     )
-    sq = np.round(sq, 4)
+    service_quality = np.round(service_quality, 4)
     sp = P["spend_level"]
     size_mult = _vec(sp["company_size_multiplier"], schema.COMPANY_SIZES)
+    size_probs = _vec(P["company_size_mix"], schema.COMPANY_SIZES)
     size_mult = size_mult / float(size_mult @ size_probs)  # average business = b2b_multiplier
-    seg_mult = np.where(b2b == 1, sp["b2b_multiplier"] * size_mult[np.maximum(size_code, 0)], 1.0)
+    seg_mult = np.where(b2b == 1, sp["b2b_multiplier"] * size_mult[np.maximum(customers.company_size, 0)], 1.0)
     chan_mult = _vec(sp["channel_multiplier"], schema.ACQUISITION_CHANNELS)
-    # rescale so that spend_level averages 1 over all customers; list prices scale up to match
-    spend_scale = float((1 - P["share_b2b"]) * chan_probs[0] @ chan_mult + P["share_b2b"] * sp["b2b_multiplier"] * chan_probs[1] @ chan_mult)
-    sp["scale"] = round(spend_scale, 6)
-    spend = _lognormal_mean1(rng, sp["sigma"], n) * seg_mult * chan_mult[acq] / spend_scale
-    spend = np.round(spend, 4)
+    # divided by its expected value so that spend_level averages 1; list prices scale up to match
+    spend = _lognormal_mean1(rng, sp["sigma"], n) * seg_mult * chan_mult[channel] / spend_scale
     bc = P["base_churn"]
-    base_churn = _vec(bc["by_channel"], schema.ACQUISITION_CHANNELS)[acq] * np.where(b2b == 1, bc["b2b_multiplier"], 1.0)
+    base_churn = _vec(bc["by_channel"], schema.ACQUISITION_CHANNELS)[channel] * np.where(
+        b2b == 1, bc["b2b_multiplier"], 1.0
+    )
     base_churn = np.round(base_churn * _lognormal_mean1(rng, bc["sigma"], n), 4)
-    sat_p = P["satisfaction"]
-    sat_base = sat_p["intercept"] + sat_p["per_service_quality"] * (sq - 0.5) + rng.normal(0, sat_p["person_sd"], n)
-    buy_chan_probs = np.array([_vec(P["purchase_channel_mix"][seg], schema.CHANNELS) for seg in schema.SEGMENTS])
-    pref_buy = _choose_by_group(rng, b2b, buy_chan_probs)
+    sat = P["satisfaction"]
+    personal = rng.normal(0, sat["person_sd"], n)
+    satisfaction_base = sat["intercept"] + sat["per_service_quality"] * (service_quality - 0.5) + personal
+    purchase_channel = _choose_by_group(rng, b2b, _by_segment(P["purchase_channel_mix"], schema.CHANNELS))
     contact_probs = _vec(P["contact_channel_mix"], schema.CHANNELS)
-    pref_contact = rng.choice(len(schema.CHANNELS), size=n, p=contact_probs).astype(np.int8)
-
-    # ---- parameter arrays for the monthly loop ------------------------------------------
-    stage_bonus = _vec(sat_p["stage_bonus"], S)
-    buy_rate = _vec(P["purchase_rate"], S)
-    buy_seg = np.array([1.0, P["purchase_b2b_multiplier"]])
-    levels = ("1", "2", "3", "4", "5")
-    buy_sat = _vec(P["purchase_satisfaction_multiplier"], levels)
-    churn_sat = _vec(P["satisfaction_churn_factor"], levels)
-    churn_stage = _vec(P["stage_churn_factor"], S)
-    bond_factor = _vec(P["bond_churn_factor"], B)
-    log_bond_factor = np.log(bond_factor)
-    bond_enrol = np.array([[P["bond_enrolment"][lvl][seg] for lvl in B] for seg in schema.SEGMENTS])  # seg × level × stage
-    sr_rate = _vec(P["service_request_rate"], S)
-    sr_seg = np.array([1.0, P["service_request_b2b_multiplier"]])
-    inq_rate = _vec(P["inquiry_rate"], S)
-    cat_cdf = np.cumsum([_vec(P["category_mix"][seg], schema.CATEGORIES_OF_PRODUCT) for seg in schema.SEGMENTS], axis=1)
-    list_price = _vec(P["list_price"], schema.CATEGORIES_OF_PRODUCT) * spend_scale
-    cost_ratio = _vec(P["cost_ratio"], schema.CATEGORIES_OF_PRODUCT)
-    promo_cdf = np.cumsum(
-        [_vec(P["promotion_mix"][k], schema.PROMOTIONS[1:]) for k in ("without_financial_bond", "with_financial_bond")], axis=1
+    return _Traits(
+        service_quality=service_quality,
+        spend_level=np.round(spend, 4),
+        base_churn=base_churn,
+        satisfaction_base=satisfaction_base,
+        purchase_channel=purchase_channel,
+        contact_channel=rng.choice(len(schema.CHANNELS), size=n, p=contact_probs).astype(np.int8),
     )
-    promo_disc = _vec(P["promotion_discount"], schema.PROMOTIONS)
-    buy_chan_cdf = np.cumsum(buy_chan_probs, axis=1)
-    contact_cdf = np.cumsum(contact_probs)[None, :]
-    reason_kinds = ("unresolved_complaint", "dissatisfied", "satisfied_unbonded", "other")
-    reason_cdf = np.cumsum([_vec(P["churn_reason_mix"][k], schema.CHURN_REASONS) for k in reason_kinds], axis=1)
-    pro = P["stage_promotion"]
-    promo_logit = np.array([_logit(pro["base"][s]) for s in S[:-1]] + [-np.inf])
-    dem = P["stage_demotion"]
-    dem_logit = _logit(dem["base"])
-    rt = P["rating"]
-    sv = P["survey"]
-    cres, sres = P["complaint_resolution"], P["service_request_resolution"]
-    type_code = {t: i for i, t in enumerate(schema.INTERACTION_TYPES)}
 
-    # ---- state -------------------------------------------------------------------------
-    stage = np.zeros(n, dtype=np.int8)
-    alive = np.ones(n, dtype=bool)
-    bonds_held = np.zeros((n, n_bonds), dtype=bool)
-    recent = np.zeros(n, dtype=np.float64)
-    delight = np.zeros(n, dtype=np.float64)
-    unres_prev = np.zeros(n, dtype=bool)
-    signed_upto = np.searchsorted(signup_month, np.arange(months), side="right")
 
-    tx, it, sv_rows, bd, ch, sh = [], [], [], [], [], []
+# ---- the monthly simulation ------------------------------------------------------
 
-    months_iter = range(months)
-    if progress:
-        from tqdm.auto import tqdm
 
-        months_iter = tqdm(months_iter, desc="simulating months", unit="month", file=sys.stderr)
+@dataclass(frozen=True)
+class _Rates:
+    """The parameters the monthly loop needs, as arrays indexed by stage, segment, level or category."""
 
-    for m in months_iter:
-        A = np.flatnonzero(alive[: signed_upto[m]]).astype(np.int32)
-        k = len(A)
-        if k == 0:
+    stage_bonus: np.ndarray  # satisfaction bonus by stage
+    purchase_rate: np.ndarray  # by stage
+    purchase_segment: np.ndarray  # purchase multiplier by segment
+    purchase_satisfaction: np.ndarray  # purchase multiplier by satisfaction level − 1
+    churn_stage: np.ndarray  # churn factor by stage
+    churn_satisfaction: np.ndarray  # churn factor by satisfaction level − 1
+    log_bond_churn: np.ndarray  # log churn factor by bond level
+    bond_enrolment: np.ndarray  # enrolment probability, segment × bond level × stage
+    service_request_rate: np.ndarray  # by stage
+    service_request_segment: np.ndarray  # multiplier by segment
+    inquiry_rate: np.ndarray  # by stage
+    category_cdf: np.ndarray  # segment × product category
+    list_price: np.ndarray  # by category, times the spend scale
+    cost_ratio: np.ndarray  # by category
+    promotion_cdf: np.ndarray  # without / with financial bond × promotion (without 'none')
+    promotion_discount: np.ndarray  # by promotion
+    purchase_channel_cdf: np.ndarray  # segment × channel
+    contact_channel_cdf: np.ndarray  # by channel
+    churn_reason_cdf: np.ndarray  # churn situation × reason
+    stage_up_logit: np.ndarray  # logit of moving up a stage, by stage (−inf for partners)
+    stage_down_logit: float
+
+
+def _monthly_rates(P: dict, spend_scale: float) -> _Rates:
+    """The arrays of :class:`_Rates` from the parameters."""
+    S, B = schema.STAGES, schema.BOND_LEVELS
+    promotions = [
+        _vec(P["promotion_mix"][k], schema.PROMOTIONS[1:]) for k in ("without_financial_bond", "with_financial_bond")
+    ]
+    return _Rates(
+        stage_bonus=_vec(P["satisfaction"]["stage_bonus"], S),
+        purchase_rate=_vec(P["purchase_rate"], S),
+        purchase_segment=np.array([1.0, P["purchase_b2b_multiplier"]]),
+        purchase_satisfaction=_vec(P["purchase_satisfaction_multiplier"], _SATISFACTION_LEVELS),
+        churn_stage=_vec(P["stage_churn_factor"], S),
+        churn_satisfaction=_vec(P["satisfaction_churn_factor"], _SATISFACTION_LEVELS),
+        log_bond_churn=np.log(_vec(P["bond_churn_factor"], B)),
+        bond_enrolment=np.array([[P["bond_enrolment"][level][seg] for level in B] for seg in schema.SEGMENTS]),
+        service_request_rate=_vec(P["service_request_rate"], S),
+        service_request_segment=np.array([1.0, P["service_request_b2b_multiplier"]]),
+        inquiry_rate=_vec(P["inquiry_rate"], S),
+        category_cdf=np.cumsum(_by_segment(P["category_mix"], schema.CATEGORIES_OF_PRODUCT), axis=1),
+        list_price=_vec(P["list_price"], schema.CATEGORIES_OF_PRODUCT) * spend_scale,
+        cost_ratio=_vec(P["cost_ratio"], schema.CATEGORIES_OF_PRODUCT),
+        promotion_cdf=np.cumsum(promotions, axis=1),
+        promotion_discount=_vec(P["promotion_discount"], schema.PROMOTIONS),
+        purchase_channel_cdf=np.cumsum(_by_segment(P["purchase_channel_mix"], schema.CHANNELS), axis=1),
+        contact_channel_cdf=np.cumsum(_vec(P["contact_channel_mix"], schema.CHANNELS)),
+        churn_reason_cdf=np.cumsum(
+            [_vec(P["churn_reason_mix"][k], schema.CHURN_REASONS) for k in _CHURN_SITUATIONS], axis=1
+        ),
+        stage_up_logit=np.array([_logit(P["stage_promotion"]["base"][s]) for s in S[:-1]] + [-np.inf]),
+        stage_down_logit=_logit(P["stage_demotion"]["base"]),
+    )
+
+
+@dataclass
+class _State:
+    """What the simulation carries from one month to the next, one element (row) per customer."""
+
+    stage: np.ndarray  # stage code
+    alive: np.ndarray  # not churned (yet)
+    bonds_held: np.ndarray  # customer × bond level
+    recent_satisfaction: np.ndarray  # exponentially weighted latent satisfaction
+    delight: np.ndarray  # exponentially weighted share of months at level 5
+    unresolved_last_month: np.ndarray  # a complaint went unresolved last month
+
+    @classmethod
+    def at_start(cls, n: int) -> _State:
+        """Everyone a stranger without bonds or history."""
+        return cls(
+            stage=np.zeros(n, dtype=np.int8),
+            alive=np.ones(n, dtype=bool),
+            bonds_held=np.zeros((n, len(schema.BOND_LEVELS)), dtype=bool),
+            recent_satisfaction=np.zeros(n, dtype=np.float64),
+            delight=np.zeros(n, dtype=np.float64),
+            unresolved_last_month=np.zeros(n, dtype=bool),
+        )
+
+
+@dataclass
+class _Events:
+    """The rows of each event table, one tuple of column arrays per month (customer index, day, ...)."""
+
+    transactions: list = field(default_factory=list)
+    interactions: list = field(default_factory=list)
+    surveys: list = field(default_factory=list)
+    bonds: list = field(default_factory=list)
+    churn: list = field(default_factory=list)
+    stage_moves: list = field(default_factory=list)
+
+
+@dataclass
+class _Month:
+    """The customers active in one month, as they start it, and the days each can act on.
+
+    Arrays have one element per active customer; a *position* indexes them.
+    """
+
+    first_day: np.int64  # days since 1970-01-01
+    n_days: np.int64
+    active: np.ndarray  # customer index
+    positions: np.ndarray  # 0 … number active − 1
+    is_new: np.ndarray  # signed up this month
+    first: np.ndarray  # first day (0 = the 1st) the customer can act on: the signup day for new customers
+    last: np.ndarray  # last day the customer can act on: the churn day for churners
+    exposure: np.ndarray  # share of the month the customer is there (below 1 only in the signup month)
+    stage: np.ndarray
+    segment: np.ndarray
+    service_quality: np.ndarray
+    held: np.ndarray  # bonds held, position × bond level
+    unresolved_last_month: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of active customers."""
+        return len(self.active)
+
+    def random_dates(self, rng: np.random.Generator, pos: np.ndarray) -> np.ndarray:
+        """A random day (days since 1970-01-01) in the active days of the customers at ``pos``."""
+        return self.first_day + _random_day(rng, self.first[pos], self.last[pos])
+
+
+def _open_month(
+    m: int, active: np.ndarray, calendar: _Calendar, customers: _Customers, traits: _Traits, state: _State
+) -> _Month:
+    """Month ``m`` for the ``active`` customers."""
+    is_new = customers.signup_month[active] == m
+    first = np.where(is_new, customers.signup_offset[active], 0).astype(np.int32)
+    n_days = calendar.n_days[m]
+    return _Month(
+        first_day=calendar.first_day[m],
+        n_days=n_days,
+        active=active,
+        positions=np.arange(len(active), dtype=np.int32),
+        is_new=is_new,
+        first=first,
+        last=np.full(len(active), n_days - 1, dtype=np.int32),
+        exposure=np.where(is_new, (n_days - first) / n_days, 1.0),
+        stage=state.stage[active],
+        segment=customers.b2b[active],
+        service_quality=traits.service_quality[active],
+        held=state.bonds_held[active],
+        unresolved_last_month=state.unresolved_last_month[active],
+    )
+
+
+def _months(months: int, progress: bool):
+    """The month indices, with a progress bar on stderr if ``progress``."""
+    if not progress:
+        return range(months)
+    from tqdm.auto import tqdm
+
+    return tqdm(range(months), desc="simulating months", unit="month", file=sys.stderr)
+
+
+def _simulate_months(
+    rng: np.random.Generator,
+    P: dict,
+    rates: _Rates,
+    calendar: _Calendar,
+    customers: _Customers,
+    traits: _Traits,
+    employees: _Employees,
+    progress: bool,
+) -> _Events:
+    """Run the months one after the other; return the events they produced."""
+    state = _State.at_start(len(customers.b2b))
+    events = _Events()
+    signed_up_by = np.searchsorted(customers.signup_month, np.arange(calendar.months), side="right")
+    for m in _months(calendar.months, progress):
+        active = np.flatnonzero(state.alive[: signed_up_by[m]]).astype(np.int32)
+        if len(active) == 0:
             continue
-        base_day = ms_days[m]
-        new = signup_month[A] == m
-        lo = np.where(new, signup_off[A], 0).astype(np.int32)
-        hi = np.full(k, dim[m] - 1, dtype=np.int32)
-        expo = np.where(new, (dim[m] - lo) / dim[m], 1.0)
-        st = stage[A]
-        seg = b2b[A]
-        sqa = sq[A]
-        pos_all = np.arange(k, dtype=np.int32)
+        month = _open_month(m, active, calendar, customers, traits, state)
+        _simulate_month(rng, P, rates, traits, employees, state, month, events, is_last=m + 1 == calendar.months)
+    return events
 
-        # contacts this month
-        n_sr = rng.poisson(sr_rate[st] * sr_seg[seg] * expo)
-        n_inq = rng.poisson(inq_rate[st] * expo)
-        n_cmp = rng.poisson(P["complaint_rate"] * (1.0 - sqa) * expo)
-        cmp_pos = np.repeat(pos_all, n_cmp)
-        cmp_res = rng.random(len(cmp_pos)) < _expit(cres["intercept"] + cres["per_service_quality"] * (sqa[cmp_pos] - 0.5))
-        n_unres = np.bincount(cmp_pos[~cmp_res], minlength=k)
-        had_unres = n_unres > 0
-        had_res = (n_cmp - n_unres) > 0
 
-        # satisfaction
-        s = (
-            sat_base[A]
-            + stage_bonus[st]
-            + rng.normal(0.0, sat_p["month_sd"], k)
-            - sat_p["unresolved_complaint_penalty"] * had_unres
-            - sat_p["resolved_complaint_penalty"] * had_res
-            - sat_p["unresolved_complaint_penalty_next_month"] * unres_prev[A]
-        )
-        lvl = np.clip(_round_half_up(s), 1, 5).astype(np.int8)
-        w = sat_p["recent_weight"]
-        rec = np.where(new, s, (1 - w) * recent[A] + w * s)
-        dl = np.where(new, lvl == 5, (1 - w) * delight[A] + w * (lvl == 5))
+def _simulate_month(
+    rng: np.random.Generator,
+    P: dict,
+    rates: _Rates,
+    traits: _Traits,
+    employees: _Employees,
+    state: _State,
+    month: _Month,
+    events: _Events,
+    is_last: bool,
+) -> None:
+    """One month: contacts, satisfaction, purchases, churn, the month's events, then bonds and stage moves."""
+    # The steps draw from ``rng`` in this order; reordering them (or the draws inside) changes every table.
+    contacts = _draw_contacts(rng, P, rates, month)
+    mood = _draw_satisfaction(rng, P, rates, traits, state, month, contacts)
+    n_purchases, surveyed = _draw_purchase_counts_and_surveys(rng, P, rates, month, mood.level)
+    churned, churn_rows = _draw_churn(rng, P, rates, traits, month, contacts, mood.level)
+    events.churn.append(churn_rows)
 
-        # purchases and surveys (counts)
-        n_buy = rng.poisson(buy_rate[st] * buy_seg[seg] * buy_sat[lvl - 1] * expo)
-        surveyed = rng.random(k) < P["survey_rate"]
+    purchases, transaction_rows = _draw_transactions(rng, P, rates, traits, month, n_purchases)
+    events.transactions.append(transaction_rows)
+    events.interactions.append(_draw_interactions(rng, P, rates, traits, employees, month, contacts, purchases))
+    events.surveys.append(_draw_survey_answers(rng, P, month, mood, np.flatnonzero(surveyed)))
 
-        # churn
-        held = bonds_held[A]
-        hazard = (
-            base_churn[A]
-            * churn_stage[st]
-            * churn_sat[lvl - 1]
-            * np.where(had_unres, P["unresolved_complaint_churn_factor"], 1.0)
-            * np.where(unres_prev[A], P["unresolved_complaint_churn_factor_next_month"], 1.0)
-            * np.exp(held @ log_bond_factor)
-            * expo
-        )
-        hazard = np.minimum(hazard, P["max_monthly_churn"])
-        churned = rng.random(k) < hazard
-        cpos = np.flatnonzero(churned)
-        cday = lo[cpos] + np.floor(rng.random(len(cpos)) * (hi[cpos] - lo[cpos] + 1)).astype(np.int32)
-        hi[cpos] = cday
-        kind = np.full(len(cpos), 3, dtype=np.int64)
-        sat_unbonded = (lvl[cpos] >= 4) & ~held[cpos].any(axis=1)
-        kind[sat_unbonded] = 2
-        kind[lvl[cpos] <= 2] = 1
-        kind[had_unres[cpos] | unres_prev[A][cpos]] = 0
-        reason = _choose_rows(rng, reason_cdf[kind])
-        ch.append((A[cpos], base_day + cday, reason))
+    survivors = np.flatnonzero(~churned)
+    bond_rows = _enrol_bonds(rng, P, rates, state, month, survivors)
+    if bond_rows is not None:
+        events.bonds.append(bond_rows)
+    if not is_last:  # a move takes effect from next month on
+        move_rows = _move_stages(rng, P, rates, state, month, survivors, mood)
+        if move_rows is not None:
+            events.stage_moves.append(move_rows)
 
-        span = (hi - lo + 1).astype(np.float64)
+    state.recent_satisfaction[month.active] = mood.recent
+    state.delight[month.active] = mood.delight
+    state.unresolved_last_month[month.active] = contacts.had_unresolved
+    state.alive[month.active[churned]] = False
 
-        def dates(pos: np.ndarray) -> np.ndarray:
-            return (base_day + lo[pos] + np.floor(rng.random(len(pos)) * span[pos])).astype(np.int32)
 
-        # transactions
-        bpos = np.repeat(pos_all, n_buy)
-        nb = len(bpos)
-        bday = dates(bpos)
-        cat = _choose_rows(rng, cat_cdf[seg[bpos]])
-        keep_pref = rng.random(nb) < P["preferred_channel_share"]
-        other = _choose_rows(rng, buy_chan_cdf[seg[bpos]])
-        bchan = np.where(keep_pref, pref_buy[A[bpos]], other).astype(np.int8)
-        fin = held[bpos, 0]
-        has_promo = rng.random(nb) < P["promotion_rate"] * np.where(fin, P["promotion_financial_bond_multiplier"], 1.0)
-        ptype = (_choose_rows(rng, promo_cdf[fin.astype(np.int8)]) + 1) * has_promo
-        listp = list_price[cat] * spend[A[bpos]] * _lognormal_mean1(rng, P["price_sigma"], nb)
-        amount = np.round(listp * (1.0 - promo_disc[ptype]), 2)
-        cost = np.round(listp * cost_ratio[cat] * rng.lognormal(0.0, P["cost_sigma"], nb), 2)
-        tx.append((A[bpos], bday, cat, amount, cost, bchan, ptype.astype(np.int8)))
+class _Contacts(NamedTuple):
+    """The month's service requests, inquiries and complaints."""
 
-        # interactions: purchase contacts, then service requests, inquiries, complaints
-        pi = np.flatnonzero(rng.random(nb) < P["purchase_interaction_share"])
-        ipos_parts = [bpos[pi]]
-        iday_parts = [bday[pi]]
-        ichan_parts = [bchan[pi]]
-        itype_parts = [np.full(len(pi), type_code["purchase"], dtype=np.int8)]
-        ires_parts = [np.ones(len(pi), dtype=bool)]
-        for tname, cnt in (("service_request", n_sr), ("inquiry", n_inq)):
-            p = np.repeat(pos_all, cnt)
-            ipos_parts.append(p)
-            iday_parts.append(dates(p))
-            itype_parts.append(np.full(len(p), type_code[tname], dtype=np.int8))
-            if tname == "service_request":
-                ires_parts.append(rng.random(len(p)) < _expit(sres["intercept"] + sres["per_service_quality"] * (sqa[p] - 0.5)))
-            else:
-                ires_parts.append(rng.random(len(p)) < P["inquiry_resolution"])
-            ichan_parts.append(None)
-        ipos_parts.append(cmp_pos)
-        iday_parts.append(dates(cmp_pos))
-        itype_parts.append(np.full(len(cmp_pos), type_code["complaint"], dtype=np.int8))
-        ires_parts.append(cmp_res)
-        ichan_parts.append(None)
-        for j, part in enumerate(ichan_parts):
-            if part is None:
-                p = ipos_parts[j]
-                keep = rng.random(len(p)) < P["preferred_contact_share"]
-                other = _choose_rows(rng, np.broadcast_to(contact_cdf, (len(p), contact_cdf.shape[1])))
-                ichan_parts[j] = np.where(keep, pref_contact[A[p]], other).astype(np.int8)
-        ipos = np.concatenate(ipos_parts)
-        itype = np.concatenate(itype_parts)
-        ires = np.concatenate(ires_parts)
-        ni = len(ipos)
-        own = rng.random(ni) < P["own_employee_share"]
-        iemp = np.where(own, employee[A[ipos]], rng.integers(0, n_emp, size=ni)).astype(np.int32)
-        rating = (
-            rt["intercept"]
-            + rt["per_service_quality"] * sqa[ipos]
-            + rt["resolved"] * ires
-            + rt["complaint"] * (itype == type_code["complaint"])
-            + rng.normal(0.0, rt["noise_sd"], ni)
-        )
-        rating = np.clip(_round_half_up(rating), 1, 5).astype(np.int8)
-        it.append((A[ipos], np.concatenate(iday_parts), np.concatenate(ichan_parts), itype, iemp, ires, rating))
+    service_requests: np.ndarray  # count per position
+    inquiries: np.ndarray  # count per position
+    complaint_pos: np.ndarray  # position of each complaint
+    complaint_resolved: np.ndarray  # per complaint
+    had_unresolved: np.ndarray  # per position: a complaint went unresolved
+    had_resolved: np.ndarray  # per position: a complaint was resolved
 
-        # surveys
-        spos = np.flatnonzero(surveyed)
-        ns_ = len(spos)
-        ss, sst = s[spos], st[spos].astype(np.float64)
-        rec_ = np.clip(_round_half_up(sv["recommend"]["intercept"] + sv["recommend"]["per_satisfaction"] * ss + rng.normal(0, sv["recommend"]["noise_sd"], ns_)), 0, 10)
-        tr = sv["trust"]
-        trust = np.clip(_round_half_up(tr["intercept"] + tr["per_stage"] * sst + tr["per_satisfaction"] * (ss - 3.8) + rng.normal(0, tr["noise_sd"], ns_)), 1, 5)
-        cm = sv["commitment"]
-        commit = np.clip(
-            _round_half_up(
-                cm["intercept"] + cm["per_stage"] * sst + cm["per_satisfaction"] * (ss - 3.8) + cm["per_bond"] * held[spos].sum(axis=1) + rng.normal(0, cm["noise_sd"], ns_)
-            ),
-            1,
-            5,
-        )
-        ex = sv["expectation"]
-        exp_c = ex["mean"] + ex["b2b"] * seg[spos] + rng.normal(0, ex["sd"], ns_)
-        pe = sv["perception"]
-        perc = exp_c + pe["per_satisfaction"] * (ss - pe["satisfaction_centre"]) + rng.normal(0, pe["noise_sd"], ns_)
-        sv_rows.append(
-            (
-                A[spos],
-                dates(spos),
-                lvl[spos],
-                rec_.astype(np.int8),
-                trust.astype(np.int8),
-                commit.astype(np.int8),
-                np.clip(_round_half_up(exp_c), 1, 7).astype(np.int8),
-                np.clip(_round_half_up(perc), 1, 7).astype(np.int8),
-            )
-        )
 
-        # survivors: bond enrolment and stage moves (effective next month)
-        surv = np.flatnonzero(~churned)
-        ids = A[surv]
-        st_s = st[surv]
-        p_enrol = bond_enrol[seg[surv][:, None], np.arange(n_bonds)[None, :], st_s[:, None]]  # len × level
-        enrol = (rng.random((len(surv), n_bonds)) < p_enrol) & ~held[surv]
-        if P["bond_requires_previous_level"]:
-            enrol[:, 1:] &= held[surv][:, :-1]
-        epos, elvl = np.nonzero(enrol)
-        if len(epos):
-            bd.append((ids[epos], dates(surv[epos]), elvl.astype(np.int8)))
-            bonds_held[ids[epos], elvl] = True
-        if m + 1 < months:
-            n_held = held[surv].sum(axis=1)
-            up_logit = (
-                promo_logit[st_s]
-                + pro["per_delight"] * (dl[surv] - 0.25)
-                + pro["per_service_quality"] * (sqa[surv] - 0.5)
-                + pro["per_bond"] * n_held
-                + pro["b2b_friend_to_partner"] * ((st_s == 2) & (seg[surv] == 1))
-            )
-            p_up = _expit(up_logit)
-            p_down = np.where(st_s > 0, _expit(dem_logit + dem["per_dissatisfaction"] * (3.0 - rec[surv])), 0.0)
-            u = rng.random(len(surv))
-            move = np.where(u < p_up, 1, np.where(u < p_up + p_down, -1, 0)).astype(np.int8)
-            mv = np.flatnonzero(move)
-            if len(mv):
-                new_stage = (st_s[mv] + move[mv]).astype(np.int8)
-                stage[ids[mv]] = new_stage
-                sh.append((ids[mv], np.full(len(mv), ms_days[m] + dim[m], dtype=np.int64), new_stage))
+def _draw_contacts(rng: np.random.Generator, P: dict, rates: _Rates, month: _Month) -> _Contacts:
+    """How many service requests, inquiries and complaints each customer makes; which complaints are resolved."""
+    stage, exposure, quality = month.stage, month.exposure, month.service_quality
+    n_requests = rng.poisson(
+        rates.service_request_rate[stage] * rates.service_request_segment[month.segment] * exposure
+    )
+    n_inquiries = rng.poisson(rates.inquiry_rate[stage] * exposure)
+    n_complaints = rng.poisson(P["complaint_rate"] * (1.0 - quality) * exposure)
+    complaint_pos = np.repeat(month.positions, n_complaints)
+    resolved = rng.random(len(complaint_pos)) < _resolution_probability(
+        P["complaint_resolution"], quality[complaint_pos]
+    )
+    n_unresolved = np.bincount(complaint_pos[~resolved], minlength=month.size)
+    return _Contacts(
+        n_requests, n_inquiries, complaint_pos, resolved, n_unresolved > 0, (n_complaints - n_unresolved) > 0
+    )
 
-        # state updates
-        recent[A] = rec
-        delight[A] = dl
-        unres_prev[A] = had_unres
-        alive[A[cpos]] = False
 
-    # ---- assemble the tables ---------------------------------------------------------
-    def cat_parts(parts, i, dtype=None):
-        arrays = [p[i] for p in parts]
-        if not arrays:
-            return np.zeros(0, dtype=dtype or np.int64)
-        out = np.concatenate(arrays)
-        return out.astype(dtype) if dtype is not None else out
+class _Satisfaction(NamedTuple):
+    """The month's satisfaction of each active customer."""
 
-    cid = np.arange(1, n + 1, dtype=np.int64)
-    customers = pd.DataFrame(
+    latent: np.ndarray
+    level: np.ndarray  # latent rounded and clipped to 1–5
+    recent: np.ndarray  # exponentially weighted latent satisfaction, this month included
+    delight: np.ndarray  # exponentially weighted share of months at level 5, this month included
+
+
+def _draw_satisfaction(
+    rng: np.random.Generator, P: dict, rates: _Rates, traits: _Traits, state: _State, month: _Month, contacts: _Contacts
+) -> _Satisfaction:
+    """Latent satisfaction: personal level + stage bonus + noise − complaint penalties; its level and recent averages."""
+    sat = P["satisfaction"]
+    latent = (
+        traits.satisfaction_base[month.active]
+        + rates.stage_bonus[month.stage]
+        + rng.normal(0.0, sat["month_sd"], month.size)
+        - sat["unresolved_complaint_penalty"] * contacts.had_unresolved
+        - sat["resolved_complaint_penalty"] * contacts.had_resolved
+        - sat["unresolved_complaint_penalty_next_month"] * month.unresolved_last_month
+    )
+    level = np.clip(_round_half_up(latent), 1, 5).astype(np.int8)
+    w = sat["recent_weight"]
+    recent = np.where(month.is_new, latent, (1 - w) * state.recent_satisfaction[month.active] + w * latent)
+    delight = np.where(month.is_new, level == 5, (1 - w) * state.delight[month.active] + w * (level == 5))
+    return _Satisfaction(latent, level, recent, delight)
+
+
+def _draw_purchase_counts_and_surveys(
+    rng: np.random.Generator, P: dict, rates: _Rates, month: _Month, level: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """How many purchases each customer makes this month, and whether the customer answers a survey."""
+    rate = (
+        rates.purchase_rate[month.stage]
+        * rates.purchase_segment[month.segment]
+        * rates.purchase_satisfaction[level - 1]
+    )
+    return rng.poisson(rate * month.exposure), rng.random(month.size) < P["survey_rate"]
+
+
+def _draw_churn(
+    rng: np.random.Generator,
+    P: dict,
+    rates: _Rates,
+    traits: _Traits,
+    month: _Month,
+    contacts: _Contacts,
+    level: np.ndarray,
+) -> tuple[np.ndarray, tuple]:
+    """Who leaves, on which day (which ends their month there) and why: (churned per position, churn rows)."""
+    hazard = (
+        traits.base_churn[month.active]
+        * rates.churn_stage[month.stage]
+        * rates.churn_satisfaction[level - 1]
+        * np.where(contacts.had_unresolved, P["unresolved_complaint_churn_factor"], 1.0)
+        * np.where(month.unresolved_last_month, P["unresolved_complaint_churn_factor_next_month"], 1.0)
+        * np.exp(month.held @ rates.log_bond_churn)
+        * month.exposure
+    )
+    hazard = np.minimum(hazard, P["max_monthly_churn"])
+    churned = rng.random(month.size) < hazard
+    pos = np.flatnonzero(churned)
+    day = _random_day(rng, month.first[pos], month.last[pos])
+    month.last[pos] = day
+    # each situation overrides the ones above it: an unresolved complaint matters most
+    situation = np.full(len(pos), _CHURN_SITUATIONS.index("other"), dtype=np.int64)
+    situation[(level[pos] >= 4) & ~month.held[pos].any(axis=1)] = _CHURN_SITUATIONS.index("satisfied_unbonded")
+    situation[level[pos] <= 2] = _CHURN_SITUATIONS.index("dissatisfied")
+    situation[contacts.had_unresolved[pos] | month.unresolved_last_month[pos]] = _CHURN_SITUATIONS.index(
+        "unresolved_complaint"
+    )
+    reason = _choose_rows(rng, rates.churn_reason_cdf[situation])
+    return churned, (month.active[pos], month.first_day + day, reason)
+
+
+class _Purchases(NamedTuple):
+    """The month's purchases: who bought (position), on which day, through which channel."""
+
+    pos: np.ndarray
+    day: np.ndarray
+    channel: np.ndarray
+
+
+def _draw_transactions(
+    rng: np.random.Generator, P: dict, rates: _Rates, traits: _Traits, month: _Month, n_purchases: np.ndarray
+) -> tuple[_Purchases, tuple]:
+    """Day, category, channel, promotion, amount and cost of each purchase: (purchases, transaction rows)."""
+    pos = np.repeat(month.positions, n_purchases)
+    n = len(pos)
+    customer = month.active[pos]
+    segment = month.segment[pos]
+    day = month.random_dates(rng, pos)
+    category = _choose_rows(rng, rates.category_cdf[segment])
+    preferred = traits.purchase_channel[customer]
+    channel = _preferred_or_drawn(rng, P["preferred_channel_share"], preferred, rates.purchase_channel_cdf[segment])
+    financial = month.held[pos, 0]
+    has_promotion = rng.random(n) < P["promotion_rate"] * np.where(
+        financial, P["promotion_financial_bond_multiplier"], 1.0
+    )
+    promotion = (_choose_rows(rng, rates.promotion_cdf[financial.astype(np.int8)]) + 1) * has_promotion
+    list_price = rates.list_price[category] * traits.spend_level[customer] * _lognormal_mean1(rng, P["price_sigma"], n)
+    amount = np.round(list_price * (1.0 - rates.promotion_discount[promotion]), 2)
+    cost = np.round(list_price * rates.cost_ratio[category] * rng.lognormal(0.0, P["cost_sigma"], n), 2)
+    return _Purchases(pos, day, channel), (customer, day, category, amount, cost, channel, promotion.astype(np.int8))
+
+
+def _draw_interactions(
+    rng: np.random.Generator,
+    P: dict,
+    rates: _Rates,
+    traits: _Traits,
+    employees: _Employees,
+    month: _Month,
+    contacts: _Contacts,
+    purchases: _Purchases,
+) -> tuple:
+    """Purchase contacts, service requests, inquiries and complaints with day, channel, outcome, employee and rating."""
+    quality = month.service_quality
+    purchase = np.flatnonzero(rng.random(len(purchases.pos)) < P["purchase_interaction_share"])
+    requests = np.repeat(month.positions, contacts.service_requests)
+    request_days = month.random_dates(rng, requests)
+    request_resolved = rng.random(len(requests)) < _resolution_probability(
+        P["service_request_resolution"], quality[requests]
+    )
+    inquiries = np.repeat(month.positions, contacts.inquiries)
+    inquiry_days = month.random_dates(rng, inquiries)
+    inquiry_resolved = rng.random(len(inquiries)) < P["inquiry_resolution"]
+    complaints = contacts.complaint_pos
+    complaint_days = month.random_dates(rng, complaints)
+    channels = [_contact_channel(rng, P, rates, traits, month, p) for p in (requests, inquiries, complaints)]
+
+    kinds = ("purchase", "service_request", "inquiry", "complaint")
+    parts = (purchases.pos[purchase], requests, inquiries, complaints)
+    pos = np.concatenate(parts)
+    kind = np.repeat(np.array([_INTERACTION_TYPE[k] for k in kinds], dtype=np.int8), [len(p) for p in parts])
+    day = np.concatenate([purchases.day[purchase], request_days, inquiry_days, complaint_days])
+    channel = np.concatenate([purchases.channel[purchase], *channels])
+    purchase_resolved = np.ones(len(purchase), dtype=bool)
+    resolved = np.concatenate([purchase_resolved, request_resolved, inquiry_resolved, contacts.complaint_resolved])
+    employee, rating = _handle_and_rate(rng, P, employees, month, pos, kind, resolved)
+    return (month.active[pos], day, channel, kind, employee, resolved, rating)
+
+
+def _contact_channel(
+    rng: np.random.Generator, P: dict, rates: _Rates, traits: _Traits, month: _Month, pos: np.ndarray
+) -> np.ndarray:
+    """Channel of each contact by the customers at ``pos``: mostly the customer's preferred one."""
+    cdf = np.broadcast_to(rates.contact_channel_cdf, (len(pos), len(rates.contact_channel_cdf)))
+    return _preferred_or_drawn(rng, P["preferred_contact_share"], traits.contact_channel[month.active[pos]], cdf)
+
+
+def _handle_and_rate(
+    rng: np.random.Generator,
+    P: dict,
+    employees: _Employees,
+    month: _Month,
+    pos: np.ndarray,
+    kind: np.ndarray,
+    resolved: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Employee handling each contact (mostly the customer's own) and the customer's rating of it."""
+    n = len(pos)
+    own = rng.random(n) < P["own_employee_share"]
+    employee = np.where(own, employees.of_customer[month.active[pos]], rng.integers(0, employees.n, size=n)).astype(
+        np.int32
+    )
+    rt = P["rating"]
+    rating = (
+        rt["intercept"]
+        + rt["per_service_quality"] * month.service_quality[pos]
+        + rt["resolved"] * resolved
+        + rt["complaint"] * (kind == _INTERACTION_TYPE["complaint"])
+        + rng.normal(0.0, rt["noise_sd"], n)
+    )
+    return employee, np.clip(_round_half_up(rating), 1, 5).astype(np.int8)
+
+
+def _draw_survey_answers(
+    rng: np.random.Generator, P: dict, month: _Month, mood: _Satisfaction, pos: np.ndarray
+) -> tuple:
+    """Answers of the customers surveyed (at ``pos``): satisfaction, recommend, trust, commitment, expectation, perception."""
+    sv = P["survey"]
+    n = len(pos)
+    latent, stage = mood.latent[pos], month.stage[pos].astype(np.float64)
+    rec, tr, cm, ex, pe = (sv[k] for k in ("recommend", "trust", "commitment", "expectation", "perception"))
+    recommend = rec["intercept"] + rec["per_satisfaction"] * latent + rng.normal(0, rec["noise_sd"], n)
+    trust = (
+        tr["intercept"]
+        + tr["per_stage"] * stage
+        + tr["per_satisfaction"] * (latent - 3.8)
+        + rng.normal(0, tr["noise_sd"], n)
+    )
+    commitment = (
+        cm["intercept"]
+        + cm["per_stage"] * stage
+        + cm["per_satisfaction"] * (latent - 3.8)
+        + cm["per_bond"] * month.held[pos].sum(axis=1)
+        + rng.normal(0, cm["noise_sd"], n)
+    )
+    expectation = ex["mean"] + ex["b2b"] * month.segment[pos] + rng.normal(0, ex["sd"], n)
+    perception = (
+        expectation + pe["per_satisfaction"] * (latent - pe["satisfaction_centre"]) + rng.normal(0, pe["noise_sd"], n)
+    )
+    return (
+        month.active[pos],
+        month.random_dates(rng, pos),
+        mood.level[pos],
+        _answer(recommend, 0, 10),
+        _answer(trust, 1, 5),
+        _answer(commitment, 1, 5),
+        _answer(expectation, 1, 7),
+        _answer(perception, 1, 7),
+    )
+
+
+def _enrol_bonds(
+    rng: np.random.Generator, P: dict, rates: _Rates, state: _State, month: _Month, survivors: np.ndarray
+) -> tuple | None:
+    """Enrol survivors (positions) in bond levels they do not hold yet; the bond rows, or None if nobody enrols."""
+    held = month.held[survivors]
+    levels = np.arange(held.shape[1])
+    p_enrol = rates.bond_enrolment[month.segment[survivors][:, None], levels[None, :], month.stage[survivors][:, None]]
+    enrol = (rng.random(held.shape) < p_enrol) & ~held
+    if P["bond_requires_previous_level"]:
+        enrol[:, 1:] &= held[:, :-1]
+    who, level = np.nonzero(enrol)
+    if len(who) == 0:
+        return None
+    customer = month.active[survivors[who]]
+    state.bonds_held[customer, level] = True
+    return (customer, month.random_dates(rng, survivors[who]), level.astype(np.int8))
+
+
+def _move_stages(
+    rng: np.random.Generator,
+    P: dict,
+    rates: _Rates,
+    state: _State,
+    month: _Month,
+    survivors: np.ndarray,
+    mood: _Satisfaction,
+) -> tuple | None:
+    """Move survivors (positions) up or down one stage from next month on; the moves' rows, or None if nobody moves."""
+    up, down = P["stage_promotion"], P["stage_demotion"]
+    stage = month.stage[survivors]
+    up_logit = (
+        rates.stage_up_logit[stage]
+        + up["per_delight"] * (mood.delight[survivors] - 0.25)
+        + up["per_service_quality"] * (month.service_quality[survivors] - 0.5)
+        + up["per_bond"] * month.held[survivors].sum(axis=1)
+        + up["b2b_friend_to_partner"] * ((stage == _STAGE["friend"]) & (month.segment[survivors] == 1))
+    )
+    p_up = _expit(up_logit)
+    down_logit = rates.stage_down_logit + down["per_dissatisfaction"] * (3.0 - mood.recent[survivors])
+    p_down = np.where(stage > 0, _expit(down_logit), 0.0)
+    u = rng.random(len(survivors))
+    move = np.where(u < p_up, 1, np.where(u < p_up + p_down, -1, 0)).astype(np.int8)
+    moved = np.flatnonzero(move)
+    if len(moved) == 0:
+        return None
+    customer = month.active[survivors[moved]]
+    new_stage = (stage[moved] + move[moved]).astype(np.int8)
+    state.stage[customer] = new_stage
+    return (customer, np.full(len(moved), month.first_day + month.n_days, dtype=np.int64), new_stage)
+
+
+# ---- the tables -------------------------------------------------------------------
+
+
+def _column(rows: list[tuple], i: int, dtype) -> np.ndarray:
+    """Column ``i`` of the monthly row tuples as one array of ``dtype``."""
+    if not rows:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate([r[i] for r in rows]).astype(dtype)
+
+
+def _events_by_date(rows: list[tuple], dtypes: tuple, then_by: tuple[int, ...] = ()) -> list[np.ndarray]:
+    """The columns of the monthly (customer, day, ...) rows, sorted by day, customer, then the columns ``then_by``."""
+    columns = [_column(rows, i, dtype) for i, dtype in enumerate(dtypes)]
+    order = np.lexsort(tuple(columns[i] for i in reversed(then_by)) + (columns[0], columns[1]))
+    return [c[order] for c in columns]
+
+
+def _numbered(id_column: str, customer: np.ndarray, day: np.ndarray) -> dict:
+    """The leading columns of an event table: running id from 1, ``customer_id`` and ``date``."""
+    running_id = np.arange(1, len(customer) + 1, dtype=np.int64)
+    return {id_column: running_id, "customer_id": customer + 1, "date": _days_to_datetime(day)}
+
+
+def _customer_table(customers: _Customers, employees: _Employees) -> pd.DataFrame:
+    """The customers table."""
+    return pd.DataFrame(
         {
-            "customer_id": cid,
-            "signup_date": _days_to_datetime(signup_day),
-            "acquisition_channel": _categorical(acq, "acquisition_channel"),
-            "acquisition_cost": acq_cost,
-            "segment": _categorical(b2b, "segment"),
-            "region": _categorical(region, "region"),
-            "age": age.astype(np.float64),
-            "company_size": _categorical(size_code, "company_size"),
-            "employee_id": employee.astype(np.int64) + 1,
+            "customer_id": np.arange(1, len(customers.b2b) + 1, dtype=np.int64),
+            "signup_date": _days_to_datetime(customers.signup_day),
+            "acquisition_channel": _categorical(customers.channel, "acquisition_channel"),
+            "acquisition_cost": customers.acquisition_cost,
+            "segment": _categorical(customers.b2b, "segment"),
+            "region": _categorical(customers.region, "region"),
+            "age": customers.age.astype(np.float64),
+            "company_size": _categorical(customers.company_size, "company_size"),
+            "employee_id": employees.of_customer.astype(np.int64) + 1,
         }
     )
 
-    t_cust, t_day = cat_parts(tx, 0, np.int64), cat_parts(tx, 1, np.int64)
-    order = np.lexsort((t_cust, t_day))
-    transactions = pd.DataFrame(
-        {
-            "transaction_id": np.arange(1, len(order) + 1, dtype=np.int64),
-            "customer_id": t_cust[order] + 1,
-            "date": _days_to_datetime(t_day[order]),
-            "category": _categorical(cat_parts(tx, 2, np.int8)[order], "category"),
-            "amount": cat_parts(tx, 3, np.float64)[order],
-            "cost": cat_parts(tx, 4, np.float64)[order],
-            "channel": _categorical(cat_parts(tx, 5, np.int8)[order], "channel"),
-            "promotion": _categorical(cat_parts(tx, 6, np.int8)[order], "promotion"),
-        }
-    )
-    del tx
 
-    i_cust, i_day = cat_parts(it, 0, np.int64), cat_parts(it, 1, np.int64)
-    order = np.lexsort((i_cust, i_day))
-    interactions = pd.DataFrame(
-        {
-            "interaction_id": np.arange(1, len(order) + 1, dtype=np.int64),
-            "customer_id": i_cust[order] + 1,
-            "date": _days_to_datetime(i_day[order]),
-            "channel": _categorical(cat_parts(it, 2, np.int8)[order], "channel"),
-            "type": _categorical(cat_parts(it, 3, np.int8)[order], "type"),
-            "employee_id": cat_parts(it, 4, np.int64)[order] + 1,
-            "resolved": cat_parts(it, 5, bool)[order],
-            "rating": cat_parts(it, 6, np.int64)[order],
-        }
+def _transaction_table(rows: list[tuple]) -> pd.DataFrame:
+    """The transactions table, by date and customer."""
+    customer, day, category, amount, cost, channel, promotion = _events_by_date(
+        rows, (np.int64, np.int64, np.int8, np.float64, np.float64, np.int8, np.int8)
     )
-    del it
-
-    s_cust, s_day = cat_parts(sv_rows, 0, np.int64), cat_parts(sv_rows, 1, np.int64)
-    order = np.lexsort((s_cust, s_day))
-    surveys = pd.DataFrame(
-        {"survey_id": np.arange(1, len(order) + 1, dtype=np.int64), "customer_id": s_cust[order] + 1, "date": _days_to_datetime(s_day[order])}
-        | {name: cat_parts(sv_rows, j, np.int64)[order] for j, name in enumerate(("satisfaction", "recommend", "trust", "commitment", "expectation", "perception"), start=2)}
-    )
-
-    b_cust, b_day, b_lvl = cat_parts(bd, 0, np.int64), cat_parts(bd, 1, np.int64), cat_parts(bd, 2, np.int8)
-    order = np.lexsort((b_lvl, b_cust, b_day))
-    bond_cost = _vec(P["bond_cost_per_month"], B)
-    bonds = pd.DataFrame(
-        {
-            "bond_id": np.arange(1, len(order) + 1, dtype=np.int64),
-            "customer_id": b_cust[order] + 1,
-            "level": _categorical(b_lvl[order], "level"),
-            "start_date": _days_to_datetime(b_day[order]),
-            "cost_per_month": bond_cost[b_lvl[order]],
+    return pd.DataFrame(
+        _numbered("transaction_id", customer, day)
+        | {
+            "category": _categorical(category, "category"),
+            "amount": amount,
+            "cost": cost,
+            "channel": _categorical(channel, "channel"),
+            "promotion": _categorical(promotion, "promotion"),
         }
     )
 
-    c_cust, c_day = cat_parts(ch, 0, np.int64), cat_parts(ch, 1, np.int64)
-    order = np.lexsort((c_cust, c_day))
-    churn = pd.DataFrame(
-        {"customer_id": c_cust[order] + 1, "date": _days_to_datetime(c_day[order]), "reason": _categorical(cat_parts(ch, 2, np.int8)[order], "reason")}
+
+def _interaction_table(rows: list[tuple]) -> pd.DataFrame:
+    """The interactions table, by date and customer."""
+    customer, day, channel, kind, employee, resolved, rating = _events_by_date(
+        rows, (np.int64, np.int64, np.int8, np.int8, np.int64, bool, np.int64)
+    )
+    return pd.DataFrame(
+        _numbered("interaction_id", customer, day)
+        | {
+            "channel": _categorical(channel, "channel"),
+            "type": _categorical(kind, "type"),
+            "employee_id": employee + 1,
+            "resolved": resolved,
+            "rating": rating,
+        }
     )
 
-    employees = pd.DataFrame({"employee_id": np.arange(1, n_emp + 1, dtype=np.int64), "satisfaction": emp_sat, "tenure_months": tenure})
 
-    h_cust = np.concatenate([cid - 1, cat_parts(sh, 0, np.int64)])
-    h_day = np.concatenate([ms_days[signup_month], cat_parts(sh, 1, np.int64)])
-    h_stage = np.concatenate([np.zeros(n, dtype=np.int8), cat_parts(sh, 2, np.int8)])
-    order = np.lexsort((h_day, h_cust))
-    stage_history = pd.DataFrame(
-        {"customer_id": h_cust[order] + 1, "date": _days_to_datetime(h_day[order]), "stage": _categorical(h_stage[order], "stage")}
+def _survey_table(rows: list[tuple]) -> pd.DataFrame:
+    """The surveys table, by date and customer."""
+    customer, day, *answers = _events_by_date(rows, (np.int64,) * 8)
+    names = ("satisfaction", "recommend", "trust", "commitment", "expectation", "perception")
+    return pd.DataFrame(_numbered("survey_id", customer, day) | dict(zip(names, answers)))
+
+
+def _bond_table(rows: list[tuple], P: dict) -> pd.DataFrame:
+    """The bonds table, by start date, customer and level."""
+    customer, day, level = _events_by_date(rows, (np.int64, np.int64, np.int8), then_by=(2,))
+    bond_cost = _vec(P["bond_cost_per_month"], schema.BOND_LEVELS)
+    return pd.DataFrame(
+        {
+            "bond_id": np.arange(1, len(customer) + 1, dtype=np.int64),
+            "customer_id": customer + 1,
+            "level": _categorical(level, "level"),
+            "start_date": _days_to_datetime(day),
+            "cost_per_month": bond_cost[level],
+        }
     )
-    traits = pd.DataFrame({"customer_id": cid, "service_quality": sq, "spend_level": spend, "base_churn": base_churn})
 
-    P["arguments"] = {"n_customers": n, "seed": seed, "start": start_ts.strftime("%Y-%m-%d"), "months": months}
-    P["observation_end"] = observation_end.strftime("%Y-%m-%d")
-    P["n_employees"] = n_emp
+
+def _churn_table(rows: list[tuple]) -> pd.DataFrame:
+    """The churn table, by date and customer."""
+    customer, day, reason = _events_by_date(rows, (np.int64, np.int64, np.int8))
+    return pd.DataFrame(
+        {"customer_id": customer + 1, "date": _days_to_datetime(day), "reason": _categorical(reason, "reason")}
+    )
+
+
+def _stage_history(rows: list[tuple], customers: _Customers, calendar: _Calendar) -> pd.DataFrame:
+    """Every stage entered: stranger from the signup month, then the moves; by customer and date."""
+    n = len(customers.b2b)
+    customer = np.concatenate([np.arange(n, dtype=np.int64), _column(rows, 0, np.int64)])
+    day = np.concatenate([calendar.first_day[customers.signup_month], _column(rows, 1, np.int64)])
+    stage = np.concatenate([np.zeros(n, dtype=np.int8), _column(rows, 2, np.int8)])
+    order = np.lexsort((day, customer))
+    return pd.DataFrame(
+        {
+            "customer_id": customer[order] + 1,
+            "date": _days_to_datetime(day[order]),
+            "stage": _categorical(stage[order], "stage"),
+        }
+    )
+
+
+def _assemble(
+    P: dict, calendar: _Calendar, customers: _Customers, employees: _Employees, traits: _Traits, events: _Events
+) -> Company:
+    """The company: its tables from the customers, employees and events, and the truth behind them."""
+    customer_table = _customer_table(customers, employees)
+    transactions = _transaction_table(events.transactions)
+    events.transactions.clear()  # free the monthly pieces before building the next table
+    interactions = _interaction_table(events.interactions)
+    events.interactions.clear()
+    cid = customer_table["customer_id"].to_numpy()
     truth = Truth(
         params=P,
-        stage_history=stage_history,
-        customer_traits=traits,
-        signup_date=pd.Series(customers["signup_date"].to_numpy(), index=pd.Index(cid, name="customer_id")),
+        stage_history=_stage_history(events.stage_moves, customers, calendar),
+        customer_traits=pd.DataFrame(
+            {
+                "customer_id": cid,
+                "service_quality": traits.service_quality,
+                "spend_level": traits.spend_level,
+                "base_churn": traits.base_churn,
+            }
+        ),
+        signup_date=pd.Series(customer_table["signup_date"].to_numpy(), index=pd.Index(cid, name="customer_id")),
     )
     return Company(
-        customers=customers,
+        customers=customer_table,
         transactions=transactions,
         interactions=interactions,
-        surveys=surveys,
-        bonds=bonds,
-        churn=churn,
-        employees=employees,
+        surveys=_survey_table(events.surveys),
+        bonds=_bond_table(events.bonds, P),
+        churn=_churn_table(events.churn),
+        employees=pd.DataFrame(
+            {
+                "employee_id": np.arange(1, employees.n + 1, dtype=np.int64),
+                "satisfaction": employees.satisfaction,
+                "tenure_months": employees.tenure_months,
+            }
+        ),
         truth=truth,
-        observation_end=observation_end,
+        observation_end=calendar.observation_end,
     )
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: generate a company and write it with :func:`helpers.data.save_company`.
-
-    Example:
-        python -m helpers.synthetic --customers 5000 --seed 2024 --out datasets
-    """
-    from helpers.data import FolderNotEmptyError, save_company
-
-    parser = argparse.ArgumentParser(prog="python -m helpers.synthetic", description="Generate the course's synthetic company as CSV files.")
-    parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, help=f"customers acquired (default {DEFAULT_CUSTOMERS})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--start", default=DEFAULT_START, help=f"first month, YYYY-MM-DD (default {DEFAULT_START})")
-    parser.add_argument("--months", type=int, default=DEFAULT_MONTHS, help=f"months simulated (default {DEFAULT_MONTHS})")
-    parser.add_argument("--out", default="datasets", help="folder to write (default: datasets)")
-    parser.add_argument("--force", action="store_true", help="overwrite even if the folder holds files the generator did not write")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="show a progress bar")
-    args = parser.parse_args(argv)
-    try:
-        company = generate(args.customers, seed=args.seed, start=args.start, months=args.months, progress=args.progress)
-        save_company(company, args.out, force=args.force)
-    except (ValueError, TypeError, FolderNotEmptyError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    counts = ", ".join(f"{k} {v:,}" for k, v in company.summary().items())
-    print(f"Wrote {args.out}: {counts}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

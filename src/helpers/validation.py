@@ -41,8 +41,10 @@ def refuse_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str)
     """Raise ValueError naming the table, the column and the first rows where ``bad`` holds."""
     bad = np.asarray(bad, dtype=bool)
     if bad.any():
-        raise ValueError(f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-                         f"{frame[bad].head(SHOWN_ROWS).to_string()}")
+        raise ValueError(
+            f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
+            f"{frame[bad].head(SHOWN_ROWS).to_string()}"
+        )
 
 
 def to_dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
@@ -80,3 +82,20 @@ def scalar_or_array(result: np.ndarray):
     (0.5, array([0.5]))
     """
     return float(result) if np.ndim(result) == 0 else result
+
+
+def whole_numbers(
+    table: str, frame: pd.DataFrame, column: str, low: int, high: int, *, allow_missing: bool = False
+) -> np.ndarray:
+    """The column as floats, refusing values that are not whole numbers in [low, high] (e.g. a 1–5 scale).
+
+    >>> whole_numbers("surveys", pd.DataFrame({"satisfaction": [5, 2]}), "satisfaction", 1, 5)
+    array([5., 2.])
+    """
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    missing = np.isnan(values)
+    bad = ~missing & ((values != np.round(values)) | (values < low) | (values > high))
+    if not allow_missing:
+        bad |= missing
+    refuse_rows(table, column, frame, bad, f"are not whole numbers from {low} to {high}")
+    return values

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import crm
-from helpers.checks import Question, bind as _bind
+from helpers.checks import Question
+from helpers.checks import bind as _bind
 from helpers.rfm import RFM_SEGMENTS, rfm_scores, rfm_summary
 
 
@@ -83,53 +84,78 @@ QUESTIONS = [
         variable="unresolved_complaints",
         expected=_unresolved_complaints,
         kind="number",
-        hints=["Complaints are rows of the `interactions` table with `type = 'complaint'`.",
-               "In the database `resolved` is stored as 0 or 1 (no True/False in SQLite).",
-               "`SELECT COUNT(*) FROM interactions WHERE type = 'complaint' AND resolved = 0`"],
-        solution=('from helpers import warehouse\n'
-                  'db = warehouse.build(company)\n'
-                  'unresolved_complaints = warehouse.scalar(\n'
-                  '    db, "SELECT COUNT(*) FROM interactions WHERE type = \'complaint\' AND resolved = 0")'),
+        hints=[
+            "Complaints are rows of the `interactions` table with `type = 'complaint'`.",
+            "In the database `resolved` is stored as 0 or 1 (no True/False in SQLite).",
+            "`SELECT COUNT(*) FROM interactions WHERE type = 'complaint' AND resolved = 0`",
+        ],
+        solution=(
+            "from helpers import warehouse\n"
+            "db = warehouse.build(company)\n"
+            "unresolved_complaints = warehouse.scalar(\n"
+            "    db, \"SELECT COUNT(*) FROM interactions WHERE type = 'complaint' AND resolved = 0\")"
+        ),
         success="each of these is a customer whose risk of leaving doubled that month.",
-        mistakes=[(lambda a, c: a == int((c.interactions["type"].astype(object) == "complaint").sum()),
-                   "that is every complaint. Keep only those with resolved = 0."),
-                  (lambda a, c: a == int((~c.interactions["resolved"]).sum()),
-                   "that counts every unresolved contact, service requests included. Keep only complaints.")],
+        mistakes=[
+            (
+                lambda a, c: a == int((c.interactions["type"].astype(object) == "complaint").sum()),
+                "that is every complaint. Keep only those with resolved = 0.",
+            ),
+            (
+                lambda a, c: a == int((~c.interactions["resolved"]).sum()),
+                "that counts every unresolved contact, service requests included. Keep only complaints.",
+            ),
+        ],
     ),
     Question(
         variable="b2b_margin",
         expected=_b2b_margin,
         kind="number",
         rel_tol=1e-4,
-        hints=["Use the star schema: `fact_sales` has the margin of each purchase, `dim_customer` the segment.",
-               "Join them on `customer_key` (`JOIN dim_customer USING (customer_key)`) and filter `segment = 'B2B'`.",
-               "`SELECT SUM(f.margin) FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key) "
-               "WHERE c.segment = 'B2B'`"],
-        solution=('from helpers import warehouse\n'
-                  'db = warehouse.build(company)\n'
-                  'b2b_margin = warehouse.scalar(db, """\n'
-                  '    SELECT SUM(f.margin) FROM fact_sales AS f\n'
-                  '    JOIN dim_customer AS c USING (customer_key)\n'
-                  '    WHERE c.segment = \'B2B\'""")'),
+        hints=[
+            "Use the star schema: `fact_sales` has the margin of each purchase, `dim_customer` the segment.",
+            "Join them on `customer_key` (`JOIN dim_customer USING (customer_key)`) and filter `segment = 'B2B'`.",
+            "`SELECT SUM(f.margin) FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key) "
+            "WHERE c.segment = 'B2B'`",
+        ],
+        solution=(
+            "from helpers import warehouse\n"
+            "db = warehouse.build(company)\n"
+            'b2b_margin = warehouse.scalar(db, """\n'
+            "    SELECT SUM(f.margin) FROM fact_sales AS f\n"
+            "    JOIN dim_customer AS c USING (customer_key)\n"
+            '    WHERE c.segment = \'B2B\'""")'
+        ),
         success="one join between the fact table and a dimension: the everyday move of analytical CRM.",
-        mistakes=[(lambda a, c: abs(a - float(_segment_sales(c, "B2B")["amount"].sum())) < 1,
-                   "that is the revenue (amount). The question asks for the margin."),
-                  (lambda a, c: abs(a - (float((c.transactions["amount"] - c.transactions["cost"]).sum())
-                                         - _b2b_margin(c))) < 1,
-                   "that is the consumers' (B2C) margin. Filter on segment = 'B2B'.")],
+        mistakes=[
+            (
+                lambda a, c: abs(a - float(_segment_sales(c, "B2B")["amount"].sum())) < 1,
+                "that is the revenue (amount). The question asks for the margin.",
+            ),
+            (
+                lambda a, c: (
+                    abs(a - (float((c.transactions["amount"] - c.transactions["cost"]).sum()) - _b2b_margin(c))) < 1
+                ),
+                "that is the consumers' (B2C) margin. Filter on segment = 'B2B'.",
+            ),
+        ],
     ),
     Question(
         variable="top20_margin_share",
         expected=_top20_share,
         kind="number",
         rel_tol=1e-6,
-        hints=["`crm.customer_value_ranking(company.transactions)` ranks the buying customers by margin, best first.",
-               "Take the first round(0.2 × number of buyers) rows and divide their margin by the total margin.",
-               "`ranking['margin'].head(round(0.2 * len(ranking))).sum() / ranking['margin'].sum()`"],
-        solution=('from helpers import crm\n'
-                  'ranking = crm.customer_value_ranking(company.transactions)\n'
-                  'top20_margin_share = ranking["margin"].head(round(0.2 * len(ranking))).sum() '
-                  '/ ranking["margin"].sum()'),
+        hints=[
+            "`crm.customer_value_ranking(company.transactions)` ranks the buying customers by margin, best first.",
+            "Take the first round(0.2 × number of buyers) rows and divide their margin by the total margin.",
+            "`ranking['margin'].head(round(0.2 * len(ranking))).sum() / ranking['margin'].sum()`",
+        ],
+        solution=(
+            "from helpers import crm\n"
+            "ranking = crm.customer_value_ranking(company.transactions)\n"
+            'top20_margin_share = ranking["margin"].head(round(0.2 * len(ranking))).sum() '
+            '/ ranking["margin"].sum()'
+        ),
         success="the Pareto rule, measured rather than assumed.",
         mistakes=[(lambda a, c: a > 1, "give a fraction between 0 and 1, not a percentage.")],
     ),
@@ -138,16 +164,20 @@ QUESTIONS = [
         expected=_best_segment,
         kind="choice",
         choices=RFM_SEGMENTS,
-        hints=["Score the customers: `rfm_scores(rfm_summary(company.transactions, "
-               "observation_end=company.observation_end))`.",
-               "`crm.rfm_segment_value(scores, margin)` gives `margin_per_customer` for each segment; "
-               "margin per customer is `ranking.set_index('customer_id')['margin']`.",
-               "Take `.idxmax()` of the `margin_per_customer` column."],
-        solution=('from helpers import crm\n'
-                  'from helpers.rfm import rfm_scores, rfm_summary\n'
-                  'scores = rfm_scores(rfm_summary(company.transactions, observation_end=company.observation_end))\n'
-                  'margin = crm.customer_value_ranking(company.transactions).set_index("customer_id")["margin"]\n'
-                  'most_valuable_segment = crm.rfm_segment_value(scores, margin)["margin_per_customer"].idxmax()'),
+        hints=[
+            "Score the customers: `rfm_scores(rfm_summary(company.transactions, "
+            "observation_end=company.observation_end))`.",
+            "`crm.rfm_segment_value(scores, margin)` gives `margin_per_customer` for each segment; "
+            "margin per customer is `ranking.set_index('customer_id')['margin']`.",
+            "Take `.idxmax()` of the `margin_per_customer` column.",
+        ],
+        solution=(
+            "from helpers import crm\n"
+            "from helpers.rfm import rfm_scores, rfm_summary\n"
+            "scores = rfm_scores(rfm_summary(company.transactions, observation_end=company.observation_end))\n"
+            'margin = crm.customer_value_ranking(company.transactions).set_index("customer_id")["margin"]\n'
+            'most_valuable_segment = crm.rfm_segment_value(scores, margin)["margin_per_customer"].idxmax()'
+        ),
         success="margin per customer, not total margin: a small segment can be the most valuable one per head.",
     ),
     Question(
@@ -155,17 +185,21 @@ QUESTIONS = [
         expected=_best_strategy,
         kind="choice",
         choices=crm.STRATEGIES,
-        hints=["Use `crm.offer_hit_rates(transactions, cutoff, segment=...)` with the cut-off six months "
-               "before the end of the data.",
-               "The segment of each customer: `company.customers.set_index('customer_id')['segment']`; "
-               "the cut-off: `company.observation_end - pd.DateOffset(months=6)`.",
-               "Take `.idxmax()` of the `hit_rate` column."],
-        solution=('import pandas as pd\n'
-                  'from helpers import crm\n'
-                  'cutoff = company.observation_end - pd.DateOffset(months=6)\n'
-                  'segment = company.customers.set_index("customer_id")["segment"]\n'
-                  'best_offer_strategy = crm.offer_hit_rates(company.transactions, cutoff, segment=segment)'
-                  '["hit_rate"].idxmax()'),
+        hints=[
+            "Use `crm.offer_hit_rates(transactions, cutoff, segment=...)` with the cut-off six months "
+            "before the end of the data.",
+            "The segment of each customer: `company.customers.set_index('customer_id')['segment']`; "
+            "the cut-off: `company.observation_end - pd.DateOffset(months=6)`.",
+            "Take `.idxmax()` of the `hit_rate` column.",
+        ],
+        solution=(
+            "import pandas as pd\n"
+            "from helpers import crm\n"
+            "cutoff = company.observation_end - pd.DateOffset(months=6)\n"
+            'segment = company.customers.set_index("customer_id")["segment"]\n'
+            "best_offer_strategy = crm.offer_hit_rates(company.transactions, cutoff, segment=segment)"
+            '["hit_rate"].idxmax()'
+        ),
         success="and the simulation says why: categories depend on the segment only, so personal history is noise.",
     ),
     Question(
@@ -173,39 +207,50 @@ QUESTIONS = [
         expected=_payback_with_double_training,
         kind="number",
         rel_tol=1e-6,
-        hints=["Start from `crm.crm_business_case(last_year_margin)`, where last_year_margin is the margin "
-               "(amount − cost) of the purchases in the last year of the data.",
-               "Double the training row in every year column: "
-               "`case.loc[case['item'] == 'training', years] *= 2`.",
-               "Then `crm.payback_years(crm.project_cash_flows(case)['net'])`."],
-        solution=('# BEGIN SOLUTION\n'
-                  'import pandas as pd\n'
-                  'from helpers import crm\n'
-                  't = company.transactions\n'
-                  'recent = t["date"] > company.observation_end - pd.DateOffset(years=1)\n'
-                  'last_year_margin = float((t["amount"] - t["cost"])[recent].sum())\n'
-                  'case = crm.crm_business_case(last_year_margin)\n'
-                  'years = [c for c in case.columns if c.startswith("year_")]\n'
-                  'case.loc[case["item"] == "training", years] *= 2\n'
-                  'payback_double_training = crm.payback_years(crm.project_cash_flows(case)["net"])\n'
-                  '# END SOLUTION').removeprefix("# BEGIN SOLUTION\n").removesuffix("\n# END SOLUTION"),
+        hints=[
+            "Start from `crm.crm_business_case(last_year_margin)`, where last_year_margin is the margin "
+            "(amount − cost) of the purchases in the last year of the data.",
+            "Double the training row in every year column: `case.loc[case['item'] == 'training', years] *= 2`.",
+            "Then `crm.payback_years(crm.project_cash_flows(case)['net'])`.",
+        ],
+        solution=(
+            "# BEGIN SOLUTION\n"
+            "import pandas as pd\n"
+            "from helpers import crm\n"
+            "t = company.transactions\n"
+            'recent = t["date"] > company.observation_end - pd.DateOffset(years=1)\n'
+            'last_year_margin = float((t["amount"] - t["cost"])[recent].sum())\n'
+            "case = crm.crm_business_case(last_year_margin)\n"
+            'years = [c for c in case.columns if c.startswith("year_")]\n'
+            'case.loc[case["item"] == "training", years] *= 2\n'
+            'payback_double_training = crm.payback_years(crm.project_cash_flows(case)["net"])\n'
+            "# END SOLUTION"
+        )
+        .removeprefix("# BEGIN SOLUTION\n")
+        .removesuffix("\n# END SOLUTION"),
         success="training is cheap next to the benefits it protects; a project that skimps on it risks the benefits.",
-        mistakes=[(lambda a, c: abs(a - _payback_as_given(c)) < 1e-9,
-                   "that is the payback of the table as given. Double the training cost first."),
-                  ],
+        mistakes=[
+            (
+                lambda a, c: abs(a - _payback_as_given(c)) < 1e-9,
+                "that is the payback of the table as given. Double the training cost first.",
+            ),
+        ],
     ),
     Question(
         variable="b2b_preferred_channels",
         expected=_b2b_preferred,
         kind="series",
-        hints=["`crm.channel_mix(company.transactions, company.interactions)` gives each customer's "
-               "`preferred_channel`.",
-               "Keep the B2B customers (`company.customers['segment'] == 'B2B'`), then `.value_counts()`."],
-        solution=('from helpers import crm\n'
-                  'mix = crm.channel_mix(company.transactions, company.interactions)\n'
-                  'b2b = company.customers.loc[company.customers["segment"] == "B2B", "customer_id"]\n'
-                  'b2b_preferred_channels = mix.loc[mix.index.isin(b2b), "preferred_channel"]'
-                  '.astype(str).value_counts()'),
+        hints=[
+            "`crm.channel_mix(company.transactions, company.interactions)` gives each customer's `preferred_channel`.",
+            "Keep the B2B customers (`company.customers['segment'] == 'B2B'`), then `.value_counts()`.",
+        ],
+        solution=(
+            "from helpers import crm\n"
+            "mix = crm.channel_mix(company.transactions, company.interactions)\n"
+            'b2b = company.customers.loc[company.customers["segment"] == "B2B", "customer_id"]\n'
+            'b2b_preferred_channels = mix.loc[mix.index.isin(b2b), "preferred_channel"]'
+            ".astype(str).value_counts()"
+        ),
         success="businesses want people: face to face and the phone weigh far more than for consumers.",
     ),
 ]

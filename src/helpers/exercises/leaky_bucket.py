@@ -9,7 +9,8 @@ one on its own.
 from __future__ import annotations
 
 from helpers import bucket
-from helpers.checks import Question, bind as _bind
+from helpers.checks import Question
+from helpers.checks import bind as _bind
 from helpers.schema import CHURN_REASONS
 
 #: The retention programme of questions 6 and 7: its cost per customer per month and the
@@ -20,8 +21,9 @@ RANGE = (0.25, 0.85)
 
 
 def _flows(company, period="month"):
-    return bucket.bucket_flows(company.customers, company.transactions, company.churn,
-                               company.observation_end, period=period)
+    return bucket.bucket_flows(
+        company.customers, company.transactions, company.churn, company.observation_end, period=period
+    )
 
 
 def _last_year(company):
@@ -82,12 +84,18 @@ def _better_use(company):
 
 def _uplift(company):
     yearly = bucket.calibrate_bucket(_flows(company, period="year"))
-    profile = bucket.margin_by_tenure_year(company.customers, company.transactions, company.churn,
-                                           company.observation_end)["margin_per_customer_year"]
+    profile = bucket.margin_by_tenure_year(
+        company.customers, company.transactions, company.churn, company.observation_end
+    )["margin_per_customer_year"]
     return bucket.profit_uplift_from_retention(
-        yearly.retention_rate, 0.05, first_year_profit=profile.iloc[0],
-        later_year_profits=profile.iloc[1:].tolist(), profit_growth=0.0, discount_rate=0.10,
-        acquisition_cost=company.customers["acquisition_cost"].mean())
+        yearly.retention_rate,
+        0.05,
+        first_year_profit=profile.iloc[0],
+        later_year_profits=profile.iloc[1:].tolist(),
+        profit_growth=0.0,
+        discount_rate=0.10,
+        acquisition_cost=company.customers["acquisition_cost"].mean(),
+    )
 
 
 def _verdict(company):
@@ -99,189 +107,253 @@ def _close(answer, value, tol=1e-6):
     return abs(float(answer) - float(value)) <= tol * max(1.0, abs(float(value)))
 
 
-_FLOWS = ("flows = bucket_flows(company.customers, company.transactions, company.churn,\n"
-          "                     company.observation_end)\n")
+_FLOWS = (
+    "flows = bucket_flows(company.customers, company.transactions, company.churn,\n"
+    "                     company.observation_end)\n"
+)
 
 QUESTIONS = [
     Question(
         variable="monthly_churn",
         expected=_monthly_churn,
         kind="number",
-        hints=["`bucket_flows(...)` gives one row per month with `customers_start`, `customers_end` "
-               "and `new_customers_kept`. Keep the last 12 complete months that started with customers.",
-               "Pool the months: sum each of the three columns over the 12 months, then use "
-               "`churn_rate(start, end, new)` from `helpers.retention`.",
-               "`new` must be the newcomers still there at the end of their month "
-               "(`new_customers_kept`), because churn_rate computes (end − new) / start."],
-        solution=("from helpers.bucket import bucket_flows\n"
-                  "from helpers.retention import churn_rate\n" + _FLOWS +
-                  'last_year = flows[flows["complete"] & (flows["customers_start"] > 0)].tail(12)\n'
-                  'monthly_churn = churn_rate(last_year["customers_start"].sum(), '
-                  'last_year["customers_end"].sum(),\n'
-                  '                           last_year["new_customers_kept"].sum())'),
+        hints=[
+            "`bucket_flows(...)` gives one row per month with `customers_start`, `customers_end` "
+            "and `new_customers_kept`. Keep the last 12 complete months that started with customers.",
+            "Pool the months: sum each of the three columns over the 12 months, then use "
+            "`churn_rate(start, end, new)` from `helpers.retention`.",
+            "`new` must be the newcomers still there at the end of their month "
+            "(`new_customers_kept`), because churn_rate computes (end − new) / start.",
+        ],
+        solution=(
+            "from helpers.bucket import bucket_flows\n"
+            "from helpers.retention import churn_rate\n"
+            + _FLOWS
+            + 'last_year = flows[flows["complete"] & (flows["customers_start"] > 0)].tail(12)\n'
+            'monthly_churn = churn_rate(last_year["customers_start"].sum(), '
+            'last_year["customers_end"].sum(),\n'
+            '                           last_year["new_customers_kept"].sum())'
+        ),
         success="a few per cent a month sounds small, but it compounds: see the next question.",
         mistakes=[
-            (lambda answer, company: _close(answer, 1 - _monthly_churn(company)),
-             "that is the retention rate (the share who stay). Churn is 1 − retention."),
-            (lambda answer, company: _close(answer, _churn_with_all_new(company)),
-             "you used all new customers, including those who left within their first month. "
-             "They were never in the start count, so use `new_customers_kept`."),
-            (lambda answer, company: _close(answer, _last_year(company)["churn_rate"].mean()),
-             "that is the plain average of the twelve monthly rates. Pool the counts instead "
-             "(sum, then divide), so a big month weighs more than a small one."),
-            (lambda answer, company: answer > 1,
-             "give the rate as a fraction (0.03), not a percentage (3)."),
+            (
+                lambda answer, company: _close(answer, 1 - _monthly_churn(company)),
+                "that is the retention rate (the share who stay). Churn is 1 − retention.",
+            ),
+            (
+                lambda answer, company: _close(answer, _churn_with_all_new(company)),
+                "you used all new customers, including those who left within their first month. "
+                "They were never in the start count, so use `new_customers_kept`.",
+            ),
+            (
+                lambda answer, company: _close(answer, _last_year(company)["churn_rate"].mean()),
+                "that is the plain average of the twelve monthly rates. Pool the counts instead "
+                "(sum, then divide), so a big month weighs more than a small one.",
+            ),
+            (lambda answer, company: answer > 1, "give the rate as a fraction (0.03), not a percentage (3)."),
         ],
     ),
     Question(
         variable="lifetime_years",
         expected=_lifetime_years,
         kind="number",
-        hints=["With a constant churn rate c, a customer stays 1 / c periods on average "
-               "(`expected_lifetime(retention)` in `helpers.retention`).",
-               "`calibrate_bucket(flows, last_periods=12)` returns the pooled rates of the last "
-               "12 months, including `expected_lifetime` (in months).",
-               "The question asks for years: divide the months by 12."],
-        solution=("from helpers.bucket import bucket_flows, calibrate_bucket\n" + _FLOWS +
-                  "bucket = calibrate_bucket(flows, last_periods=12)\n"
-                  "lifetime_years = bucket.expected_lifetime / 12"),
+        hints=[
+            "With a constant churn rate c, a customer stays 1 / c periods on average "
+            "(`expected_lifetime(retention)` in `helpers.retention`).",
+            "`calibrate_bucket(flows, last_periods=12)` returns the pooled rates of the last "
+            "12 months, including `expected_lifetime` (in months).",
+            "The question asks for years: divide the months by 12.",
+        ],
+        solution=(
+            "from helpers.bucket import bucket_flows, calibrate_bucket\n"
+            + _FLOWS
+            + "bucket = calibrate_bucket(flows, last_periods=12)\n"
+            "lifetime_years = bucket.expected_lifetime / 12"
+        ),
         success="the average customer stays a few years; the rest of the course asks how to "
-                "make that longer, and what it is worth.",
-        mistakes=[(lambda answer, company: _close(answer, 12 * _lifetime_years(company)),
-                   "that is the lifetime in months. The question asks for years."),
-                  (lambda answer, company: _close(answer, _lifetime_years(company) * 12 / 12 ** 2),
-                   "divide the months by 12 once, not twice.")],
+        "make that longer, and what it is worth.",
+        mistakes=[
+            (
+                lambda answer, company: _close(answer, 12 * _lifetime_years(company)),
+                "that is the lifetime in months. The question asks for years.",
+            ),
+            (
+                lambda answer, company: _close(answer, _lifetime_years(company) * 12 / 12**2),
+                "divide the months by 12 once, not twice.",
+            ),
+        ],
     ),
     Question(
         variable="long_run_customers",
         expected=_long_run,
         kind="number",
-        hints=["The bucket stops rising when inflow = outflow, i.e. at inflow / churn "
-               "(`steady_state(inflow, churn)`).",
-               "Take the inflow and the churn rate of the last 12 months from "
-               "`calibrate_bucket(flows, last_periods=12)`.",
-               "The inflow is `new_customers_kept` (new customers still there at the end of "
-               "their first month), the one that matches the churn rate."],
-        solution=("from helpers.bucket import bucket_flows, calibrate_bucket, steady_state\n" + _FLOWS +
-                  "bucket = calibrate_bucket(flows, last_periods=12)\n"
-                  "long_run_customers = steady_state(bucket.new_customers_kept, bucket.churn_rate)"),
-        success="compare it with today's base: the bucket is still filling, a little more slowly "
-                "every month.",
-        mistakes=[(lambda answer, company: _close(answer, _calibration(company).new_customers
-                                                  / _calibration(company).churn_rate),
-                   "you used all new customers. Some leave within their first month and never "
-                   "reach the start of the next one; use `new_customers_kept`."),
-                  (lambda answer, company: _close(answer, _calibration(company).customers_now),
-                   "that is today's base. The question asks where it settles in the long run.")],
+        hints=[
+            "The bucket stops rising when inflow = outflow, i.e. at inflow / churn (`steady_state(inflow, churn)`).",
+            "Take the inflow and the churn rate of the last 12 months from `calibrate_bucket(flows, last_periods=12)`.",
+            "The inflow is `new_customers_kept` (new customers still there at the end of "
+            "their first month), the one that matches the churn rate.",
+        ],
+        solution=(
+            "from helpers.bucket import bucket_flows, calibrate_bucket, steady_state\n"
+            + _FLOWS
+            + "bucket = calibrate_bucket(flows, last_periods=12)\n"
+            "long_run_customers = steady_state(bucket.new_customers_kept, bucket.churn_rate)"
+        ),
+        success="compare it with today's base: the bucket is still filling, a little more slowly every month.",
+        mistakes=[
+            (
+                lambda answer, company: _close(
+                    answer, _calibration(company).new_customers / _calibration(company).churn_rate
+                ),
+                "you used all new customers. Some leave within their first month and never "
+                "reach the start of the next one; use `new_customers_kept`.",
+            ),
+            (
+                lambda answer, company: _close(answer, _calibration(company).customers_now),
+                "that is today's base. The question asks where it settles in the long run.",
+            ),
+        ],
     ),
     Question(
         variable="last_vital_reason",
         expected=_last_vital,
         kind="choice",
         choices=CHURN_REASONS,
-        hints=["`churn_reason_pareto(company.churn)` ranks the reasons, largest first, with "
-               "their cumulative share and a `vital_few` column.",
-               "The vital few are the reasons needed, largest first, to reach 80 % of the lost "
-               "customers: the one whose cumulative share crosses 80 % is the last of them.",
-               "Keep the rows whose `vital_few` is True and take the last label of the index."],
-        solution=("from helpers.bucket import churn_reason_pareto\n"
-                  "pareto = churn_reason_pareto(company.churn)\n"
-                  'last_vital_reason = pareto[pareto["vital_few"]].index[-1]'),
+        hints=[
+            "`churn_reason_pareto(company.churn)` ranks the reasons, largest first, with "
+            "their cumulative share and a `vital_few` column.",
+            "The vital few are the reasons needed, largest first, to reach 80 % of the lost "
+            "customers: the one whose cumulative share crosses 80 % is the last of them.",
+            "Keep the rows whose `vital_few` is True and take the last label of the index.",
+        ],
+        solution=(
+            "from helpers.bucket import churn_reason_pareto\n"
+            "pareto = churn_reason_pareto(company.churn)\n"
+            'last_vital_reason = pareto[pareto["vital_few"]].index[-1]'
+        ),
         success="the holes up to this one are those to look at first, though not all of them can be "
-                "plugged (who can keep a customer who no longer needs the product?).",
-        mistakes=[(lambda answer, company: answer == _first_trivial(company),
-                   "that reason comes after the cumulative share has already reached 80 %: it is "
-                   "the first of the trivial many, not the last of the vital few."),
-                  (lambda answer, company: answer == str(bucket.churn_reason_pareto(company.churn).index[0]),
-                   "that is the biggest hole. The question asks for the last one you need to reach 80 %.")],
+        "plugged (who can keep a customer who no longer needs the product?).",
+        mistakes=[
+            (
+                lambda answer, company: answer == _first_trivial(company),
+                "that reason comes after the cumulative share has already reached 80 %: it is "
+                "the first of the trivial many, not the last of the vital few.",
+            ),
+            (
+                lambda answer, company: answer == str(bucket.churn_reason_pareto(company.churn).index[0]),
+                "that is the biggest hole. The question asks for the last one you need to reach 80 %.",
+            ),
+        ],
     ),
     Question(
         variable="satisfied_top_reason",
         expected=_satisfied_reason,
         kind="choice",
         choices=CHURN_REASONS,
-        hints=["`satisfaction_before_leaving(company.churn, company.surveys)` gives each lost "
-               "customer's last satisfaction before leaving, as a band, in the order of the churn table.",
-               "Keep the lost customers whose band is 'satisfied (4)' or 'completely satisfied (5)' "
-               "(`.isin([...])`) and count their reasons.",
-               "`company.churn.loc[mask, 'reason'].value_counts().idxmax()`"],
-        solution=("from helpers.bucket import satisfaction_before_leaving\n"
-                  "bands = satisfaction_before_leaving(company.churn, company.surveys)\n"
-                  'satisfied = bands.isin(["satisfied (4)", "completely satisfied (5)"]).to_numpy()\n'
-                  'satisfied_top_reason = company.churn.loc[satisfied, "reason"].astype(str)'
-                  '.value_counts().idxmax()'),
+        hints=[
+            "`satisfaction_before_leaving(company.churn, company.surveys)` gives each lost "
+            "customer's last satisfaction before leaving, as a band, in the order of the churn table.",
+            "Keep the lost customers whose band is 'satisfied (4)' or 'completely satisfied (5)' "
+            "(`.isin([...])`) and count their reasons.",
+            "`company.churn.loc[mask, 'reason'].value_counts().idxmax()`",
+        ],
+        solution=(
+            "from helpers.bucket import satisfaction_before_leaving\n"
+            "bands = satisfaction_before_leaving(company.churn, company.surveys)\n"
+            'satisfied = bands.isin(["satisfied (4)", "completely satisfied (5)"]).to_numpy()\n'
+            'satisfied_top_reason = company.churn.loc[satisfied, "reason"].astype(str)'
+            ".value_counts().idxmax()"
+        ),
         success="satisfied customers who leave mostly leave for a better deal: the mercenaries of "
-                "lesson 05. Service will not keep them; a bond might.",
+        "lesson 05. Service will not keep them; a bond might.",
     ),
     Question(
         variable="saved_customer_cost",
         expected=_saved_cost,
         kind="number",
-        hints=[f"A programme for every customer costs {PROGRAMME_COST:g} per customer per month and "
-               f"removes {PROGRAMME_CUT:.0%} of the churn.",
-               "Each month it keeps churn × cut of the customers it pays for, so one customer "
-               "saved costs cost / (churn × cut): `cost_per_customer_saved(cost, churn, cut)`.",
-               "Use the monthly churn of the last 12 months (question 1, or "
-               "`calibrate_bucket(flows, last_periods=12).churn_rate`)."],
-        solution=("from helpers.bucket import bucket_flows, calibrate_bucket, cost_per_customer_saved\n"
-                  + _FLOWS +
-                  "bucket = calibrate_bucket(flows, last_periods=12)\n"
-                  f"saved_customer_cost = cost_per_customer_saved({PROGRAMME_COST:g}, bucket.churn_rate, "
-                  f"{PROGRAMME_CUT:g})"),
+        hints=[
+            f"A programme for every customer costs {PROGRAMME_COST:g} per customer per month and "
+            f"removes {PROGRAMME_CUT:.0%} of the churn.",
+            "Each month it keeps churn × cut of the customers it pays for, so one customer "
+            "saved costs cost / (churn × cut): `cost_per_customer_saved(cost, churn, cut)`.",
+            "Use the monthly churn of the last 12 months (question 1, or "
+            "`calibrate_bucket(flows, last_periods=12).churn_rate`).",
+        ],
+        solution=(
+            "from helpers.bucket import bucket_flows, calibrate_bucket, cost_per_customer_saved\n"
+            + _FLOWS
+            + "bucket = calibrate_bucket(flows, last_periods=12)\n"
+            f"saved_customer_cost = cost_per_customer_saved({PROGRAMME_COST:g}, bucket.churn_rate, "
+            f"{PROGRAMME_CUT:g})"
+        ),
         success="you pay for everyone, but only a few of them would have left: that is why an "
-                "untargeted programme is expensive per customer it actually keeps.",
-        mistakes=[(lambda answer, company: _close(answer, PROGRAMME_COST / PROGRAMME_CUT),
-                   "you left out the churn rate: the programme is paid for every customer, but it "
-                   "only saves churn × cut of them each month."),
-                  (lambda answer, company: _close(answer, PROGRAMME_COST / _monthly_churn(company)),
-                   "you left out the cut: the programme removes only part of the churn.")],
+        "untargeted programme is expensive per customer it actually keeps.",
+        mistakes=[
+            (
+                lambda answer, company: _close(answer, PROGRAMME_COST / PROGRAMME_CUT),
+                "you left out the churn rate: the programme is paid for every customer, but it "
+                "only saves churn × cut of them each month.",
+            ),
+            (
+                lambda answer, company: _close(answer, PROGRAMME_COST / _monthly_churn(company)),
+                "you left out the cut: the programme removes only part of the churn.",
+            ),
+        ],
     ),
     Question(
         variable="better_use",
         expected=_better_use,
         kind="choice",
         choices=("plug the holes", "pour more in"),
-        hints=["With the same money, plugging wins in the long run when a customer saved costs less "
-               "than a customer won (Blattberg & Deighton 1996).",
-               "Compare your answer to question 6 with the cost per kept acquisition of the last "
-               "12 months (`calibrate_bucket(...).cost_per_kept_acquisition`).",
-               "You can check with `pour_or_plug(...)`: look at `long_run_customers` in its summary."],
-        solution=("from helpers.bucket import bucket_flows, calibrate_bucket, cost_per_customer_saved\n"
-                  + _FLOWS +
-                  "bucket = calibrate_bucket(flows, last_periods=12)\n"
-                  f"saved = cost_per_customer_saved({PROGRAMME_COST:g}, bucket.churn_rate, {PROGRAMME_CUT:g})\n"
-                  'better_use = "plug the holes" if saved < bucket.cost_per_kept_acquisition else '
-                  '"pour more in"'),
+        hints=[
+            "With the same money, plugging wins in the long run when a customer saved costs less "
+            "than a customer won (Blattberg & Deighton 1996).",
+            "Compare your answer to question 6 with the cost per kept acquisition of the last "
+            "12 months (`calibrate_bucket(...).cost_per_kept_acquisition`).",
+            "You can check with `pour_or_plug(...)`: look at `long_run_customers` in its summary.",
+        ],
+        solution=(
+            "from helpers.bucket import bucket_flows, calibrate_bucket, cost_per_customer_saved\n"
+            + _FLOWS
+            + "bucket = calibrate_bucket(flows, last_periods=12)\n"
+            f"saved = cost_per_customer_saved({PROGRAMME_COST:g}, bucket.churn_rate, {PROGRAMME_CUT:g})\n"
+            'better_use = "plug the holes" if saved < bucket.cost_per_kept_acquisition else '
+            '"pour more in"'
+        ),
         success="the rule depends on the numbers, not on a slogan: cheap, targeted or very effective "
-                "programmes beat acquisition; expensive blanket ones often do not.",
+        "programmes beat acquisition; expensive blanket ones often do not.",
     ),
     Question(
         variable="uplift_verdict",
         expected=_verdict,
         kind="choice",
         choices=("below", "inside", "above"),
-        hints=["Reichheld & Sasser (1990): five more points of yearly retention raise a customer's "
-               "value by 25 % to 85 %. Compute the company's own figure with "
-               "`profit_uplift_from_retention`.",
-               "Yearly retention: `calibrate_bucket(bucket_flows(..., period='year')).retention_rate`. "
-               "Profits by year of tenure: `margin_by_tenure_year(...)['margin_per_customer_year']` "
-               "(first year, then `later_year_profits`).",
-               "Use profit_growth=0.0 after the measured years, discount_rate=0.10 and the mean "
-               "`acquisition_cost`; then say where the uplift falls against 0.25 and 0.85."],
-        solution=("from helpers.bucket import (bucket_flows, calibrate_bucket, margin_by_tenure_year,\n"
-                  "                            profit_uplift_from_retention)\n"
-                  "yearly = calibrate_bucket(bucket_flows(company.customers, company.transactions, "
-                  "company.churn,\n"
-                  '                                       company.observation_end, period="year"))\n'
-                  "profile = margin_by_tenure_year(company.customers, company.transactions, company.churn,\n"
-                  '                                company.observation_end)["margin_per_customer_year"]\n'
-                  "uplift = profit_uplift_from_retention(\n"
-                  "    yearly.retention_rate, 0.05, first_year_profit=profile.iloc[0],\n"
-                  "    later_year_profits=profile.iloc[1:].tolist(), profit_growth=0.0, discount_rate=0.10,\n"
-                  '    acquisition_cost=company.customers["acquisition_cost"].mean())\n'
-                  'uplift_verdict = "below" if uplift < 0.25 else "above" if uplift > 0.85 else "inside"'),
+        hints=[
+            "Reichheld & Sasser (1990): five more points of yearly retention raise a customer's "
+            "value by 25 % to 85 %. Compute the company's own figure with "
+            "`profit_uplift_from_retention`.",
+            "Yearly retention: `calibrate_bucket(bucket_flows(..., period='year')).retention_rate`. "
+            "Profits by year of tenure: `margin_by_tenure_year(...)['margin_per_customer_year']` "
+            "(first year, then `later_year_profits`).",
+            "Use profit_growth=0.0 after the measured years, discount_rate=0.10 and the mean "
+            "`acquisition_cost`; then say where the uplift falls against 0.25 and 0.85.",
+        ],
+        solution=(
+            "from helpers.bucket import (bucket_flows, calibrate_bucket, margin_by_tenure_year,\n"
+            "                            profit_uplift_from_retention)\n"
+            "yearly = calibrate_bucket(bucket_flows(company.customers, company.transactions, "
+            "company.churn,\n"
+            '                                       company.observation_end, period="year"))\n'
+            "profile = margin_by_tenure_year(company.customers, company.transactions, company.churn,\n"
+            '                                company.observation_end)["margin_per_customer_year"]\n'
+            "uplift = profit_uplift_from_retention(\n"
+            "    yearly.retention_rate, 0.05, first_year_profit=profile.iloc[0],\n"
+            "    later_year_profits=profile.iloc[1:].tolist(), profit_growth=0.0, discount_rate=0.10,\n"
+            '    acquisition_cost=company.customers["acquisition_cost"].mean())\n'
+            'uplift_verdict = "below" if uplift < 0.25 else "above" if uplift > 0.85 else "inside"'
+        ),
         success="the famous range is not a law: it depends on retention, on how much profit grows "
-                "with tenure, and on what a customer costs to win.",
+        "with tenure, and on what a customer costs to win.",
     ),
 ]
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from helpers.checks import Question, bind as _bind
-from helpers.loyalty import (LOYALTY_TYPES, loyalty_components, loyalty_segment, nps, nps_category,
-                             satisfaction_loyalty_curve, segment_summary, survey_outcomes)
-
+from helpers.checks import Question
+from helpers.checks import bind as _bind
+from helpers.loyalty import (
+    LOYALTY_TYPES,
+    loyalty_components,
+    loyalty_segment,
+    nps,
+    nps_category,
+    satisfaction_loyalty_curve,
+    segment_summary,
+    survey_outcomes,
+)
 
 # The lines every solution from question 4 on starts with (each solution runs on its own).
-TABLE = ("from helpers.loyalty import loyalty_components, loyalty_segment, nps, nps_category, segment_summary\n"
-                  "table = loyalty_components(company.customers, company.transactions, company.surveys, "
-                  "company.bonds, company.churn, company.observation_end)\n"
-                  "types = loyalty_segment(table)\n")
+TABLE = (
+    "from helpers.loyalty import loyalty_components, loyalty_segment, nps, nps_category, segment_summary\n"
+    "table = loyalty_components(company.customers, company.transactions, company.surveys, "
+    "company.bonds, company.churn, company.observation_end)\n"
+    "types = loyalty_segment(table)\n"
+)
 
 
 def _curve(company):
@@ -20,8 +30,9 @@ def _curve(company):
 
 
 def _table(company):
-    return loyalty_components(company.customers, company.transactions, company.surveys, company.bonds,
-                              company.churn, company.observation_end)
+    return loyalty_components(
+        company.customers, company.transactions, company.surveys, company.bonds, company.churn, company.observation_end
+    )
 
 
 def _summary(company):
@@ -55,87 +66,125 @@ QUESTIONS = [
         variable="share_satisfied",
         expected=lambda company: (company.surveys["satisfaction"] >= 4).mean(),
         kind="number",
-        hints=["On the five-level scale, 4 is 'satisfied' and 5 'completely satisfied'.",
-               "Compare `company.surveys['satisfaction']` with 4 (`>= 4`) and take the mean of the booleans."],
+        hints=[
+            "On the five-level scale, 4 is 'satisfied' and 5 'completely satisfied'.",
+            "Compare `company.surveys['satisfaction']` with 4 (`>= 4`) and take the mean of the booleans.",
+        ],
         solution='share_satisfied = (company.surveys["satisfaction"] >= 4).mean()',
         success="most answers look good. The next question shows why a 4 is not a 5.",
-        mistakes=[(lambda a, c: _close(a, (c.surveys["satisfaction"] == 5).mean()),
-                   "that counts only the 5s. 'Satisfied or better' includes the 4s."),
-                  (lambda a, c: a > 1, "give the share as a fraction between 0 and 1, not a percentage.")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, (c.surveys["satisfaction"] == 5).mean()),
+                "that counts only the 5s. 'Satisfied or better' includes the 4s.",
+            ),
+            (lambda a, c: a > 1, "give the share as a fraction between 0 and 1, not a percentage."),
+        ],
     ),
     Question(
         variable="retention_gap",
         expected=lambda company: _curve(company).loc[5, "retention_rate"] - _curve(company).loc[4, "retention_rate"],
         kind="number",
-        hints=["`survey_outcomes(...)` follows each answer for 180 days; `satisfaction_loyalty_curve(outcomes)` "
-               "gives the retention rate of each level.",
-               "Take the retention rate of level 5 minus that of level 4 (a difference of two fractions).",
-               "`curve.loc[5, 'retention_rate'] - curve.loc[4, 'retention_rate']`"],
-        solution=("from helpers.loyalty import satisfaction_loyalty_curve, survey_outcomes\n"
-                  "outcomes = survey_outcomes(company.surveys, company.transactions, company.churn, "
-                  "company.observation_end)\n"
-                  "curve = satisfaction_loyalty_curve(outcomes)\n"
-                  'retention_gap = curve.loc[5, "retention_rate"] - curve.loc[4, "retention_rate"]'),
+        hints=[
+            "`survey_outcomes(...)` follows each answer for 180 days; `satisfaction_loyalty_curve(outcomes)` "
+            "gives the retention rate of each level.",
+            "Take the retention rate of level 5 minus that of level 4 (a difference of two fractions).",
+            "`curve.loc[5, 'retention_rate'] - curve.loc[4, 'retention_rate']`",
+        ],
+        solution=(
+            "from helpers.loyalty import satisfaction_loyalty_curve, survey_outcomes\n"
+            "outcomes = survey_outcomes(company.surveys, company.transactions, company.churn, "
+            "company.observation_end)\n"
+            "curve = satisfaction_loyalty_curve(outcomes)\n"
+            'retention_gap = curve.loc[5, "retention_rate"] - curve.loc[4, "retention_rate"]'
+        ),
         success="that gap between 'satisfied' and 'completely satisfied' is the heart of Jones & Sasser (1995).",
-        mistakes=[(lambda a, c: _close(a, _curve(c).loc[5, "retention_rate"] / _curve(c).loc[4, "retention_rate"]),
-                   "that is a ratio. The question asks for the difference (level 5 minus level 4)."),
-                  (lambda a, c: _close(a, 100 * (_curve(c).loc[5, "retention_rate"]
-                                                 - _curve(c).loc[4, "retention_rate"])),
-                   "give the difference as a fraction (e.g. 0.12), not in percentage points."),
-                  (lambda a, c: a < 0, "the sign is reversed: subtract level 4 from level 5.")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, _curve(c).loc[5, "retention_rate"] / _curve(c).loc[4, "retention_rate"]),
+                "that is a ratio. The question asks for the difference (level 5 minus level 4).",
+            ),
+            (
+                lambda a, c: _close(a, 100 * (_curve(c).loc[5, "retention_rate"] - _curve(c).loc[4, "retention_rate"])),
+                "give the difference as a fraction (e.g. 0.12), not in percentage points.",
+            ),
+            (lambda a, c: a < 0, "the sign is reversed: subtract level 4 from level 5."),
+        ],
     ),
     Question(
         variable="n_not_placed",
         expected=lambda company: int(_table(company)["satisfaction"].isna().sum()),
         kind="number",
-        hints=["`loyalty_components(...)` has one row per customer active at the end of the data.",
-               "A customer who never answered a survey has NaN in `satisfaction`: count those with `.isna().sum()`."],
-        solution=("from helpers.loyalty import loyalty_components\n"
-                  "table = loyalty_components(company.customers, company.transactions, company.surveys, "
-                  "company.bonds, company.churn, company.observation_end)\n"
-                  'n_not_placed = table["satisfaction"].isna().sum()'),
+        hints=[
+            "`loyalty_components(...)` has one row per customer active at the end of the data.",
+            "A customer who never answered a survey has NaN in `satisfaction`: count those with `.isna().sum()`.",
+        ],
+        solution=(
+            "from helpers.loyalty import loyalty_components\n"
+            "table = loyalty_components(company.customers, company.transactions, company.surveys, "
+            "company.bonds, company.churn, company.observation_end)\n"
+            'n_not_placed = table["satisfaction"].isna().sum()'
+        ),
         success="these active customers cannot be placed on the satisfaction axis until they answer a survey.",
-        mistakes=[(lambda a, c: _close(a, len(c.customers) - c.surveys["customer_id"].nunique()),
-                   "that counts every customer ever acquired without a survey, including those who left. "
-                   "Count only the active ones (the rows of the loyalty table).")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, len(c.customers) - c.surveys["customer_id"].nunique()),
+                "that counts every customer ever acquired without a survey, including those who left. "
+                "Count only the active ones (the rows of the loyalty table).",
+            )
+        ],
     ),
     Question(
         variable="mercenary_value_share",
         expected=lambda company: _summary(company).loc["mercenary", "value_share"],
         kind="number",
-        hints=["`segment_summary(loyalty_segment(table), table['margin'])` gives the value at stake of each type.",
-               "Read the `value_share` of the row 'mercenary'."],
-        solution=(TABLE +
-                  'summary = segment_summary(types, table["margin"])\n'
-                  'mercenary_value_share = summary.loc["mercenary", "value_share"]'),
+        hints=[
+            "`segment_summary(loyalty_segment(table), table['margin'])` gives the value at stake of each type.",
+            "Read the `value_share` of the row 'mercenary'.",
+        ],
+        solution=(
+            TABLE + 'summary = segment_summary(types, table["margin"])\n'
+            'mercenary_value_share = summary.loc["mercenary", "value_share"]'
+        ),
         success="mercenaries are many and satisfied, but each brings little margin: a reason to give them "
-                "a reason to stay.",
-        mistakes=[(lambda a, c: _close(a, _summary(c).loc["mercenary", "share"]),
-                   "that is the mercenaries' share of customers. The question asks for their share of the value.")],
+        "a reason to stay.",
+        mistakes=[
+            (
+                lambda a, c: _close(a, _summary(c).loc["mercenary", "share"]),
+                "that is the mercenaries' share of customers. The question asks for their share of the value.",
+            )
+        ],
     ),
     Question(
         variable="nps_apostles",
         expected=lambda company: _nps_of(company, "apostle"),
         kind="number",
-        hints=["Put the loyalty type beside each customer's latest `recommend` answer in the loyalty table.",
-               "Keep the apostles' answers and call `nps(...)` on them."],
-        solution=(TABLE +
-                  'nps_apostles = nps(table.loc[types == "apostle", "recommend"])'),
+        hints=[
+            "Put the loyalty type beside each customer's latest `recommend` answer in the loyalty table.",
+            "Keep the apostles' answers and call `nps(...)` on them.",
+        ],
+        solution=(TABLE + 'nps_apostles = nps(table.loc[types == "apostle", "recommend"])'),
         success="apostles are the company's promoters, though not all of them: not every apostle recommends.",
-        mistakes=[(lambda a, c: _close(a, nps(_table(c)["recommend"].dropna())),
-                   "that is the NPS of every surveyed customer. Keep only the apostles."),
-                  (lambda a, c: -1 <= a <= 1, "the NPS is in points from −100 to 100, not a fraction.")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, nps(_table(c)["recommend"].dropna())),
+                "that is the NPS of every surveyed customer. Keep only the apostles.",
+            ),
+            (lambda a, c: -1 <= a <= 1, "the NPS is in points from −100 to 100, not a fraction."),
+        ],
     ),
     Question(
         variable="bigger_value_at_risk",
         expected=lambda company: str(_summary(company).loc[["mercenary", "hostage"], "value"].idxmax()),
         kind="choice",
         choices=("mercenary", "hostage"),
-        hints=["Both types are at risk: mercenaries leave for a better offer, hostages as soon as they can.",
-               "Compare `summary.loc['mercenary', 'value']` and `summary.loc['hostage', 'value']`."],
-        solution=(TABLE +
-                  'summary = segment_summary(types, table["margin"])\n'
-                  'bigger_value_at_risk = summary.loc[["mercenary", "hostage"], "value"].idxmax()'),
+        hints=[
+            "Both types are at risk: mercenaries leave for a better offer, hostages as soon as they can.",
+            "Compare `summary.loc['mercenary', 'value']` and `summary.loc['hostage', 'value']`.",
+        ],
+        solution=(
+            TABLE + 'summary = segment_summary(types, table["margin"])\n'
+            'bigger_value_at_risk = summary.loc[["mercenary", "hostage"], "value"].idxmax()'
+        ),
         success="now weigh it against how many customers each type has and what it would cost to win them over.",
     ),
     Question(
@@ -143,13 +192,16 @@ QUESTIONS = [
         expected=_most_detractors,
         kind="choice",
         choices=LOYALTY_TYPES,
-        hints=["`nps_category(table['recommend'])` labels each answer detractor, passive or promoter.",
-               "Group the placed customers by loyalty type and take the mean of `category == 'detractor'`; "
-               "`.idxmax()` gives the type with the highest share."],
-        solution=(TABLE +
-                  'placed = table.assign(loyalty_type=types).dropna(subset=["loyalty_type"])\n'
-                  'placed["detractor"] = nps_category(placed["recommend"]) == "detractor"\n'
-                  'most_detractors = placed.groupby("loyalty_type", observed=True)["detractor"].mean().idxmax()'),
+        hints=[
+            "`nps_category(table['recommend'])` labels each answer detractor, passive or promoter.",
+            "Group the placed customers by loyalty type and take the mean of `category == 'detractor'`; "
+            "`.idxmax()` gives the type with the highest share.",
+        ],
+        solution=(
+            TABLE + 'placed = table.assign(loyalty_type=types).dropna(subset=["loyalty_type"])\n'
+            'placed["detractor"] = nps_category(placed["recommend"]) == "detractor"\n'
+            'most_detractors = placed.groupby("loyalty_type", observed=True)["detractor"].mean().idxmax()'
+        ),
         success="unhappy customers talk: whether they are tied or not, they are the detractors.",
     ),
 ]

@@ -5,50 +5,61 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import bonds, loyalty, plan, satisfaction
-from helpers.checks import Question, bind as _bind
+from helpers.checks import Question
+from helpers.checks import bind as _bind
 from helpers.profitability import customer_profitability, pyramid_tier
 
 # The lines each model solution starts with (every solution runs on its own, so they repeat).
-TODAY = ("import pandas as pd\n"
-         "from helpers import bonds, loyalty, plan, satisfaction\n"
-         "from helpers.profitability import customer_profitability, pyramid_tier\n"
-         "end = company.observation_end\n"
-         "year_before = end - pd.DateOffset(months=12)\n"
-         "components = loyalty.loyalty_components(company.customers, company.transactions, company.surveys,\n"
-         "                                        company.bonds, company.churn, end)\n"
-         "segments = plan.with_loyalty_type(components)\n"
-         "profit = customer_profitability(company.customers, company.transactions, company.interactions,\n"
-         "                                company.bonds, end, churn=company.churn)[\"profit\"]\n"
-         "profit = profit.reindex(segments.index)\n"
-         "tiers = pyramid_tier(profit)\n")
-LEAK = ("components_then = loyalty.loyalty_components(company.customers, company.transactions, company.surveys,\n"
-        "                                             company.bonds, company.churn, year_before)\n"
-        "leak = plan.segment_churn(plan.with_loyalty_type(components_then), company.churn, year_before, end,\n"
-        "                          prior_customers=10)\n")
-BASE = "base = plan.plan_base(components, segments, tiers, profit, leak[\"monthly_churn\"])\n"
-EFFECTS = ("panel = bonds.customer_months(company.customers, company.churn, company.bonds, end,\n"
-           "                              transactions=company.transactions)\n"
-           "effects = bonds.bond_effects(panel, {\"best\": [\"tenure_band\", \"segment\", \"recent_purchases\"]})\n"
-           "cost_per_level = company.bonds.groupby(\"level\", observed=True)[\"cost_per_month\"].mean().to_dict()\n"
-           "curve = loyalty.satisfaction_loyalty_curve(loyalty.survey_outcomes(company.surveys, company.transactions,\n"
-           "                                                                   company.churn, end))\n"
-           "assumptions = plan.measured_assumptions(effects, \"best\", cost_per_level, curve,\n"
-           "                                        satisfaction.level_outcomes(company.surveys))\n")
-WORKED_PLAN = ("worked_plan = pd.DataFrame({\n"
-               "    \"action\": [\"social bond\", \"social bond\", \"service recovery\", \"service recovery\",\n"
-               "               \"social bond\", \"social bond\"],\n"
-               "    \"budget_per_month\": [300, 250, 150, 100, 700, 950]}, index=plan.PLAN_SEGMENTS)\n"
-               "reached = plan.reach(base, worked_plan, assumptions, lowest_tier=\"gold\")\n"
-               "kpis = plan.plan_kpis(base, reached, assumptions)\n")
+TODAY = (
+    "import pandas as pd\n"
+    "from helpers import bonds, loyalty, plan, satisfaction\n"
+    "from helpers.profitability import customer_profitability, pyramid_tier\n"
+    "end = company.observation_end\n"
+    "year_before = end - pd.DateOffset(months=12)\n"
+    "components = loyalty.loyalty_components(company.customers, company.transactions, company.surveys,\n"
+    "                                        company.bonds, company.churn, end)\n"
+    "segments = plan.with_loyalty_type(components)\n"
+    "profit = customer_profitability(company.customers, company.transactions, company.interactions,\n"
+    '                                company.bonds, end, churn=company.churn)["profit"]\n'
+    "profit = profit.reindex(segments.index)\n"
+    "tiers = pyramid_tier(profit)\n"
+)
+LEAK = (
+    "components_then = loyalty.loyalty_components(company.customers, company.transactions, company.surveys,\n"
+    "                                             company.bonds, company.churn, year_before)\n"
+    "leak = plan.segment_churn(plan.with_loyalty_type(components_then), company.churn, year_before, end,\n"
+    "                          prior_customers=10)\n"
+)
+BASE = 'base = plan.plan_base(components, segments, tiers, profit, leak["monthly_churn"])\n'
+EFFECTS = (
+    "panel = bonds.customer_months(company.customers, company.churn, company.bonds, end,\n"
+    "                              transactions=company.transactions)\n"
+    'effects = bonds.bond_effects(panel, {"best": ["tenure_band", "segment", "recent_purchases"]})\n'
+    'cost_per_level = company.bonds.groupby("level", observed=True)["cost_per_month"].mean().to_dict()\n'
+    "curve = loyalty.satisfaction_loyalty_curve(loyalty.survey_outcomes(company.surveys, company.transactions,\n"
+    "                                                                   company.churn, end))\n"
+    'assumptions = plan.measured_assumptions(effects, "best", cost_per_level, curve,\n'
+    "                                        satisfaction.level_outcomes(company.surveys))\n"
+)
+WORKED_PLAN = (
+    "worked_plan = pd.DataFrame({\n"
+    '    "action": ["social bond", "social bond", "service recovery", "service recovery",\n'
+    '               "social bond", "social bond"],\n'
+    '    "budget_per_month": [300, 250, 150, 100, 700, 950]}, index=plan.PLAN_SEGMENTS)\n'
+    'reached = plan.reach(base, worked_plan, assumptions, lowest_tier="gold")\n'
+    "kpis = plan.plan_kpis(base, reached, assumptions)\n"
+)
 
 
 def _today(company):
     end = company.observation_end
-    components = loyalty.loyalty_components(company.customers, company.transactions, company.surveys, company.bonds,
-                                            company.churn, end)
+    components = loyalty.loyalty_components(
+        company.customers, company.transactions, company.surveys, company.bonds, company.churn, end
+    )
     segments = plan.with_loyalty_type(components)
-    profit = customer_profitability(company.customers, company.transactions, company.interactions, company.bonds,
-                                    end, churn=company.churn)["profit"].reindex(segments.index)
+    profit = customer_profitability(
+        company.customers, company.transactions, company.interactions, company.bonds, end, churn=company.churn
+    )["profit"].reindex(segments.index)
     return components, segments, pyramid_tier(profit), profit
 
 
@@ -60,19 +71,22 @@ def _portfolio(company):
 def _leak(company):
     end = company.observation_end
     year_before = end - pd.DateOffset(months=12)
-    then = loyalty.loyalty_components(company.customers, company.transactions, company.surveys, company.bonds,
-                                      company.churn, year_before)
+    then = loyalty.loyalty_components(
+        company.customers, company.transactions, company.surveys, company.bonds, company.churn, year_before
+    )
     return plan.segment_churn(plan.with_loyalty_type(then), company.churn, year_before, end, prior_customers=10)
 
 
 def _assumptions(company):
     end = company.observation_end
-    panel = bonds.customer_months(company.customers, company.churn, company.bonds, end,
-                                  transactions=company.transactions)
+    panel = bonds.customer_months(
+        company.customers, company.churn, company.bonds, end, transactions=company.transactions
+    )
     effects = bonds.bond_effects(panel, {"best": ["tenure_band", "segment", "recent_purchases"]})
     costs = company.bonds.groupby("level", observed=True)["cost_per_month"].mean().to_dict()
-    curve = loyalty.satisfaction_loyalty_curve(loyalty.survey_outcomes(company.surveys, company.transactions,
-                                                                       company.churn, end))
+    curve = loyalty.satisfaction_loyalty_curve(
+        loyalty.survey_outcomes(company.surveys, company.transactions, company.churn, end)
+    )
     return plan.measured_assumptions(effects, "best", costs, curve, satisfaction.level_outcomes(company.surveys))
 
 
@@ -89,9 +103,20 @@ def _best_for_platinum_apostles(company):
 def _worked(company):
     """The lesson's worked plan on ``company``: who it reaches and its KPIs."""
     base, effects = _base(company), _assumptions(company)
-    worked_plan = pd.DataFrame({"action": ["social bond", "social bond", "service recovery", "service recovery",
-                                           "social bond", "social bond"],
-                                "budget_per_month": [300, 250, 150, 100, 700, 950]}, index=plan.PLAN_SEGMENTS)
+    worked_plan = pd.DataFrame(
+        {
+            "action": [
+                "social bond",
+                "social bond",
+                "service recovery",
+                "service recovery",
+                "social bond",
+                "social bond",
+            ],
+            "budget_per_month": [300, 250, 150, 100, 700, 950],
+        },
+        index=plan.PLAN_SEGMENTS,
+    )
     reached = plan.reach(base, worked_plan, effects, lowest_tier="gold")
     return {"base": base, "reached": reached, "kpis": plan.plan_kpis(base, reached, effects)}
 
@@ -105,111 +130,175 @@ QUESTIONS = [
         variable="top_apostle_profit_share",
         expected=lambda company: _portfolio(company).loc["apostle", "value_share"].loc[["platinum", "gold"]].sum(),
         kind="number",
-        hints=["`plan.portfolio(segments, tiers, profit)` has one row per (loyalty type, tier) cell with "
-               "`value_share`, the cell's share of the 12-month profit.",
-               "Keep the rows of the apostles in the platinum and gold tiers and add their `value_share`."],
-        solution=(TODAY +
-                  "portfolio = plan.portfolio(segments, tiers, profit).set_index([\"segment\", \"tier\"])\n"
-                  "top_apostle_profit_share = portfolio.loc[\"apostle\", \"value_share\"].loc[[\"platinum\", "
-                  "\"gold\"]].sum()"),
+        hints=[
+            "`plan.portfolio(segments, tiers, profit)` has one row per (loyalty type, tier) cell with "
+            "`value_share`, the cell's share of the 12-month profit.",
+            "Keep the rows of the apostles in the platinum and gold tiers and add their `value_share`.",
+        ],
+        solution=(
+            TODAY + 'portfolio = plan.portfolio(segments, tiers, profit).set_index(["segment", "tier"])\n'
+            'top_apostle_profit_share = portfolio.loc["apostle", "value_share"].loc[["platinum", '
+            '"gold"]].sum()'
+        ),
         success="a few customers carry the profit: the plan must protect them first.",
-        mistakes=[(lambda a, c: _close(a, _portfolio(c).loc["apostle", "customer_share"].loc[["platinum", "gold"]]
-                                       .sum()),
-                   "that is their share of the customers. The question asks for their share of the profit."),
-                  (lambda a, c: _close(a, _portfolio(c).loc[("apostle", "platinum"), "value_share"]),
-                   "that counts the platinum apostles only; add the gold ones."),
-                  (lambda a, c: a > 1, "give the share as a fraction between 0 and 1, not a percentage.")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, _portfolio(c).loc["apostle", "customer_share"].loc[["platinum", "gold"]].sum()),
+                "that is their share of the customers. The question asks for their share of the profit.",
+            ),
+            (
+                lambda a, c: _close(a, _portfolio(c).loc[("apostle", "platinum"), "value_share"]),
+                "that counts the platinum apostles only; add the gold ones.",
+            ),
+            (lambda a, c: a > 1, "give the share as a fraction between 0 and 1, not a percentage."),
+        ],
     ),
     Question(
         variable="mercenary_monthly_churn",
         expected=lambda company: _leak(company).loc["mercenary", "monthly_churn"],
         kind="number",
-        hints=["Place the customers active a year before the end in their type *of that day* "
-               "(`loyalty_components(..., year_before)` and `plan.with_loyalty_type`).",
-               "`plan.segment_churn(types_then, company.churn, year_before, end, prior_customers=10)` follows them "
-               "for 12 months; read the `monthly_churn` of the mercenaries."],
-        solution=(TODAY + LEAK + "mercenary_monthly_churn = leak.loc[\"mercenary\", \"monthly_churn\"]"),
+        hints=[
+            "Place the customers active a year before the end in their type *of that day* "
+            "(`loyalty_components(..., year_before)` and `plan.with_loyalty_type`).",
+            "`plan.segment_churn(types_then, company.churn, year_before, end, prior_customers=10)` follows them "
+            "for 12 months; read the `monthly_churn` of the mercenaries.",
+        ],
+        solution=(TODAY + LEAK + 'mercenary_monthly_churn = leak.loc["mercenary", "monthly_churn"]'),
         success="satisfied, yet they leak: a reason to give them a reason to stay.",
-        mistakes=[(lambda a, c: _close(a, 1 - _leak(c).loc["mercenary", "retention"]),
-                   "that is the share lost over the whole year. The plan needs the monthly rate: "
-                   "1 − retention^(1/months)."),
-                  (lambda a, c: _close(a, _leak(c).loc["mercenary", "lost"] / _leak(c).loc["mercenary", "customers"]),
-                   "that is the raw share lost over the year; use the table's monthly churn.")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, 1 - _leak(c).loc["mercenary", "retention"]),
+                "that is the share lost over the whole year. The plan needs the monthly rate: "
+                "1 − retention^(1/months).",
+            ),
+            (
+                lambda a, c: _close(a, _leak(c).loc["mercenary", "lost"] / _leak(c).loc["mercenary", "customers"]),
+                "that is the raw share lost over the year; use the table's monthly churn.",
+            ),
+        ],
     ),
     Question(
         variable="social_after_financial",
-        expected=lambda company: (_assumptions(company).bond_churn["social"]
-                                  / _assumptions(company).bond_churn["financial"]),
+        expected=lambda company: (
+            _assumptions(company).bond_churn["social"] / _assumptions(company).bond_churn["financial"]
+        ),
         kind="number",
-        hints=["`assumptions.bond_churn` gives each package's churn multiplier against customers without a bond.",
-               "A customer who already holds the financial bond keeps its effect; moving them to the social package "
-               "multiplies their churn by the social package's multiplier divided by the financial one's."],
-        solution=(TODAY + EFFECTS +
-                  "social_after_financial = (assumptions.bond_churn[\"social\"]\n"
-                  "                          / assumptions.bond_churn[\"financial\"])"),
+        hints=[
+            "`assumptions.bond_churn` gives each package's churn multiplier against customers without a bond.",
+            "A customer who already holds the financial bond keeps its effect; moving them to the social package "
+            "multiplies their churn by the social package's multiplier divided by the financial one's.",
+        ],
+        solution=(
+            TODAY + EFFECTS + 'social_after_financial = (assumptions.bond_churn["social"]\n'
+            '                          / assumptions.bond_churn["financial"])'
+        ),
         success="that is what reach() uses for a customer who climbs from one bond to the next.",
-        mistakes=[(lambda a, c: _close(a, _assumptions(c).bond_churn["social"]),
-                   "that is the social package against no bond at all. This customer already has the financial one."),
-                  (lambda a, c: _close(a, 1 - _assumptions(c).bond_churn["social"] / _assumptions(c).bond_churn[
-                      "financial"]),
-                   "that is the cut in churn; the question asks for the multiplier (what churn is multiplied by).")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, _assumptions(c).bond_churn["social"]),
+                "that is the social package against no bond at all. This customer already has the financial one.",
+            ),
+            (
+                lambda a, c: _close(
+                    a, 1 - _assumptions(c).bond_churn["social"] / _assumptions(c).bond_churn["financial"]
+                ),
+                "that is the cut in churn; the question asks for the multiplier (what churn is multiplied by).",
+            ),
+        ],
     ),
     Question(
         variable="best_for_platinum_apostles",
         expected=_best_for_platinum_apostles,
         kind="choice",
-        choices=(plan.DO_NOTHING, "financial bond", "social bond", "customization bond", "structural bond",
-                 "service recovery", "delight"),
-        hints=["`plan.action_returns(base, assumptions)` values every action in every (type, tier) cell; "
-               "`plan.best_actions(...)` keeps the best.",
-               "Read the row whose segment is 'apostle' and tier 'platinum'."],
-        solution=(TODAY + LEAK + BASE + EFFECTS +
-                  "best = plan.best_actions(plan.action_returns(base, assumptions))\n"
-                  "best_for_platinum_apostles = best.set_index([\"segment\", \"tier\"]).loc[(\"apostle\", "
-                  "\"platinum\"), \"action\"]"),
+        choices=(
+            plan.DO_NOTHING,
+            "financial bond",
+            "social bond",
+            "customization bond",
+            "structural bond",
+            "service recovery",
+            "delight",
+        ),
+        hints=[
+            "`plan.action_returns(base, assumptions)` values every action in every (type, tier) cell; "
+            "`plan.best_actions(...)` keeps the best.",
+            "Read the row whose segment is 'apostle' and tier 'platinum'.",
+        ],
+        solution=(
+            TODAY + LEAK + BASE + EFFECTS + "best = plan.best_actions(plan.action_returns(base, assumptions))\n"
+            'best_for_platinum_apostles = best.set_index(["segment", "tier"]).loc[("apostle", '
+            '"platinum"), "action"]'
+        ),
         success="the most valuable customers are where a costly bond pays.",
     ),
     Question(
         variable="customers_reached",
         expected=lambda company: int(_worked(company)["reached"]["reached"].sum()),
         kind="number",
-        hints=["Build the lesson's worked plan (one action and budget per type) and call "
-               "`plan.reach(base, worked_plan, assumptions, lowest_tier=\"gold\")`.",
-               "Count the True values of the `reached` column."],
-        solution=(TODAY + LEAK + BASE + EFFECTS + WORKED_PLAN + "customers_reached = reached[\"reached\"].sum()"),
+        hints=[
+            "Build the lesson's worked plan (one action and budget per type) and call "
+            '`plan.reach(base, worked_plan, assumptions, lowest_tier="gold")`.',
+            "Count the True values of the `reached` column.",
+        ],
+        solution=(TODAY + LEAK + BASE + EFFECTS + WORKED_PLAN + 'customers_reached = reached["reached"].sum()'),
         success="the scope of the plan: a small share of the base, all of it in the top two tiers.",
-        mistakes=[(lambda a, c: _close(a, _worked(c)["reached"]["eligible"].sum()),
-                   "that counts every eligible customer; the budgets do not reach them all."),
-                  (lambda a, c: _close(a, len(_worked(c)["base"])),
-                   "that is every customer. Count those the plan reaches.")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, _worked(c)["reached"]["eligible"].sum()),
+                "that counts every eligible customer; the budgets do not reach them all.",
+            ),
+            (lambda a, c: _close(a, len(_worked(c)["base"])), "that is every customer. Count those the plan reaches."),
+        ],
     ),
     Question(
         variable="equity_gain",
-        expected=lambda company: (_worked(company)["kpis"].loc["customer_equity", "plan"]
-                                  - _worked(company)["kpis"].loc["customer_equity", "do_nothing"]),
+        expected=lambda company: (
+            _worked(company)["kpis"].loc["customer_equity", "plan"]
+            - _worked(company)["kpis"].loc["customer_equity", "do_nothing"]
+        ),
         kind="number",
         rel_tol=1e-4,
-        hints=["`plan.plan_kpis(base, reached, assumptions)` has a `do_nothing` and a `plan` column.",
-               "Subtract the customer equity of doing nothing from the plan's."],
-        solution=(TODAY + LEAK + BASE + EFFECTS + WORKED_PLAN +
-                  "equity_gain = kpis.loc[\"customer_equity\", \"plan\"] - kpis.loc[\"customer_equity\", "
-                  "\"do_nothing\"]"),
+        hints=[
+            "`plan.plan_kpis(base, reached, assumptions)` has a `do_nothing` and a `plan` column.",
+            "Subtract the customer equity of doing nothing from the plan's.",
+        ],
+        solution=(
+            TODAY
+            + LEAK
+            + BASE
+            + EFFECTS
+            + WORKED_PLAN
+            + 'equity_gain = kpis.loc["customer_equity", "plan"] - kpis.loc["customer_equity", '
+            '"do_nothing"]'
+        ),
         success="customer equity counts every future year of the customers the plan keeps, net of its cost.",
-        mistakes=[(lambda a, c: _close(a, _worked(c)["kpis"].loc["customer_equity", "plan"], rel=1e-4),
-                   "that is the plan's customer equity. The question asks for the gain over doing nothing."),
-                  (lambda a, c: a < 0, "the sign is reversed: plan minus doing nothing.")],
+        mistakes=[
+            (
+                lambda a, c: _close(a, _worked(c)["kpis"].loc["customer_equity", "plan"], rel=1e-4),
+                "that is the plan's customer equity. The question asks for the gain over doing nothing.",
+            ),
+            (lambda a, c: a < 0, "the sign is reversed: plan minus doing nothing."),
+        ],
     ),
     Question(
         variable="meets_retention_target",
-        expected=lambda company: "yes" if plan.check_targets(
-            _worked(company)["kpis"], plan.set_targets(_worked(company)["kpis"])).loc["retention_12m", "met"] else "no",
+        expected=lambda company: (
+            "yes"
+            if plan.check_targets(_worked(company)["kpis"], plan.set_targets(_worked(company)["kpis"])).loc[
+                "retention_12m", "met"
+            ]
+            else "no"
+        ),
         kind="choice",
         choices=("yes", "no"),
-        hints=["`plan.set_targets(kpis)` adds five points to the 12-month retention of doing nothing.",
-               "`plan.check_targets(kpis, targets)` says in `met` whether the plan reaches each target."],
-        solution=(TODAY + LEAK + BASE + EFFECTS + WORKED_PLAN +
-                  "check = plan.check_targets(kpis, plan.set_targets(kpis))\n"
-                  "meets_retention_target = \"yes\" if check.loc[\"retention_12m\", \"met\"] else \"no\""),
+        hints=[
+            "`plan.set_targets(kpis)` adds five points to the 12-month retention of doing nothing.",
+            "`plan.check_targets(kpis, targets)` says in `met` whether the plan reaches each target.",
+        ],
+        solution=(
+            TODAY + LEAK + BASE + EFFECTS + WORKED_PLAN + "check = plan.check_targets(kpis, plan.set_targets(kpis))\n"
+            'meets_retention_target = "yes" if check.loc["retention_12m", "met"] else "no"'
+        ),
         success="a plan aimed at the most valuable few moves their retention, not the whole base's.",
     ),
 ]

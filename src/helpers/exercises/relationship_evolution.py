@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from helpers import relationships, schema
-from helpers.checks import Question, bind as _bind
+from helpers.checks import Question
+from helpers.checks import bind as _bind
 
 _CLOSER = ("stranger", "acquaintance", "friend")
 
@@ -28,8 +29,9 @@ def _observed(company, date=None, thresholds=None):
 
 
 def _latent(company):
-    return relationships.stages_from_history(company.truth.stage_history, company.customers, company.churn,
-                                             company.observation_end)
+    return relationships.stages_from_history(
+        company.truth.stage_history, company.customers, company.churn, company.observation_end
+    )
 
 
 def _year_before(company):
@@ -39,8 +41,9 @@ def _year_before(company):
 def _migration(company, normalize=True):
     with warnings.catch_warnings():  # a stage nobody started in is reported by the notebook, not the check
         warnings.simplefilter("ignore", UserWarning)
-        return relationships.transition_matrix(_observed(company, _year_before(company)), _observed(company),
-                                               normalize=normalize)
+        return relationships.transition_matrix(
+            _observed(company, _year_before(company)), _observed(company), normalize=normalize
+        )
 
 
 def _recognised(company):
@@ -73,8 +76,9 @@ def _without_bonds(company):
 
 
 def _richest(company):
-    margin = relationships.margin_by_stage(_observed(company, _year_before(company)), company.transactions,
-                                           _year_before(company), company.observation_end)
+    margin = relationships.margin_by_stage(
+        _observed(company, _year_before(company)), company.transactions, _year_before(company), company.observation_end
+    )
     return str(margin.idxmax())
 
 
@@ -89,163 +93,219 @@ QUESTIONS = [
         variable="n_friends",
         expected=lambda company: int((_observed(company) == "friend").sum()),
         kind="number",
-        hints=["`relationships.stages_at(...)` places every customer signed up by a date; pass the five tables and "
-               "`company.observation_end`.",
-               "The result is a Series of stages; compare it with `\"friend\"` and sum the True values."],
-        solution=('from helpers import relationships\n'
-                  'stages_end = relationships.stages_at(company.customers, company.transactions, company.surveys,\n'
-                  '                                     company.bonds, company.churn, company.observation_end)\n'
-                  'n_friends = int((stages_end == "friend").sum())'),
+        hints=[
+            "`relationships.stages_at(...)` places every customer signed up by a date; pass the five tables and "
+            "`company.observation_end`.",
+            'The result is a Series of stages; compare it with `"friend"` and sum the True values.',
+        ],
+        solution=(
+            "from helpers import relationships\n"
+            "stages_end = relationships.stages_at(company.customers, company.transactions, company.surveys,\n"
+            "                                     company.bonds, company.churn, company.observation_end)\n"
+            'n_friends = int((stages_end == "friend").sum())'
+        ),
         success="these are the customers whose trust the company must keep: the goal with friends is to retain.",
-        mistakes=[(lambda answer, company: answer == int((_latent(company) == "friend").sum()),
-                   "that is the number of *latent* friends from `company.truth`. The question asks what the "
-                   "company's own rule sees: use `relationships.stages_at`.")],
+        mistakes=[
+            (
+                lambda answer, company: answer == int((_latent(company) == "friend").sum()),
+                "that is the number of *latent* friends from `company.truth`. The question asks what the "
+                "company's own rule sees: use `relationships.stages_at`.",
+            )
+        ],
     ),
     Question(
         variable="accuracy_end",
         expected=lambda company: relationships.accuracy(_latent(company), _observed(company)),
         kind="number",
-        hints=["The latent stages come from `relationships.stages_from_history(company.truth.stage_history, "
-               "company.customers, company.churn, company.observation_end)`.",
-               "`relationships.accuracy(latent, observed)` gives the share of active customers placed in their "
-               "latent stage."],
-        solution=('from helpers import relationships\n'
-                  'observed = relationships.stages_at(company.customers, company.transactions, company.surveys,\n'
-                  '                                   company.bonds, company.churn, company.observation_end)\n'
-                  'latent = relationships.stages_from_history(company.truth.stage_history, company.customers,\n'
-                  '                                           company.churn, company.observation_end)\n'
-                  'accuracy_end = relationships.accuracy(latent, observed)'),
+        hints=[
+            "The latent stages come from `relationships.stages_from_history(company.truth.stage_history, "
+            "company.customers, company.churn, company.observation_end)`.",
+            "`relationships.accuracy(latent, observed)` gives the share of active customers placed in their "
+            "latent stage.",
+        ],
+        solution=(
+            "from helpers import relationships\n"
+            "observed = relationships.stages_at(company.customers, company.transactions, company.surveys,\n"
+            "                                   company.bonds, company.churn, company.observation_end)\n"
+            "latent = relationships.stages_from_history(company.truth.stage_history, company.customers,\n"
+            "                                           company.churn, company.observation_end)\n"
+            "accuracy_end = relationships.accuracy(latent, observed)"
+        ),
         success="good, but remember that a real company never gets to compute this number: it has no latent stages.",
-        mistakes=[(lambda answer, company: answer > 1,
-                   "that looks like a percentage. Give the accuracy as a fraction between 0 and 1."),
-                  (_accuracy_with_lost,
-                   "you counted the lost customers as agreements. Accuracy is about customers who are still in a "
-                   "stage: use `relationships.accuracy`, which leaves the lost out.")],
+        mistakes=[
+            (
+                lambda answer, company: answer > 1,
+                "that looks like a percentage. Give the accuracy as a fraction between 0 and 1.",
+            ),
+            (
+                _accuracy_with_lost,
+                "you counted the lost customers as agreements. Accuracy is about customers who are still in a "
+                "stage: use `relationships.accuracy`, which leaves the lost out.",
+            ),
+        ],
     ),
     Question(
         variable="worst_recognised",
         expected=lambda company: str(_recognised(company).idxmin()),
         kind="choice",
         choices=schema.STAGES,
-        hints=["Build the confusion matrix with `relationships.confusion_matrix(latent, observed)`: one row per "
-               "latent stage.",
-               "For each row, divide the diagonal cell by the row total: the share of that stage's members the rule "
-               "recognises.",
-               "The answer is the stage with the smallest share."],
-        solution=('from helpers import relationships\n'
-                  'observed = relationships.stages_at(company.customers, company.transactions, company.surveys,\n'
-                  '                                   company.bonds, company.churn, company.observation_end)\n'
-                  'latent = relationships.stages_from_history(company.truth.stage_history, company.customers,\n'
-                  '                                           company.churn, company.observation_end)\n'
-                  'confusion = relationships.confusion_matrix(latent, observed)\n'
-                  'recognised = {stage: confusion.loc[stage, stage] / confusion.loc[stage].sum()\n'
-                  '              for stage in confusion.index if confusion.loc[stage].sum() > 0}\n'
-                  'worst_recognised = min(recognised, key=recognised.get)'),
+        hints=[
+            "Build the confusion matrix with `relationships.confusion_matrix(latent, observed)`: one row per "
+            "latent stage.",
+            "For each row, divide the diagonal cell by the row total: the share of that stage's members the rule "
+            "recognises.",
+            "The answer is the stage with the smallest share.",
+        ],
+        solution=(
+            "from helpers import relationships\n"
+            "observed = relationships.stages_at(company.customers, company.transactions, company.surveys,\n"
+            "                                   company.bonds, company.churn, company.observation_end)\n"
+            "latent = relationships.stages_from_history(company.truth.stage_history, company.customers,\n"
+            "                                           company.churn, company.observation_end)\n"
+            "confusion = relationships.confusion_matrix(latent, observed)\n"
+            "recognised = {stage: confusion.loc[stage, stage] / confusion.loc[stage].sum()\n"
+            "              for stage in confusion.index if confusion.loc[stage].sum() > 0}\n"
+            "worst_recognised = min(recognised, key=recognised.get)"
+        ),
         success="look where that stage's missing members went in the confusion matrix: almost always to a "
-                "neighbouring rung. Between two stages a customer looks like both, and survey answers are rare.",
+        "neighbouring rung. Between two stages a customer looks like both, and survey answers are rare.",
     ),
     Question(
         variable="stranger_loss",
         expected=lambda company: float(_migration(company).loc["stranger", "lost"]),
         kind="number",
-        hints=["Place the customers twice with `relationships.stages_at`: a year before the end "
-               "(`company.observation_end - pd.DateOffset(months=12)`) and at the end.",
-               "`relationships.transition_matrix(before, after)` gives one row per starting stage.",
-               "Read the cell in row `\"stranger\"`, column `\"lost\"`."],
-        solution=('import pandas as pd\n'
-                  'from helpers import relationships\n'
-                  'tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n'
-                  'year_before = company.observation_end - pd.DateOffset(months=12)\n'
-                  'before = relationships.stages_at(*tables, year_before)\n'
-                  'after = relationships.stages_at(*tables, company.observation_end)\n'
-                  'migration = relationships.transition_matrix(before, after)\n'
-                  'stranger_loss = migration.loc["stranger", "lost"]'),
+        hints=[
+            "Place the customers twice with `relationships.stages_at`: a year before the end "
+            "(`company.observation_end - pd.DateOffset(months=12)`) and at the end.",
+            "`relationships.transition_matrix(before, after)` gives one row per starting stage.",
+            'Read the cell in row `"stranger"`, column `"lost"`.',
+        ],
+        solution=(
+            "import pandas as pd\n"
+            "from helpers import relationships\n"
+            "tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n"
+            "year_before = company.observation_end - pd.DateOffset(months=12)\n"
+            "before = relationships.stages_at(*tables, year_before)\n"
+            "after = relationships.stages_at(*tables, company.observation_end)\n"
+            "migration = relationships.transition_matrix(before, after)\n"
+            'stranger_loss = migration.loc["stranger", "lost"]'
+        ),
         success="a large hole at the bottom of the ladder: winning a customer is only the start.",
-        mistakes=[(lambda answer, company: answer == _migration(company, normalize=False).loc["stranger", "lost"],
-                   "that is a number of customers. Give the share of the year-ago strangers: keep "
-                   "`normalize=True` (the default)."),
-                  (lambda answer, company: abs(answer - _migration(company).loc["lost", "stranger"]) < 1e-9,
-                   "rows are *from*, columns are *to*: read row `\"stranger\"`, column `\"lost\"`.")],
+        mistakes=[
+            (
+                lambda answer, company: answer == _migration(company, normalize=False).loc["stranger", "lost"],
+                "that is a number of customers. Give the share of the year-ago strangers: keep "
+                "`normalize=True` (the default).",
+            ),
+            (
+                lambda answer, company: abs(answer - _migration(company).loc["lost", "stranger"]) < 1e-9,
+                'rows are *from*, columns are *to*: read row `"stranger"`, column `"lost"`.',
+            ),
+        ],
     ),
     Question(
         variable="most_lost",
         expected=lambda company: str(_migration(company).loc[list(_CLOSER), "lost"].idxmax()),
         kind="choice",
         choices=_CLOSER,
-        hints=["Use the migration matrix of the previous question.",
-               "Compare the `\"lost\"` column for the rows stranger, acquaintance and friend, e.g. with `.idxmax()`."],
-        solution=('import pandas as pd\n'
-                  'from helpers import relationships\n'
-                  'tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n'
-                  'year_before = company.observation_end - pd.DateOffset(months=12)\n'
-                  'migration = relationships.transition_matrix(relationships.stages_at(*tables, year_before),\n'
-                  '                                            relationships.stages_at(*tables, company.observation_end))\n'
-                  'most_lost = migration.loc[["stranger", "acquaintance", "friend"], "lost"].idxmax()'),
+        hints=[
+            "Use the migration matrix of the previous question.",
+            'Compare the `"lost"` column for the rows stranger, acquaintance and friend, e.g. with `.idxmax()`.',
+        ],
+        solution=(
+            "import pandas as pd\n"
+            "from helpers import relationships\n"
+            "tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n"
+            "year_before = company.observation_end - pd.DateOffset(months=12)\n"
+            "migration = relationships.transition_matrix(relationships.stages_at(*tables, year_before),\n"
+            "                                            relationships.stages_at(*tables, company.observation_end))\n"
+            'most_lost = migration.loc[["stranger", "acquaintance", "friend"], "lost"].idxmax()'
+        ),
         success="the closer the relationship, the smaller the leak: that is why moving customers up the ladder pays.",
     ),
     Question(
         variable="close_share_in_3",
         expected=_close_share,
         kind="number",
-        hints=["Start from today's mix, `relationships.stage_mix(after)`, and the migration matrix.",
-               "`relationships.project_stages(today, migration, 3)` projects three periods (years) ahead without "
-               "new customers.",
-               "In row 3, divide friends + partners by the sum of the four stages (leave `lost` out)."],
-        solution=('import pandas as pd\n'
-                  'from helpers import relationships\n'
-                  'tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n'
-                  'year_before = company.observation_end - pd.DateOffset(months=12)\n'
-                  'before = relationships.stages_at(*tables, year_before)\n'
-                  'after = relationships.stages_at(*tables, company.observation_end)\n'
-                  'migration = relationships.transition_matrix(before, after)\n'
-                  'projection = relationships.project_stages(relationships.stage_mix(after), migration, 3)\n'
-                  'active = projection.loc[3, ["stranger", "acquaintance", "friend", "partner"]]\n'
-                  'close_share_in_3 = (active["friend"] + active["partner"]) / active.sum()'),
+        hints=[
+            "Start from today's mix, `relationships.stage_mix(after)`, and the migration matrix.",
+            "`relationships.project_stages(today, migration, 3)` projects three periods (years) ahead without "
+            "new customers.",
+            "In row 3, divide friends + partners by the sum of the four stages (leave `lost` out).",
+        ],
+        solution=(
+            "import pandas as pd\n"
+            "from helpers import relationships\n"
+            "tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n"
+            "year_before = company.observation_end - pd.DateOffset(months=12)\n"
+            "before = relationships.stages_at(*tables, year_before)\n"
+            "after = relationships.stages_at(*tables, company.observation_end)\n"
+            "migration = relationships.transition_matrix(before, after)\n"
+            "projection = relationships.project_stages(relationships.stage_mix(after), migration, 3)\n"
+            'active = projection.loc[3, ["stranger", "acquaintance", "friend", "partner"]]\n'
+            'close_share_in_3 = (active["friend"] + active["partner"]) / active.sum()'
+        ),
         success="without new customers the base shrinks but matures: strangers leave or climb, and few come down.",
-        mistakes=[(_divided_by_everyone,
-                   "you divided by every customer including the lost ones. The share is of the customers still "
-                   "active in year 3."),
-                  (lambda answer, company: answer > 1,
-                   "give the share as a fraction between 0 and 1.")],
+        mistakes=[
+            (
+                _divided_by_everyone,
+                "you divided by every customer including the lost ones. The share is of the customers still "
+                "active in year 3.",
+            ),
+            (lambda answer, company: answer > 1, "give the share as a fraction between 0 and 1."),
+        ],
     ),
     Question(
         variable="accuracy_without_bonds",
         expected=_without_bonds,
         kind="number",
-        hints=["Copy the rules with `thresholds = relationships.default_thresholds()`.",
-               "Set the column `bond` to `\"none\"` for every rung, then pass `thresholds` to `stages_at`.",
-               "Compare with the latent stages using `relationships.accuracy`."],
-        solution=('from helpers import relationships\n'
-                  'thresholds = relationships.default_thresholds()\n'
-                  'thresholds["bond"] = "none"\n'
-                  'observed = relationships.stages_at(company.customers, company.transactions, company.surveys,\n'
-                  '                                   company.bonds, company.churn, company.observation_end, thresholds)\n'
-                  'latent = relationships.stages_from_history(company.truth.stage_history, company.customers,\n'
-                  '                                           company.churn, company.observation_end)\n'
-                  'accuracy_without_bonds = relationships.accuracy(latent, observed)'),
+        hints=[
+            "Copy the rules with `thresholds = relationships.default_thresholds()`.",
+            'Set the column `bond` to `"none"` for every rung, then pass `thresholds` to `stages_at`.',
+            "Compare with the latent stages using `relationships.accuracy`.",
+        ],
+        solution=(
+            "from helpers import relationships\n"
+            "thresholds = relationships.default_thresholds()\n"
+            'thresholds["bond"] = "none"\n'
+            "observed = relationships.stages_at(company.customers, company.transactions, company.surveys,\n"
+            "                                   company.bonds, company.churn, company.observation_end, thresholds)\n"
+            "latent = relationships.stages_from_history(company.truth.stage_history, company.customers,\n"
+            "                                           company.churn, company.observation_end)\n"
+            "accuracy_without_bonds = relationships.accuracy(latent, observed)"
+        ),
         success="compare with your answer to question 2: the bonds a customer holds are some of the best evidence "
-                "of how close they are, because the company offers deeper bonds to closer customers.",
-        mistakes=[(lambda answer, company: abs(answer - relationships.accuracy(_latent(company), _observed(company)))
-                   < 1e-9,
-                   "that is the accuracy with the default rules. Set `thresholds[\"bond\"] = \"none\"` and pass "
-                   "`thresholds` to `stages_at`.")],
+        "of how close they are, because the company offers deeper bonds to closer customers.",
+        mistakes=[
+            (
+                lambda answer, company: (
+                    abs(answer - relationships.accuracy(_latent(company), _observed(company))) < 1e-9
+                ),
+                'that is the accuracy with the default rules. Set `thresholds["bond"] = "none"` and pass '
+                "`thresholds` to `stages_at`.",
+            )
+        ],
     ),
     Question(
         variable="richest_stage",
         expected=_richest,
         kind="choice",
         choices=schema.STAGES,
-        hints=["`relationships.margin_by_stage(before, company.transactions, year_before, company.observation_end)` "
-               "gives the average margin per customer over the last year, by stage at its start.",
-               "Take the stage with the largest value (`.idxmax()` skips a stage with no customers)."],
-        solution=('import pandas as pd\n'
-                  'from helpers import relationships\n'
-                  'tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n'
-                  'year_before = company.observation_end - pd.DateOffset(months=12)\n'
-                  'before = relationships.stages_at(*tables, year_before)\n'
-                  'margin = relationships.margin_by_stage(before, company.transactions, year_before,\n'
-                  '                                      company.observation_end)\n'
-                  'richest_stage = margin.idxmax()'),
+        hints=[
+            "`relationships.margin_by_stage(before, company.transactions, year_before, company.observation_end)` "
+            "gives the average margin per customer over the last year, by stage at its start.",
+            "Take the stage with the largest value (`.idxmax()` skips a stage with no customers).",
+        ],
+        solution=(
+            "import pandas as pd\n"
+            "from helpers import relationships\n"
+            "tables = (company.customers, company.transactions, company.surveys, company.bonds, company.churn)\n"
+            "year_before = company.observation_end - pd.DateOffset(months=12)\n"
+            "before = relationships.stages_at(*tables, year_before)\n"
+            "margin = relationships.margin_by_stage(before, company.transactions, year_before,\n"
+            "                                      company.observation_end)\n"
+            "richest_stage = margin.idxmax()"
+        ),
         success="closer customers buy more and stay longer; lesson 06 turns this into lifetime value.",
     ),
 ]

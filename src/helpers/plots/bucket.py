@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Arc, Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, OKABE_ITO, PALETTES, SECOND, label, money, percent
+from helpers.plots import ACCENT, OKABE_ITO, PALETTES, SECOND, label, money, percent, text_colour_on
 
 __all__ = [
     "REASON_COLOURS",
@@ -52,14 +52,14 @@ REASON_COLOURS = PALETTES["reason"]
 #: One colour per way of spending the budget.
 STRATEGY_COLOURS = {"as is": _c["grey"], "plug the holes": _c["green"], "pour more in": _c["blue"]}
 
-_WATER = "#56B4E9"        # sky blue
-_WATER_EDGE = "#0072B2"   # blue
+_WATER = "#56B4E9"  # sky blue
+_WATER_EDGE = "#0072B2"  # blue
 _BUCKET = "#4d4d4d"
 _FILL = "#f4f4f4"
 
 # Bucket geometry, in the data coordinates of its axes (x 0–10).
 _BOTTOM, _RIM = 0.8, 7.2
-_BOTTOM_HALF, _RIM_HALF = 2.0, 2.9   # half widths at the bottom and at the rim
+_BOTTOM_HALF, _RIM_HALF = 2.0, 2.9  # half widths at the bottom and at the rim
 _CENTRE = 5.0
 
 
@@ -73,22 +73,23 @@ def _reason_colour(reason: str, position: int) -> str:
     return REASON_COLOURS.get(str(reason), fallback[position % len(fallback)])
 
 
-def _text_colour(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (WCAG relative luminance)."""
-    red, green, blue = (int(background[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    channel = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
-    luminance = 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2]
-    return "#222222" if luminance > 0.2 else "white"
-
-
 def _count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def bucket_picture(level: float, inflow: float, outflow: float, *, capacity: float,
-                   steady_state: float | None = None, holes: Mapping[str, float] | None = None,
-                   flow_scale: float | None = None, period: str = "month", title: str = "",
-                   ax: Axes | None = None) -> Figure:
+def bucket_picture(
+    level: float,
+    inflow: float,
+    outflow: float,
+    *,
+    capacity: float,
+    steady_state: float | None = None,
+    holes: Mapping[str, float] | None = None,
+    flow_scale: float | None = None,
+    period: str = "month",
+    title: str = "",
+    ax: Axes | None = None,
+) -> Figure:
     """Draw the customer base as a bucket: level, inflow poured in, defections leaking out.
 
     Parameters
@@ -141,70 +142,148 @@ def bucket_picture(level: float, inflow: float, outflow: float, *, capacity: flo
     max_width = 1.5  # data units of the widest stream
 
     # --- the bucket: back wall, water, then the outline and handle on top
-    wall = [(_CENTRE - _BOTTOM_HALF, _BOTTOM), (_CENTRE + _BOTTOM_HALF, _BOTTOM),
-            (_CENTRE + _RIM_HALF, _RIM), (_CENTRE - _RIM_HALF, _RIM)]
+    wall = [
+        (_CENTRE - _BOTTOM_HALF, _BOTTOM),
+        (_CENTRE + _BOTTOM_HALF, _BOTTOM),
+        (_CENTRE + _RIM_HALF, _RIM),
+        (_CENTRE - _RIM_HALF, _RIM),
+    ]
     draw(Polygon(wall, closed=True, facecolor=_FILL, edgecolor="none", zorder=1))
     share = level / capacity
     water_top = _BOTTOM + (_RIM - _BOTTOM) * min(share, 1.0)
     if level > 0:
-        water = [(_CENTRE - _BOTTOM_HALF, _BOTTOM), (_CENTRE + _BOTTOM_HALF, _BOTTOM),
-                 (_CENTRE + _half_width(water_top), water_top),
-                 (_CENTRE - _half_width(water_top), water_top)]
-        draw(Polygon(water, closed=True, facecolor=_WATER, edgecolor="none", alpha=0.9,
-                             zorder=2, gid="water"))
-        ax.plot([_CENTRE - _half_width(water_top), _CENTRE + _half_width(water_top)],
-                [water_top, water_top], color=_WATER_EDGE, lw=3, zorder=3, solid_capstyle="butt")
+        water = [
+            (_CENTRE - _BOTTOM_HALF, _BOTTOM),
+            (_CENTRE + _BOTTOM_HALF, _BOTTOM),
+            (_CENTRE + _half_width(water_top), water_top),
+            (_CENTRE - _half_width(water_top), water_top),
+        ]
+        draw(Polygon(water, closed=True, facecolor=_WATER, edgecolor="none", alpha=0.9, zorder=2, gid="water"))
+        ax.plot(
+            [_CENTRE - _half_width(water_top), _CENTRE + _half_width(water_top)],
+            [water_top, water_top],
+            color=_WATER_EDGE,
+            lw=3,
+            zorder=3,
+            solid_capstyle="butt",
+        )
     outline = [wall[3], wall[0], wall[1], wall[2]]  # rim-left, down, across, up to rim-right
-    draw(Polygon(outline, closed=False, fill=False, edgecolor=_BUCKET, lw=5, zorder=6,
-                         joinstyle="round"))
+    draw(Polygon(outline, closed=False, fill=False, edgecolor=_BUCKET, lw=5, zorder=6, joinstyle="round"))
     # the open rim drawn as a thin ellipse, the handle as an arc
-    draw(Arc((_CENTRE, _RIM), 2 * _RIM_HALF, 0.5, theta1=0, theta2=360, color=_BUCKET,
-                     lw=3, zorder=6))
-    draw(Arc((_CENTRE, _RIM), 2 * _RIM_HALF * 0.98, 3.2, theta1=15, theta2=165,
-                     color="#9a9a9a", lw=2.5, zorder=0, linestyle=(0, (1, 0))))
+    draw(Arc((_CENTRE, _RIM), 2 * _RIM_HALF, 0.5, theta1=0, theta2=360, color=_BUCKET, lw=3, zorder=6))
+    draw(
+        Arc(
+            (_CENTRE, _RIM),
+            2 * _RIM_HALF * 0.98,
+            3.2,
+            theta1=15,
+            theta2=165,
+            color="#9a9a9a",
+            lw=2.5,
+            zorder=0,
+            linestyle=(0, (1, 0)),
+        )
+    )
 
     # --- the level, written in the water (or above it when the bucket is nearly empty)
     deep = water_top - _BOTTOM > 1.3
     noun = "customer" if round(level) == 1 else "customers"
-    ax.text(_CENTRE, (_BOTTOM + water_top) / 2 if deep else _BOTTOM + 2.0, f"{_count(level)}\n{noun}",
-            ha="center", va="center", fontsize=17, fontweight="bold",
-            color="#08306b" if deep else _BUCKET, zorder=7, linespacing=1.0)
+    ax.text(
+        _CENTRE,
+        (_BOTTOM + water_top) / 2 if deep else _BOTTOM + 2.0,
+        f"{_count(level)}\n{noun}",
+        ha="center",
+        va="center",
+        fontsize=17,
+        fontweight="bold",
+        color="#08306b" if deep else _BUCKET,
+        zorder=7,
+        linespacing=1.0,
+    )
     if share > 1:
         for side in (-1, 1):
             x0 = _CENTRE + side * _RIM_HALF
-            draw(FancyArrowPatch((x0, _RIM), (x0 + side * 0.8, _RIM - 1.6),
-                                         connectionstyle=f"arc3,rad={-0.45 * side}",
-                                         arrowstyle="-", lw=6, color=_WATER, zorder=5))
-        ax.text(_CENTRE + _RIM_HALF + 0.3, _RIM + 0.35, "overflows!", ha="left", va="bottom",
-                fontsize=12, color=_WATER_EDGE, fontweight="bold", zorder=7, gid="overflow")
+            draw(
+                FancyArrowPatch(
+                    (x0, _RIM),
+                    (x0 + side * 0.8, _RIM - 1.6),
+                    connectionstyle=f"arc3,rad={-0.45 * side}",
+                    arrowstyle="-",
+                    lw=6,
+                    color=_WATER,
+                    zorder=5,
+                )
+            )
+        ax.text(
+            _CENTRE + _RIM_HALF + 0.3,
+            _RIM + 0.35,
+            "overflows!",
+            ha="left",
+            va="bottom",
+            fontsize=12,
+            color=_WATER_EDGE,
+            fontweight="bold",
+            zorder=7,
+            gid="overflow",
+        )
 
     # --- where the level settles: a dashed mark across the bucket, labelled inside it
     if steady_state is not None and np.isfinite(steady_state) and 0 < steady_state <= capacity:
         y = _BOTTOM + (_RIM - _BOTTOM) * steady_state / capacity
         half = _half_width(y)
-        ax.plot([_CENTRE - half, _CENTRE + half], [y, y], color=_BUCKET, lw=2, ls=(0, (4, 3)),
-                zorder=4)
-        ax.text(_CENTRE + half - 0.12, y + 0.08, f"long run {_count(steady_state)}", ha="right",
-                va="bottom", fontsize=11, color=_BUCKET, zorder=7)
+        ax.plot([_CENTRE - half, _CENTRE + half], [y, y], color=_BUCKET, lw=2, ls=(0, (4, 3)), zorder=4)
+        ax.text(
+            _CENTRE + half - 0.12,
+            y + 0.08,
+            f"long run {_count(steady_state)}",
+            ha="right",
+            va="bottom",
+            fontsize=11,
+            color=_BUCKET,
+            zorder=7,
+        )
     elif steady_state is not None and steady_state > capacity:
-        ax.text(_CENTRE + _RIM_HALF + 0.3, _RIM - 0.9, "long run\n" + (
-            f"{_count(steady_state)} ↑" if np.isfinite(steady_state) else "no limit ↑"),
-            ha="left", va="top", fontsize=11, color=_BUCKET, zorder=7, linespacing=1.0)
+        ax.text(
+            _CENTRE + _RIM_HALF + 0.3,
+            _RIM - 0.9,
+            "long run\n" + (f"{_count(steady_state)} ↑" if np.isfinite(steady_state) else "no limit ↑"),
+            ha="left",
+            va="top",
+            fontsize=11,
+            color=_BUCKET,
+            zorder=7,
+            linespacing=1.0,
+        )
 
     # --- inflow: a pipe from the left and a stream falling into the bucket
     pipe_y, pipe_end = 9.3, _CENTRE - 0.6
-    draw(Rectangle((0.3, pipe_y - 0.25), pipe_end - 0.3, 0.5, facecolor="#bdbdbd",
-                           edgecolor=_BUCKET, lw=1.5, zorder=5))
-    draw(Rectangle((pipe_end - 0.2, pipe_y - 0.55), 0.5, 1.1, facecolor="#9e9e9e",
-                           edgecolor=_BUCKET, lw=1.5, zorder=5))
+    draw(Rectangle((0.3, pipe_y - 0.25), pipe_end - 0.3, 0.5, facecolor="#bdbdbd", edgecolor=_BUCKET, lw=1.5, zorder=5))
+    draw(Rectangle((pipe_end - 0.2, pipe_y - 0.55), 0.5, 1.1, facecolor="#9e9e9e", edgecolor=_BUCKET, lw=1.5, zorder=5))
     width = max_width * min(inflow / scale, 1.0)
     if width > 0:
         stream_x = pipe_end + 0.05
-        draw(Rectangle((stream_x - width / 2, water_top), width, pipe_y - 0.55 - water_top,
-                               facecolor=_WATER_EDGE, edgecolor="none", alpha=0.85, zorder=4,
-                               gid="inflow"))
-    ax.text(0.3, pipe_y + 0.55, f"In: {_count(inflow)} new customers / {period}", ha="left",
-            va="bottom", fontsize=13, fontweight="bold", color=_WATER_EDGE)
+        draw(
+            Rectangle(
+                (stream_x - width / 2, water_top),
+                width,
+                pipe_y - 0.55 - water_top,
+                facecolor=_WATER_EDGE,
+                edgecolor="none",
+                alpha=0.85,
+                zorder=4,
+                gid="inflow",
+            )
+        )
+    ax.text(
+        0.3,
+        pipe_y + 0.55,
+        f"In: {_count(inflow)} new customers / {period}",
+        ha="left",
+        va="bottom",
+        fontsize=13,
+        fontweight="bold",
+        color=_WATER_EDGE,
+    )
 
     # --- outflow: holes low in the walls, a jet from each, its width the customers lost
     shares = dict(holes) if holes else {"": 1.0}
@@ -223,24 +302,68 @@ def bucket_picture(level: float, inflow: float, outflow: float, *, capacity: flo
             xs = x + side * reach * t
             ys = y - (y + 0.75) * t**2
             band = np.r_[np.c_[xs, ys + width / 2], np.c_[xs, ys - width / 2][::-1]]
-            draw(Polygon(band, closed=True, facecolor=_WATER, edgecolor="none",
-                                 alpha=0.9, zorder=3, gid=f"leak:{name}"))
+            draw(
+                Polygon(band, closed=True, facecolor=_WATER, edgecolor="none", alpha=0.9, zorder=3, gid=f"leak:{name}")
+            )
             for k, (dx, dy) in enumerate(((0.0, -1.05), (side * 0.25, -1.35))):
-                draw(Circle((xs[-1] + dx, dy), 0.06 + 0.12 * min(width / 0.6, 1.0) / (k + 1),
-                                    color=_WATER, alpha=0.85, zorder=3))
-        draw(Circle((x, y), 0.12 + 0.28 * np.sqrt(min(part, 1.0)), facecolor="#1a1a1a",
-                            edgecolor=colour, lw=3, zorder=8, gid=f"hole:{name}"))
+                draw(
+                    Circle(
+                        (xs[-1] + dx, dy),
+                        0.06 + 0.12 * min(width / 0.6, 1.0) / (k + 1),
+                        color=_WATER,
+                        alpha=0.85,
+                        zorder=3,
+                    )
+                )
+        draw(
+            Circle(
+                (x, y),
+                0.12 + 0.28 * np.sqrt(min(part, 1.0)),
+                facecolor="#1a1a1a",
+                edgecolor=colour,
+                lw=3,
+                zorder=8,
+                gid=f"hole:{name}",
+            )
+        )
         if name:
-            keys.append(Line2D([], [], ls="none", marker="o", markersize=13,
-                               markerfacecolor="#1a1a1a", markeredgecolor=colour,
-                               markeredgewidth=3, label=f"{label(name)}: {_count(flow)}"))
-    ax.text(_CENTRE, -1.55, f"Out: {_count(outflow)} customers leave / {period}", ha="center",
-            va="top", fontsize=13, fontweight="bold", color=_c["vermillion"])
+            keys.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="none",
+                    marker="o",
+                    markersize=13,
+                    markerfacecolor="#1a1a1a",
+                    markeredgecolor=colour,
+                    markeredgewidth=3,
+                    label=f"{label(name)}: {_count(flow)}",
+                )
+            )
+    ax.text(
+        _CENTRE,
+        -1.55,
+        f"Out: {_count(outflow)} customers leave / {period}",
+        ha="center",
+        va="top",
+        fontsize=13,
+        fontweight="bold",
+        color=_c["vermillion"],
+    )
     bottom = -2.5
     if keys:  # which hole is which: a key under the bucket, never over the picture
-        ax.legend(handles=keys, loc="upper center", bbox_to_anchor=(_CENTRE, -2.25),
-                  bbox_transform=ax.transData, ncols=2, fontsize=11.5, frameon=False,
-                  handletextpad=0.3, columnspacing=1.2, borderaxespad=0)
+        ax.legend(
+            handles=keys,
+            loc="upper center",
+            bbox_to_anchor=(_CENTRE, -2.25),
+            bbox_transform=ax.transData,
+            ncols=2,
+            fontsize=11.5,
+            frameon=False,
+            handletextpad=0.3,
+            columnspacing=1.2,
+            borderaxespad=0,
+        )
         bottom = -2.5 - 0.75 * ((len(keys) + 1) // 2)
 
     ax.set(xlim=(0, 10), ylim=(bottom, 10.6))
@@ -261,17 +384,37 @@ def leaky_bucket_diagram() -> Figure:
     1
     """
     fig, ax = plt.subplots(figsize=(12, 6.6))
-    bucket_picture(2000, 150, 100, capacity=4000, steady_state=3000,
-                   holes={"price": 0.35, "competitor_offer": 0.25, "poor_service": 0.25,
-                          "no_longer_needed": 0.15}, title="", ax=ax)
+    bucket_picture(
+        2000,
+        150,
+        100,
+        capacity=4000,
+        steady_state=3000,
+        holes={"price": 0.35, "competitor_offer": 0.25, "poor_service": 0.25, "no_longer_needed": 0.15},
+        title="",
+        ax=ax,
+    )
     ax.set_xlim(-7.5, 17.5)
     notes = [
-        (-7.3, 9.4, "Pour in — acquisition (captación)\nsales, advertising, promotion:\n"
-                    "time, energy and money", _WATER_EDGE),
-        (10.6, 6.0, "The base (la base de clientes):\nwhat is in the bucket now;\n"
-                    "it settles where in = out", "#08306b"),
-        (10.6, 2.2, "Leaks — defections (deserciones)\none hole per reason for leaving;\n"
-                    "plug them: learn WHY customers\nleave, and spend time keeping them", _c["vermillion"]),
+        (
+            -7.3,
+            9.4,
+            "Pour in — acquisition (captación)\nsales, advertising, promotion:\ntime, energy and money",
+            _WATER_EDGE,
+        ),
+        (
+            10.6,
+            6.0,
+            "The base (la base de clientes):\nwhat is in the bucket now;\nit settles where in = out",
+            "#08306b",
+        ),
+        (
+            10.6,
+            2.2,
+            "Leaks — defections (deserciones)\none hole per reason for leaving;\n"
+            "plug them: learn WHY customers\nleave, and spend time keeping them",
+            _c["vermillion"],
+        ),
     ]
     for x, y, text, colour in notes:
         ax.text(x, y, text, fontsize=12.5, color=colour, va="top", ha="left", linespacing=1.25)
@@ -279,10 +422,18 @@ def leaky_bucket_diagram() -> Figure:
     return fig
 
 
-def bucket_dashboard(run: pd.DataFrame, *, capacity: float, steady_state: float,
-                     periods_to_steady_state: float, history: pd.Series | None = None,
-                     baseline: pd.Series | None = None, holes: Mapping[str, float] | None = None,
-                     flow_scale: float | None = None, notes: str = "") -> Figure:
+def bucket_dashboard(
+    run: pd.DataFrame,
+    *,
+    capacity: float,
+    steady_state: float,
+    periods_to_steady_state: float,
+    history: pd.Series | None = None,
+    baseline: pd.Series | None = None,
+    holes: Mapping[str, float] | None = None,
+    flow_scale: float | None = None,
+    notes: str = "",
+) -> Figure:
     """The widget's figure: the bucket at the end of a run beside the base over time.
 
     Parameters
@@ -322,53 +473,69 @@ def bucket_dashboard(run: pd.DataFrame, *, capacity: float, steady_state: float,
     line_ax = fig.add_axes((0.46, 0.11, 0.515, 0.81))
     last = run.iloc[-1]
     months = len(run)
-    bucket_picture(float(last["customers_end"]), float(last["inflow"]), float(last["outflow"]),
-                   capacity=capacity, steady_state=steady_state, holes=holes,
-                   flow_scale=flow_scale, ax=bucket_ax,
-                   title=f"The bucket in {months} months")
+    bucket_picture(
+        float(last["customers_end"]),
+        float(last["inflow"]),
+        float(last["outflow"]),
+        capacity=capacity,
+        steady_state=steady_state,
+        holes=holes,
+        flow_scale=flow_scale,
+        ax=bucket_ax,
+        title=f"The bucket in {months} months",
+    )
 
     line_ax.axvline(0, color="#bbbbbb", lw=1.5)
     if history is not None and len(history):
         past = np.arange(-len(history) + 1, 1)
-        line_ax.plot(past, history.to_numpy(dtype=float), color="#333333", lw=2.5,
-                     label="real base (the data)")
+        line_ax.plot(past, history.to_numpy(dtype=float), color="#333333", lw=2.5, label="real base (the data)")
     start = float(run["customers_start"].iloc[0])
     future = np.arange(0, months + 1)
     if baseline is not None:
-        line_ax.plot(future, np.r_[start, baseline.to_numpy(dtype=float)], color=_c["grey"],
-                     lw=2.5, ls=(0, (5, 3)), label="as it is today")
-    line_ax.plot(future, np.r_[start, run["customers_end"].to_numpy()], color=ACCENT, lw=3.5,
-                 label="your scenario")
+        line_ax.plot(
+            future,
+            np.r_[start, baseline.to_numpy(dtype=float)],
+            color=_c["grey"],
+            lw=2.5,
+            ls=(0, (5, 3)),
+            label="as it is today",
+        )
+    line_ax.plot(future, np.r_[start, run["customers_end"].to_numpy()], color=ACCENT, lw=3.5, label="your scenario")
     top = max(capacity, 1.05 * float(run["customers_end"].max()))
     if np.isfinite(steady_state) and steady_state <= top:
         line_ax.axhline(steady_state, color=ACCENT, lw=1.5, ls=(0, (2, 2)))
         if steady_state == 0:
             text = "long run 0: the bucket empties"
         elif np.isfinite(periods_to_steady_state):
-            text = (f"long run {_count(steady_state)}\n(within 5% after "
-                    f"{periods_to_steady_state:.0f} months)")
+            text = f"long run {_count(steady_state)}\n(within 5% after {periods_to_steady_state:.0f} months)"
         else:
             text = f"long run {_count(steady_state)}"
-        line_ax.text(months, steady_state + 0.01 * top, text, ha="right", va="bottom",
-                     fontsize=11.5, color=ACCENT)
+        line_ax.text(months, steady_state + 0.01 * top, text, ha="right", va="bottom", fontsize=11.5, color=ACCENT)
     line_ax.set_ylim(0, top)
     line_ax.set_xlim(-(len(history) - 1) if history is not None and len(history) else 0, months)
     line_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     line_ax.set(xlabel="months from now", ylabel="customers")
     line_ax.set_title("Customers at the end of each month", y=1.0)
-    line_ax.text(0.5, 0.02, "now", transform=line_ax.get_xaxis_transform(), ha="left",
-                 color="#888888", fontsize=11)
-    line_ax.legend(loc="upper left", fontsize=11.5, frameon=True, facecolor="white", edgecolor="none",
-                   framealpha=0.9)  # the long-run line may run behind it
+    line_ax.text(0.5, 0.02, "now", transform=line_ax.get_xaxis_transform(), ha="left", color="#888888", fontsize=11)
+    line_ax.legend(
+        loc="upper left", fontsize=11.5, frameon=True, facecolor="white", edgecolor="none", framealpha=0.9
+    )  # the long-run line may run behind it
     if notes:  # under the legend, left of "now", where only the history runs (low)
-        line_ax.text(0.01, 0.79, notes, transform=line_ax.transAxes, ha="left", va="top",
-                     fontsize=11.5, linespacing=1.35,
-                     bbox=dict(boxstyle="round,pad=0.4", fc="white", ec="#cccccc", alpha=0.95))
+        line_ax.text(
+            0.01,
+            0.79,
+            notes,
+            transform=line_ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=11.5,
+            linespacing=1.35,
+            bbox=dict(boxstyle="round,pad=0.4", fc="white", ec="#cccccc", alpha=0.95),
+        )
     return fig
 
 
-def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "",
-                 ax: Axes | None = None) -> Figure:
+def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "", ax: Axes | None = None) -> Figure:
     """Pareto chart of the reasons for leaving: bars largest first, cumulative share line.
 
     Bars of the vital few are in their reason's colour, the rest light grey; the line is
@@ -408,22 +575,39 @@ def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "
     ax.set_ylabel("customers lost")
     ax.margins(y=0.15)
     right = ax.twinx()
-    right.plot(positions, pareto["cumulative_share"].to_numpy(), color=_BUCKET, marker="o",
-               markersize=8, lw=2.5, label="cumulative share")
+    right.plot(
+        positions,
+        pareto["cumulative_share"].to_numpy(),
+        color=_BUCKET,
+        marker="o",
+        markersize=8,
+        lw=2.5,
+        label="cumulative share",
+    )
     for x, y in zip(positions, pareto["cumulative_share"]):
-        right.annotate(f"{y:.0%}", (x, y), textcoords="offset points", xytext=(0, 10),
-                       ha="center", fontsize=11.5, color=_BUCKET)
+        right.annotate(
+            f"{y:.0%}", (x, y), textcoords="offset points", xytext=(0, 10), ha="center", fontsize=11.5, color=_BUCKET
+        )
     right.axhline(threshold, color=_c["vermillion"], lw=2, ls=(0, (5, 3)))
-    right.text(len(reasons) - 0.5, threshold, f"{threshold:.0%}", ha="right", va="bottom",
-               color=_c["vermillion"], fontsize=12, fontweight="bold")
+    right.text(
+        len(reasons) - 0.5,
+        threshold,
+        f"{threshold:.0%}",
+        ha="right",
+        va="bottom",
+        color=_c["vermillion"],
+        fontsize=12,
+        fontweight="bold",
+    )
     right.set_ylim(0, 1.12)
     right.yaxis.set_major_formatter(FuncFormatter(percent))
     right.set_ylabel("cumulative share of those lost")
     right.grid(False)
     right.spines["right"].set_visible(True)
     ax.set_title(title or "Why customers leave: the holes in the bucket, largest first")
-    ax.set_xlabel(f"reason for leaving (faded: beyond the vital few that reach {threshold:.0%})",
-                  fontsize=12, color="#555555")
+    ax.set_xlabel(
+        f"reason for leaving (faded: beyond the vital few that reach {threshold:.0%})", fontsize=12, color="#555555"
+    )
     return fig
 
 
@@ -455,19 +639,33 @@ def reason_mix_chart(mix: pd.DataFrame, *, title: str = "", ax: Axes | None = No
     for position, reason in enumerate(shares.columns):
         values = shares[reason].to_numpy(dtype=float)[::-1]
         colour = _reason_colour(reason, position)
-        ax.barh(rows, values, left=left, color=colour, edgecolor="white", label=label(reason),
-                height=0.7)
+        ax.barh(rows, values, left=left, color=colour, edgecolor="white", label=label(reason), height=0.7)
         for y, (start, value) in enumerate(zip(left, values)):
             if value >= 0.07:
-                ax.text(start + value / 2, y, f"{value:.0%}", ha="center", va="center",
-                        fontsize=12, color=_text_colour(colour), fontweight="bold")
+                ax.text(
+                    start + value / 2,
+                    y,
+                    f"{value:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=12,
+                    color=text_colour_on(colour),
+                    fontweight="bold",
+                )
         left += values
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x")
-    ax.legend(ncols=min(len(shares.columns), 6), loc="lower left", bbox_to_anchor=(0, 1.0),
-              fontsize=11.5, handlelength=1.2, columnspacing=1.0, frameon=False)
+    ax.legend(
+        ncols=min(len(shares.columns), 6),
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        fontsize=11.5,
+        handlelength=1.2,
+        columnspacing=1.0,
+        frameon=False,
+    )
     ax.set_title(title or "Reasons for leaving, by group", pad=38)
     return fig
 
@@ -495,8 +693,7 @@ def model_vs_data_chart(comparison: pd.DataFrame) -> Figure:
     >>> len(model_vs_data_chart(comparison).axes)
     2
     """
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 7.6), sharex=True,
-                                      height_ratios=[2.2, 1])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 7.6), sharex=True, height_ratios=[2.2, 1])
     x = comparison.index
     actual = comparison["actual_customers"]
     model = comparison["model_customers"]
@@ -505,10 +702,15 @@ def model_vs_data_chart(comparison: pd.DataFrame) -> Figure:
     top.plot(x, model, color=ACCENT, lw=3, ls=(0, (5, 2)), label="the bucket model")
     worst = (model - actual).abs().idxmax()
     gap = float(model[worst] - actual[worst])
-    top.annotate(f"largest gap: {gap:+,.0f} customers\n({gap / actual[worst]:+.0%})",
-                 (worst, max(model[worst], actual[worst])), xytext=(0, 40),
-                 textcoords="offset points", ha="center", fontsize=12,
-                 arrowprops=dict(arrowstyle="->", color="#555555"))
+    top.annotate(
+        f"largest gap: {gap:+,.0f} customers\n({gap / actual[worst]:+.0%})",
+        (worst, max(model[worst], actual[worst])),
+        xytext=(0, 40),
+        textcoords="offset points",
+        ha="center",
+        fontsize=12,
+        arrowprops=dict(arrowstyle="->", color="#555555"),
+    )
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     top.set(title="The calibrated bucket against the real customer base", ylabel="customers")
     top.legend(loc="upper left")
@@ -516,10 +718,15 @@ def model_vs_data_chart(comparison: pd.DataFrame) -> Figure:
     top.set_ylim(bottom=0)
 
     measured = comparison["actual_churn_rate"]
-    bottom.plot(x, measured, color="#222222", lw=2, marker="o", markersize=4,
-                label="measured each month")
-    bottom.plot(x, np.broadcast_to(comparison["model_churn_rate"].to_numpy(), len(x)),
-                color=ACCENT, lw=2.5, ls=(0, (5, 2)), label="the model's one rate")
+    bottom.plot(x, measured, color="#222222", lw=2, marker="o", markersize=4, label="measured each month")
+    bottom.plot(
+        x,
+        np.broadcast_to(comparison["model_churn_rate"].to_numpy(), len(x)),
+        color=ACCENT,
+        lw=2.5,
+        ls=(0, (5, 2)),
+        label="the model's one rate",
+    )
     bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}" if v >= 0.1 else f"{v:.1%}"))
     bottom.set(ylabel="monthly churn", title="…because the real leak is not constant")
     bottom.set_ylim(0, None)
@@ -554,24 +761,36 @@ def pour_or_plug_chart(comparison, *, title: str = "") -> Figure:
     """
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.8), width_ratios=[1.5, 1])
     for name, run in comparison.runs.items():
-        left.plot(run.index, run["customers_end"], color=STRATEGY_COLOURS.get(name, ACCENT),
-                  lw=3.5 if name != "as is" else 2.5, ls="-" if name != "as is" else (0, (5, 3)),
-                  label=label(name))
+        left.plot(
+            run.index,
+            run["customers_end"],
+            color=STRATEGY_COLOURS.get(name, ACCENT),
+            lw=3.5 if name != "as is" else 2.5,
+            ls="-" if name != "as is" else (0, (5, 3)),
+            label=label(name),
+        )
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     left.set(title="Customers", xlabel="months from now", ylabel="customers at the end of the month")
     left.legend(loc="upper left")
     summary = comparison.summary.iloc[1:]
     names = list(summary.index)[::-1]
     values = summary["extra_profit"].to_numpy()[::-1]
-    bars = right.barh([label(n) for n in names], values,
-                      color=[STRATEGY_COLOURS.get(n, ACCENT) for n in names], height=0.6)
-    right.bar_label(bars, labels=[money(v) for v in values], padding=4, fontsize=13,
-                    fontweight="bold")
+    bars = right.barh(
+        [label(n) for n in names], values, color=[STRATEGY_COLOURS.get(n, ACCENT) for n in names], height=0.6
+    )
+    right.bar_label(bars, labels=[money(v) for v in values], padding=4, fontsize=13, fontweight="bold")
     for y, name in enumerate(names):
         cost = summary.loc[name, "cost_per_customer"]
         what = "saved" if name == "plug the holes" else "won"
-        right.text(0.02, y - 0.42, f"{money(cost)} per customer {what}", fontsize=11.5,
-                   transform=right.get_yaxis_transform(), va="top", color="#333333")
+        right.text(
+            0.02,
+            y - 0.42,
+            f"{money(cost)} per customer {what}",
+            fontsize=11.5,
+            transform=right.get_yaxis_transform(),
+            va="top",
+            color="#333333",
+        )
     right.axvline(0, color="#555555", lw=1)
     right.xaxis.set_major_formatter(FuncFormatter(money))
     right.grid(axis="y", visible=False)
@@ -584,8 +803,13 @@ def pour_or_plug_chart(comparison, *, title: str = "") -> Figure:
     return fig
 
 
-def retention_uplift_chart(grid: pd.DataFrame, *, company: tuple[float, float] | None = None,
-                           band: tuple[float, float] = (0.25, 0.85), max_uplift: float = 1.5) -> Figure:
+def retention_uplift_chart(
+    grid: pd.DataFrame,
+    *,
+    company: tuple[float, float] | None = None,
+    band: tuple[float, float] = (0.25, 0.85),
+    max_uplift: float = 1.5,
+) -> Figure:
     """How much five points more retention add to a customer's value, and when it is 25–85 %.
 
     One line per ratio of acquisition cost to first-year profit (the columns of
@@ -616,30 +840,63 @@ def retention_uplift_chart(grid: pd.DataFrame, *, company: tuple[float, float] |
     """
     fig, ax = plt.subplots(figsize=(12, 6.4))
     ax.axhspan(*band, color=_c["green"], alpha=0.13, lw=0)
-    ax.text(0.01, (band[0] + band[1]) / 2, f"Reichheld & Sasser (1990):\n+{band[0]:.0%} to +{band[1]:.0%}",
-            transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=12.5,
-            color="#1b6e50", fontweight="bold")
+    ax.text(
+        0.01,
+        (band[0] + band[1]) / 2,
+        f"Reichheld & Sasser (1990):\n+{band[0]:.0%} to +{band[1]:.0%}",
+        transform=ax.get_yaxis_transform(),
+        va="center",
+        ha="left",
+        fontsize=12.5,
+        color="#1b6e50",
+        fontweight="bold",
+    )
     shades = plt.get_cmap("Blues")(np.linspace(0.4, 1.0, grid.shape[1]))
     for colour, ratio in zip(shades, grid.columns):
-        ax.plot(grid.index, grid[ratio].clip(upper=max_uplift * 1.05), color=colour, lw=3,
-                label=f"{ratio:g}")
+        ax.plot(grid.index, grid[ratio].clip(upper=max_uplift * 1.05), color=colour, lw=3, label=f"{ratio:g}")
     if company is not None:
         r, uplift = company
-        ax.plot([r], [uplift], marker="o", markersize=13, color=_c["vermillion"],
-                markeredgecolor="white", markeredgewidth=2, zorder=5, ls="none")
-        ax.annotate(f"Nova Supply: +{uplift:.0%}", (r, uplift), xytext=(-20, 34),
-                    textcoords="offset points", ha="right", fontsize=13, fontweight="bold",
-                    color=_c["vermillion"], arrowprops=dict(arrowstyle="->", color=_c["vermillion"]))
+        ax.plot(
+            [r],
+            [uplift],
+            marker="o",
+            markersize=13,
+            color=_c["vermillion"],
+            markeredgecolor="white",
+            markeredgewidth=2,
+            zorder=5,
+            ls="none",
+        )
+        ax.annotate(
+            f"Nova Supply: +{uplift:.0%}",
+            (r, uplift),
+            xytext=(-20, 34),
+            textcoords="offset points",
+            ha="right",
+            fontsize=13,
+            fontweight="bold",
+            color=_c["vermillion"],
+            arrowprops=dict(arrowstyle="->", color=_c["vermillion"]),
+        )
     ax.set_ylim(0, max_uplift)
     ax.set_xlim(grid.index.min(), grid.index.max())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"+{v:.0%}"))
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set(xlabel="yearly retention before the improvement",
-           ylabel="rise in a customer's value",
-           title="What five more points of retention are worth")
-    ax.legend(title="acquisition cost ÷ first-year profit", loc="upper right", ncols=grid.shape[1],
-              bbox_to_anchor=(0.97, 1.0), fontsize=11.5, title_fontsize=11.5, handlelength=1.5,
-              columnspacing=1.0)
+    ax.set(
+        xlabel="yearly retention before the improvement",
+        ylabel="rise in a customer's value",
+        title="What five more points of retention are worth",
+    )
+    ax.legend(
+        title="acquisition cost ÷ first-year profit",
+        loc="upper right",
+        ncols=grid.shape[1],
+        bbox_to_anchor=(0.97, 1.0),
+        fontsize=11.5,
+        title_fontsize=11.5,
+        handlelength=1.5,
+        columnspacing=1.0,
+    )
     return fig
 
 
@@ -671,10 +928,16 @@ def truth_hazard_chart(hazard: pd.DataFrame, measured: pd.Series) -> Figure:
     2
     """
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.6))
-    left.plot(measured.index, measured.to_numpy(), color="#222222", lw=2, marker="o",
-             markersize=4, label="measured churn (the data)")
-    left.plot(hazard.index, hazard["mean_hazard"], color=_c["vermillion"], lw=3.5,
-             label="built-in hazard (the truth)")
+    left.plot(
+        measured.index,
+        measured.to_numpy(),
+        color="#222222",
+        lw=2,
+        marker="o",
+        markersize=4,
+        label="measured churn (the data)",
+    )
+    left.plot(hazard.index, hazard["mean_hazard"], color=_c["vermillion"], lw=3.5, label="built-in hazard (the truth)")
     left.set_ylim(0, None)
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.1%}"))
     left.set(title="The leak shrinks as the base matures", ylabel="monthly churn")
@@ -688,8 +951,16 @@ def truth_hazard_chart(hazard: pd.DataFrame, measured: pd.Series) -> Figure:
     for name, (column, colour) in drivers.items():
         relative = hazard[column] / first[column]
         right.plot(hazard.index, relative, color=colour, lw=3.5, label=name)
-        right.text(hazard.index[-1], float(relative.iloc[-1]), f" {relative.iloc[-1] - 1:+.0%}",
-                    va="center", ha="left", fontsize=12, color=colour, fontweight="bold")
+        right.text(
+            hazard.index[-1],
+            float(relative.iloc[-1]),
+            f" {relative.iloc[-1] - 1:+.0%}",
+            va="center",
+            ha="left",
+            fontsize=12,
+            color=colour,
+            fontweight="bold",
+        )
     right.axhline(1, color="#bbbbbb", lw=1)
     right.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
     right.set(title="Its three drivers (first month = 100%)", ylabel="relative to the first month")

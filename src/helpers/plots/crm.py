@@ -14,19 +14,52 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import (ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, money, month_ticks,
-                           percent)
+from helpers.plots import (
+    ACCENT,
+    NEGATIVE,
+    OKABE_ITO,
+    PALETTES,
+    SECOND,
+    fixed_figure,
+    label,
+    money,
+    month_ticks,
+    percent,
+)
 
-__all__ = ["cash_flow_chart", "crm_components_diagram", "customer_view_figure", "satisfaction_by_channel_chart",
-           "segment_value_chart", "value_curve_chart"]
+__all__ = [
+    "cash_flow_chart",
+    "crm_components_diagram",
+    "customer_view_figure",
+    "satisfaction_by_channel_chart",
+    "segment_value_chart",
+    "value_curve_chart",
+]
 
 
 def _box(ax, x, y, w, h, title, lines, colour):
-    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.01,rounding_size=0.02",
-                                facecolor=colour, alpha=0.18, edgecolor=colour, linewidth=2))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x, y),
+            w,
+            h,
+            boxstyle="round,pad=0.01,rounding_size=0.02",
+            facecolor=colour,
+            alpha=0.18,
+            edgecolor=colour,
+            linewidth=2,
+        )
+    )
     ax.text(x + w / 2, y + h - 0.035, title, ha="center", va="top", fontsize=14, fontweight="bold")
-    ax.text(x + 0.02, y + h - 0.11, "\n".join(f"• {line}" for line in lines), ha="left", va="top",
-            fontsize=11, linespacing=1.5)
+    ax.text(
+        x + 0.02,
+        y + h - 0.11,
+        "\n".join(f"• {line}" for line in lines),
+        ha="left",
+        va="top",
+        fontsize=11,
+        linespacing=1.5,
+    )
 
 
 def crm_components_diagram() -> Figure:
@@ -41,23 +74,84 @@ def crm_components_diagram() -> Figure:
     ax.grid(False)
     pillars = ["Strategy", "People", "Process", "Technology"]
     for i, name in enumerate(pillars):
-        ax.add_patch(FancyBboxPatch((0.02 + i * 0.245, 0.86), 0.225, 0.1, boxstyle="round,pad=0.005",
-                                    facecolor=OKABE_ITO["grey"], alpha=0.25, edgecolor="none"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (0.02 + i * 0.245, 0.86),
+                0.225,
+                0.1,
+                boxstyle="round,pad=0.005",
+                facecolor=OKABE_ITO["grey"],
+                alpha=0.25,
+                edgecolor="none",
+            )
+        )
         ax.text(0.02 + i * 0.245 + 0.1125, 0.91, name, ha="center", va="center", fontsize=14, fontweight="bold")
-    ax.text(0.5, 0.81, "CRM joins all four; software alone is not CRM (Payne & Frow 2005)",
-            ha="center", va="center", fontsize=12, style="italic")
-    _box(ax, 0.02, 0.08, 0.3, 0.66, "Operational CRM",
-         ["sales, marketing and", "service processes", "records in a database", "SQL: the sales pipeline,",
-          "open service requests,", "customers to call today"], OKABE_ITO["orange"])
-    _box(ax, 0.35, 0.08, 0.3, 0.66, "Analytical CRM",
-         ["data warehouse:", "a star schema of sales", "data mining:", "RFM segments, cohorts,",
-          "customer-value ranking,", "next best offer"], OKABE_ITO["blue"])
-    _box(ax, 0.68, 0.08, 0.3, 0.66, "Collaborative CRM",
-         ["the channels: web, phone,", "e-mail, face to face", "channel mix per customer",
-          "single customer view", "shared by every employee"], OKABE_ITO["green"])
+    ax.text(
+        0.5,
+        0.81,
+        "CRM joins all four; software alone is not CRM (Payne & Frow 2005)",
+        ha="center",
+        va="center",
+        fontsize=12,
+        style="italic",
+    )
+    _box(
+        ax,
+        0.02,
+        0.08,
+        0.3,
+        0.66,
+        "Operational CRM",
+        [
+            "sales, marketing and",
+            "service processes",
+            "records in a database",
+            "SQL: the sales pipeline,",
+            "open service requests,",
+            "customers to call today",
+        ],
+        OKABE_ITO["orange"],
+    )
+    _box(
+        ax,
+        0.35,
+        0.08,
+        0.3,
+        0.66,
+        "Analytical CRM",
+        [
+            "data warehouse:",
+            "a star schema of sales",
+            "data mining:",
+            "RFM segments, cohorts,",
+            "customer-value ranking,",
+            "next best offer",
+        ],
+        OKABE_ITO["blue"],
+    )
+    _box(
+        ax,
+        0.68,
+        0.08,
+        0.3,
+        0.66,
+        "Collaborative CRM",
+        [
+            "the channels: web, phone,",
+            "e-mail, face to face",
+            "channel mix per customer",
+            "single customer view",
+            "shared by every employee",
+        ],
+        OKABE_ITO["green"],
+    )
     for x in (0.32, 0.65):
-        ax.annotate("", xy=(x + 0.03, 0.41), xytext=(x, 0.41),
-                    arrowprops={"arrowstyle": "<|-|>", "color": OKABE_ITO["dark_grey"], "lw": 2})
+        ax.annotate(
+            "",
+            xy=(x + 0.03, 0.41),
+            xytext=(x, 0.41),
+            arrowprops={"arrowstyle": "<|-|>", "color": OKABE_ITO["dark_grey"], "lw": 2},
+        )
     ax.set_title("The components of CRM · Los componentes del CRM")
     return fig
 
@@ -80,18 +174,29 @@ def value_curve_chart(ranking: pd.DataFrame, *, mark: float = 0.2) -> Figure:
     ax.plot([0, 1], [0, 1], color=OKABE_ITO["grey"], linestyle="--", linewidth=1.5, label="All customers equal")
     at = float(np.interp(mark, x, y))
     ax.scatter([mark], [at], color=SECOND, zorder=3, s=60)
-    ax.annotate(f"top {mark:.0%} bring {at:.0%} of the margin", (mark, at), xytext=(mark + 0.08, at - 0.12),
-                fontsize=12, arrowprops={"arrowstyle": "-", "color": OKABE_ITO["dark_grey"]})
+    ax.annotate(
+        f"top {mark:.0%} bring {at:.0%} of the margin",
+        (mark, at),
+        xytext=(mark + 0.08, at - 0.12),
+        fontsize=12,
+        arrowprops={"arrowstyle": "-", "color": OKABE_ITO["dark_grey"]},
+    )
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.yaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="share of buying customers", ylabel="share of gross margin",
-           title="Customer-value ranking: who brings the margin")
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        xlabel="share of buying customers",
+        ylabel="share of gross margin",
+        title="Customer-value ranking: who brings the margin",
+    )
     ax.legend(loc="lower right")
     return fig
 
 
-def segment_value_chart(table: pd.DataFrame, *, title: str = "RFM segments: size and value",
-                        height: float = 6.0) -> Figure:
+def segment_value_chart(
+    table: pd.DataFrame, *, title: str = "RFM segments: size and value", height: float = 6.0
+) -> Figure:
     """Two panels of horizontal bars: share of customers and share of margin per segment.
 
     Parameters
@@ -108,8 +213,10 @@ def segment_value_chart(table: pd.DataFrame, *, title: str = "RFM segments: size
     left = fig.add_axes((0.14, bottom, 0.4, top - bottom))
     right = fig.add_axes((0.59, bottom, 0.4, top - bottom))
     names = [label(n) for n in table.index][::-1]
-    for ax, column, colour, heading in ((left, "share_of_customers", OKABE_ITO["grey"], "Share of customers"),
-                                        (right, "share_of_margin", ACCENT, "Share of margin")):
+    for ax, column, colour, heading in (
+        (left, "share_of_customers", OKABE_ITO["grey"], "Share of customers"),
+        (right, "share_of_margin", ACCENT, "Share of margin"),
+    ):
         values = table[column].to_numpy(float)[::-1]
         bars = ax.barh(names, values, color=colour)
         ax.bar_label(bars, labels=[percent(v) for v in values], padding=3, fontsize=11)
@@ -143,11 +250,16 @@ def satisfaction_by_channel_chart(table: pd.DataFrame) -> Figure:
     ax.bar(positions, mean, color=colours, width=0.6)
     ax.errorbar(positions, mean, yerr=np.nan_to_num(error), fmt="none", ecolor="black", capsize=8, linewidth=2)
     for x, m, n in zip(positions, mean, shown["customers"]):
-        ax.text(x, 1.08, f"{m:.2f}\n(n = {n:,})", ha="center", va="bottom", fontsize=11, color="white",
-                fontweight="bold")
+        ax.text(
+            x, 1.08, f"{m:.2f}\n(n = {n:,})", ha="center", va="bottom", fontsize=11, color="white", fontweight="bold"
+        )
     ax.set_xticks(positions, [label(c) for c in shown.index])
-    ax.set(ylim=(1, 5), ylabel="mean satisfaction (1–5)", xlabel="preferred channel",
-           title="Satisfaction by preferred channel (95 % intervals)")
+    ax.set(
+        ylim=(1, 5),
+        ylabel="mean satisfaction (1–5)",
+        xlabel="preferred channel",
+        title="Satisfaction by preferred channel (95 % intervals)",
+    )
     return fig
 
 
@@ -192,27 +304,48 @@ def customer_view_figure(view: dict) -> Figure:
     promos = view["promotions"]
     surveys = view["surveys"]
     lines = [
-        ("Identity", f"#{ident['customer_id']} · since {ident['signup_date']}"
-                     + (f" · via {label(ident['acquisition_channel'])}" if ident["acquisition_channel"] else "")),
-        ("Typology", " · ".join(f"{label(v) if k != 'age' else f'age {v}'}" for k, v in typ.items())
-                     or "not recorded"),
+        (
+            "Identity",
+            f"#{ident['customer_id']} · since {ident['signup_date']}"
+            + (f" · via {label(ident['acquisition_channel'])}" if ident["acquisition_channel"] else ""),
+        ),
+        ("Typology", " · ".join(f"{label(v) if k != 'age' else f'age {v}'}" for k, v in typ.items()) or "not recorded"),
         ("Consumption", f"{cons['purchases']} purchases · {money(cons['revenue'])} revenue"),
         ("", f"favourite: {label(cons['favourite_category'])} · via {label(cons['preferred_channel'])}"),
         ("Promotions", ", ".join(f"{label(k)} {v}" for k, v in promos.items() if k != "none" and v) or "none used"),
-        ("Interactions", f"{len(view['interactions'])} contacts · "
-                         f"{int((view['interactions']['type'] == 'complaint').sum())} complaints"),
-        ("Surveys", f"{len(surveys)} answers" + (f" · last satisfaction {surveys['satisfaction'].iloc[0]}"
-                                                 if len(surveys) else "")),
+        (
+            "Interactions",
+            f"{len(view['interactions'])} contacts · "
+            f"{int((view['interactions']['type'] == 'complaint').sum())} complaints",
+        ),
+        (
+            "Surveys",
+            f"{len(surveys)} answers"
+            + (f" · last satisfaction {surveys['satisfaction'].iloc[0]}" if len(surveys) else ""),
+        ),
         ("Bonds", ", ".join(view["bonds"]) or "none"),
         ("Stage", f"{stage['status']} · {stage['tenure_months']:.0f} months · RFM {stage['rfm_cell']}"),
-        ("", f"segment: {stage['rfm_segment']}" + (f" · left: {label(stage['lost_reason'])}"
-                                                   if stage["lost_reason"] else "")),
-        ("Value", f"margin {money(value['margin'])}" + (f" · top {value['top_share']:.0%} of buyers"
-                                                         if value["top_share"] is not None else "")),
+        (
+            "",
+            f"segment: {stage['rfm_segment']}"
+            + (f" · left: {label(stage['lost_reason'])}" if stage["lost_reason"] else ""),
+        ),
+        (
+            "Value",
+            f"margin {money(value['margin'])}"
+            + (f" · top {value['top_share']:.0%} of buyers" if value["top_share"] is not None else ""),
+        ),
     ]
     y = 0.97
-    text_ax.text(0, 1.02, f"Customer {ident['customer_id']}", fontsize=16, fontweight="bold", va="bottom",
-                 transform=text_ax.transAxes)
+    text_ax.text(
+        0,
+        1.02,
+        f"Customer {ident['customer_id']}",
+        fontsize=16,
+        fontweight="bold",
+        va="bottom",
+        transform=text_ax.transAxes,
+    )
     for heading, content in lines:
         if heading:
             text_ax.text(0, y, heading, fontsize=11, fontweight="bold", va="top", transform=text_ax.transAxes)
@@ -233,8 +366,14 @@ def customer_view_figure(view: dict) -> Figure:
         chosen = contacts[contacts["channel"].astype(object) == channel]
         if len(chosen):
             rows = [kinds.index(str(t)) for t in chosen["type"]]
-            contact_ax.scatter(chosen["date"], rows, color=colour, s=45,
-                               marker="o", edgecolor=np.where(chosen["resolved"], "none", "black"))
+            contact_ax.scatter(
+                chosen["date"],
+                rows,
+                color=colour,
+                s=45,
+                marker="o",
+                edgecolor=np.where(chosen["resolved"], "none", "black"),
+            )
     if len(surveys):
         for date, level in zip(surveys["date"], surveys["satisfaction"]):
             contact_ax.annotate(f"★{level}", (date, 3.6), fontsize=10, ha="center", color=OKABE_ITO["dark_grey"])

@@ -6,22 +6,27 @@ Every function takes the tables of :mod:`helpers.loyalty` and returns a matplotl
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
+from helpers.glossary import spanish
 from helpers.plots import ACCENT, PALETTES, SECOND, fixed_figure, label, money, percent
 
 __all__ = ["curve_chart", "matrix_chart", "matrix_diagram", "nps_by_type_chart", "truth_chart"]
 
 _TYPES = ("apostle", "mercenary", "hostage", "terrorist", "indifferent")
-_SPANISH = {"apostle": "apóstoles", "mercenary": "mercenarios", "hostage": "rehenes",
-            "terrorist": "terroristas", "indifferent": "indiferentes"}
-_PLURAL = {"apostle": "Apostles", "mercenary": "Mercenaries", "hostage": "Hostages",
-           "terrorist": "Terrorists", "indifferent": "Indifferent"}
+#: The loyalty types as a plural heading ("Apostles"); their Spanish comes from the glossary.
+TYPE_PLURALS = {
+    "apostle": "Apostles",
+    "mercenary": "Mercenaries",
+    "hostage": "Hostages",
+    "terrorist": "Terrorists",
+    "indifferent": "Indifferent",
+}
 
 
 def matrix_diagram() -> Figure:
@@ -42,17 +47,40 @@ def matrix_diagram() -> Figure:
     }
     for kind, (x, y, w, h, text) in boxes.items():
         ax.add_patch(Rectangle((x, y), w, h, color=colours[kind], alpha=0.85, lw=0))
-        ax.text(x + w / 2, y + h - 0.07, f"{_PLURAL[kind]} ({_SPANISH[kind]})", ha="center", va="top",
-                fontsize=14, fontweight="bold", color="white")
+        ax.text(
+            x + w / 2,
+            y + h - 0.07,
+            f"{TYPE_PLURALS[kind]} ({spanish(TYPE_PLURALS[kind].lower())})",
+            ha="center",
+            va="top",
+            fontsize=14,
+            fontweight="bold",
+            color="white",
+        )
         ax.text(x + w / 2, y + h / 2 - 0.06, text, ha="center", va="center", fontsize=11.5, color="white")
     ax.add_patch(Rectangle((0.4, 0), 0.2, 1, color=colours["indifferent"], alpha=0.35, lw=0))
     ax.add_patch(Rectangle((0, 0.4), 1, 0.2, color=colours["indifferent"], alpha=0.35, lw=0))
-    ax.text(0.5, 0.5, "Indifferent\n(indiferentes)\nthe middle band", ha="center", va="center", fontsize=12,
-            fontweight="bold", color="#333333")
-    ax.set(xlim=(0, 1), ylim=(0, 1), xticks=[0.2, 0.8], yticks=[0.2, 0.8],
-           xticklabels=["dissatisfied", "completely satisfied"], yticklabels=["loose", "tied"],
-           xlabel="Satisfaction (satisfacción) →", ylabel="Loyalty: behaviour and intention →",
-           title="The loyalty matrix (Jones & Sasser 1995)")
+    ax.text(
+        0.5,
+        0.5,
+        "Indifferent\n(indiferentes)\nthe middle band",
+        ha="center",
+        va="center",
+        fontsize=12,
+        fontweight="bold",
+        color="#333333",
+    )
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xticks=[0.2, 0.8],
+        yticks=[0.2, 0.8],
+        xticklabels=["dissatisfied", "completely satisfied"],
+        yticklabels=["loose", "tied"],
+        xlabel="Satisfaction (satisfacción) →",
+        ylabel="Loyalty: behaviour and intention →",
+        title="The loyalty matrix (Jones & Sasser 1995)",
+    )
     ax.grid(False)
     return fig
 
@@ -60,10 +88,15 @@ def matrix_diagram() -> Figure:
 def curve_chart(curve: pd.DataFrame, *, window_days: int = 180) -> Figure:
     """The satisfaction–loyalty curve: retention, repurchase and purchases by satisfaction level.
 
-    Parameters:
-        curve: the table of :func:`helpers.loyalty.satisfaction_loyalty_curve`.
-        window_days: the follow-up window, for the titles.
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        the table of :func:`helpers.loyalty.satisfaction_loyalty_curve`.
+    window_days : int, optional
+        the follow-up window, for the titles.
 
+    Examples
+    --------
     >>> curve = pd.DataFrame({"answers": [5, 9, 20, 40, 20], "retention_rate": [.5, .6, .7, .8, .9],
     ...     "repurchase_rate": [.5, .7, .8, .9, .95], "purchases_per_answer": [1, 2, 3, 4, 9]},
     ...     index=pd.Index(range(1, 6), name="satisfaction"))
@@ -78,17 +111,29 @@ def curve_chart(curve: pd.DataFrame, *, window_days: int = 180) -> Figure:
     left.plot(levels, curve["repurchase_rate"], marker="s", color=SECOND, label="bought again", ls="--")
     for level, rate in zip(levels, curve["retention_rate"]):
         if np.isfinite(rate):
-            left.annotate(percent(rate), (level, rate), textcoords="offset points", xytext=(0, -22), ha="center",
-                          color=ACCENT, fontsize=12)
+            left.annotate(
+                percent(rate),
+                (level, rate),
+                textcoords="offset points",
+                xytext=(0, -22),
+                ha="center",
+                color=ACCENT,
+                fontsize=12,
+            )
     left.yaxis.set_major_formatter(FuncFormatter(percent))
-    left.set(ylim=(0, 1.05), xticks=levels, xlabel="Satisfaction answer (1 = completely dissatisfied)",
-             title=f"Share of answers, {window_days} days later")
+    left.set(
+        ylim=(0, 1.05),
+        xticks=levels,
+        xlabel="Satisfaction answer (1 = completely dissatisfied)",
+        title=f"Share of answers, {window_days} days later",
+    )
     left.legend(loc="lower right")
     bars = right.bar([str(level) for level in levels], curve["purchases_per_answer"], color=colours)
     right.bar_label(bars, labels=[f"{v:.1f}" for v in curve["purchases_per_answer"]], padding=3)
     right.margins(y=0.12)
-    right.set(xlabel="Satisfaction answer", title="Purchases per answer",
-              ylabel=f"purchases in the next {window_days} days")
+    right.set(
+        xlabel="Satisfaction answer", title="Purchases per answer", ylabel=f"purchases in the next {window_days} days"
+    )
     return fig
 
 
@@ -97,21 +142,40 @@ def _jitter(n: int, width: float) -> np.ndarray:
     return np.random.default_rng(5).uniform(-width, width, n)
 
 
-def matrix_chart(table: pd.DataFrame, index: pd.Series, segments: pd.Series, summary: pd.DataFrame, *,
-                 satisfied_from: int, dissatisfied_up_to: int, high_loyalty: float, low_loyalty: float) -> Figure:
+def matrix_chart(
+    table: pd.DataFrame,
+    index: pd.Series,
+    segments: pd.Series,
+    summary: pd.DataFrame,
+    *,
+    satisfied_from: int,
+    dissatisfied_up_to: int,
+    high_loyalty: float,
+    low_loyalty: float,
+) -> Figure:
     """The company's loyalty matrix: one dot per customer, the thresholds, sizes and value at stake.
 
     Each corner names its type with the number of customers (share of those placed) and the
     value at stake (sum of ``summary["value"]``, share of the total); the indifferent are
     written in the middle band.
 
-    Parameters:
-        table: per-customer table with ``satisfaction`` (1–5).
-        index: the loyalty index per customer (same index as ``table``).
-        segments: loyalty type per customer (NaN = not placed, not drawn).
-        summary: the table of :func:`helpers.loyalty.segment_summary`.
-        satisfied_from, dissatisfied_up_to, high_loyalty, low_loyalty: the thresholds used.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        per-customer table with ``satisfaction`` (1–5).
+    index : pandas.Series
+        the loyalty index per customer (same index as ``table``).
+    segments : pandas.Series
+        loyalty type per customer (NaN = not placed, not drawn).
+    summary : pandas.DataFrame
+        the table of :func:`helpers.loyalty.segment_summary`.
+    satisfied_from, dissatisfied_up_to : int
+        the thresholds used.
+    high_loyalty, low_loyalty : float
+        the thresholds used.
 
+    Examples
+    --------
     >>> table = pd.DataFrame({"satisfaction": [5, 2]})
     >>> kinds = pd.Series(pd.Categorical(["apostle", "terrorist"], categories=_TYPES))
     >>> summary = pd.DataFrame({"customers": [1, 0, 0, 1, 0], "share": [.5, 0, 0, .5, 0],
@@ -137,21 +201,42 @@ def matrix_chart(table: pd.DataFrame, index: pd.Series, segments: pd.Series, sum
     for value in sorted({dissatisfied_up_to + 0.5, satisfied_from - 0.5}):
         ax.axvline(value, color="#333333", lw=1.2, ls="--")
     # x in axes fractions, y in loyalty-index units: corners sit in the empty margins above 1 and below 0.
-    places = {"hostage": (0.01, 1.2, "left", "top"), "apostle": (0.99, 1.2, "right", "top"),
-              "terrorist": (0.01, -0.2, "left", "bottom"), "mercenary": (0.99, -0.2, "right", "bottom"),
-              "indifferent": (0.5, (low_loyalty + high_loyalty) / 2, "center", "center")}
+    places = {
+        "hostage": (0.01, 1.2, "left", "top"),
+        "apostle": (0.99, 1.2, "right", "top"),
+        "terrorist": (0.01, -0.2, "left", "bottom"),
+        "mercenary": (0.99, -0.2, "right", "bottom"),
+        "indifferent": (0.5, (low_loyalty + high_loyalty) / 2, "center", "center"),
+    }
     for kind, (px, py, ha, va) in places.items():
         row = summary.loc[kind]
-        text = (f"{_PLURAL[kind]}: {row['customers']:,.0f} ({percent(row['share'])}), "
-                f"value {money(row['value'])} ({percent(row['value_share'])})")
-        ax.text(px, py, text, transform=ax.get_yaxis_transform(), ha=ha, va=va, fontsize=12.5, fontweight="bold",
-                color=colours[kind] if kind != "indifferent" else "#444444",
-                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "none", "pad": 2})
-    ax.set(xlim=(0.5, 5.5), ylim=(-0.23, 1.23), xticks=range(1, 6), yticks=np.linspace(0, 1, 6),
-           xlabel="Latest satisfaction answer (1 = completely dissatisfied … 5 = completely satisfied)",
-           ylabel="Loyalty index (0 = loose, 1 = tied)")
-    ax.set_title(f"Loyalty matrix of {int(placed.sum()):,} surveyed customers; value = gross margin, last 12 months",
-                 fontsize=14)
+        text = (
+            f"{TYPE_PLURALS[kind]}: {row['customers']:,.0f} ({percent(row['share'])}), "
+            f"value {money(row['value'])} ({percent(row['value_share'])})"
+        )
+        ax.text(
+            px,
+            py,
+            text,
+            transform=ax.get_yaxis_transform(),
+            ha=ha,
+            va=va,
+            fontsize=12.5,
+            fontweight="bold",
+            color=colours[kind] if kind != "indifferent" else "#444444",
+            bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "none", "pad": 2},
+        )
+    ax.set(
+        xlim=(0.5, 5.5),
+        ylim=(-0.23, 1.23),
+        xticks=range(1, 6),
+        yticks=np.linspace(0, 1, 6),
+        xlabel="Latest satisfaction answer (1 = completely dissatisfied … 5 = completely satisfied)",
+        ylabel="Loyalty index (0 = loose, 1 = tied)",
+    )
+    ax.set_title(
+        f"Loyalty matrix of {int(placed.sum()):,} surveyed customers; value = gross margin, last 12 months", fontsize=14
+    )
     ax.grid(False)
     return fig
 
@@ -159,10 +244,15 @@ def matrix_chart(table: pd.DataFrame, index: pd.Series, segments: pd.Series, sum
 def nps_by_type_chart(shares: pd.DataFrame, scores: pd.Series | None = None) -> Figure:
     """How detractors, passives and promoters spread over the loyalty types (stacked bars).
 
-    Parameters:
-        shares: rows = loyalty types, columns = "detractor", "passive", "promoter"; rows sum to 1.
-        scores: optional NPS per type, printed at the end of each bar.
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        rows = loyalty types, columns = "detractor", "passive", "promoter"; rows sum to 1.
+    scores : pandas.Series, optional
+        optional NPS per type, printed at the end of each bar.
 
+    Examples
+    --------
     >>> shares = pd.DataFrame({"detractor": [.1, .8], "passive": [.4, .2], "promoter": [.5, 0]},
     ...     index=["apostle", "terrorist"])
     >>> len(nps_by_type_chart(shares, pd.Series({"apostle": 40.0, "terrorist": -80.0})).axes[0].patches)
@@ -171,13 +261,19 @@ def nps_by_type_chart(shares: pd.DataFrame, scores: pd.Series | None = None) -> 
     colours = PALETTES["nps"]
     fig = plt.figure(figsize=(11, 5.2), layout="constrained")
     ax = fig.add_subplot()
-    names = [_PLURAL.get(str(k), label(k)) for k in shares.index][::-1]
+    names = [TYPE_PLURALS.get(str(k), label(k)) for k in shares.index][::-1]
     left = np.zeros(len(shares))
     for column in ("detractor", "passive", "promoter"):
         widths = shares[column].to_numpy(dtype=float)[::-1]
         bars = ax.barh(names, widths, left=left, color=colours[column], label=label(column) + "s")
-        ax.bar_label(bars, labels=[percent(w) if w >= 0.07 else "" for w in widths], label_type="center",
-                     color="white", fontsize=12, fontweight="bold")
+        ax.bar_label(
+            bars,
+            labels=[percent(w) if w >= 0.07 else "" for w in widths],
+            label_type="center",
+            color="white",
+            fontsize=12,
+            fontweight="bold",
+        )
         left += widths
     if scores is not None:
         for y, kind in enumerate(shares.index[::-1]):
@@ -193,10 +289,14 @@ def nps_by_type_chart(shares: pd.DataFrame, scores: pd.Series | None = None) -> 
 def truth_chart(comparison: pd.DataFrame) -> Figure:
     """Measured effect of each satisfaction level against the simulation's true factor.
 
-    Parameters:
-        comparison: indexed by satisfaction level 1–5 with columns ``churn_measured``,
-            ``churn_true``, ``purchases_measured``, ``purchases_true`` (all relative to level 4).
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        indexed by satisfaction level 1–5 with columns ``churn_measured``,
+        ``churn_true``, ``purchases_measured``, ``purchases_true`` (all relative to level 4).
 
+    Examples
+    --------
     >>> comparison = pd.DataFrame({"churn_measured": [2, 1.5, 1.2, 1, .3], "churn_true": [3, 2, 1, 1, .15],
     ...     "purchases_measured": [.4, .5, .8, 1, 2.5], "purchases_true": [.5, .75, .97, 1, 1.8]}, index=range(1, 6))
     >>> len(truth_chart(comparison).axes)
@@ -205,17 +305,23 @@ def truth_chart(comparison: pd.DataFrame) -> Figure:
     fig = plt.figure(figsize=(12, 5.2), layout="constrained")
     axes = fig.subplots(1, 2, sharex=True)
     levels = np.arange(len(comparison))
-    for ax, what, title in zip(axes, ("churn", "purchases"),
-                               ("Churn risk, × that of a 'satisfied' (4)", "Purchases, × those of a 'satisfied' (4)")):
+    for ax, what, title in zip(
+        axes,
+        ("churn", "purchases"),
+        ("Churn risk, × that of a 'satisfied' (4)", "Purchases, × those of a 'satisfied' (4)"),
+    ):
         for shift, kind, colour in ((-0.2, "measured", ACCENT), (0.2, "true", SECOND)):
             values = comparison[f"{what}_{kind}"].to_numpy(dtype=float)
-            bars = ax.bar(levels + shift, values, width=0.4, color=colour,
-                          label="measured in the data" if kind == "measured" else "true factor in the simulation")
-            ax.bar_label(bars, labels=[f"{v:.2f}" if np.isfinite(v) else "" for v in values], padding=2,
-                         fontsize=9.5)
+            bars = ax.bar(
+                levels + shift,
+                values,
+                width=0.4,
+                color=colour,
+                label="measured in the data" if kind == "measured" else "true factor in the simulation",
+            )
+            ax.bar_label(bars, labels=[f"{v:.2f}" if np.isfinite(v) else "" for v in values], padding=2, fontsize=9.5)
         ax.axhline(1, color="#333333", lw=1)
-        ax.set(xticks=levels, xticklabels=[str(i) for i in comparison.index], xlabel="Satisfaction answer",
-               title=title)
+        ax.set(xticks=levels, xticklabels=[str(i) for i in comparison.index], xlabel="Satisfaction answer", title=title)
         ax.margins(y=0.15)
     axes[0].legend(loc="upper right")
     return fig

@@ -14,7 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Polygon
 from matplotlib.ticker import FuncFormatter
 
+from helpers.glossary import spanish
 from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, money, percent
+from helpers.plots.loyalty import TYPE_PLURALS
 
 __all__ = [
     "ACTION_COLOURS",
@@ -35,12 +37,13 @@ __all__ = [
 #: Colour of each plan segment: the loyalty types, and dark grey for customers not surveyed.
 SEGMENT_COLOURS = {**PALETTES["loyalty"], "not surveyed": OKABE_ITO["dark_grey"]}
 #: Colour of each action: the bond packages in their bond colours, then the satisfaction actions.
-ACTION_COLOURS = {"do nothing": "#dddddd", **{f"{level} bond": colour for level, colour in PALETTES["bond"].items()
-                                              if level != "none"},
-                  "service recovery": OKABE_ITO["purple"], "delight": OKABE_ITO["yellow"]}
+ACTION_COLOURS = {
+    "do nothing": "#dddddd",
+    **{f"{level} bond": colour for level, colour in PALETTES["bond"].items() if level != "none"},
+    "service recovery": OKABE_ITO["purple"],
+    "delight": OKABE_ITO["yellow"],
+}
 _DARK_TEXT = {"do nothing", "delight", "social bond", "financial bond"}
-_SPANISH_TYPES = {"apostle": "apóstoles", "mercenary": "mercenarios", "hostage": "rehenes",
-                  "terrorist": "terroristas", "indifferent": "indiferentes", "not surveyed": "sin encuesta"}
 _KPI_NAMES = {
     "retention_12m": ("12-month retention", "percent"),
     "retention_12m_top_tiers": ("12-month retention, platinum & gold", "percent"),
@@ -61,8 +64,12 @@ _KPI_NAMES = {
 def _format(value: float, kind: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
-    return {"percent": lambda v: f"{v:.1%}", "points": lambda v: f"{v:+.1f}", "money": money,
-            "count": lambda v: f"{v:,.0f}"}[kind](value)
+    return {
+        "percent": lambda v: f"{v:.1%}",
+        "points": lambda v: f"{v:+.1f}",
+        "money": money,
+        "count": lambda v: f"{v:,.0f}",
+    }[kind](value)
 
 
 def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -97,9 +104,13 @@ def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
 def planning_phases_diagram(phases: pd.DataFrame) -> Figure:
     """The five phases of the plan as a chain of chevrons, each with its Spanish name and question.
 
-    Parameters:
-        phases: :func:`helpers.plan.planning_phases`.
+    Parameters
+    ----------
+    phases : pandas.DataFrame
+        :func:`helpers.plan.planning_phases`.
 
+    Examples
+    --------
     >>> from helpers.plan import planning_phases
     >>> len(planning_phases_diagram(planning_phases()).axes[0].patches)
     5
@@ -113,16 +124,56 @@ def planning_phases_diagram(phases: pd.DataFrame) -> Figure:
         x = i * (width + gap)
         left_notch = tip if i else 0.0
         colour = colours[i % len(colours)]
-        ax.add_patch(Polygon([(x, 0), (x + width, 0), (x + width + tip, height / 2), (x + width, height), (x, height),
-                              (x + left_notch, height / 2)], closed=True, facecolor=colour, edgecolor="white", lw=2))
+        ax.add_patch(
+            Polygon(
+                [
+                    (x, 0),
+                    (x + width, 0),
+                    (x + width + tip, height / 2),
+                    (x + width, height),
+                    (x, height),
+                    (x + left_notch, height / 2),
+                ],
+                closed=True,
+                facecolor=colour,
+                edgecolor="white",
+                lw=2,
+            )
+        )
         text_colour = "#1a1a1a" if colour in dark_text else "white"
         centre = x + width / 2 + left_notch / 2
-        ax.text(centre, height - 0.2, _wrap(f"{i + 1}. {label(row['phase'])}", 24), ha="center", va="top",
-                fontsize=12.5, fontweight="bold", color=text_colour, linespacing=1.15)
-        ax.text(centre, height - 0.85, _wrap(f"({row['Spanish']})", 24), ha="center", va="top", fontsize=10.5,
-                style="italic", color=text_colour, linespacing=1.15)
-        ax.text(centre, 0.3, _wrap(row["question"], 22), ha="center", va="bottom", fontsize=11.5,
-                color=text_colour, linespacing=1.25)
+        ax.text(
+            centre,
+            height - 0.2,
+            _wrap(f"{i + 1}. {label(row['phase'])}", 24),
+            ha="center",
+            va="top",
+            fontsize=12.5,
+            fontweight="bold",
+            color=text_colour,
+            linespacing=1.15,
+        )
+        ax.text(
+            centre,
+            height - 0.85,
+            _wrap(f"({row['Spanish']})", 24),
+            ha="center",
+            va="top",
+            fontsize=10.5,
+            style="italic",
+            color=text_colour,
+            linespacing=1.15,
+        )
+        ax.text(
+            centre,
+            0.3,
+            _wrap(row["question"], 22),
+            ha="center",
+            va="bottom",
+            fontsize=11.5,
+            color=text_colour,
+            linespacing=1.25,
+        )
     ax.set_xlim(-0.05, len(phases) * (width + gap) + tip)
     ax.set_ylim(-0.05, height + 0.05)
     ax.set_axis_off()
@@ -144,9 +195,13 @@ def _wrap(text: str, width: int) -> str:
 def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
     """The five steps of loyalty as a staircase climbed from the bottom left.
 
-    Parameters:
-        steps: :func:`helpers.plan.loyalty_steps`.
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        :func:`helpers.plan.loyalty_steps`.
 
+    Examples
+    --------
     >>> from helpers.plan import loyalty_steps
     >>> len(loyalty_steps_diagram(loyalty_steps()).axes[0].patches)
     5
@@ -157,21 +212,66 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
     width, first, rise = 2.5, 1.9, 0.7
     for i, (_, row) in enumerate(steps.iterrows()):
         x, top = i * width, first + i * rise
-        ax.add_patch(FancyBboxPatch((x + 0.04, 0), width - 0.08, top, boxstyle="round,pad=0,rounding_size=0.08",
-                                    facecolor=greens[i], edgecolor="none"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x + 0.04, 0),
+                width - 0.08,
+                top,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                facecolor=greens[i],
+                edgecolor="none",
+            )
+        )
         colour = "white" if i >= 2 else "#1a1a1a"
         english = _wrap(label(row["English"]), 20)
-        ax.text(x + width / 2, top - 0.12, f"Step {int(row['step'])}", ha="center", va="top", fontsize=12,
-                color=colour, fontweight="bold")
-        ax.text(x + width / 2, top - 0.45, english, ha="center", va="top", fontsize=11.5, color=colour,
-                fontweight="bold", linespacing=1.15)
-        ax.text(x + width / 2, top - 0.62 - 0.2 * english.count("\n") - 0.2, _wrap(f"({row['Spanish']})", 24),
-                ha="center", va="top", fontsize=10, color=colour, style="italic", linespacing=1.15)
+        ax.text(
+            x + width / 2,
+            top - 0.12,
+            f"Step {int(row['step'])}",
+            ha="center",
+            va="top",
+            fontsize=12,
+            color=colour,
+            fontweight="bold",
+        )
+        ax.text(
+            x + width / 2,
+            top - 0.45,
+            english,
+            ha="center",
+            va="top",
+            fontsize=11.5,
+            color=colour,
+            fontweight="bold",
+            linespacing=1.15,
+        )
+        ax.text(
+            x + width / 2,
+            top - 0.62 - 0.2 * english.count("\n") - 0.2,
+            _wrap(f"({row['Spanish']})", 24),
+            ha="center",
+            va="top",
+            fontsize=10,
+            color=colour,
+            style="italic",
+            linespacing=1.15,
+        )
     last_top = first + (len(steps) - 1) * rise
-    ax.annotate("", xy=(len(steps) * width - 0.3, last_top + 0.6), xytext=(0.3, first + 0.45),
-                arrowprops=dict(arrowstyle="-|>", color="#555555", lw=2, mutation_scale=22))
-    ax.text(0.1, last_top + 0.35, "The organization climbs from the bottom:\nloyal customers rest on satisfied,\n"
-            "capable employees.", ha="left", va="top", fontsize=12.5, color="#333333")
+    ax.annotate(
+        "",
+        xy=(len(steps) * width - 0.3, last_top + 0.6),
+        xytext=(0.3, first + 0.45),
+        arrowprops=dict(arrowstyle="-|>", color="#555555", lw=2, mutation_scale=22),
+    )
+    ax.text(
+        0.1,
+        last_top + 0.35,
+        "The organization climbs from the bottom:\nloyal customers rest on satisfied,\ncapable employees.",
+        ha="left",
+        va="top",
+        fontsize=12.5,
+        color="#333333",
+    )
     ax.set_xlim(0, len(steps) * width)
     ax.set_ylim(0, last_top + 0.7)
     ax.set_axis_off()
@@ -190,9 +290,13 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
     Each cell shows its customers and the value they bring (e.g. 12-month profit); the
     shade is the cell's share of the total value (negative shares count as 0).
 
-    Parameters:
-        portfolio: :func:`helpers.plan.portfolio`.
+    Parameters
+    ----------
+    portfolio : pandas.DataFrame
+        :func:`helpers.plan.portfolio`.
 
+    Examples
+    --------
     >>> p = pd.DataFrame({"segment": ["apostle", "apostle"], "tier": ["gold", "lead"], "customers": [3, 1],
     ...                   "value": [300.0, -5.0], "customer_share": [.75, .25], "value_share": [1.02, -0.02]})
     >>> len(portfolio_chart(p).axes[0].texts)
@@ -214,11 +318,18 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
             n, v, s = customers.iat[i, j], values.iat[i, j], shares.iat[i, j]
             dark = shade[i, j] > 0.55 * vmax
             share = "loses money" if v < 0 else f"{s:.0%} of profit"
-            ax.text(j, i, f"{int(n):,} customers\n{money(v)} ({share})", ha="center", va="center", fontsize=11,
-                    color="white" if dark else "#222222")
+            ax.text(
+                j,
+                i,
+                f"{int(n):,} customers\n{money(v)} ({share})",
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="white" if dark else "#222222",
+            )
     ax.xaxis.tick_top()
     ax.set_xticks(range(len(tiers)), [label(t) for t in tiers])
-    ax.set_yticks(range(len(segments)), [f"{label(s)} ({_SPANISH_TYPES.get(s, s)})" for s in segments])
+    ax.set_yticks(range(len(segments)), [f"{label(s)} ({spanish(TYPE_PLURALS.get(s, s).lower())})" for s in segments])
     for tick, segment in zip(ax.get_yticklabels(), segments):
         tick.set_color(SEGMENT_COLOURS.get(segment, "#222222"))
         tick.set_fontweight("bold")
@@ -236,9 +347,13 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
 def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
     """Retention over the past window per segment (bars), with the monthly churn it implies.
 
-    Parameters:
-        churn: :func:`helpers.plan.segment_churn` (index = segment).
+    Parameters
+    ----------
+    churn : pandas.DataFrame
+        :func:`helpers.plan.segment_churn` (index = segment).
 
+    Examples
+    --------
     >>> churn = pd.DataFrame({"customers": [10, 20], "retention": [0.9, 0.6], "monthly_churn": [0.009, 0.042]},
     ...                      index=["apostle", "terrorist"])
     >>> len(churn_by_segment_chart(churn).axes[0].patches)
@@ -247,11 +362,18 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
     fig = plt.figure(figsize=(11, 5.5), layout="constrained")
     ax = fig.add_subplot()
     names = [str(s) for s in churn.index]
-    bars = ax.barh(names[::-1], churn["retention"].to_numpy()[::-1],
-                   color=[SEGMENT_COLOURS.get(s, ACCENT) for s in names[::-1]])
-    ax.bar_label(bars, labels=[f"{r:.0%} kept  ·  {h:.1%} lost a month  ·  {int(n):,} customers"
-                               for r, h, n in zip(churn["retention"][::-1], churn["monthly_churn"][::-1],
-                                                  churn["customers"][::-1])], padding=4, fontsize=11)
+    bars = ax.barh(
+        names[::-1], churn["retention"].to_numpy()[::-1], color=[SEGMENT_COLOURS.get(s, ACCENT) for s in names[::-1]]
+    )
+    ax.bar_label(
+        bars,
+        labels=[
+            f"{r:.0%} kept  ·  {h:.1%} lost a month  ·  {int(n):,} customers"
+            for r, h, n in zip(churn["retention"][::-1], churn["monthly_churn"][::-1], churn["customers"][::-1])
+        ],
+        padding=4,
+        fontsize=11,
+    )
     ax.set_yticks(range(len(names)), [label(s) for s in names[::-1]])
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
@@ -259,8 +381,10 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
     ax.spines["bottom"].set_bounds(0, 1)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    ax.set(xlabel="share of the segment still a customer 12 months later",
-           title="How fast each type leaked last year (placed a year ago, followed for 12 months)")
+    ax.set(
+        xlabel="share of the segment still a customer 12 months later",
+        title="How fast each type leaked last year (placed a year ago, followed for 12 months)",
+    )
     return fig
 
 
@@ -272,11 +396,16 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
 def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier of each move of the plan") -> Figure:
     """Churn multipliers of the plan's moves under several sets of assumptions (bars side by side).
 
-    Parameters:
-        multipliers: one row per move (e.g. "none → financial", "3 → 4"), one column per
-            set of assumptions (e.g. naive, best estimate, truth); 1 = no effect.
-        title: chart title.
+    Parameters
+    ----------
+    multipliers : pandas.DataFrame
+        one row per move (e.g. "none → financial", "3 → 4"), one column per
+        set of assumptions (e.g. naive, best estimate, truth); 1 = no effect.
+    title : str, optional
+        chart title.
 
+    Examples
+    --------
     >>> table = pd.DataFrame({"best estimate": [0.6, 0.75], "truth": [0.85, 0.98]}, index=["bond", "3 → 4"])
     >>> len(effects_chart(table).axes[0].patches)
     4
@@ -289,12 +418,18 @@ def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier o
     width = 0.8 / max(n, 1)
     x = np.arange(len(multipliers))
     for j, column in enumerate(multipliers.columns):
-        bars = ax.bar(x + (j - (n - 1) / 2) * width, multipliers[column].to_numpy(dtype=float), width,
-                      color=colours.get(str(column), fallback[j % len(fallback)]), label=label(column))
+        bars = ax.bar(
+            x + (j - (n - 1) / 2) * width,
+            multipliers[column].to_numpy(dtype=float),
+            width,
+            color=colours.get(str(column), fallback[j % len(fallback)]),
+            label=label(column),
+        )
         ax.bar_label(bars, labels=[f"{v:.2f}" for v in multipliers[column]], padding=2, fontsize=10)
     ax.axhline(1.0, color=OKABE_ITO["dark_grey"], ls="--", lw=1.5)
-    ax.text(len(multipliers) - 0.45, 1.02, "no effect", ha="right", va="bottom", fontsize=11,
-            color=OKABE_ITO["dark_grey"])
+    ax.text(
+        len(multipliers) - 0.45, 1.02, "no effect", ha="right", va="bottom", fontsize=11, color=OKABE_ITO["dark_grey"]
+    )
     ax.set_xticks(x, [str(i) for i in multipliers.index])
     ax.set_ylim(0, max(1.15, float(np.nanmax(multipliers.to_numpy(dtype=float))) * 1.12))
     ax.set(ylabel="churn multiplier (1 = no effect)", title=title)
@@ -305,10 +440,15 @@ def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier o
 def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
     """The best action in every (loyalty type, tier) cell and what it returns per customer reached.
 
-    Parameters:
-        best: :func:`helpers.plan.best_actions`.
-        segments, tiers: the order of the rows and columns (default: as they appear).
+    Parameters
+    ----------
+    best : pandas.DataFrame
+        :func:`helpers.plan.best_actions`.
+    segments, tiers : sequence of str, optional
+        the order of the rows and columns (default: as they appear).
 
+    Examples
+    --------
     >>> best = pd.DataFrame({"segment": ["apostle", "apostle"], "tier": ["gold", "lead"],
     ...     "action": ["social bond", "do nothing"], "net_return": [420.0, 0.0], "eligible": [30, 0]})
     >>> [t.get_text().split("\\n")[0] for t in best_action_map(best).axes[0].texts]
@@ -317,7 +457,8 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
     segments = list(segments) if segments is not None else list(pd.unique(best["segment"].astype(str)))
     tiers = list(tiers) if tiers is not None else list(pd.unique(best["tier"].astype(str)))
     cells = best.assign(segment=best["segment"].astype(str), tier=best["tier"].astype(str)).set_index(
-        ["segment", "tier"])
+        ["segment", "tier"]
+    )
     fig = plt.figure(figsize=(12, 0.8 * len(segments) + 2.4), layout="constrained")
     ax = fig.add_subplot()
     for i, segment in enumerate(segments):
@@ -328,12 +469,26 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
                 continue
             row = cells.loc[(segment, tier)]
             action = str(row["action"])
-            ax.add_patch(plt.Rectangle((j - 0.48, i - 0.46), 0.96, 0.92,
-                                       facecolor=ACTION_COLOURS.get(action, ACCENT), edgecolor="white"))
-            detail = (f"+{money(row['net_return'])} each\n{int(row['eligible']):,} eligible" if action != "do nothing"
-                      else "nothing pays")
-            ax.text(j, i, f"{label(action)}\n{detail}", ha="center", va="center", fontsize=10.5,
-                    color="#1a1a1a" if action in _DARK_TEXT else "white", linespacing=1.2)
+            ax.add_patch(
+                plt.Rectangle(
+                    (j - 0.48, i - 0.46), 0.96, 0.92, facecolor=ACTION_COLOURS.get(action, ACCENT), edgecolor="white"
+                )
+            )
+            detail = (
+                f"+{money(row['net_return'])} each\n{int(row['eligible']):,} eligible"
+                if action != "do nothing"
+                else "nothing pays"
+            )
+            ax.text(
+                j,
+                i,
+                f"{label(action)}\n{detail}",
+                ha="center",
+                va="center",
+                fontsize=10.5,
+                color="#1a1a1a" if action in _DARK_TEXT else "white",
+                linespacing=1.2,
+            )
     ax.set_xlim(-0.5, len(tiers) - 0.5)
     ax.set_ylim(len(segments) - 0.5, -0.5)
     ax.set_xticks(range(len(tiers)), [label(t) for t in tiers])
@@ -358,10 +513,15 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
 def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     """The plan against doing nothing: the customer base (bucket) and the profit gained from today's customers.
 
-    Parameters:
-        cohort: :func:`helpers.plan.cohort_outlook`.
-        bucket: :func:`helpers.plan.bucket_outlook`.
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        :func:`helpers.plan.cohort_outlook`.
+    bucket : pandas.DataFrame
+        :func:`helpers.plan.bucket_outlook`.
 
+    Examples
+    --------
     >>> months = pd.RangeIndex(1, 4, name="month")
     >>> cohort = pd.DataFrame({"profit_gain": [-10.0, 5.0, 20.0]}, index=months)
     >>> bucket = pd.DataFrame({"customers_do_nothing": [100.0, 99, 98], "customers_plan": [100.0, 100, 101]},
@@ -375,11 +535,20 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     left.plot(bucket.index, bucket["customers_plan"], color=ACCENT, label="with the plan")
     left.fill_between(bucket.index, bucket["customers_do_nothing"], bucket["customers_plan"], color=ACCENT, alpha=0.15)
     extra = bucket["customers_plan"].iloc[-1] - bucket["customers_do_nothing"].iloc[-1]
-    left.text(0.98, 0.04, f"with the plan: {extra:+,.0f} customers\nin month {bucket.index[-1]}",
-              transform=left.transAxes, ha="right", va="bottom", fontsize=12.5, color=ACCENT)
+    left.text(
+        0.98,
+        0.04,
+        f"with the plan: {extra:+,.0f} customers\nin month {bucket.index[-1]}",
+        transform=left.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=12.5,
+        color=ACCENT,
+    )
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    left.set(xlabel="months from today", ylabel="customers (with newcomers)",
-             title="The base: the leaky bucket (lesson 03)")
+    left.set(
+        xlabel="months from today", ylabel="customers (with newcomers)", title="The base: the leaky bucket (lesson 03)"
+    )
     left.legend(loc="upper left")
     gain = cohort["profit_gain"]
     right.axhline(0, color=OKABE_ITO["dark_grey"], lw=1.2)
@@ -389,22 +558,44 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     positive = gain.index[gain.to_numpy() > 0]
     if len(positive) and gain.iloc[-1] > 0:
         first = int(positive[0])
-        right.annotate(f"pays back in month {first}", (first, 0), xytext=(0, 28), textcoords="offset points",
-                       ha="center", fontsize=11.5, arrowprops=dict(arrowstyle="-|>", color="#333333"))
-    right.annotate(f"{money(gain.iloc[-1])} in\n{cohort.index[-1]} months", (cohort.index[-1], gain.iloc[-1]),
-                   xytext=(-10, 0), textcoords="offset points", ha="right", va="center", fontsize=12, color=ACCENT)
+        right.annotate(
+            f"pays back in month {first}",
+            (first, 0),
+            xytext=(0, 28),
+            textcoords="offset points",
+            ha="center",
+            fontsize=11.5,
+            arrowprops=dict(arrowstyle="-|>", color="#333333"),
+        )
+    right.annotate(
+        f"{money(gain.iloc[-1])} in\n{cohort.index[-1]} months",
+        (cohort.index[-1], gain.iloc[-1]),
+        xytext=(-10, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=12,
+        color=ACCENT,
+    )
     right.yaxis.set_major_formatter(FuncFormatter(money))
-    right.set(xlabel="months from today", ylabel="cumulative profit, plan − do nothing",
-              title="What today's customers earn with the plan")
+    right.set(
+        xlabel="months from today",
+        ylabel="cumulative profit, plan − do nothing",
+        title="What today's customers earn with the plan",
+    )
     return fig
 
 
 def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
     """The ladder today and in the last year of the projection, doing nothing and with the plan.
 
-    Parameters:
-        stages: :func:`helpers.plan.stage_outlook`.
+    Parameters
+    ----------
+    stages : pandas.DataFrame
+        :func:`helpers.plan.stage_outlook`.
 
+    Examples
+    --------
     >>> runs = {s: pd.DataFrame({"stranger": [10.0, 8], "acquaintance": [5.0, 6], "friend": [2.0, 3],
     ...         "partner": [1.0, 1], "lost": [0.0, 3]}) for s in ("do nothing", "plan")}
     >>> stages = pd.concat(runs, names=["scenario", "period"])
@@ -413,9 +604,11 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
     """
     ladder = [c for c in PALETTES["stage"] if c in stages.columns]
     last = stages.index.get_level_values("period").max()
-    rows = {"today": stages.xs(("do nothing", 0)),
-            f"in {last} years, doing nothing": stages.xs(("do nothing", last)),
-            f"in {last} years, with the plan": stages.xs(("plan", last))}
+    rows = {
+        "today": stages.xs(("do nothing", 0)),
+        f"in {last} years, doing nothing": stages.xs(("do nothing", last)),
+        f"in {last} years, with the plan": stages.xs(("plan", last)),
+    }
     table = pd.DataFrame(rows).T[ladder]
     fig = plt.figure(figsize=(13, 4.6), layout="constrained")
     ax = fig.add_subplot()
@@ -423,9 +616,13 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
     for stage in ladder:
         values = table[stage].to_numpy(dtype=float)
         bars = ax.barh(range(len(table)), values, left=left, color=PALETTES["stage"][stage], label=label(stage))
-        ax.bar_label(bars, labels=[f"{v:,.0f}" if v > 0.06 * table.sum(axis=1).max() else "" for v in values],
-                     label_type="center", color="white" if stage in ("friend", "partner") else "#1a1a1a",
-                     fontsize=11)
+        ax.bar_label(
+            bars,
+            labels=[f"{v:,.0f}" if v > 0.06 * table.sum(axis=1).max() else "" for v in values],
+            label_type="center",
+            color="white" if stage in ("friend", "partner") else "#1a1a1a",
+            fontsize=11,
+        )
         left += values
     ax.set_yticks(range(len(table)), list(table.index))
     ax.invert_yaxis()
@@ -440,11 +637,17 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
 def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str = "") -> Figure:
     """One picture of a plan for the widget: profit gained over time and the KPIs against their targets.
 
-    Parameters:
-        projection: :class:`helpers.plan.PlanProjection`.
-        targets: target per KPI (optional, :func:`helpers.plan.set_targets`).
-        title: figure title.
+    Parameters
+    ----------
+    projection : helpers.plan.PlanProjection
+        :class:`helpers.plan.PlanProjection`.
+    targets : pandas.Series, optional
+        target per KPI (optional, :func:`helpers.plan.set_targets`).
+    title : str, optional
+        figure title.
 
+    Examples
+    --------
     >>> from types import SimpleNamespace
     >>> kpis = pd.DataFrame({"do_nothing": [0.7, 100.0], "plan": [0.72, 120.0]},
     ...                     index=["retention_12m", "customer_equity"])
@@ -459,14 +662,37 @@ def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str =
     gain = projection.cohort["profit_gain"]
     left.axhline(0, color=OKABE_ITO["dark_grey"], lw=1.2)
     left.plot(gain.index, gain.to_numpy(), color=ACCENT if gain.iloc[-1] >= 0 else NEGATIVE)
-    left.annotate(money(gain.iloc[-1]), (gain.index[-1], gain.iloc[-1]), xytext=(-10, 0), textcoords="offset points",
-                  ha="right", va="center", fontsize=13, fontweight="bold")
+    left.annotate(
+        money(gain.iloc[-1]),
+        (gain.index[-1], gain.iloc[-1]),
+        xytext=(-10, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=13,
+        fontweight="bold",
+    )
     left.yaxis.set_major_formatter(FuncFormatter(money))
-    left.set(xlabel="months from today", ylabel="cumulative profit, plan − do nothing",
-             title="Profit gained from today's customers")
-    shown = [k for k in ("customers_reached", "plan_cost_per_month", "retention_12m", "retention_12m_top_tiers",
-                         "nps", "apostle_share", "customer_equity", "profit_3_years", "customers_3_years")
-             if k in projection.kpis.index]
+    left.set(
+        xlabel="months from today",
+        ylabel="cumulative profit, plan − do nothing",
+        title="Profit gained from today's customers",
+    )
+    shown = [
+        k
+        for k in (
+            "customers_reached",
+            "plan_cost_per_month",
+            "retention_12m",
+            "retention_12m_top_tiers",
+            "nps",
+            "apostle_share",
+            "customer_equity",
+            "profit_3_years",
+            "customers_3_years",
+        )
+        if k in projection.kpis.index
+    ]
     right.set_axis_off()
     right.set_title("KPIs: do nothing → plan (target)")
     y = 0.95
@@ -480,8 +706,17 @@ def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str =
             line += f"   ({_format(float(targets[kpi]), kind)}) {'✔' if met else '✘'}"
             colour = OKABE_ITO["green"] if met else NEGATIVE
         right.text(0.0, y, name, fontsize=12.5, va="top", ha="left", transform=right.transAxes)
-        right.text(1.0, y, line, fontsize=12.5, va="top", ha="right", transform=right.transAxes, color=colour,
-                   fontweight="bold")
+        right.text(
+            1.0,
+            y,
+            line,
+            fontsize=12.5,
+            va="top",
+            ha="right",
+            transform=right.transAxes,
+            color=colour,
+            fontweight="bold",
+        )
         y -= 0.105
     if title:
         fig.suptitle(title, fontsize=15, fontweight="bold", x=0.01, ha="left")
@@ -491,10 +726,14 @@ def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str =
 def truth_gain_chart(gains: pd.DataFrame) -> Figure:
     """What the plan promises under each set of assumptions: gains over doing nothing, side by side.
 
-    Parameters:
-        gains: one row per KPI (money, e.g. customer equity and 3-year profit gains), one
-            column per set of assumptions (e.g. naive, best estimate, truth).
+    Parameters
+    ----------
+    gains : pandas.DataFrame
+        one row per KPI (money, e.g. customer equity and 3-year profit gains), one
+        column per set of assumptions (e.g. naive, best estimate, truth).
 
+    Examples
+    --------
     >>> gains = pd.DataFrame({"best estimate": [1e6, 2e5], "truth": [4e5, 7e4]},
     ...                      index=["customer equity", "3-year profit"])
     >>> len(truth_gain_chart(gains).axes[0].patches)
@@ -507,8 +746,13 @@ def truth_gain_chart(gains: pd.DataFrame) -> Figure:
     width = 0.8 / max(n, 1)
     y = np.arange(len(gains))
     for j, column in enumerate(gains.columns):
-        bars = ax.barh(y + (j - (n - 1) / 2) * width, gains[column].to_numpy(dtype=float), width,
-                       color=colours.get(str(column), ACCENT), label=label(column))
+        bars = ax.barh(
+            y + (j - (n - 1) / 2) * width,
+            gains[column].to_numpy(dtype=float),
+            width,
+            color=colours.get(str(column), ACCENT),
+            label=label(column),
+        )
         ax.bar_label(bars, labels=[money(v) for v in gains[column]], padding=4, fontsize=11)
     ax.set_yticks(y, [str(i) for i in gains.index])
     ax.invert_yaxis()

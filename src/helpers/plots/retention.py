@@ -1,12 +1,8 @@
-"""Charts of lesson 02 (retention strategies): bond levels, survival curves, cohorts, returns.
+"""Charts of retention over time: survival curves and cohort tables (lessons 02 and 09, the report).
 
-Every function takes tidy pandas data from :mod:`helpers.bonds` or :mod:`helpers.retention`,
-draws with the course theme and palettes (a bond level has the same colour everywhere) and
-returns the ``Figure``, so widgets and tests can use them without a browser.
-
-The survival curves are Kaplan–Meier estimates (Kaplan & Meier 1958) with their
-log-log confidence bands; the bond levels are those of Berry & Parasuraman (1991) and
-Zeithaml & Bitner (financial, social, customization, structural).
+Every function takes tidy pandas data from :mod:`helpers.retention`, draws with the course
+theme and returns the ``Figure``. The survival curves are Kaplan–Meier estimates (Kaplan &
+Meier 1958) with their log-log confidence bands.
 """
 
 from __future__ import annotations
@@ -18,104 +14,27 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from matplotlib.patches import FancyArrowPatch, Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import axes_or_new, ACCENT, NEGATIVE, OKABE_ITO, PALETTES, label, money, percent
+from helpers.plots import ACCENT, OKABE_ITO, axes_or_new, colours_for, label, percent
 
 __all__ = [
-    "METHOD_COLOURS",
-    "bond_ladder",
-    "budget_chart",
     "cohort_heatmap",
-    "effect_chart",
-    "reasons_chart",
-    "return_chart",
     "survival_chart",
 ]
 
-#: Colours of the estimation methods in :func:`effect_chart`, in order of use.
-METHOD_COLOURS = [OKABE_ITO[k] for k in ("vermillion", "orange", "sky_blue", "blue", "green", "purple")]
 
-
-def _colours(labels, family: str | None) -> list:
-    """The palette colour of each label that has one; the theme's unused cycle colours for the others."""
-    names = [str(x) for x in labels]
-    known = dict(PALETTES.get(family, {})) if family else {}
-    known.update({n: known[n.removesuffix(" or deeper")] for n in names
-                  if n.endswith(" or deeper") and n.removesuffix(" or deeper") in known})  # pooled levels
-    taken = {known[n] for n in names if n in known}
-    spare = iter([c for c in plt.rcParams["axes.prop_cycle"].by_key()["color"] if c not in taken] * 3)
-    return [known[n] if n in known else next(spare) for n in names]
-
-
-def _text_colour(fill: str) -> str:
-    """Black or white, whichever reads better on ``fill`` (relative luminance, WCAG 2.1)."""
-    red, green, blue = (int(fill.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return OKABE_ITO["black"] if luminance > 0.3 else "white"
-
-
-# ------------------------------------------------------------------------------ the idea
-
-
-def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, *, title: str = "") -> Figure:
-    """The four levels of retention bonds as a staircase: each step deeper, costlier, harder to copy.
-
-    Parameters
-    ----------
-    profile : pandas.DataFrame
-        :func:`helpers.bonds.bond_level_profile` (index = level; uses ``spanish``,
-        ``main_tool`` and ``ease_of_copying``).
-    cost_per_month : pandas.Series, optional
-        Cost per member per month by level (e.g. measured on the data), printed on each step.
-    title : str
-        Chart title.
-
-    Example
-    -------
-    >>> from helpers.bonds import bond_level_profile
-    >>> fig = bond_ladder(bond_level_profile(), pd.Series({"financial": 2.0}))
-    >>> plt.close(fig)
-    """
-    fig, ax = plt.subplots(figsize=(11, 5.6))
-    levels = list(profile.index)
-    width, rise = 1.0, 1.0
-    for i, level in enumerate(levels):
-        colour = PALETTES["bond"].get(level, ACCENT)
-        ax.add_patch(Rectangle((i * width, 0), width * 0.96, (i + 1) * rise, color=colour, alpha=0.9, lw=0))
-        top = (i + 1) * rise
-        ink = _text_colour(colour)
-        ax.text(i * width + 0.48, top - 0.22, f"{i + 1}. {label(level)}", ha="center", va="top",
-                fontsize=14, fontweight="bold", color=ink)
-        ax.text(i * width + 0.48, top - 0.55, profile.loc[level, "spanish"], ha="center", va="top",
-                fontsize=11, style="italic", color=ink)
-        lines = [f"tool: {profile.loc[level, 'main_tool']}", f"to copy: {profile.loc[level, 'ease_of_copying']}"]
-        if cost_per_month is not None and level in cost_per_month.index and pd.notna(cost_per_month[level]):
-            lines.append(f"cost: {cost_per_month[level]:,.0f} / member / month")
-        ax.text(i * width + 0.48, top + 0.12, "\n".join(lines), ha="center", va="bottom", fontsize=10.5,
-                color=OKABE_ITO["black"], linespacing=1.35)
-    n = len(levels)
-    arrow = FancyArrowPatch((0.1, n + 1.55), (n - 0.1, n + 1.55), arrowstyle="-|>", mutation_scale=22,
-                            color=OKABE_ITO["dark_grey"], lw=2)
-    ax.add_patch(arrow)
-    ax.text(n / 2, n + 1.7, "deeper bond: costlier, harder for a competitor to copy, more durable",
-            ha="center", va="bottom", fontsize=12, color=OKABE_ITO["dark_grey"])
-    ax.set_xlim(-0.05, n + 0.05)
-    ax.set_ylim(0, n + 2.3)
-    ax.axis("off")
-    ax.set_title(title or "Four levels of retention bonds (Berry & Parasuraman 1991; Zeithaml & Bitner)")
-    return fig
-
-
-# ---------------------------------------------------------------------------- survival
-
-
-def survival_chart(curve: pd.DataFrame, *, family: str | None = "bond", title: str = "", xlabel: str | None = None,
-                   bands: bool = True, counts: Mapping | None = None, marks: Sequence[float] = (),
-                   ax: Axes | None = None) -> Figure:
+def survival_chart(
+    curve: pd.DataFrame,
+    *,
+    family: str | None = "bond",
+    title: str = "",
+    xlabel: str | None = None,
+    bands: bool = True,
+    counts: Mapping | None = None,
+    marks: Sequence[float] = (),
+    ax: Axes | None = None,
+) -> Figure:
     """Kaplan–Meier curves as steps, with their confidence bands.
 
     Parameters
@@ -142,9 +61,10 @@ def survival_chart(curve: pd.DataFrame, *, family: str | None = "bond", title: s
     >>> plt.close(fig)
     """
     fig, ax = axes_or_new(ax)
-    groups = [(None, curve)] if "group" not in curve.columns else \
-        list(curve.groupby("group", observed=True, sort=False))
-    colours = _colours([g for g, _ in groups], family) if groups[0][0] is not None else [ACCENT]
+    groups = (
+        [(None, curve)] if "group" not in curve.columns else list(curve.groupby("group", observed=True, sort=False))
+    )
+    colours = colours_for(family, [g for g, _ in groups]) if groups[0][0] is not None else [ACCENT]
     for (group, rows), colour in zip(groups, colours):
         n = counts[group] if counts is not None and group in counts else int(rows["at_risk"].iloc[0])
         name = f"{label(group)} (n = {n:,})" if group is not None else f"All customers (n = {n:,})"
@@ -159,8 +79,14 @@ def survival_chart(curve: pd.DataFrame, *, family: str | None = "bond", title: s
             if time[0] <= mark <= time[-1]:
                 value = survival[np.searchsorted(time, mark, side="right") - 1]
                 ax.plot([mark, mark], [0, value], ls=":", lw=1.5, color=OKABE_ITO["dark_grey"])
-                ax.annotate(f"{percent(value)} after {mark:g} {unit}", (mark, value), xytext=(8, 14),
-                            textcoords="offset points", fontsize=12, color=OKABE_ITO["dark_grey"])
+                ax.annotate(
+                    f"{percent(value)} after {mark:g} {unit}",
+                    (mark, value),
+                    xytext=(8, 14),
+                    textcoords="offset points",
+                    fontsize=12,
+                    color=OKABE_ITO["dark_grey"],
+                )
         ax.legend(loc="upper right")
     else:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -171,8 +97,9 @@ def survival_chart(curve: pd.DataFrame, *, family: str | None = "bond", title: s
     return fig
 
 
-def cohort_heatmap(shares: pd.DataFrame, *, sizes: pd.Series | None = None, title: str = "",
-                   ax: Axes | None = None) -> Figure:
+def cohort_heatmap(
+    shares: pd.DataFrame, *, sizes: pd.Series | None = None, title: str = "", ax: Axes | None = None
+) -> Figure:
     """The cohort table as a heatmap: rows = signup month, columns = months since signup.
 
     Parameters
@@ -214,224 +141,4 @@ def cohort_heatmap(shares: pd.DataFrame, *, sizes: pd.Series | None = None, titl
     period = unit.split("_")[0].removesuffix("s") if unit.endswith("_since_signup") else "month"  # quarter, year
     cohort_name = f"signup {period} (customers)" if sizes is not None else f"signup {period}"
     ax.set(title=title, xlabel=axis_name, ylabel=cohort_name)
-    return fig
-
-
-# ---------------------------------------------------------------------------- effects
-
-
-def effect_chart(effects: pd.DataFrame, *, truth: pd.Series | None = None, title: str = "",
-                 xmax: float = 1.6, ax: Axes | None = None) -> Figure:
-    """Churn multipliers of the bond levels with their confidence intervals, by method.
-
-    One row per level, one dot (and interval) per method; 1 means "no effect", below 1
-    the level lowers churn. Optional black bars mark the true multipliers. Where members
-    never churned, the estimate is 0 with no upper bound (or missing): a note says so.
-
-    Parameters
-    ----------
-    effects : pandas.DataFrame
-        Output of :func:`helpers.bonds.bond_effects`.
-    truth : pandas.Series, optional
-        True multiplier by level (e.g. the simulation's cumulative factors).
-    title : str
-        Chart title.
-    xmax : float
-        Right end of the axis; longer intervals are cut there.
-    ax : matplotlib Axes, optional
-        Draw on this axes instead of a new figure.
-
-    Example
-    -------
-    >>> effects = pd.DataFrame({"level": ["financial"], "method": ["naive"], "estimate": [0.4],
-    ...                         "lower": [0.3], "upper": [0.5], "churns": [20]})
-    >>> fig = effect_chart(effects, truth=pd.Series({"financial": 0.85}))
-    >>> plt.close(fig)
-    """
-    fig, ax = axes_or_new(ax, figsize=(11, 6))
-    levels = list(pd.unique(effects["level"].astype(str)))
-    methods = list(effects["method"].cat.categories) if isinstance(effects["method"].dtype, pd.CategoricalDtype) \
-        else list(pd.unique(effects["method"].astype(str)))
-    spacing = 0.7 / max(len(methods), 1)
-    silent: set[str] = set()  # levels where some method had no churn to measure
-    for j, method in enumerate(methods):
-        rows = effects[effects["method"].astype(str) == str(method)].set_index(effects["level"].astype(str)[
-            effects["method"].astype(str) == str(method)])
-        y = np.array([levels.index(lv) for lv in rows.index]) + (j - (len(methods) - 1) / 2) * spacing
-        estimate = rows["estimate"].to_numpy(dtype=float)
-        low = np.where(np.isnan(rows["lower"].to_numpy(dtype=float)), estimate, rows["lower"].to_numpy(dtype=float))
-        high = np.where(np.isnan(rows["upper"].to_numpy(dtype=float)), estimate,
-                        np.minimum(rows["upper"].to_numpy(dtype=float), xmax))
-        shown = ~np.isnan(estimate)
-        colour = METHOD_COLOURS[j % len(METHOD_COLOURS)]
-        ax.errorbar(estimate[shown], y[shown], xerr=[estimate[shown] - low[shown], high[shown] - estimate[shown]],
-                    fmt="o", color=colour, ms=8, capsize=3, lw=2, label=label(method))
-        unmeasured = ~shown | ((estimate == 0) & np.isnan(rows["upper"].to_numpy(dtype=float)))
-        silent.update(rows.index[unmeasured])
-    if truth is not None:
-        known = [lv for lv in levels if lv in truth.index]
-        half = 0.45
-        ax.vlines([truth[lv] for lv in known], [levels.index(lv) - half for lv in known],
-                  [levels.index(lv) + half for lv in known], color=OKABE_ITO["black"], lw=3, zorder=5,
-                  label="Truth (simulation)")
-    for level in silent:
-        ax.text(1.03, levels.index(level), "no member left:\nthe effect cannot be measured", va="center",
-                ha="left", fontsize=10.5, color=OKABE_ITO["dark_grey"])
-    ax.axvline(1.0, color=OKABE_ITO["dark_grey"], ls="--", lw=1.5)
-    ax.text(1.0, -0.6, " no effect", va="center", ha="left", fontsize=11, color=OKABE_ITO["dark_grey"])
-    ax.set_yticks(range(len(levels)), [label(lv) for lv in levels])
-    ax.set_ylim(len(levels) - 0.5, -0.8)
-    ax.set_xlim(-0.03, xmax)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set(title=title, xlabel="churn multiplier against customers without any bond (1 = no effect)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return fig
-
-
-def reasons_chart(shares: pd.DataFrame, *, family: str | None = None, title: str = "",
-                  ax: Axes | None = None) -> Figure:
-    """Stated reasons for leaving, as grouped horizontal bars (one colour per group).
-
-    Parameters
-    ----------
-    shares : pandas.DataFrame
-        Output of :func:`helpers.bonds.reasons_for_leaving` (rows = reasons, columns = groups).
-    family : str, optional
-        Palette family of the groups (e.g. "segment").
-    title : str
-        Chart title.
-    ax : matplotlib Axes, optional
-        Draw on this axes instead of a new figure.
-
-    Example
-    -------
-    >>> fig = reasons_chart(pd.DataFrame({"B2C": [0.6, 0.4], "B2B": [0.3, 0.7]}, index=["price", "poor_service"]),
-    ...                     family="segment")
-    >>> plt.close(fig)
-    """
-    fig, ax = axes_or_new(ax, figsize=(10, 6))
-    groups = list(shares.columns)
-    colours = _colours(groups, family)
-    height = 0.8 / len(groups)
-    positions = np.arange(len(shares))
-    for j, (group, colour) in enumerate(zip(groups, colours)):
-        y = positions + (j - (len(groups) - 1) / 2) * height
-        bars = ax.barh(y, shares[group].to_numpy(), height=height * 0.95, color=colour, label=label(group))
-        ax.bar_label(bars, labels=[percent(v) for v in shares[group]], padding=3, fontsize=10)
-    ax.set_yticks(positions, [label(r) for r in shares.index])
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(percent))
-    ax.margins(x=0.12)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set(title=title, xlabel="share of the group's lost customers")
-    ax.legend(loc="lower right")
-    return fig
-
-
-# ---------------------------------------------------------------------------- money
-
-
-def return_chart(tables: Mapping[str, pd.DataFrame], *, value: str = "net_return", group: str = "segment",
-                 programme: str = "level", title: str = "") -> Figure:
-    """Return per enrolled customer by programme and group, one panel per scenario.
-
-    Parameters
-    ----------
-    tables : mapping of panel title → DataFrame
-        Each DataFrame from :func:`helpers.bonds.programme_return_table` (columns
-        ``group``, ``programme`` and ``value``), e.g. ``{"naive estimate": …, "truth": …}``.
-    value : str
-        The column to plot (money).
-    group, programme : str
-        Column names of the groups (bars side by side) and the programmes (x axis).
-    title : str
-        Figure title.
-
-    Example
-    -------
-    >>> t = pd.DataFrame({"segment": ["B2C", "B2B"], "level": ["financial"] * 2, "net_return": [-5.0, 90.0]})
-    >>> fig = return_chart({"truth": t})
-    >>> plt.close(fig)
-    """
-    fig, axes = plt.subplots(1, len(tables), figsize=(6.2 * len(tables) + 1, 5.6), sharey=True, squeeze=False)
-    for ax, (name, table) in zip(axes[0], tables.items()):
-        wide = table.pivot(index=programme, columns=group, values=value)
-        order = [lv for lv in PALETTES["bond"] if lv in wide.index] or list(wide.index)
-        wide = wide.reindex(order)
-        groups = list(wide.columns)
-        colours = _colours(groups, group if group in PALETTES else None)
-        width = 0.8 / len(groups)
-        x = np.arange(len(wide))
-        for j, (g, colour) in enumerate(zip(groups, colours)):
-            bars = ax.bar(x + (j - (len(groups) - 1) / 2) * width, wide[g].to_numpy(), width * 0.95,
-                          color=colour, label=label(g))
-            ax.bar_label(bars, labels=[money(v) for v in wide[g]], padding=2, fontsize=10)
-        ax.axhline(0, color=OKABE_ITO["black"], lw=1)
-        ax.set_xticks(x, [label(lv) for lv in wide.index])
-        ax.yaxis.set_major_formatter(FuncFormatter(money))
-        ax.margins(y=0.12)
-        ax.set_title(label(name), fontsize=14)
-    axes[0][0].set_ylabel("net return per enrolled customer")
-    axes[0][-1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.suptitle(title, x=0.02, ha="left", fontsize=16, fontweight="bold")
-    return fig
-
-
-def budget_chart(projection, *, title: str = "") -> Figure:
-    """The budget widget's picture: customers kept over time, and profit by programme.
-
-    Parameters
-    ----------
-    projection : helpers.bonds.BudgetProjection
-        Output of :func:`helpers.bonds.project_budget`.
-    title : str
-        Figure title (default: the totals in words).
-
-    Example
-    -------
-    >>> from helpers.bonds import project_budget
-    >>> packages = pd.DataFrame({"cost_per_month": [2.0], "churn_multiplier": [0.85]},
-    ...                         index=pd.Index(["financial"], name="level"))
-    >>> fig = budget_chart(project_budget(1000, [1.0], packages, customers=2000, monthly_churn=0.04,
-    ...                                   margin_per_month=20))
-    >>> plt.close(fig)
-    """
-    monthly, by_level, totals = projection
-    # Fixed axes positions (no constrained layout) keep the widget quick to redraw; the
-    # placeholder engine stops savefig from switching the theme's layout engine back on.
-    fig = plt.figure(figsize=(12.5, 5.2), layout=PlaceHolderLayoutEngine(adjust_compatible=True,
-                                                                         colorbar_gridspec=True))
-    left = fig.add_axes((0.08, 0.13, 0.41, 0.70))
-    right = fig.add_axes((0.64, 0.13, 0.33, 0.70))
-    months = monthly.index.to_numpy()
-    left.plot(months, monthly["without_programmes"], color=OKABE_ITO["grey"], label="Without programmes")
-    left.plot(months, monthly["with_programmes"], color=ACCENT, label="With programmes")
-    left.fill_between(months, monthly["without_programmes"], monthly["with_programmes"], color=ACCENT, alpha=0.15,
-                      lw=0)
-    left.set_ylim(0, float(monthly["with_programmes"].max()) * 1.05 or 1)
-    left.set_xlim(0, months[-1])
-    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-    left.set(title="Customers kept", xlabel="months from now", ylabel="customers")
-    left.legend(loc="lower left")
-
-    names = list(by_level.index)
-    profit = by_level["net_profit"].to_numpy(dtype=float)
-    colours = [PALETTES["bond"].get(str(n), ACCENT) for n in names]
-    bars = right.barh([label(n) for n in names][::-1], profit[::-1], color=colours[::-1])
-    right.bar_label(bars, labels=[money(v) for v in profit[::-1]], padding=3, fontsize=11)
-    right.axvline(0, color=OKABE_ITO["black"], lw=1)
-    limit = max(float(np.abs(profit).max()), 1.0) * 1.45
-    right.set_xlim(-limit, limit)
-    right.xaxis.set_major_locator(MaxNLocator(4, symmetric=True))
-    right.xaxis.set_major_formatter(FuncFormatter(money))
-    right.grid(axis="x")
-    right.grid(axis="y", visible=False)
-    right.set(title="Profit gain by programme", xlabel=f"margin kept − cost, {len(months) - 1} months")
-    total = totals["net_profit"]
-    words = (f"{totals['extra_customers_at_end']:+,.0f} customers after {len(months) - 1} months, "
-             f"profit {'+' if total >= 0 else '−'}{money(abs(total))}")
-    fig.suptitle(title or words, x=0.02, y=0.98, ha="left", fontsize=15, fontweight="bold",
-                 color=ACCENT if total >= 0 else NEGATIVE)
     return fig

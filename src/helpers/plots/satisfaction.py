@@ -6,25 +6,29 @@ Every function takes the tables of :mod:`helpers.satisfaction` and returns a mat
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from helpers.glossary import spanish
 from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, percent
 
-__all__ = ["chain_chart", "gap_grid_chart", "idea_diagram", "importance_truth_chart", "moments_chart", "nps_chart",
-           "projection_chart", "recovery_chart", "touchpoint_gap_chart"]
+__all__ = [
+    "chain_chart",
+    "gap_grid_chart",
+    "idea_diagram",
+    "importance_truth_chart",
+    "moments_chart",
+    "nps_chart",
+    "projection_chart",
+    "recovery_chart",
+    "touchpoint_gap_chart",
+]
 
 _GREY = OKABE_ITO["grey"]
-_SPANISH_MOMENTS = {
-    "detectable, more important": "detectables más importantes",
-    "not detectable, more important": "no detectables más importantes",
-    "detectable, less important": "detectables menos importantes",
-    "not detectable, less important": "no detectables menos importantes",
-}
 
 
 def _points(share: float, _pos: object = None) -> str:
@@ -41,33 +45,75 @@ def idea_diagram() -> Figure:
     """
     fig = plt.figure(figsize=(12, 5.6), layout="constrained")
     ax = fig.add_subplot()
-    steps = [("Satisfied\nemployees", "empleados\nsatisfechos", OKABE_ITO["sky_blue"]),
-             ("Loyal\nemployees", "empleados\nfieles", OKABE_ITO["sky_blue"]),
-             ("Satisfied\ncustomers", "clientes\nsatisfechos", ACCENT),
-             ("Loyal\ncustomers", "clientes\nfieles", OKABE_ITO["green"])]
+    steps = [
+        ("Satisfied\nemployees", "empleados\nsatisfechos", OKABE_ITO["sky_blue"]),
+        ("Loyal\nemployees", "empleados\nfieles", OKABE_ITO["sky_blue"]),
+        ("Satisfied\ncustomers", "clientes\nsatisfechos", ACCENT),
+        ("Loyal\ncustomers", "clientes\nfieles", OKABE_ITO["green"]),
+    ]
     width, gap, top = 0.19, 0.06, 0.36
-    for i, (english, spanish, colour) in enumerate(steps):
+    for i, (english, in_spanish, colour) in enumerate(steps):
         x = 0.01 + i * (width + gap)
         ax.add_patch(FancyBboxPatch((x, top), width, 0.3, boxstyle="round,pad=0.01", color=colour, lw=0))
-        ax.text(x + width / 2, top + 0.19, english, ha="center", va="center", fontsize=14, fontweight="bold",
-                color="white")
-        ax.text(x + width / 2, top + 0.06, spanish, ha="center", va="center", fontsize=11, color="white",
-                style="italic")
+        ax.text(
+            x + width / 2, top + 0.19, english, ha="center", va="center", fontsize=14, fontweight="bold", color="white"
+        )
+        ax.text(
+            x + width / 2, top + 0.06, in_spanish, ha="center", va="center", fontsize=11, color="white", style="italic"
+        )
         if i < len(steps) - 1:
-            ax.add_patch(FancyArrowPatch((x + width + 0.005, top + 0.15), (x + width + gap - 0.005, top + 0.15),
-                                         arrowstyle="-|>", mutation_scale=22, color="#333333", lw=2))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x + width + 0.005, top + 0.15),
+                    (x + width + gap - 0.005, top + 0.15),
+                    arrowstyle="-|>",
+                    mutation_scale=22,
+                    color="#333333",
+                    lw=2,
+                )
+            )
     # Under the customers' box: what satisfaction is made of.
     centre = 0.01 + 2 * (width + gap) + width / 2
-    ax.text(centre, 0.25, "satisfaction = perception − expectation", ha="center", va="center", fontsize=13,
-            fontweight="bold", color=ACCENT)
-    ax.text(centre, 0.13, "judged at every moment of truth:\na purchase, a request, a complaint, an inquiry",
-            ha="center", va="center", fontsize=11.5, color="#333333")
-    ax.text(0.01, 0.8, "Heskett et al. (1994): each arrow is a claim to test on data", ha="left", va="center",
-            fontsize=12.5, color="#333333")
-    ax.add_patch(FancyArrowPatch((centre, 0.29), (centre, top - 0.015), arrowstyle="-|>", mutation_scale=18,
-                                 color=ACCENT, lw=1.5))
-    ax.set(xlim=(0, 1), ylim=(0.05, 0.88), xticks=[], yticks=[],
-           title="The service-profit chain (cadena de servicio-beneficio)")
+    ax.text(
+        centre,
+        0.25,
+        "satisfaction = perception − expectation",
+        ha="center",
+        va="center",
+        fontsize=13,
+        fontweight="bold",
+        color=ACCENT,
+    )
+    ax.text(
+        centre,
+        0.13,
+        "judged at every moment of truth:\na purchase, a request, a complaint, an inquiry",
+        ha="center",
+        va="center",
+        fontsize=11.5,
+        color="#333333",
+    )
+    ax.text(
+        0.01,
+        0.8,
+        "Heskett et al. (1994): each arrow is a claim to test on data",
+        ha="left",
+        va="center",
+        fontsize=12.5,
+        color="#333333",
+    )
+    ax.add_patch(
+        FancyArrowPatch(
+            (centre, 0.29), (centre, top - 0.015), arrowstyle="-|>", mutation_scale=18, color=ACCENT, lw=1.5
+        )
+    )
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0.05, 0.88),
+        xticks=[],
+        yticks=[],
+        title="The service-profit chain (cadena de servicio-beneficio)",
+    )
     ax.grid(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
@@ -79,9 +125,13 @@ def gap_grid_chart(grid: pd.DataFrame) -> Figure:
 
     Only the rows and columns with at least one filled cell are drawn.
 
-    Parameters:
-        grid: the table of :func:`helpers.satisfaction.satisfaction_grid`.
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        the table of :func:`helpers.satisfaction.satisfaction_grid`.
 
+    Examples
+    --------
     >>> grid = pd.DataFrame(np.full((7, 7), np.nan), index=range(1, 8), columns=range(1, 8))
     >>> grid.loc[5, 5], grid.loc[5, 6] = 3.7, 4.3
     >>> len(gap_grid_chart(grid).axes[0].texts)  # the two cells and the two corner notes
@@ -90,26 +140,61 @@ def gap_grid_chart(grid: pd.DataFrame) -> Figure:
     rows = grid.index[grid.notna().any(axis=1)]
     columns = grid.columns[grid.notna().any(axis=0)]
     if len(rows):
-        grid = grid.loc[rows.min():rows.max(), columns.min():columns.max()]
+        grid = grid.loc[rows.min() : rows.max(), columns.min() : columns.max()]
     fig = plt.figure(figsize=(10.5, 6.2), layout="constrained")
     ax = fig.add_subplot()
     values = grid.to_numpy(dtype=float)
     (y0, y1), (x0, x1) = (grid.index.min(), grid.index.max()), (grid.columns.min(), grid.columns.max())
-    image = ax.imshow(values, origin="lower", cmap="cividis", vmin=1, vmax=5, aspect="auto",
-                      extent=(x0 - 0.5, x1 + 0.5, y0 - 0.5, y1 + 0.5))
+    image = ax.imshow(
+        values,
+        origin="lower",
+        cmap="cividis",
+        vmin=1,
+        vmax=5,
+        aspect="auto",
+        extent=(x0 - 0.5, x1 + 0.5, y0 - 0.5, y1 + 0.5),
+    )
     for row, expectation in enumerate(grid.index):
         for col, perception in enumerate(grid.columns):
             value = values[row, col]
             if np.isfinite(value):
-                ax.text(perception, expectation, f"{value:.1f}", ha="center", va="center", fontsize=13,
-                        fontweight="bold", color="black" if value > 3.2 else "white")
-    ax.text(0.02, 0.97, "perception below expectation:\nlet down", transform=ax.transAxes, ha="left", va="top",
-            fontsize=12, color="#333333")
-    ax.text(0.98, 0.03, "perception above expectation:\ndelighted", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=12, color="#333333")
-    ax.set(xticks=list(grid.columns), yticks=list(grid.index), xlabel="Perception (percepción), 1–7",
-           ylabel="Expectation (expectativa), 1–7",
-           title="Mean satisfaction (1–5) by expectation and perception")
+                ax.text(
+                    perception,
+                    expectation,
+                    f"{value:.1f}",
+                    ha="center",
+                    va="center",
+                    fontsize=13,
+                    fontweight="bold",
+                    color="black" if value > 3.2 else "white",
+                )
+    ax.text(
+        0.02,
+        0.97,
+        "perception below expectation:\nlet down",
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=12,
+        color="#333333",
+    )
+    ax.text(
+        0.98,
+        0.03,
+        "perception above expectation:\ndelighted",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=12,
+        color="#333333",
+    )
+    ax.set(
+        xticks=list(grid.columns),
+        yticks=list(grid.index),
+        xlabel="Perception (percepción), 1–7",
+        ylabel="Expectation (expectativa), 1–7",
+        title="Mean satisfaction (1–5) by expectation and perception",
+    )
     ax.grid(False)
     fig.colorbar(image, ax=ax, label="mean satisfaction answer (1–5)", shrink=0.85)
     return fig
@@ -121,9 +206,13 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
     The answers of customers without a recorded contact get a grey bar of their own, the
     baseline to compare with.
 
-    Parameters:
-        table: the table of :func:`helpers.satisfaction.touchpoint_table`.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        the table of :func:`helpers.satisfaction.touchpoint_table`.
 
+    Examples
+    --------
     >>> index = pd.MultiIndex.from_tuples([("complaint", "went well"), ("complaint", "went badly"),
     ...     ("no recorded contact", "none")], names=["touchpoint", "moment"])
     >>> table = pd.DataFrame({"answers": [100, 50, 900], "gap": [0.1, -0.8, 0.3]}, index=index)
@@ -136,8 +225,12 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
     y = np.arange(len(names))[::-1] + 1.0
 
     def labelled(bars, gaps, counts):
-        ax.bar_label(bars, labels=[f"{g:+.2f} (n = {n:,})" if np.isfinite(g) else "" for g, n in zip(gaps, counts)],
-                     padding=4, fontsize=11)
+        ax.bar_label(
+            bars,
+            labels=[f"{g:+.2f} (n = {n:,})" if np.isfinite(g) else "" for g, n in zip(gaps, counts)],
+            padding=4,
+            fontsize=11,
+        )
 
     for shift, moment, colour in ((0.2, "went well", ACCENT), (-0.2, "went badly", NEGATIVE)):
         gaps = [table["gap"].get((t, moment), np.nan) for t in names]
@@ -146,13 +239,16 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
     ticks, tick_labels = list(y), [label(n) for n in names]
     if ("no recorded contact", "none") in table.index:
         base = table.loc[("no recorded contact", "none")]
-        labelled(ax.barh([0], [base["gap"]], height=0.38, color=_GREY), [base["gap"]],
-                 [int(base["answers"])])
+        labelled(ax.barh([0], [base["gap"]], height=0.38, color=_GREY), [base["gap"]], [int(base["answers"])])
         ticks.append(0)
         tick_labels.append("No recorded contact")
     ax.axvline(0, color="#333333", lw=1)
-    ax.set(yticks=ticks, yticklabels=tick_labels, xlabel="Mean gap: perception − expectation (points, 1–7 scale)",
-           title="The satisfaction gap after each touchpoint (last 30 days before the answer)")
+    ax.set(
+        yticks=ticks,
+        yticklabels=tick_labels,
+        xlabel="Mean gap: perception − expectation (points, 1–7 scale)",
+        title="The satisfaction gap after each touchpoint (last 30 days before the answer)",
+    )
     ax.margins(x=0.3)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
@@ -163,10 +259,15 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
 def moments_chart(moments: pd.DataFrame, *, detectable_from: float = 0.5, important_from: float = 0.05) -> Figure:
     """The moments of truth on two axes: detectability and importance, one bubble per touchpoint.
 
-    Parameters:
-        moments: the table of :func:`helpers.satisfaction.moments_of_truth`.
-        detectable_from, important_from: the thresholds used to classify them.
+    Parameters
+    ----------
+    moments : pandas.DataFrame
+        the table of :func:`helpers.satisfaction.moments_of_truth`.
+    detectable_from, important_from : float, optional
+        the thresholds used to classify them.
 
+    Examples
+    --------
     >>> moments = pd.DataFrame({"detectability": [0.0, 0.8], "importance": [0.09, 0.1], "bad_moments": [300, 900]},
     ...     index=["purchase", "complaint"])
     >>> len(moments_chart(moments).axes[0].collections)
@@ -184,34 +285,61 @@ def moments_chart(moments: pd.DataFrame, *, detectable_from: float = 0.5, import
     ax.axhline(important_from, color="#333333", ls="--", lw=1.2)
     ax.scatter(x, y, s=80 + 1500 * size / max(size.max(), 1), color=ACCENT, alpha=0.75, edgecolor="white", lw=1.5)
     for name, xi, yi, n in zip(moments.index, x, y, size):
-        ax.annotate(f"{label(name)}\n{n:,.0f} bad moments", (xi, yi), textcoords="offset points", xytext=(0, -34),
-                    ha="center", va="top", fontsize=11.5, fontweight="bold")
-    corners = {"not detectable, more important": (0.01, top, "left", "top"),
-               "detectable, more important": (0.99, top, "right", "top"),
-               "not detectable, less important": (0.01, bottom, "left", "bottom"),
-               "detectable, less important": (0.99, bottom, "right", "bottom")}
+        ax.annotate(
+            f"{label(name)}\n{n:,.0f} bad moments",
+            (xi, yi),
+            textcoords="offset points",
+            xytext=(0, -34),
+            ha="center",
+            va="top",
+            fontsize=11.5,
+            fontweight="bold",
+        )
+    corners = {
+        "not detectable, more important": (0.01, top, "left", "top"),
+        "detectable, more important": (0.99, top, "right", "top"),
+        "not detectable, less important": (0.01, bottom, "left", "bottom"),
+        "detectable, less important": (0.99, bottom, "right", "bottom"),
+    }
     for kind, (cx, cy, ha, va) in corners.items():
-        ax.text(cx, cy, f"{label(kind)}\n({_SPANISH_MOMENTS[kind]})", ha=ha, va=va, fontsize=11, color="#444444",
-                transform=ax.get_yaxis_transform(), style="italic")
+        ax.text(
+            cx,
+            cy,
+            f"{label(kind)}\n({spanish(kind)})",
+            ha=ha,
+            va=va,
+            fontsize=11,
+            color="#444444",
+            transform=ax.get_yaxis_transform(),
+            style="italic",
+        )
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(FuncFormatter(_points))
-    ax.set(xlim=(-0.08, 1.08), ylim=(bottom - 0.01, top + 0.005),
-           xlabel="Detectability: share of bad moments the company's record flags (not resolved)",
-           ylabel="Importance: extra customers lost\nper 100 bad moments (90 days)",
-           title="Moments of truth (momentos de la verdad): detectable? important?")
+    ax.set(
+        xlim=(-0.08, 1.08),
+        ylim=(bottom - 0.01, top + 0.005),
+        xlabel="Detectability: share of bad moments the company's record flags (not resolved)",
+        ylabel="Importance: extra customers lost\nper 100 bad moments (90 days)",
+        title="Moments of truth (momentos de la verdad): detectable? important?",
+    )
     return fig
 
 
 def recovery_chart(recovery: pd.DataFrame, comparisons: pd.DataFrame) -> Figure:
     """Service recovery: who left after an unresolved or resolved complaint, or a helped request.
 
-    Parameters:
-        recovery: the table of :func:`helpers.satisfaction.recovery_table`.
-        comparisons: rows = ways of comparing (e.g. "crude", "same rating band"), with a
-            ``ratio`` column: how many times more often customers left after an unresolved
-            complaint than after a resolved one.
+    Parameters
+    ----------
+    recovery : pandas.DataFrame
+        the table of :func:`helpers.satisfaction.recovery_table`.
+    comparisons : pandas.DataFrame
+        rows = ways of comparing (e.g. "crude", "same rating band"), with a
+        ``ratio`` column: how many times more often customers left after an unresolved
+        complaint than after a resolved one.
 
+    Examples
+    --------
     >>> recovery = pd.DataFrame({"contacts": [10, 12, 40], "left_share": [0.3, 0.1, 0.1]},
     ...     index=["complaint not resolved", "complaint resolved", "request or inquiry, resolved"])
     >>> fig = recovery_chart(recovery, pd.DataFrame({"ratio": [2.5, 2.0]}, index=["crude", "same rating band"]))
@@ -222,10 +350,9 @@ def recovery_chart(recovery: pd.DataFrame, comparisons: pd.DataFrame) -> Figure:
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
     colours = [NEGATIVE, ACCENT, _GREY]
     names = ["Complaint\nnot resolved", "Complaint\nresolved", "Request or inquiry,\nresolved"]
-    bars = left.bar(names, recovery["left_share"].to_numpy(dtype=float), color=colours[:len(recovery)])
+    bars = left.bar(names, recovery["left_share"].to_numpy(dtype=float), color=colours[: len(recovery)])
     shares = zip(recovery["left_share"], recovery["contacts"])
-    left.bar_label(bars, labels=[f"{v:.0%}\n({n:,} contacts)" for v, n in shares],
-                   padding=3, fontsize=11)
+    left.bar_label(bars, labels=[f"{v:.0%}\n({n:,} contacts)" for v, n in shares], padding=3, fontsize=11)
     left.yaxis.set_major_formatter(FuncFormatter(percent))
     left.margins(y=0.3)
     left.set(ylabel="share who left within 90 days", title="Who left after the contact")
@@ -250,26 +377,42 @@ def _months_axis(ax, which: str, months: np.ndarray) -> None:
 
 
 _CHAIN_TITLES = {
-    ("satisfaction", "log_tenure"): ("Satisfied → loyal employees", "employee satisfaction (1–5)",
-                                     "tenure, months (log scale)"),
-    ("log_tenure", "customer_satisfaction"): ("Loyal employees → satisfied customers",
-                                              "employee tenure, months (log scale)",
-                                              "customers' mean satisfaction (1–5)"),
-    ("satisfaction", "customer_satisfaction"): ("Satisfied employees → satisfied customers",
-                                                "employee satisfaction (1–5)", "customers' mean satisfaction (1–5)"),
-    ("customer_satisfaction", "monthly_churn"): ("Satisfied → loyal customers", "customers' mean satisfaction (1–5)",
-                                                 "customers' monthly churn"),
+    ("satisfaction", "log_tenure"): (
+        "Satisfied → loyal employees",
+        "employee satisfaction (1–5)",
+        "tenure, months (log scale)",
+    ),
+    ("log_tenure", "customer_satisfaction"): (
+        "Loyal employees → satisfied customers",
+        "employee tenure, months (log scale)",
+        "customers' mean satisfaction (1–5)",
+    ),
+    ("satisfaction", "customer_satisfaction"): (
+        "Satisfied employees → satisfied customers",
+        "employee satisfaction (1–5)",
+        "customers' mean satisfaction (1–5)",
+    ),
+    ("customer_satisfaction", "monthly_churn"): (
+        "Satisfied → loyal customers",
+        "customers' mean satisfaction (1–5)",
+        "customers' monthly churn",
+    ),
 }
 
 
 def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
     """The service-profit chain link by link: one scatter per link, one dot per employee.
 
-    Parameters:
-        table: the table of :func:`helpers.satisfaction.employee_chain`.
-        links: the table of :func:`helpers.satisfaction.chain_links` (its ``x``, ``y``, ``r``,
-            ``lower``, ``upper`` columns), up to four links.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        the table of :func:`helpers.satisfaction.employee_chain`.
+    links : pandas.DataFrame
+        the table of :func:`helpers.satisfaction.chain_links` (its ``x``, ``y``, ``r``,
+        ``lower``, ``upper`` columns), up to four links.
 
+    Examples
+    --------
     >>> table = pd.DataFrame({"satisfaction": [3.0, 4.0, 5.0], "log_tenure": [2.5, 3.0, 3.6]})
     >>> links = pd.DataFrame({"x": ["satisfaction"], "y": ["log_tenure"], "r": [0.99], "lower": [0.5],
     ...     "upper": [1.0], "slope": [0.55]})
@@ -295,11 +438,16 @@ def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
             slope, intercept = np.polyfit(raw_x, raw_y, 1)
             line_x = np.linspace(raw_x.min(), raw_x.max(), 50)
             line_y = intercept + slope * line_x
-            ax.plot(np.exp(line_x) if x == "log_tenure" else line_x, np.exp(line_y) if y == "log_tenure" else line_y,
-                    color=SECOND, lw=2.2)
+            ax.plot(
+                np.exp(line_x) if x == "log_tenure" else line_x,
+                np.exp(line_y) if y == "log_tenure" else line_y,
+                color=SECOND,
+                lw=2.2,
+            )
         title, xlabel, ylabel = _CHAIN_TITLES.get((x, y), (f"{label(x)} → {label(y)}", label(x), label(y)))
-        ax.set_title(f"{title}\nr = {link['r']:+.2f} (95% CI {link['lower']:+.2f} to {link['upper']:+.2f})",
-                     fontsize=13)
+        ax.set_title(
+            f"{title}\nr = {link['r']:+.2f} (95% CI {link['lower']:+.2f} to {link['upper']:+.2f})", fontsize=13
+        )
         ax.set(xlabel=xlabel, ylabel=ylabel)
         if y == "monthly_churn":
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.1%}"))
@@ -311,12 +459,18 @@ def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
 def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: str = "NPS by group") -> Figure:
     """NPS over time (with its confidence band) and by group (with intervals).
 
-    Parameters:
-        by_period: :func:`helpers.satisfaction.nps_table` indexed by period (e.g. quarters).
-        by_group: :func:`helpers.satisfaction.nps_table` of one or more groupings stacked
-            (index = group labels).
-        group_title: the title of the right panel.
+    Parameters
+    ----------
+    by_period : pandas.DataFrame
+        :func:`helpers.satisfaction.nps_table` indexed by period (e.g. quarters).
+    by_group : pandas.DataFrame
+        :func:`helpers.satisfaction.nps_table` of one or more groupings stacked
+        (index = group labels).
+    group_title : str, optional
+        the title of the right panel.
 
+    Examples
+    --------
     >>> table = pd.DataFrame({"answers": [50, 60], "nps": [-20.0, -10.0], "lower": [-35.0, -24.0],
     ...     "upper": [-5.0, 4.0]}, index=["2024Q1", "2024Q2"])
     >>> len(nps_chart(table, table).axes)
@@ -326,8 +480,9 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     periods = [str(p) for p in by_period.index]
     steps = np.arange(len(periods))
-    left.fill_between(steps, by_period["lower"], by_period["upper"], color=ACCENT, alpha=0.18, lw=0,
-                      label="95% confidence interval")
+    left.fill_between(
+        steps, by_period["lower"], by_period["upper"], color=ACCENT, alpha=0.18, lw=0, label="95% confidence interval"
+    )
     left.plot(steps, by_period["nps"], marker="o", color=ACCENT, label="NPS")
     left.axhline(0, color="#333333", lw=1)
     every = max(1, len(periods) // 6)
@@ -343,8 +498,14 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     right.errorbar(values, y, xerr=[values - low, high - values], fmt="none", ecolor="#666666", capsize=4, lw=1.5)
     right.scatter(values, y, s=90, color=colours, zorder=3)
     for yi, value, n in zip(y, values, by_group["answers"].to_numpy()[::-1]):
-        right.annotate(f"{value:+.0f} (n = {n:,})", (value, yi), textcoords="offset points", xytext=(0, 9),
-                       ha="center", fontsize=11)
+        right.annotate(
+            f"{value:+.0f} (n = {n:,})",
+            (value, yi),
+            textcoords="offset points",
+            xytext=(0, 9),
+            ha="center",
+            fontsize=11,
+        )
     right.axvline(0, color="#333333", lw=1)
     right.margins(x=0.2)
     right.set(yticks=y, yticklabels=names, ylim=(-0.6, len(names) - 0.3), xlabel="NPS (points)", title=group_title)
@@ -353,8 +514,14 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     return fig
 
 
-def projection_chart(measures: pd.DataFrame, *, touchpoint: str, improvement: float,
-                     potential: pd.Series | None = None, axis_max: pd.Series | None = None) -> Figure:
+def projection_chart(
+    measures: pd.DataFrame,
+    *,
+    touchpoint: str,
+    improvement: float,
+    potential: pd.Series | None = None,
+    axis_max: pd.Series | None = None,
+) -> Figure:
     """The what-if: the change in satisfaction, NPS and retention (one panel each).
 
     Each panel shows the projected change as a bar on an axis that starts at zero, so a small
@@ -362,11 +529,19 @@ def projection_chart(measures: pd.DataFrame, *, touchpoint: str, improvement: fl
     moment of the touchpoint went well; ``axis_max`` fixes the end of each axis (e.g. the largest
     change any touchpoint could bring), so that moving a slider moves the bar, not the axis.
 
-    Parameters:
-        measures: ``Projection.measures`` of :func:`helpers.satisfaction.project_improvement`.
-        touchpoint, improvement: for the title.
-        potential, axis_max: optional changes indexed like ``measures`` (same units).
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        ``Projection.measures`` of :func:`helpers.satisfaction.project_improvement`.
+    touchpoint : str
+        for the title.
+    improvement : float
+        for the title.
+    potential, axis_max : pandas.Series, optional
+        optional changes indexed like ``measures`` (same units).
 
+    Examples
+    --------
     >>> measures = pd.DataFrame({"now": [3.9, -14.0, 0.64], "projected": [3.95, -13.0, 0.65],
     ...     "change": [0.05, 1.0, 0.01]}, index=["satisfaction", "nps", "retention"])
     >>> len(projection_chart(measures, touchpoint="complaint", improvement=0.5).axes)
@@ -374,9 +549,11 @@ def projection_chart(measures: pd.DataFrame, *, touchpoint: str, improvement: fl
     """
     fig = fixed_figure((12, 3.8))  # fixed axes: a widget redraws this chart on every change
     axes = [fig.add_axes((left, 0.145, 0.31, 0.625)) for left in (0.025, 0.355, 0.685)]
-    panels = (("satisfaction", "Mean satisfaction (1–5)", 1.0, "{:.3f}", "{:+.3f}", "change in points"),
-              ("nps", "NPS", 1.0, "{:+.1f}", "{:+.2f}", "change in NPS points"),
-              ("retention", "12-month retention", 100.0, "{:.1f} %", "{:+.2f}", "change in percentage points"))
+    panels = (
+        ("satisfaction", "Mean satisfaction (1–5)", 1.0, "{:.3f}", "{:+.3f}", "change in points"),
+        ("nps", "NPS", 1.0, "{:+.1f}", "{:+.2f}", "change in NPS points"),
+        ("retention", "12-month retention", 100.0, "{:.1f} %", "{:+.2f}", "change in percentage points"),
+    )
     for ax, (row, title, unit, level_fmt, change_fmt, xlabel) in zip(axes, panels):
         now, projected = measures.loc[row, "now"] * unit, measures.loc[row, "projected"] * unit
         change = projected - now
@@ -386,8 +563,9 @@ def projection_chart(measures: pd.DataFrame, *, touchpoint: str, improvement: fl
         if potential is not None:
             full = float(potential[row]) * unit
             ax.axvline(full, color=SECOND, ls="--", lw=2)
-            ax.text(full, 0.42, " all fixed", color=SECOND, fontsize=11, va="bottom",
-                    ha="left" if full >= 0 else "right")
+            ax.text(
+                full, 0.42, " all fixed", color=SECOND, fontsize=11, va="bottom", ha="left" if full >= 0 else "right"
+            )
             ends.append(full)
         if axis_max is not None:
             ends.append(float(axis_max[row]) * unit)
@@ -395,22 +573,35 @@ def projection_chart(measures: pd.DataFrame, *, touchpoint: str, improvement: fl
         span = (high - low) or 1e-3
         ax.set_xlim(low - 0.05 * span if low < 0 else 0, high + 0.3 * span)
         ax.axvline(0, color="#333333", lw=1)
-        ax.set(yticks=[], ylim=(-0.6, 0.75), xlabel=xlabel,
-               title=f"{title}\n{level_fmt.format(now)} → {level_fmt.format(projected)}")
+        ax.set(
+            yticks=[],
+            ylim=(-0.6, 0.75),
+            xlabel=xlabel,
+            title=f"{title}\n{level_fmt.format(now)} → {level_fmt.format(projected)}",
+        )
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
-    fig.suptitle(f"If {improvement:.0%} of the bad {label(touchpoint).lower()} moments went well",
-                 fontsize=15, fontweight="bold", x=0.01, ha="left")
+    fig.suptitle(
+        f"If {improvement:.0%} of the bad {label(touchpoint).lower()} moments went well",
+        fontsize=15,
+        fontweight="bold",
+        x=0.01,
+        ha="left",
+    )
     return fig
 
 
 def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
     """Importance of each touchpoint measured crudely and among equally well served customers.
 
-    Parameters:
-        comparison: rows = touchpoints; columns = ways of measuring (e.g. "crude", "same true
-            service quality"), values = importance (extra share of customers lost per bad moment).
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        rows = touchpoints; columns = ways of measuring (e.g. "crude", "same true
+        service quality"), values = importance (extra share of customers lost per bad moment).
 
+    Examples
+    --------
     >>> comparison = pd.DataFrame({"crude": [0.09, 0.1], "same true service quality": [0.02, 0.03]},
     ...     index=["purchase", "complaint"])
     >>> len(importance_truth_chart(comparison).axes[0].patches)
@@ -422,15 +613,19 @@ def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
     width = 0.8 / comparison.shape[1]
     for i, (column, colour) in enumerate(zip(comparison.columns, (_GREY, ACCENT, SECOND, NEGATIVE))):
         values = comparison[column].to_numpy(dtype=float)
-        bars = ax.bar(steps + (i - (comparison.shape[1] - 1) / 2) * width, values, width=width, color=colour,
-                      label=label(column))
+        bars = ax.bar(
+            steps + (i - (comparison.shape[1] - 1) / 2) * width, values, width=width, color=colour, label=label(column)
+        )
         ax.bar_label(bars, labels=[f"{100 * v:+.1f}" for v in values], padding=2, fontsize=11)
     ax.axhline(0, color="#333333", lw=1)
     ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(FuncFormatter(_points))
     ax.margins(y=0.15)
-    ax.set(xticks=steps, xticklabels=[label(t) for t in comparison.index],
-           ylabel="extra customers lost\nper 100 bad moments",
-           title="Importance of a bad moment: how it is measured matters")
+    ax.set(
+        xticks=steps,
+        xticklabels=[label(t) for t in comparison.index],
+        ylabel="extra customers lost\nper 100 bad moments",
+        title="Importance of a bad moment: how it is measured matters",
+    )
     ax.legend(loc="upper right")
     return fig

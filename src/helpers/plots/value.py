@@ -1,7 +1,7 @@
-"""Charts of lesson 06: customer profitability, the customer pyramid and customer lifetime value.
+"""Charts of lesson 06's customer lifetime value: CLV flows, the recency chain, BG/NBD checks.
 
-Each function takes the output of a :mod:`helpers.profitability` or :mod:`helpers.value`
-function and returns a matplotlib ``Figure``; tiers use the course palette "tier".
+Each function takes the output of a :mod:`helpers.value` function (or of a widget scenario
+built on it) and returns a matplotlib ``Figure``.
 """
 
 from __future__ import annotations
@@ -10,207 +10,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, money, percent
+from helpers.plots import ACCENT, SECOND, money, percent
 
-__all__ = ["clv_chart", "connectors_chart", "holdout_chart", "lost_customer_chart", "migration_chart",
-           "profit_bridge_chart", "pyramid_chart", "pyramid_diagram", "recency_chart", "truth_alive_chart",
-           "whale_curve_chart"]
-
-_TIERS = ("platinum", "gold", "iron", "lead")
-_SPANISH = {"platinum": "platino", "gold": "oro", "iron": "hierro", "lead": "plomo"}
-_CONNECTOR_NAMES = {"acquisition_cost": "Acquisition cost", "base_profit": "Base profit",
-                    "repeat_sales": "Repeat sales", "cross_selling": "Cross-selling", "referrals": "Referrals",
-                    "price_sensitivity": "Price sensitivity", "cost_savings": "Cost savings"}
-_CONNECTOR_COLOURS = {"acquisition_cost": NEGATIVE, "base_profit": OKABE_ITO["grey"],
-                      "repeat_sales": ACCENT, "cross_selling": OKABE_ITO["sky_blue"],
-                      "referrals": OKABE_ITO["green"], "price_sensitivity": SECOND,
-                      "cost_savings": OKABE_ITO["purple"]}
-
-
-def _text_on(colour: str) -> str:
-    """White text on dark fills, black on light ones."""
-    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.6 else "black"
-
-
-def pyramid_diagram() -> Figure:
-    """The idea of the lesson: the customer pyramid of Zeithaml, Rust & Lemon (2001).
-
-    >>> fig = pyramid_diagram()
-    >>> len(fig.axes[0].patches)
-    4
-    """
-    colours = PALETTES["tier"]
-    fig, ax = plt.subplots(figsize=(12, 6.4))
-    ax.set(xlim=(0, 1), ylim=(0, 1))
-    ax.axis("off")
-    layers = {  # tier: (bottom, top, what it is, what to do)
-        "platinum": (0.75, 1.0, "the most profitable few: heavy users,\nnot price-sensitive", "reward, protect"),
-        "gold": (0.5, 0.75, "profitable, but want discounts\nand buy from several suppliers", "move up"),
-        "iron": (0.25, 0.5, "fill capacity; profit too thin\nfor special treatment", "serve efficiently"),
-        "lead": (0.0, 0.25, "cost more to serve\nthan they bring", "re-price or let go"),
-    }
-    apex, base_half = 0.34, 0.29
-    for tier, (bottom, top, what, action) in layers.items():
-        half = [base_half * (1 - y) for y in (bottom, top)]
-        ax.add_patch(Polygon([(apex - half[0], bottom), (apex + half[0], bottom), (apex + half[1], top),
-                              (apex - half[1], top)], closed=True, color=colours[tier], lw=0))
-        middle = (bottom + top) / 2
-        ax.text(apex, middle - (0.03 if tier == "platinum" else 0), f"{label(tier)}\n({_SPANISH[tier]})",
-                ha="center", va="center", fontsize=12 if tier == "platinum" else 14, fontweight="bold",
-                color=_text_on(colours[tier]))
-        ax.text(0.63, middle + 0.04, what, ha="left", va="center", fontsize=12)
-        ax.text(0.63, middle - 0.075, f"→ {action}", ha="left", va="center", fontsize=12, fontweight="bold",
-                color=colours[tier] if tier != "iron" else OKABE_ITO["dark_grey"])
-    ax.annotate("", xy=(0.02, 0.95), xytext=(0.02, 0.05),
-                arrowprops={"arrowstyle": "->", "lw": 2, "color": OKABE_ITO["dark_grey"]})
-    ax.text(0.035, 0.5, "profit per customer", rotation=90, va="center", fontsize=12)
-    ax.set_title("The customer pyramid (Zeithaml, Rust & Lemon 2001): customers ranked by profit")
-    return fig
-
-
-def profit_bridge_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
-    """From gross margin to profit: the margin, what serving customers costs, and what is left.
-
-    Parameters
-    ----------
-    table : per-customer table of :func:`helpers.profitability.customer_profitability`.
-
-    >>> t = pd.DataFrame({"margin": [100.0], "contact_cost": [10.0], "bond_cost": [5.0], "profit": [85.0],
-    ...     "acquisition_cost": [40.0], "net_profit": [45.0]})
-    >>> [round(p.get_height()) for p in profit_bridge_chart(t).axes[0].patches]
-    [100, -10, -5, 85, -40, 45]
-    >>> len(profit_bridge_chart(t.assign(acquisition_cost=np.nan)).axes[0].patches)
-    4
-    """
-    totals = table[["margin", "contact_cost", "bond_cost", "profit", "acquisition_cost", "net_profit"]].sum()
-    steps = [("Gross\nmargin", totals["margin"], 0.0, ACCENT),
-             ("Contacts", -totals["contact_cost"], totals["margin"], NEGATIVE),
-             ("Bonds", -totals["bond_cost"], totals["margin"] - totals["contact_cost"], NEGATIVE),
-             ("Profit", totals["profit"], 0.0, OKABE_ITO["green"])]
-    if table["acquisition_cost"].notna().any():  # unknown acquisition costs: stop at the profit
-        steps += [("Acquiring\nnew ones", -totals["acquisition_cost"], totals["profit"], NEGATIVE),
-                  ("Net\nprofit", totals["net_profit"], 0.0, OKABE_ITO["green"])]
-    fig, ax = plt.subplots(figsize=(11, 5.5))
-    bars = ax.bar([s[0] for s in steps], [s[1] for s in steps], bottom=[s[2] for s in steps],
-                  color=[s[3] for s in steps], width=0.6)
-    ax.bar_label(bars, labels=[money(s[1]) for s in steps], label_type="center", color="white", fontsize=12,
-                 fontweight="bold")
-    ax.yaxis.set_major_formatter(FuncFormatter(money))
-    ax.set(ylabel="currency, all customers", title=title or "Where the gross margin goes")
-    return fig
-
-
-def whale_curve_chart(curve: pd.DataFrame, *, mark: float = 0.2, title: str = "") -> Figure:
-    """The cumulative share of profit against the share of customers, best first (the whale curve).
-
-    Parameters
-    ----------
-    curve : the table of :func:`helpers.profitability.profit_curve`.
-    mark : share of customers to highlight (0.2 = the top fifth).
-
-    >>> curve = pd.DataFrame({"share_of_customers": [0.25, 0.5, 0.75, 1.0],
-    ...     "cumulative_share_of_profit": [0.8, 1.1, 1.2, 1.0], "profit": [8.0, 3.0, 1.0, -2.0]})
-    >>> len(whale_curve_chart(curve).axes[0].lines)
-    3
-    """
-    fig, ax = plt.subplots(figsize=(11, 5.8))
-    x = np.concatenate([[0.0], curve["share_of_customers"].to_numpy(float)])
-    y = np.concatenate([[0.0], curve["cumulative_share_of_profit"].to_numpy(float)])
-    ax.plot(x, y, color=ACCENT, label="customers, most profitable first")
-    ax.plot([0, 1], [0, 1], color=OKABE_ITO["grey"], ls="--", lw=1.5, label="if all customers were equal")
-    ax.axhline(1, color=OKABE_ITO["dark_grey"], lw=1)
-    losing = curve["profit"].to_numpy(float) < 0
-    if losing.any():
-        start = float(x[1:][losing].min()) - 1 / len(curve)
-        ax.axvspan(start, 1, color=PALETTES["tier"]["lead"], alpha=0.12, lw=0)
-        peak = float(y.max())
-        ax.annotate(f"peak {percent(peak)} of the profit:\nthe money-losing customers\n"
-                    f"({percent(losing.mean())}) give back {percent(peak - 1)}",
-                    (start, peak), xytext=(0.5, 0.3), fontsize=12,
-                    arrowprops={"arrowstyle": "-", "color": OKABE_ITO["dark_grey"]})
-    at = float(np.interp(mark, x, y))
-    ax.scatter([mark], [at], color=SECOND, zorder=3, s=60)
-    ax.annotate(f"top {percent(mark)} bring {percent(at)}", (mark, at), xytext=(mark + 0.06, at - 0.2),
-                fontsize=12, arrowprops={"arrowstyle": "-", "color": OKABE_ITO["dark_grey"]})
-    ax.xaxis.set_major_formatter(FuncFormatter(percent))
-    ax.yaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set(xlim=(0, 1), ylim=(0, max(1.05, float(y.max()) + 0.08)), xlabel="share of customers",
-           ylabel="cumulative share of total profit", title=title or "The whale curve of customer profit")
-    ax.legend(loc="lower right")
-    return fig
-
-
-def pyramid_chart(summary: pd.DataFrame, *, title: str = "") -> Figure:
-    """Each tier's share of customers beside its share of profit (two panels of bars).
-
-    Parameters
-    ----------
-    summary : the table of :func:`helpers.profitability.tier_summary`.
-
-    >>> s = pd.DataFrame({"customers": [1, 2, 6, 1], "share_of_customers": [.1, .2, .6, .1],
-    ...     "share_of_profit": [.6, .3, .12, -.02], "profit_per_customer": [600., 150., 20., -20.]},
-    ...     index=list(_TIERS))
-    >>> [ax.get_title(loc="left") or ax.get_title() for ax in pyramid_chart(s).axes]
-    ['Share of customers', 'Share of profit']
-    """
-    fig = fixed_figure((12, 4.8))  # fixed axes: a widget redraws this chart on every change
-    left = fig.add_axes((0.225, 0.02, 0.375, 0.855))
-    right = fig.add_axes((0.62, 0.02, 0.375, 0.855))
-    names = []
-    for tier, count, each in zip(summary.index, summary["customers"], summary["profit_per_customer"]):
-        detail = f"{count:,.0f} customers, {money(each)} each" if np.isfinite(each) else "no customers"
-        names.append(f"{label(tier)} ({_SPANISH[tier]})\n{detail}")
-    names = names[::-1]
-    colours = [PALETTES["tier"][t] for t in summary.index][::-1]
-    for ax, column, panel in ((left, "share_of_customers", "Share of customers"),
-                              (right, "share_of_profit", "Share of profit")):
-        values = summary[column].to_numpy(float)[::-1]
-        bars = ax.barh(names, values, color=colours)
-        ax.bar_label(bars, labels=[percent(v) for v in values], padding=4, fontsize=12)
-        ax.axvline(0, color=OKABE_ITO["dark_grey"], lw=1)
-        ax.set_xlim(min(0.0, values.min() * 1.4 - 0.08), max(values.max() * 1.3, 0.1))
-        ax.tick_params(axis="x", bottom=False, labelbottom=False)  # the bars carry their values
-        ax.grid(axis="y", visible=False)
-        ax.grid(axis="x", visible=True)
-        ax.set_title(panel)
-    right.set_yticks([])  # the same tiers as on the left, in the same order
-    fig.suptitle(title or "The customer pyramid: size and profit of each tier", fontweight="bold", x=0.01,
-                 ha="left", fontsize=16)
-    return fig
-
-
-def migration_chart(shares: pd.DataFrame, *, counts: pd.Series | None = None, title: str = "") -> Figure:
-    """Where each tier's customers were a year later: a heat map of row shares.
-
-    Parameters
-    ----------
-    shares : :func:`helpers.profitability.tier_migration` with ``normalize=True``.
-    counts : customers in each row, printed beside the row labels.
-
-    >>> shares = pd.DataFrame([[0.5, 0.5], [0.2, 0.8]], index=["gold", "new"], columns=["gold", "lost"])
-    >>> len(migration_chart(shares).axes[0].texts)
-    4
-    """
-    fig, ax = plt.subplots(figsize=(10.5, 5.6))
-    values = shares.to_numpy(dtype=float)
-    ax.imshow(np.nan_to_num(values), cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            if np.isfinite(values[i, j]):
-                ax.text(j, i, percent(values[i, j]), ha="center", va="center", fontsize=13,
-                        color="white" if values[i, j] > 0.55 else "black")
-    rows = [f"{label(r)} ({counts[r]:,})" if counts is not None else label(r) for r in shares.index]
-    ax.set_xticks(range(len(shares.columns)), [label(c) for c in shares.columns])
-    ax.set_yticks(range(len(shares.index)), rows)
-    ax.tick_params(length=0)
-    ax.grid(False)
-    ax.set(xlabel="tier a year later (or lost)", ylabel="tier at the start (customers)",
-           title=title or "How customers move between the tiers in a year")
-    return fig
+__all__ = ["clv_chart", "holdout_chart", "recency_chart", "truth_alive_chart"]
 
 
 def clv_chart(flows: pd.DataFrame, *, title: str = "") -> Figure:
@@ -251,77 +55,18 @@ def recency_chart(states: pd.DataFrame, values: pd.Series) -> Figure:
     ticks = [str(i) for i in states.index[:-1]] + [f"{states.index[-1]}+"]
     left.bar(ticks, states["purchase_probability"], color=ACCENT)
     left.yaxis.set_major_formatter(FuncFormatter(percent))
-    left.set(xlabel="months since the last purchase", ylabel="probability of buying next month",
-             title="Who buys next month")
+    left.set(
+        xlabel="months since the last purchase", ylabel="probability of buying next month", title="Who buys next month"
+    )
     bars = right.bar(ticks, values.to_numpy(float), color=SECOND)
     right.bar_label(bars, labels=[money(v) for v in values], padding=2, fontsize=9.5)
     right.yaxis.set_major_formatter(FuncFormatter(money))
     right.margins(y=0.12)
-    right.set(xlabel="months since the last purchase", ylabel="value of the customer (currency)",
-              title="What the customer is worth")
-    return fig
-
-
-def connectors_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
-    """Profit per customer-year by year of tenure, stacked by loyalty connector (Reichheld 1996).
-
-    Parameters
-    ----------
-    table : :func:`helpers.profitability.loyalty_connectors` (index ``tenure_year``, the
-        connector columns and ``profit``).
-
-    >>> t = pd.DataFrame({"acquisition_cost": [-50.0, 0.0], "base_profit": [0.0, 100.0], "repeat_sales": [0.0, 0.0],
-    ...     "cross_selling": [0.0, 0.0], "referrals": [0.0, 5.0], "price_sensitivity": [0.0, -3.0],
-    ...     "cost_savings": [0.0, 0.0], "profit": [-50.0, 102.0]}, index=pd.Index([0, 1], name="tenure_year"))
-    >>> len(connectors_chart(t).axes[0].patches)
-    14
-    """
-    fig, ax = plt.subplots(figsize=(11, 6))
-    years = table.index.to_numpy()
-    up, down = np.zeros(len(years)), np.zeros(len(years))
-    for column, name in _CONNECTOR_NAMES.items():
-        values = table[column].to_numpy(float)
-        bottom = np.where(values >= 0, up, down)
-        ax.bar(years, values, bottom=bottom, color=_CONNECTOR_COLOURS[column], label=name, width=0.6)
-        up, down = up + np.clip(values, 0, None), down + np.clip(values, None, 0)
-    ax.scatter(years, table["profit"], color="black", zorder=3, marker="D", s=40, label="profit (net)")
-    for year, value, top, bottom in zip(years, table["profit"], up, down):
-        above = value >= 0
-        ax.annotate(f"net {money(value)}", (year, top if above else bottom), xytext=(0, 6 if above else -6),
-                    textcoords="offset points", ha="center", va="bottom" if above else "top", fontsize=12,
-                    fontweight="bold")
-    ax.axhline(0, color=OKABE_ITO["dark_grey"], lw=1)
-    ax.margins(y=0.12)
-    ax.yaxis.set_major_formatter(FuncFormatter(money))
-    ax.set_xticks(years, ["acquisition" if y == 0 else f"year {y}" for y in years])
-    ax.set(ylabel="currency per customer-year", title=title or "Why a loyal customer is worth more each year")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return fig
-
-
-def lost_customer_chart(value: pd.Series, *, title: str = "") -> Figure:
-    """What a lost customer costs: one year of profit, the future profit, and the cost if replaced.
-
-    Parameters
-    ----------
-    value : :func:`helpers.profitability.lost_customer_value`.
-
-    >>> v = pd.Series({"one_year_profit": 700.0, "future_profit": 2000.0, "replacement_acquisition_cost": 60.0,
-    ...     "replacement_future_profit": 1500.0, "cost_if_replaced": 560.0})
-    >>> len(lost_customer_chart(v).axes[0].patches)
-    3
-    """
-    fig, ax = plt.subplots(figsize=(10, 4.6))
-    items = {"what a yearly report counts:\none year of profit": value["one_year_profit"],
-             "what leaves with them:\nall their future profit": value["future_profit"],
-             "still lost after paying\nfor a new customer": value["cost_if_replaced"]}
-    bars = ax.barh(list(items)[::-1], list(items.values())[::-1], color=[SECOND, ACCENT, OKABE_ITO["grey"]][::-1])
-    ax.bar_label(bars, labels=[money(v) for v in list(items.values())[::-1]], padding=4, fontsize=13)
-    ax.xaxis.set_major_formatter(FuncFormatter(money))
-    ax.margins(x=0.15)
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    ax.set(xlabel="currency (present value)", title=title or "The real value of a lost customer")
+    right.set(
+        xlabel="months since the last purchase",
+        ylabel="value of the customer (currency)",
+        title="What the customer is worth",
+    )
     return fig
 
 
@@ -347,9 +92,11 @@ def holdout_chart(comparison: pd.DataFrame, *, title: str = "") -> Figure:
     4
     """
     fig, ax = _paired_bars(comparison, (("actual", ACCENT, "actual"), ("predicted", SECOND, "predicted by BG/NBD")))
-    ax.set(xlabel="repeat purchases in the calibration period (customers)",
-           ylabel="purchases per customer in the holdout",
-           title=title or "Calibration and holdout: does the model predict what it has not seen?")
+    ax.set(
+        xlabel="repeat purchases in the calibration period (customers)",
+        ylabel="purchases per customer in the holdout",
+        title=title or "Calibration and holdout: does the model predict what it has not seen?",
+    )
     ax.legend(loc="upper left")
     return fig
 
@@ -367,10 +114,19 @@ def truth_alive_chart(table: pd.DataFrame) -> Figure:
     >>> len(truth_alive_chart(t).axes[0].patches)
     4
     """
-    fig, ax = _paired_bars(table, (("probability_alive", SECOND, "P(alive) from BG/NBD"),
-                                   ("truly_active", ACCENT, "truly still a customer (churn table)")))
+    fig, ax = _paired_bars(
+        table,
+        (
+            ("probability_alive", SECOND, "P(alive) from BG/NBD"),
+            ("truly_active", ACCENT, "truly still a customer (churn table)"),
+        ),
+    )
     ax.yaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set(ylim=(0, 1.18), ylabel="share of customers", xlabel="customers grouped by P(alive) (customers)",
-           title="Is a customer still alive? The model against the truth")
+    ax.set(
+        ylim=(0, 1.18),
+        ylabel="share of customers",
+        xlabel="customers grouped by P(alive) (customers)",
+        title="Is a customer still alive? The model against the truth",
+    )
     ax.legend(loc="upper left", ncols=2)
     return fig

@@ -16,16 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-import io
-
 import ipywidgets as widgets
-import matplotlib as mpl
 import matplotlib.pyplot as plt
-import numpy as np
 from IPython.display import Image, display
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image as PILImage
+
+from helpers.plots import figure_png
 
 
 class Scenario(NamedTuple):
@@ -35,41 +31,30 @@ class Scenario(NamedTuple):
     figure: Figure | None
 
 
-def figure_png(figure: Figure) -> bytes:
-    """Render a figure to PNG bytes quickly, for a widget's redraw.
-
-    ``savefig`` draws the figure twice and compresses hard; a widget needs one draw and
-    a light compression, which roughly halves the time of a redraw. Text is drawn without
-    font hinting (at screen resolution it looks the same, and text is most of a redraw:
-    about a fifth faster), and the opaque image is stored as RGB, a quarter less to compress.
-
-    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 1])
-    >>> figure_png(fig)[:4]
-    b'\\x89PNG'
-    >>> plt.close(fig)
-    """
-    canvas = FigureCanvasAgg(figure)
-    with mpl.rc_context({"text.hinting": "no_hinting"}):
-        canvas.draw()
-    buffer = io.BytesIO()
-    PILImage.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB").save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
-
-
-def slider(description: str, value: float, min: float, max: float, step: float, *,
-           fmt: str = ".2f") -> widgets.FloatSlider:
+def slider(
+    description: str, value: float, min: float, max: float, step: float, *, fmt: str = ".2f"
+) -> widgets.FloatSlider:
     """A slider with a readable label and readout; ``fmt`` is a format spec (".0%", ",.0f").
 
     >>> slider("Monthly churn", 0.05, 0, 0.3, 0.01, fmt=".0%").readout_format
     '.0%'
     """
-    return widgets.FloatSlider(value=value, min=min, max=max, step=step, description=description,
-                               readout_format=fmt, continuous_update=False,
-                               style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
+    return widgets.FloatSlider(
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        readout_format=fmt,
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="420px"),
+    )
 
 
-def what_if(scenario: Callable[..., Scenario], controls: Mapping[str, widgets.ValueWidget], *,
-            columns: int = 2) -> widgets.VBox:
+def what_if(
+    scenario: Callable[..., Scenario], controls: Mapping[str, widgets.ValueWidget], *, columns: int = 2
+) -> widgets.VBox:
     """Wire ``controls`` (keyword → widget) to ``scenario`` and redraw its figure on every change.
 
     Parameters
@@ -100,7 +85,7 @@ def what_if(scenario: Callable[..., Scenario], controls: Mapping[str, widgets.Va
     for control in controls.values():
         control.observe(redraw, names="value")
     items = list(controls.values())
-    rows = [widgets.HBox(items[i:i + columns]) for i in range(0, len(items), columns)]
+    rows = [widgets.HBox(items[i : i + columns]) for i in range(0, len(items), columns)]
     box = widgets.VBox([*rows, output])
     box.redraw = redraw
     redraw()

@@ -15,8 +15,7 @@ from functools import partial
 import ipywidgets as widgets
 import pandas as pd
 
-from helpers.bucket import (BucketCalibration, cost_per_customer_saved, periods_to_steady_state,
-                            simulate, steady_state)
+from helpers.bucket import BucketCalibration, cost_per_customer_saved, periods_to_steady_state, simulate, steady_state
 from helpers.plots import money
 from helpers.plots.bucket import bucket_dashboard
 from helpers.widgets import Scenario, slider, what_if
@@ -36,8 +35,9 @@ def bucket_capacity(calibration: BucketCalibration) -> float:
     ...                                   0.032, 31, 51, 4805, 62))
     10000.0
     """
-    need = 2 * max(calibration.steady_state if math.isfinite(calibration.steady_state) else 0,
-                   calibration.customers_now, 1.0)
+    need = 2 * max(
+        calibration.steady_state if math.isfinite(calibration.steady_state) else 0, calibration.customers_now, 1.0
+    )
     power = 10 ** math.floor(math.log10(need))
     for step in (1, 2, 2.5, 5, 10):
         if step * power >= need:
@@ -45,10 +45,18 @@ def bucket_capacity(calibration: BucketCalibration) -> float:
     return float(10 * power)  # pragma: no cover - the loop always returns
 
 
-def bucket_scenario(acquisition_spend: float, churn_rate: float, churn_reduction: float,
-                    programme_cost_per_customer: float, *, calibration: BucketCalibration,
-                    history: pd.Series | None = None, holes: Mapping[str, float] | None = None,
-                    months: int = 60, capacity: float | None = None) -> Scenario:
+def bucket_scenario(
+    acquisition_spend: float,
+    churn_rate: float,
+    churn_reduction: float,
+    programme_cost_per_customer: float,
+    *,
+    calibration: BucketCalibration,
+    history: pd.Series | None = None,
+    holes: Mapping[str, float] | None = None,
+    months: int = 60,
+    capacity: float | None = None,
+) -> Scenario:
     """The company's bucket over the next ``months`` for one setting of the sliders.
 
     Starts from today's base (``calibration.customers_now``) and keeps the company's cost
@@ -102,41 +110,67 @@ def bucket_scenario(acquisition_spend: float, churn_rate: float, churn_reduction
     if programme_cost_per_customer < 0 or not 0 <= churn_reduction <= 1:
         raise ValueError("the programme needs a cost ≥ 0 and a churn reduction in [0, 1]")
     programme_cost = programme_cost_per_customer if churn_reduction > 0 else 0.0
-    economics = dict(initial_customers=calibration.customers_now,
-                     cost_per_acquisition=calibration.cost_per_kept_acquisition,
-                     revenue_per_customer=calibration.margin_per_customer)
-    run = simulate(months, acquisition_spend=acquisition_spend, churn_rate=churn_rate,
-                   retention_cost_per_customer=programme_cost, churn_reduction=churn_reduction,
-                   **economics)
-    baseline = simulate(months, acquisition_spend=calibration.acquisition_spend,
-                        churn_rate=calibration.churn_rate, **economics)
+    economics = dict(
+        initial_customers=calibration.customers_now,
+        cost_per_acquisition=calibration.cost_per_kept_acquisition,
+        revenue_per_customer=calibration.margin_per_customer,
+    )
+    run = simulate(
+        months,
+        acquisition_spend=acquisition_spend,
+        churn_rate=churn_rate,
+        retention_cost_per_customer=programme_cost,
+        churn_reduction=churn_reduction,
+        **economics,
+    )
+    baseline = simulate(
+        months, acquisition_spend=calibration.acquisition_spend, churn_rate=calibration.churn_rate, **economics
+    )
     inflow = acquisition_spend / calibration.cost_per_kept_acquisition
     effective = churn_rate * (1 - churn_reduction)
     level = steady_state(inflow, effective)
     when = periods_to_steady_state(calibration.customers_now, inflow, effective)
     saved = cost_per_customer_saved(programme_cost, churn_rate, churn_reduction)
     last = run.iloc[-1]
-    lines = [f"Profit in month {months}: {money(last['profit'])} a month",
-             f"A customer won costs {money(calibration.cost_per_kept_acquisition)}"]
+    lines = [
+        f"Profit in month {months}: {money(last['profit'])} a month",
+        f"A customer won costs {money(calibration.cost_per_kept_acquisition)}",
+    ]
     if churn_reduction > 0:
         lines.append(f"A customer saved costs {money(saved) if math.isfinite(saved) else '∞'}")
-    figure = bucket_dashboard(run, capacity=capacity or bucket_capacity(calibration),
-                              steady_state=level, periods_to_steady_state=when, history=history,
-                              baseline=baseline["customers_end"], holes=holes,
-                              flow_scale=2 * calibration.new_customers_kept,
-                              notes="\n".join(lines))
+    figure = bucket_dashboard(
+        run,
+        capacity=capacity or bucket_capacity(calibration),
+        steady_state=level,
+        periods_to_steady_state=when,
+        history=history,
+        baseline=baseline["customers_end"],
+        holes=holes,
+        flow_scale=2 * calibration.new_customers_kept,
+        notes="\n".join(lines),
+    )
     data = {
-        "run": run, "baseline": baseline, "steady_state": level, "months_to_steady_state": when,
-        "customers_end": float(last["customers_end"]), "profit_last_month": float(last["profit"]),
-        "cumulative_profit": float(last["cumulative_profit"]), "effective_churn": effective,
+        "run": run,
+        "baseline": baseline,
+        "steady_state": level,
+        "months_to_steady_state": when,
+        "customers_end": float(last["customers_end"]),
+        "profit_last_month": float(last["profit"]),
+        "cumulative_profit": float(last["cumulative_profit"]),
+        "effective_churn": effective,
         "cost_per_customer_saved": saved,
         "cost_per_acquisition": calibration.cost_per_kept_acquisition,
     }
     return Scenario(data=data, figure=figure)
 
 
-def bucket_widget(calibration: BucketCalibration, *, history: pd.Series | None = None,
-                  holes: Mapping[str, float] | None = None, months: int = 60) -> widgets.VBox:
+def bucket_widget(
+    calibration: BucketCalibration,
+    *,
+    history: pd.Series | None = None,
+    holes: Mapping[str, float] | None = None,
+    months: int = 60,
+) -> widgets.VBox:
     """Four sliders over :func:`bucket_scenario`, starting from the company as it is.
 
     Sliders: acquisition spend per month (0 to three times today's), monthly churn
@@ -150,14 +184,21 @@ def bucket_widget(calibration: BucketCalibration, *, history: pd.Series | None =
     """
     top_spend = max(1000.0, math.ceil(3 * calibration.acquisition_spend / 1000) * 1000)
     controls = {
-        "acquisition_spend": slider("Acquisition spend per month", round(calibration.acquisition_spend, -2),
-                                    0, top_spend, 500, fmt=",.0f"),
-        "churn_rate": slider("Monthly churn (without programme)", round(calibration.churn_rate, 3),
-                             0.005, 0.12, 0.0025, fmt=".1%"),
+        "acquisition_spend": slider(
+            "Acquisition spend per month", round(calibration.acquisition_spend, -2), 0, top_spend, 500, fmt=",.0f"
+        ),
+        "churn_rate": slider(
+            "Monthly churn (without programme)", round(calibration.churn_rate, 3), 0.005, 0.12, 0.0025, fmt=".1%"
+        ),
         "churn_reduction": slider("Programme: share of churn removed", 0.0, 0, 0.8, 0.05, fmt=".0%"),
-        "programme_cost_per_customer": slider("Programme: cost per customer per month", 2.0,
-                                              0, 20, 0.5, fmt=".1f"),
+        "programme_cost_per_customer": slider("Programme: cost per customer per month", 2.0, 0, 20, 0.5, fmt=".1f"),
     }
-    scenario = partial(bucket_scenario, calibration=calibration, history=history, holes=holes,
-                       months=months, capacity=bucket_capacity(calibration))
+    scenario = partial(
+        bucket_scenario,
+        calibration=calibration,
+        history=history,
+        holes=holes,
+        months=months,
+        capacity=bucket_capacity(calibration),
+    )
     return what_if(scenario, controls)

@@ -33,8 +33,9 @@ def cutoffs_for_top_share(top_share: float, scores: int = 5) -> list[float]:
     return [round(float(v), 6) for v in (1 - top_share) * np.arange(1, scores) / (scores - 1)]
 
 
-def rfm_cutoffs_scenario(summary: pd.DataFrame, margin: pd.Series, *, top_share_r: float = 0.2,
-                         top_share_f: float = 0.2) -> Scenario:
+def rfm_cutoffs_scenario(
+    summary: pd.DataFrame, margin: pd.Series, *, top_share_r: float = 0.2, top_share_f: float = 0.2
+) -> Scenario:
     """RFM segments for chosen cut-offs: their sizes and value (Hughes 1994).
 
     Parameters
@@ -53,12 +54,14 @@ def rfm_cutoffs_scenario(summary: pd.DataFrame, margin: pd.Series, *, top_share_
     scores = rfm_scores(summary, cutoffs=cutoffs)
     table = crm.rfm_segment_value(scores, margin)
     figure = crm_plots.segment_value_chart(
-        table, title=f"RFM segments: top R score for {top_share_r:.0%}, top F score for {top_share_f:.0%}")
+        table, title=f"RFM segments: top R score for {top_share_r:.0%}, top F score for {top_share_f:.0%}"
+    )
     return Scenario(table, figure)
 
 
-def customer_view_scenario(company, customer_id: int, *, ranking: pd.DataFrame | None = None,
-                           scores: pd.DataFrame | None = None) -> Scenario:
+def customer_view_scenario(
+    company, customer_id: int, *, ranking: pd.DataFrame | None = None, scores: pd.DataFrame | None = None
+) -> Scenario:
     """The single customer view of one customer: the profile and its one-page figure.
 
     Parameters

@@ -53,53 +53,73 @@ def choices_to_plan(**choices) -> pd.DataFrame:
     rows = {}
     for segment, key in SEGMENT_KEYS.items():
         if f"{key}_action" in choices:
-            rows[segment] = {"action": choices[f"{key}_action"],
-                             "budget_per_month": float(choices.get(f"{key}_budget", 0.0))}
+            rows[segment] = {
+                "action": choices[f"{key}_action"],
+                "budget_per_month": float(choices.get(f"{key}_budget", 0.0)),
+            }
     unknown = [k for k in choices if k.rsplit("_", 1)[0] not in SEGMENT_KEYS.values()]
     if unknown:
-        raise ValueError(f"unknown choices {unknown}; use <segment>_action and <segment>_budget with segments "
-                         f"{list(SEGMENT_KEYS.values())}")
+        raise ValueError(
+            f"unknown choices {unknown}; use <segment>_action and <segment>_budget with segments "
+            f"{list(SEGMENT_KEYS.values())}"
+        )
     return pd.DataFrame.from_dict(rows, orient="index", columns=["action", "budget_per_month"])
 
 
-def plan_scenario(inputs: PlanInputs, *, effects: str | None = None, lowest_tier: str = "lead",
-                  **choices) -> Scenario:
+def plan_scenario(inputs: PlanInputs, *, effects: str | None = None, lowest_tier: str = "lead", **choices) -> Scenario:
     """The plan built from the controls, projected against doing nothing.
 
-    Parameters:
-        inputs: :class:`PlanInputs`.
-        effects: which set of ``inputs.assumptions`` to project with (default: the first).
-        lowest_tier: the lowest pyramid tier the plan reaches.
-        **choices: ``<segment>_action`` (an action of the catalogue) and ``<segment>_budget``
-            (money per month) for each segment (``apostle``, ``mercenary``, ``hostage``,
-            ``terrorist``, ``indifferent``, ``not_surveyed``); a segment left out does nothing.
+    Parameters
+    ----------
+    inputs : PlanInputs
+        :class:`PlanInputs`.
+    effects : str, optional
+        which set of ``inputs.assumptions`` to project with (default: the first).
+    lowest_tier : str, optional
+        the lowest pyramid tier the plan reaches.
+    **choices
+        ``<segment>_action`` (an action of the catalogue) and ``<segment>_budget``
+        (money per month) for each segment (``apostle``, ``mercenary``, ``hostage``,
+        ``terrorist``, ``indifferent``, ``not_surveyed``); a segment left out does nothing.
 
-    Returns:
+    Returns
+    -------
+    Scenario
         ``Scenario(data, figure)``: ``data`` is the :class:`helpers.plan.PlanProjection`,
         ``figure`` the dashboard of :func:`helpers.plots.plan.plan_dashboard`.
     """
     name = effects if effects is not None else next(iter(inputs.assumptions))
     if name not in inputs.assumptions:
         raise ValueError(f"effects must be one of {list(inputs.assumptions)}, not {name!r}")
-    projection = project_plan(inputs.base, choices_to_plan(**choices), inputs.assumptions[name], inputs.context,
-                              lowest_tier=lowest_tier)
+    projection = project_plan(
+        inputs.base, choices_to_plan(**choices), inputs.assumptions[name], inputs.context, lowest_tier=lowest_tier
+    )
     spent = projection.kpis.loc["plan_cost_per_month", "plan"]
-    figure = plan_dashboard(projection, inputs.targets,
-                            title=f"Effects: {name}  ·  {spent:,.0f} a month  ·  "
-                                  f"{int(projection.kpis.loc['customers_reached', 'plan']):,} customers reached")
+    figure = plan_dashboard(
+        projection,
+        inputs.targets,
+        title=f"Effects: {name}  ·  {spent:,.0f} a month  ·  "
+        f"{int(projection.kpis.loc['customers_reached', 'plan']):,} customers reached",
+    )
     return Scenario(projection, figure)
 
 
-def plan_widget(inputs: PlanInputs, plan: pd.DataFrame, *, lowest_tier: str = "lead",
-                max_budget: float = 3000.0) -> widgets.VBox:
+def plan_widget(
+    inputs: PlanInputs, plan: pd.DataFrame, *, lowest_tier: str = "lead", max_budget: float = 3000.0
+) -> widgets.VBox:
     """The plan builder: per segment a monthly budget and an action, plus the tier floor and the effects.
 
-    Parameters:
-        inputs: :class:`PlanInputs`.
-        plan: the starting plan (index segment; ``action`` and ``budget_per_month``), e.g. the
-            lesson's worked plan; segments not in it start at "do nothing".
-        lowest_tier: the starting tier floor.
-        max_budget: the right end of the budget sliders (money per month).
+    Parameters
+    ----------
+    inputs : PlanInputs
+        :class:`PlanInputs`.
+    plan : pandas.DataFrame
+        the starting plan (index segment; ``action`` and ``budget_per_month``), e.g. the
+        lesson's worked plan; segments not in it start at "do nothing".
+    lowest_tier : str, optional
+        the starting tier floor.
+    max_budget : float, optional
+        the right end of the budget sliders (money per month).
     """
     actions = list(next(iter(inputs.assumptions.values())).actions.index)
     controls = {}
@@ -107,10 +127,13 @@ def plan_widget(inputs: PlanInputs, plan: pd.DataFrame, *, lowest_tier: str = "l
         start = plan.loc[segment] if segment in plan.index else pd.Series({"action": actions[0], "budget_per_month": 0})
         budget = float(np.clip(start["budget_per_month"], 0, max_budget))
         controls[f"{key}_budget"] = slider(f"{label(segment)}: budget a month", budget, 0, max_budget, 50, fmt=",.0f")
-        controls[f"{key}_action"] = widgets.Dropdown(options=actions, value=str(start["action"]), description="action",
-                                                    style=_STYLE, layout=_LAYOUT)
-    controls["lowest_tier"] = widgets.Dropdown(options=list(TIERS), value=lowest_tier, description="Reach down to tier",
-                                               style=_STYLE, layout=_LAYOUT)
-    controls["effects"] = widgets.Dropdown(options=list(inputs.assumptions), description="Effects",
-                                           style=_STYLE, layout=_LAYOUT)
+        controls[f"{key}_action"] = widgets.Dropdown(
+            options=actions, value=str(start["action"]), description="action", style=_STYLE, layout=_LAYOUT
+        )
+    controls["lowest_tier"] = widgets.Dropdown(
+        options=list(TIERS), value=lowest_tier, description="Reach down to tier", style=_STYLE, layout=_LAYOUT
+    )
+    controls["effects"] = widgets.Dropdown(
+        options=list(inputs.assumptions), description="Effects", style=_STYLE, layout=_LAYOUT
+    )
     return what_if(partial(plan_scenario, inputs), controls)

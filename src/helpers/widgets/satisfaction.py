@@ -23,17 +23,26 @@ __all__ = ["touchpoint_options", "touchpoint_scenario", "touchpoint_widget"]
 def touchpoint_options(touchpoints: pd.DataFrame, moments: pd.DataFrame) -> list[str]:
     """The touchpoints a scenario can improve: in the moments table, with answers after good and bad moments.
 
-    Example:
-        >>> index = pd.MultiIndex.from_tuples([("complaint", "went well"), ("complaint", "went badly"),
-        ...     ("inquiry", "went well")])
-        >>> touchpoint_options(pd.DataFrame(index=index), pd.DataFrame(index=["complaint", "inquiry"]))
-        ['complaint']
+    Examples
+    --------
+    >>> index = pd.MultiIndex.from_tuples([("complaint", "went well"), ("complaint", "went badly"),
+    ...     ("inquiry", "went well")])
+    >>> touchpoint_options(pd.DataFrame(index=index), pd.DataFrame(index=["complaint", "inquiry"]))
+    ['complaint']
     """
     return [str(t) for t in moments.index if all((t, m) in touchpoints.index for m in MOMENTS)]
 
 
-def touchpoint_scenario(levels: pd.DataFrame, touchpoints: pd.DataFrame, moments: pd.DataFrame, *, churns: float,
-                        customer_months: float, improvement: float = 0.5, touchpoint: str = "complaint") -> Scenario:
+def touchpoint_scenario(
+    levels: pd.DataFrame,
+    touchpoints: pd.DataFrame,
+    moments: pd.DataFrame,
+    *,
+    churns: float,
+    customer_months: float,
+    improvement: float = 0.5,
+    touchpoint: str = "complaint",
+) -> Scenario:
     """Satisfaction, NPS and 12-month retention if a share of one touchpoint's bad moments went well.
 
     A scenario on relationships measured in the data (see
@@ -42,58 +51,81 @@ def touchpoint_scenario(levels: pd.DataFrame, touchpoints: pd.DataFrame, moments
     after bad moments. Because customers with bad moments are also served worse in general,
     the projection is an upper bound for most touchpoints.
 
-    Parameters:
-        levels: :func:`helpers.satisfaction.level_outcomes`.
-        touchpoints: :func:`helpers.satisfaction.touchpoint_table`.
-        moments: :func:`helpers.satisfaction.moments_of_truth`.
-        churns, customer_months: customers lost and months as a customer over the period.
-        improvement: share of the touchpoint's bad moments that go well instead (0–1).
-        touchpoint: the touchpoint improved.
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        :func:`helpers.satisfaction.level_outcomes`.
+    touchpoints : pandas.DataFrame
+        :func:`helpers.satisfaction.touchpoint_table`.
+    moments : pandas.DataFrame
+        :func:`helpers.satisfaction.moments_of_truth`.
+    churns, customer_months : float
+        customers lost and months as a customer over the period.
+    improvement : float, optional
+        share of the touchpoint's bad moments that go well instead (0–1).
+    touchpoint : str, optional
+        the touchpoint improved.
 
-    Returns:
+    Returns
+    -------
+    Scenario
         ``Scenario(data, figure)``: ``data`` is the
         :class:`~helpers.satisfaction.Projection`; ``figure`` shows the changes, on axes that
         reach the largest change any single touchpoint could bring (so the bars are comparable
         across touchpoints), with a dashed line at this touchpoint's change if all its bad
         moments went well.
 
-    Example:
-        >>> from helpers.data import lesson_company
-        >>> from helpers.satisfaction import (contact_outcomes, level_outcomes, moments_of_truth,
-        ...                                   recent_touchpoints, satisfaction_gaps, touchpoint_table)
-        >>> c = lesson_company()
-        >>> answers = touchpoint_table(satisfaction_gaps(c.surveys), recent_touchpoints(c.surveys, c.interactions))
-        >>> moments = moments_of_truth(contact_outcomes(c.interactions, c.churn, c.observation_end))
-        >>> result = touchpoint_scenario(level_outcomes(c.surveys), answers, moments, churns=2000,
-        ...                              customer_months=55_000, improvement=0.0)
-        >>> float(result.data.measures["change"].abs().max())   # nothing fixed, nothing changes
-        0.0
+    Examples
+    --------
+    >>> from helpers.data import lesson_company
+    >>> from helpers.satisfaction import (contact_outcomes, level_outcomes, moments_of_truth,
+    ...                                   recent_touchpoints, satisfaction_gaps, touchpoint_table)
+    >>> c = lesson_company()
+    >>> answers = touchpoint_table(satisfaction_gaps(c.surveys), recent_touchpoints(c.surveys, c.interactions))
+    >>> moments = moments_of_truth(contact_outcomes(c.interactions, c.churn, c.observation_end))
+    >>> result = touchpoint_scenario(level_outcomes(c.surveys), answers, moments, churns=2000,
+    ...                              customer_months=55_000, improvement=0.0)
+    >>> float(result.data.measures["change"].abs().max())   # nothing fixed, nothing changes
+    0.0
     """
 
     def change(name: str, share: float) -> pd.Series:
-        return project_improvement(levels, touchpoints, moments, name, share, churns=churns,
-                                   customer_months=customer_months).measures["change"]
+        return project_improvement(
+            levels, touchpoints, moments, name, share, churns=churns, customer_months=customer_months
+        ).measures["change"]
 
-    projection = project_improvement(levels, touchpoints, moments, touchpoint, improvement, churns=churns,
-                                     customer_months=customer_months)
+    projection = project_improvement(
+        levels, touchpoints, moments, touchpoint, improvement, churns=churns, customer_months=customer_months
+    )
     largest = pd.concat([change(name, 1.0) for name in touchpoint_options(touchpoints, moments)], axis=1).max(axis=1)
-    figure = projection_chart(projection.measures, touchpoint=touchpoint, improvement=improvement,
-                              potential=change(touchpoint, 1.0), axis_max=largest)
+    figure = projection_chart(
+        projection.measures,
+        touchpoint=touchpoint,
+        improvement=improvement,
+        potential=change(touchpoint, 1.0),
+        axis_max=largest,
+    )
     return Scenario(projection, figure)
 
 
-def touchpoint_widget(levels: pd.DataFrame, touchpoints: pd.DataFrame, moments: pd.DataFrame, *, churns: float,
-                      customer_months: float) -> widgets.VBox:
+def touchpoint_widget(
+    levels: pd.DataFrame, touchpoints: pd.DataFrame, moments: pd.DataFrame, *, churns: float, customer_months: float
+) -> widgets.VBox:
     """A slider (share of bad moments fixed) and a menu (touchpoint) redrawing :func:`touchpoint_scenario`."""
     options = touchpoint_options(touchpoints, moments)
     if not options:
         raise ValueError("no touchpoint has survey answers after both good and bad moments: nothing to project")
     controls = {
         "improvement": slider("Share of bad moments that go well", 0.5, 0.0, 1.0, 0.05, fmt=".0%"),
-        "touchpoint": widgets.Dropdown(options=[(label(t), t) for t in options],
-                                       value="complaint" if "complaint" in options else options[0],
-                                       description="Touchpoint", style={"description_width": "initial"},
-                                       layout=widgets.Layout(width="420px")),
+        "touchpoint": widgets.Dropdown(
+            options=[(label(t), t) for t in options],
+            value="complaint" if "complaint" in options else options[0],
+            description="Touchpoint",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        ),
     }
-    return what_if(partial(touchpoint_scenario, levels, touchpoints, moments, churns=churns,
-                           customer_months=customer_months), controls)
+    return what_if(
+        partial(touchpoint_scenario, levels, touchpoints, moments, churns=churns, customer_months=customer_months),
+        controls,
+    )

@@ -1,120 +1,131 @@
-"""Lesson 06 widgets: a customer lifetime value calculator and the cut-offs of the customer pyramid.
+"""Lesson 06 widget: a customer lifetime value calculator.
 
-The scenario functions :func:`clv_scenario` and :func:`pyramid_scenario` are pure (numbers
-in, a table and a figure out), so tests call them without a browser; :func:`clv_widget`
-and :func:`pyramid_widget` only wire sliders to them.
+The scenario function :func:`clv_scenario` is pure (numbers in, a table and a figure out),
+so tests call it without a browser; :func:`clv_widget` only wires sliders to it.
 """
 
 from __future__ import annotations
-
-from functools import partial
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from helpers.plots import money, percent
-from helpers.plots.value import clv_chart, pyramid_chart
-from helpers.profitability import pyramid_tier, tier_summary
+from helpers.plots import money
+from helpers.plots.value import clv_chart
 from helpers.value import CLV_TIMINGS, clv, margin_multiple
 from helpers.widgets import Scenario, slider, what_if
 
-__all__ = ["clv_scenario", "clv_widget", "pyramid_scenario", "pyramid_widget"]
+__all__ = ["clv_scenario", "clv_widget"]
 
-_TIMING_NAMES = {"start": "paid at the start of each year (Farris et al.)",
-                 "end": "paid at the end of each year (first year for sure)",
-                 "end_retained": "paid at the end of each year, if retained (Gupta & Lehmann)"}
+_TIMING_NAMES = {
+    "start": "paid at the start of each year (Farris et al.)",
+    "end": "paid at the end of each year (first year for sure)",
+    "end_retained": "paid at the end of each year, if retained (Gupta & Lehmann)",
+}
 
 
-def clv_scenario(margin: float = 100.0, retention: float = 0.8, discount_rate: float = 0.1, *,
-                 timing: str = "end_retained", years: int = 15) -> Scenario:
+def clv_scenario(
+    margin: float = 100.0,
+    retention: float = 0.8,
+    discount_rate: float = 0.1,
+    *,
+    timing: str = "end_retained",
+    years: int = 15,
+) -> Scenario:
     """Customer lifetime value for one margin, retention and discount rate, with its yearly flows.
 
-    Parameters:
-        margin: margin per year from a retained customer (currency).
-        retention: yearly retention rate, a fraction in [0, 1).
-        discount_rate: yearly discount rate (fraction).
-        timing: one of :data:`helpers.value.CLV_TIMINGS`, see :func:`helpers.value.clv`.
-        years: how many years the chart shows (the CLV itself sums over all years).
+    Parameters
+    ----------
+    margin : float, optional
+        margin per year from a retained customer (currency).
+    retention : float, optional
+        yearly retention rate, a fraction in [0, 1).
+    discount_rate : float, optional
+        yearly discount rate (fraction).
+    timing : str, optional
+        one of :data:`helpers.value.CLV_TIMINGS`, see :func:`helpers.value.clv`.
+    years : int, optional
+        how many years the chart shows (the CLV itself sums over all years).
 
-    Returns:
+    Returns
+    -------
+    Scenario
         ``Scenario(data, figure)``: ``data`` is a dict with ``clv`` (the chosen timing),
         ``clv_by_timing`` (all three), ``margin_multiple`` (r / (1 + d − r)), ``share_shown``
         (share of the CLV earned in the years shown) and ``flows`` (DataFrame of
         ``discounted_margin`` and ``cumulative`` by year); ``figure`` draws the flows.
 
-    Example:
-        >>> result = clv_scenario(100, 0.8, 0.1)
-        >>> round(result.data["clv"], 2), round(result.data["margin_multiple"], 3)
-        (266.67, 2.667)
+    Examples
+    --------
+    >>> result = clv_scenario(100, 0.8, 0.1)
+    >>> round(result.data["clv"], 2), round(result.data["margin_multiple"], 3)
+    (266.67, 2.667)
     """
     if timing not in CLV_TIMINGS:
         raise ValueError(f"unknown timing {timing!r}; use one of {list(CLV_TIMINGS)}")
     by_timing = {name: clv(margin, retention, discount_rate, timing=name) for name in CLV_TIMINGS}
     cumulative = np.asarray(clv(margin, retention, discount_rate, timing=timing, horizon=np.arange(1, years + 1)))
     first_year = 0 if timing == "start" else 1
-    flows = pd.DataFrame({"discounted_margin": np.diff(cumulative, prepend=0.0), "cumulative": cumulative},
-                         index=pd.RangeIndex(first_year, first_year + years, name="year"))
+    flows = pd.DataFrame(
+        {"discounted_margin": np.diff(cumulative, prepend=0.0), "cumulative": cumulative},
+        index=pd.RangeIndex(first_year, first_year + years, name="year"),
+    )
     value, multiple = by_timing[timing], margin_multiple(retention, discount_rate)
     share_shown = float(cumulative[-1] / value) if value else 1.0
-    title = (f"CLV {money(value)} = {money(margin)} × {value / margin if margin else 0:.2f}; "
-             f"margin multiple r/(1+d−r) = {multiple:.2f}")
+    title = (
+        f"CLV {money(value)} = {money(margin)} × {value / margin if margin else 0:.2f}; "
+        f"margin multiple r/(1+d−r) = {multiple:.2f}"
+    )
     figure = clv_chart(flows, title=title)
-    figure.axes[0].text(0.99, 0.04, f"{_TIMING_NAMES[timing]}\n{share_shown:.1%} of the CLV comes in the "
-                                     f"first {years} years", transform=figure.axes[0].transAxes, ha="right",
-                        va="bottom", fontsize=11)
-    return Scenario({"clv": value, "clv_by_timing": by_timing, "margin_multiple": multiple,
-                     "share_shown": share_shown, "flows": flows}, figure)
+    figure.axes[0].text(
+        0.99,
+        0.04,
+        f"{_TIMING_NAMES[timing]}\n{share_shown:.1%} of the CLV comes in the first {years} years",
+        transform=figure.axes[0].transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=11,
+    )
+    return Scenario(
+        {
+            "clv": value,
+            "clv_by_timing": by_timing,
+            "margin_multiple": multiple,
+            "share_shown": share_shown,
+            "flows": flows,
+        },
+        figure,
+    )
 
 
 def clv_widget(margin: float = 100.0, retention: float = 0.8, discount_rate: float = 0.1) -> widgets.VBox:
-    """Sliders for margin, retention and discount rate, and the timing, redrawing :func:`clv_scenario`."""
+    """Sliders for margin, retention and discount rate, and the timing, redrawing :func:`clv_scenario`.
+
+    Parameters
+    ----------
+    margin : float
+        Starting margin per year (currency).
+    retention : float
+        Starting retention per year (fraction).
+    discount_rate : float
+        Starting discount rate per period, here a year (fraction).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above the chart.
+    """
     controls = {
-        "margin": slider("Margin per year", round(float(margin)), 0, max(2000, 2 * round(float(margin))), 10,
-                         fmt=",.0f"),
+        "margin": slider(
+            "Margin per year", round(float(margin)), 0, max(2000, 2 * round(float(margin))), 10, fmt=",.0f"
+        ),
         "retention": slider("Retention per year", float(retention), 0.0, 0.95, 0.01, fmt=".0%"),
         "discount_rate": slider("Discount rate per year", float(discount_rate), 0.0, 0.3, 0.01, fmt=".0%"),
-        "timing": widgets.Dropdown(options=[(text, name) for name, text in _TIMING_NAMES.items()],
-                                   value="end_retained", description="Margins",
-                                   layout=widgets.Layout(width="420px")),
+        "timing": widgets.Dropdown(
+            options=[(text, name) for name, text in _TIMING_NAMES.items()],
+            value="end_retained",
+            description="Margins",
+            layout=widgets.Layout(width="420px"),
+        ),
     }
     return what_if(clv_scenario, controls)
-
-
-def pyramid_scenario(profit: pd.Series, *, platinum: float = 0.05, gold: float = 0.20,
-                     lead_below: float = 0.0) -> Scenario:
-    """The customer pyramid for one set of cut-offs (Zeithaml, Rust & Lemon 2001).
-
-    A ``gold`` share below ``platinum`` is raised to it, so the widget never breaks.
-
-    Parameters:
-        profit: profit per customer (currency), e.g. the ``profit`` column of
-            :func:`helpers.profitability.customer_profitability`.
-        platinum, gold, lead_below: the cut-offs of :func:`helpers.profitability.pyramid_tier`.
-
-    Returns:
-        ``Scenario(data, figure)``: ``data`` is the :func:`helpers.profitability.tier_summary`
-        table with the cut-offs used in ``data.attrs["cut_offs"]``; ``figure`` its chart.
-
-    Example:
-        >>> profit = pd.Series([500.0, 90.0, 300.0, 40.0, -20.0])
-        >>> pyramid_scenario(profit, platinum=0.4, gold=0.2).data.attrs["cut_offs"]["gold"]
-        0.4
-    """
-    cut_offs = {"platinum": float(platinum), "gold": max(float(gold), float(platinum)),
-                "lead_below": float(lead_below)}
-    summary = tier_summary(pyramid_tier(profit, **cut_offs), profit)
-    summary.attrs["cut_offs"] = cut_offs
-    title = (f"Pyramid: platinum = top {percent(cut_offs['platinum'])}, gold = down to top "
-             f"{percent(cut_offs['gold'])}, lead = profit below {money(cut_offs['lead_below'])}")
-    return Scenario(summary, pyramid_chart(summary, title=title))
-
-
-def pyramid_widget(profit: pd.Series) -> widgets.VBox:
-    """Sliders for the three cut-offs of the pyramid, redrawing :func:`pyramid_scenario`."""
-    controls = {
-        "platinum": slider("Platinum: top share", 0.05, 0.0, 0.3, 0.01, fmt=".0%"),
-        "gold": slider("Platinum + gold: top share", 0.20, 0.0, 0.6, 0.01, fmt=".0%"),
-        "lead_below": slider("Lead: profit below", 0.0, -200.0, 300.0, 10.0, fmt=",.0f"),
-    }
-    return what_if(partial(pyramid_scenario, profit), controls)

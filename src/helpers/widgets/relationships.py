@@ -18,16 +18,24 @@ import pandas as pd
 
 from helpers import relationships, schema
 from helpers.plots import money
-from helpers.plots.stages import projection_chart
+from helpers.plots.relationships import projection_chart
 from helpers.widgets import Scenario
 
 __all__ = ["migration_scenario"]
 
 
-def migration_scenario(promotion_factor: float = 1.0, demotion_factor: float = 1.0, churn_factor: float = 1.0, *,
-                       transition: pd.DataFrame, start_counts: pd.Series, margin: pd.Series,
-                       discount_rate: float, periods: int = 5,
-                       new_customers_per_period: float | pd.Series = 0.0) -> Scenario:
+def migration_scenario(
+    promotion_factor: float = 1.0,
+    demotion_factor: float = 1.0,
+    churn_factor: float = 1.0,
+    *,
+    transition: pd.DataFrame,
+    start_counts: pd.Series,
+    margin: pd.Series,
+    discount_rate: float,
+    periods: int = 5,
+    new_customers_per_period: float | pd.Series = 0.0,
+) -> Scenario:
     """Project the stage mix and value the base when promotions, demotions or losses change.
 
     Parameters
@@ -66,12 +74,15 @@ def migration_scenario(promotion_factor: float = 1.0, demotion_factor: float = 1
     >>> result.data["value_change"] > 0
     True
     """
-    adjusted = relationships.adjust_migration(transition, promotion_factor=promotion_factor,
-                                              demotion_factor=demotion_factor, churn_factor=churn_factor)
-    projection = relationships.project_stages(start_counts, adjusted, periods,
-                                              new_customers_per_period=new_customers_per_period)
-    baseline = relationships.project_stages(start_counts, transition, periods,
-                                            new_customers_per_period=new_customers_per_period)
+    adjusted = relationships.adjust_migration(
+        transition, promotion_factor=promotion_factor, demotion_factor=demotion_factor, churn_factor=churn_factor
+    )
+    projection = relationships.project_stages(
+        start_counts, adjusted, periods, new_customers_per_period=new_customers_per_period
+    )
+    baseline = relationships.project_stages(
+        start_counts, transition, periods, new_customers_per_period=new_customers_per_period
+    )
     value = relationships.base_value(start_counts, adjusted, margin, discount_rate)
     baseline_value = relationships.base_value(start_counts, transition, margin, discount_rate)
     last = projection.iloc[-1][list(schema.STAGES)]
@@ -81,17 +92,31 @@ def migration_scenario(promotion_factor: float = 1.0, demotion_factor: float = 1
     close = float(final_mix[["friend", "partner"]].sum())
     before = baseline.iloc[-1][list(schema.STAGES)]
     close_before = float(before[["friend", "partner"]].sum() / before.sum()) if before.sum() > 0 else 0.0
-    note = (f"Value of today's base\n{money(value)}  (baseline {money(baseline_value)}, {change:+.0%})\n"
-            f"Friends + partners in {periods} periods\n{close:.0%}  (baseline {close_before:.0%})")
+    note = (
+        f"Value of today's base\n{money(value)}  (baseline {money(baseline_value)}, {change:+.0%})\n"
+        f"Friends + partners in {periods} periods\n{close:.0%}  (baseline {close_before:.0%})"
+    )
     # Fixed axes, no layout engine: the widget redraws this figure on every change, and
     # skipping the constrained layout makes each redraw about a fifth faster.
     fig = plt.figure(figsize=(10, 5.5))
     fig.set_layout_engine("none")
     ax = fig.add_axes((0.08, 0.11, 0.62, 0.8))
-    projection_chart(projection, baseline=baseline, note=note, ax=ax,
-                     title=f"Promotions ×{promotion_factor:.2f}, demotions ×{demotion_factor:.2f}, "
-                           f"losses ×{churn_factor:.2f}")
-    data = {"transition": adjusted, "projection": projection, "baseline_projection": baseline,
-            "base_value": value, "baseline_value": baseline_value, "value_change": change, "final_mix": final_mix,
-            "close_share": close, "baseline_close_share": close_before}
+    projection_chart(
+        projection,
+        baseline=baseline,
+        note=note,
+        ax=ax,
+        title=f"Promotions ×{promotion_factor:.2f}, demotions ×{demotion_factor:.2f}, losses ×{churn_factor:.2f}",
+    )
+    data = {
+        "transition": adjusted,
+        "projection": projection,
+        "baseline_projection": baseline,
+        "base_value": value,
+        "baseline_value": baseline_value,
+        "value_change": change,
+        "final_mix": final_mix,
+        "close_share": close,
+        "baseline_close_share": close_before,
+    }
     return Scenario(data=data, figure=fig)

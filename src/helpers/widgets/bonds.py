@@ -1,7 +1,7 @@
 """Lesson 02's what-if: split a retention budget across the four bond levels.
 
 The scenario function :func:`budget_scenario` is pure: it calls the model
-:func:`helpers.bonds.project_budget` and the chart :func:`helpers.plots.retention.budget_chart`
+:func:`helpers.bonds.project_budget` and the chart :func:`helpers.plots.bonds.budget_chart`
 and returns a :class:`~helpers.widgets.Scenario`. :func:`budget_widget` only wires sliders
 to it. The programmes are the cumulative packages of Nova Supply's bond levels (Berry &
 Parasuraman 1991; Zeithaml & Bitner): a member of the social programme also holds the
@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers import schema
 from helpers.bonds import project_budget
-from helpers.plots.retention import budget_chart
+from helpers.plots.bonds import budget_chart
 from helpers.widgets import Scenario, slider, what_if
 
 __all__ = ["BudgetInputs", "budget_scenario", "budget_widget"]
@@ -44,9 +44,18 @@ class BudgetInputs:
     packages: Mapping[str, pd.DataFrame]
 
 
-def budget_scenario(budget_per_month: float = 5000.0, financial: float = 0.4, social: float = 0.3,
-                    customization: float = 0.2, structural: float = 0.1, segment: str = "all",
-                    effect: str | None = None, *, inputs: BudgetInputs, months: int = 36) -> Scenario:
+def budget_scenario(
+    budget_per_month: float = 5000.0,
+    financial: float = 0.4,
+    social: float = 0.3,
+    customization: float = 0.2,
+    structural: float = 0.1,
+    segment: str = "all",
+    effect: str | None = None,
+    *,
+    inputs: BudgetInputs,
+    months: int = 36,
+) -> Scenario:
     """Project customers and profit for one split of the monthly retention budget.
 
     Parameters
@@ -88,14 +97,21 @@ def budget_scenario(budget_per_month: float = 5000.0, financial: float = 0.4, so
         raise ValueError(f"effect must be one of {list(inputs.packages)}; got {effect!r}")
     base = inputs.baseline.loc[segment]
     shares = {"financial": financial, "social": social, "customization": customization, "structural": structural}
-    projection = project_budget(budget_per_month, shares, inputs.packages[effect], customers=base["customers"],
-                                monthly_churn=base["monthly_churn"], margin_per_month=base["margin_per_month"],
-                                months=months)
+    projection = project_budget(
+        budget_per_month,
+        shares,
+        inputs.packages[effect],
+        customers=base["customers"],
+        monthly_churn=base["monthly_churn"],
+        margin_per_month=base["margin_per_month"],
+        months=months,
+    )
     return Scenario(data=projection, figure=budget_chart(projection))
 
 
-def budget_widget(inputs: BudgetInputs, *, budget_per_month: float = 5000.0, max_budget: float = 30000.0,
-                  months: int = 36) -> widgets.VBox:
+def budget_widget(
+    inputs: BudgetInputs, *, budget_per_month: float = 5000.0, max_budget: float = 30000.0, months: int = 36
+) -> widgets.VBox:
     """Sliders for the budget and its split, menus for the segment and the effect view.
 
     Parameters
@@ -115,11 +131,19 @@ def budget_widget(inputs: BudgetInputs, *, budget_per_month: float = 5000.0, max
     step = max(round(max_budget / 120, -2), 50.0)
     controls = {
         "budget_per_month": slider("Budget per month", budget_per_month, 0, max_budget, step, fmt=",.0f"),
-        "segment": widgets.Dropdown(options=list(inputs.baseline.index), value=inputs.baseline.index[0],
-                                    description="Customers", style={"description_width": "initial"}),
+        "segment": widgets.Dropdown(
+            options=list(inputs.baseline.index),
+            value=inputs.baseline.index[0],
+            description="Customers",
+            style={"description_width": "initial"},
+        ),
     }
     for level, share in zip(schema.BOND_LEVELS, (0.4, 0.3, 0.2, 0.1)):
         controls[level] = slider(f"{level.capitalize()} share", share, 0, 1, 0.05, fmt=".0%")
-    controls["effect"] = widgets.Dropdown(options=list(inputs.packages), value=next(iter(inputs.packages)),
-                                          description="Effects", style={"description_width": "initial"})
+    controls["effect"] = widgets.Dropdown(
+        options=list(inputs.packages),
+        value=next(iter(inputs.packages)),
+        description="Effects",
+        style={"description_width": "initial"},
+    )
     return what_if(partial(budget_scenario, inputs=inputs, months=months), controls)

@@ -19,8 +19,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
 
 from helpers import schema
-from helpers.plots import axes_or_new, NEGATIVE, PALETTES, label, money, percent
-from helpers.relationships import STAGE_SPANISH
+from helpers.glossary import spanish
+from helpers.plots import NEGATIVE, PALETTES, axes_or_new, label, money, percent
 
 __all__ = [
     "STATE_COLOURS",
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 STAGES = schema.STAGES
-SPANISH = STAGE_SPANISH
 #: Colour of each state of the chain: the stage palette plus ``lost``.
 STATE_COLOURS = {**PALETTES["stage"], "lost": NEGATIVE}
 
@@ -61,30 +60,114 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
     width, height = 2.45, 1.55
     for i, stage in enumerate(STAGES):
         x, y = i * 2.95, 1.45 + i * 0.95
-        ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.04,rounding_size=0.15",
-                                    facecolor=STATE_COLOURS[stage], edgecolor="none", alpha=0.95))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, y),
+                width,
+                height,
+                boxstyle="round,pad=0.04,rounding_size=0.15",
+                facecolor=STATE_COLOURS[stage],
+                edgecolor="none",
+                alpha=0.95,
+            )
+        )
         text_colour = "white" if stage in ("friend", "partner") else "black"
         advantage, goal, horizon = _LADDER[stage]
-        ax.text(x + width / 2, y + height - 0.3, f"{label(stage)}", ha="center", va="center",
-                fontsize=16, fontweight="bold", color=text_colour)
-        ax.text(x + width / 2, y + height - 0.65, f"({SPANISH[stage]})", ha="center", va="center",
-                fontsize=12, style="italic", color=text_colour)
-        ax.text(x + width / 2, y + 0.45, f"advantage: {advantage}\ngoal: {goal}\nhorizon: {horizon}",
-                ha="center", va="center", fontsize=11.5, color=text_colour, linespacing=1.3)
+        ax.text(
+            x + width / 2,
+            y + height - 0.3,
+            f"{label(stage)}",
+            ha="center",
+            va="center",
+            fontsize=16,
+            fontweight="bold",
+            color=text_colour,
+        )
+        ax.text(
+            x + width / 2,
+            y + height - 0.65,
+            f"({spanish(stage)})",
+            ha="center",
+            va="center",
+            fontsize=12,
+            style="italic",
+            color=text_colour,
+        )
+        ax.text(
+            x + width / 2,
+            y + 0.45,
+            f"advantage: {advantage}\ngoal: {goal}\nhorizon: {horizon}",
+            ha="center",
+            va="center",
+            fontsize=11.5,
+            color=text_colour,
+            linespacing=1.3,
+        )
         if i < len(STAGES) - 1:  # promotion (up) and demotion (back) arrows
-            ax.add_patch(FancyArrowPatch((x + width + 0.05, y + height * 0.72), (x + 2.95 - 0.05, y + 0.95 + height * 0.72),
-                                         arrowstyle="-|>", mutation_scale=20, color="#333333", lw=2))
-            ax.add_patch(FancyArrowPatch((x + 2.95 - 0.05, y + 0.95 + height * 0.22), (x + width + 0.05, y + height * 0.22),
-                                         arrowstyle="-|>", mutation_scale=16, color="#888888", lw=1.5, linestyle="--"))
-        ax.add_patch(FancyArrowPatch((x + width / 2, y - 0.04), (x + width / 2, 0.72),
-                                     arrowstyle="-|>", mutation_scale=16, color=NEGATIVE, lw=1.5, alpha=0.8))
-    ax.add_patch(FancyBboxPatch((0, 0.05), 3 * 2.95 + width, 0.6, boxstyle="round,pad=0.04,rounding_size=0.12",
-                                facecolor=NEGATIVE, edgecolor="none", alpha=0.9))
-    ax.text((3 * 2.95 + width) / 2, 0.35, "Lost (perdido): a customer who leaves does not come back",
-            ha="center", va="center", fontsize=13, color="white", fontweight="bold")
-    ax.text(0.0, 4.45, "solid arrow: promotion, one stage up\ndashed arrow: demotion, one stage down\n"
-            "arrow down: the customer is lost", ha="left", va="center", fontsize=12, color="#333333",
-            linespacing=1.4)
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x + width + 0.05, y + height * 0.72),
+                    (x + 2.95 - 0.05, y + 0.95 + height * 0.72),
+                    arrowstyle="-|>",
+                    mutation_scale=20,
+                    color="#333333",
+                    lw=2,
+                )
+            )
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x + 2.95 - 0.05, y + 0.95 + height * 0.22),
+                    (x + width + 0.05, y + height * 0.22),
+                    arrowstyle="-|>",
+                    mutation_scale=16,
+                    color="#888888",
+                    lw=1.5,
+                    linestyle="--",
+                )
+            )
+        ax.add_patch(
+            FancyArrowPatch(
+                (x + width / 2, y - 0.04),
+                (x + width / 2, 0.72),
+                arrowstyle="-|>",
+                mutation_scale=16,
+                color=NEGATIVE,
+                lw=1.5,
+                alpha=0.8,
+            )
+        )
+    ax.add_patch(
+        FancyBboxPatch(
+            (0, 0.05),
+            3 * 2.95 + width,
+            0.6,
+            boxstyle="round,pad=0.04,rounding_size=0.12",
+            facecolor=NEGATIVE,
+            edgecolor="none",
+            alpha=0.9,
+        )
+    )
+    ax.text(
+        (3 * 2.95 + width) / 2,
+        0.35,
+        "Lost (perdido): a customer who leaves does not come back",
+        ha="center",
+        va="center",
+        fontsize=13,
+        color="white",
+        fontweight="bold",
+    )
+    ax.text(
+        0.0,
+        4.45,
+        "solid arrow: promotion, one stage up\ndashed arrow: demotion, one stage down\n"
+        "arrow down: the customer is lost",
+        ha="left",
+        va="center",
+        fontsize=12,
+        color="#333333",
+        linespacing=1.4,
+    )
     ax.set_xlim(-0.15, 3 * 2.95 + width + 0.15)
     ax.set_ylim(-0.05, 1.45 + 3 * 0.95 + height + 0.15)
     ax.set_axis_off()
@@ -92,14 +175,23 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
     return fig
 
 
-def _heatmap(ax: Axes, values: np.ndarray, texts: list[list[str]], rows: list[str], columns: list[str],
-             vmax: float) -> None:
+def _heatmap(
+    ax: Axes, values: np.ndarray, texts: list[list[str]], rows: list[str], columns: list[str], vmax: float
+) -> None:
     ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             dark = values[i, j] > 0.55 * vmax
-            ax.text(j, i, texts[i][j], ha="center", va="center", fontsize=12.5,
-                    color="white" if dark else "#222222", fontweight="bold" if i == j else "normal")
+            ax.text(
+                j,
+                i,
+                texts[i][j],
+                ha="center",
+                va="center",
+                fontsize=12.5,
+                color="white" if dark else "#222222",
+                fontweight="bold" if i == j else "normal",
+            )
     ax.set_xticks(range(len(columns)), [label(c) for c in columns])
     ax.set_yticks(range(len(rows)), [label(r) for r in rows])
     ax.tick_params(length=0)
@@ -110,8 +202,9 @@ def _heatmap(ax: Axes, values: np.ndarray, texts: list[list[str]], rows: list[st
     ax.xaxis.tick_top()
 
 
-def confusion_heatmap(confusion: pd.DataFrame, *, title: str = "Observed stage against the latent stage",
-                      ax: Axes | None = None) -> Figure:
+def confusion_heatmap(
+    confusion: pd.DataFrame, *, title: str = "Observed stage against the latent stage", ax: Axes | None = None
+) -> Figure:
     """Heatmap of a confusion matrix: counts, shaded by the share of each actual stage (row).
 
     Parameters
@@ -127,8 +220,10 @@ def confusion_heatmap(confusion: pd.DataFrame, *, title: str = "Observed stage a
     counts = confusion.to_numpy(dtype=float)
     totals = counts.sum(axis=1, keepdims=True)
     shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-    texts = [[f"{int(c):,}\n{s:.0%}" if s >= 0.005 or c == 0 else f"{int(c):,}\n<1%" for c, s in zip(row_c, row_s)]
-             for row_c, row_s in zip(counts, shares)]
+    texts = [
+        [f"{int(c):,}\n{s:.0%}" if s >= 0.005 or c == 0 else f"{int(c):,}\n<1%" for c, s in zip(row_c, row_s)]
+        for row_c, row_s in zip(counts, shares)
+    ]
     _heatmap(ax, shares, texts, list(confusion.index), list(confusion.columns), vmax=1.0)
     ax.set_xlabel("observed stage (rule)")
     ax.set_ylabel("latent stage (truth)")
@@ -136,8 +231,9 @@ def confusion_heatmap(confusion: pd.DataFrame, *, title: str = "Observed stage a
     return fig
 
 
-def migration_heatmap(transition: pd.DataFrame, *, title: str = "Migration between stages in one period",
-                      ax: Axes | None = None) -> Figure:
+def migration_heatmap(
+    transition: pd.DataFrame, *, title: str = "Migration between stages in one period", ax: Axes | None = None
+) -> Figure:
     """Heatmap of a transition matrix: the probability of each move, rows *from*, columns *to*.
 
     >>> P = pd.DataFrame(np.eye(5), index=list(STATE_COLOURS), columns=list(STATE_COLOURS))
@@ -154,8 +250,12 @@ def migration_heatmap(transition: pd.DataFrame, *, title: str = "Migration betwe
     return fig
 
 
-def migration_comparison(observed: pd.DataFrame, latent: pd.DataFrame, *,
-                         titles: tuple[str, str] = ("Observed stages", "Latent stages (truth)")) -> Figure:
+def migration_comparison(
+    observed: pd.DataFrame,
+    latent: pd.DataFrame,
+    *,
+    titles: tuple[str, str] = ("Observed stages", "Latent stages (truth)"),
+) -> Figure:
     """Two migration heatmaps side by side, e.g. observed stages against the latent ones.
 
     >>> P = pd.DataFrame(np.eye(5), index=list(STATE_COLOURS), columns=list(STATE_COLOURS))
@@ -174,8 +274,13 @@ def _stack(ax: Axes, frame: pd.DataFrame, *, share: bool) -> None:
     data = frame[columns].astype(float)
     if share:
         data = data.div(data.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
-    ax.stackplot(data.index, data.to_numpy().T, labels=[f"{label(c)} ({SPANISH[c]})" for c in columns],
-                 colors=[STATE_COLOURS[c] for c in columns], alpha=0.92)
+    ax.stackplot(
+        data.index,
+        data.to_numpy().T,
+        labels=[f"{label(c)} ({spanish(c)})" for c in columns],
+        colors=[STATE_COLOURS[c] for c in columns],
+        alpha=0.92,
+    )
     ax.margins(x=0)
     if share:
         ax.set_ylim(0, 1)
@@ -184,8 +289,9 @@ def _stack(ax: Axes, frame: pd.DataFrame, *, share: bool) -> None:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
 
 
-def stage_mix_chart(mix: pd.DataFrame, *, share: bool = False, title: str = "Active customers by stage",
-                    ax: Axes | None = None) -> Figure:
+def stage_mix_chart(
+    mix: pd.DataFrame, *, share: bool = False, title: str = "Active customers by stage", ax: Axes | None = None
+) -> Figure:
     """Stacked areas of active customers per stage over time (counts, or shares with ``share=True``).
 
     Parameters
@@ -205,8 +311,13 @@ def stage_mix_chart(mix: pd.DataFrame, *, share: bool = False, title: str = "Act
     return fig
 
 
-def mix_comparison_chart(observed: pd.DataFrame, latent: pd.DataFrame, *, share: bool = True,
-                         titles: tuple[str, str] = ("Observed stages (rule)", "Latent stages (truth)")) -> Figure:
+def mix_comparison_chart(
+    observed: pd.DataFrame,
+    latent: pd.DataFrame,
+    *,
+    share: bool = True,
+    titles: tuple[str, str] = ("Observed stages (rule)", "Latent stages (truth)"),
+) -> Figure:
     """Two stage-mix charts side by side on the same scale, with one legend.
 
     >>> mix = pd.DataFrame({"stranger": [10, 8], "friend": [0, 4]})
@@ -224,9 +335,15 @@ def mix_comparison_chart(observed: pd.DataFrame, latent: pd.DataFrame, *, share:
     return fig
 
 
-def projection_chart(projection: pd.DataFrame, *, baseline: pd.DataFrame | None = None,
-                     period_label: str = "years from now", title: str = "Projected customers by stage",
-                     note: str = "", ax: Axes | None = None) -> Figure:
+def projection_chart(
+    projection: pd.DataFrame,
+    *,
+    baseline: pd.DataFrame | None = None,
+    period_label: str = "years from now",
+    title: str = "Projected customers by stage",
+    note: str = "",
+    ax: Axes | None = None,
+) -> Figure:
     """Stacked areas of the projected active customers by stage; optionally a baseline's total.
 
     Parameters
@@ -248,24 +365,41 @@ def projection_chart(projection: pd.DataFrame, *, baseline: pd.DataFrame | None 
     _stack(ax, projection, share=False)
     if baseline is not None:
         total = baseline[[c for c in baseline.columns if c in STAGES]].sum(axis=1)
-        ax.plot(total.index, total.to_numpy(), color="black", linestyle="--", linewidth=2.2,
-                label="Baseline total")
+        ax.plot(total.index, total.to_numpy(), color="black", linestyle="--", linewidth=2.2, label="Baseline total")
     handles, labels_ = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels_[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     # Outside the plot, under the legend, so that no text ever hides the data.
     if note:
-        ax.text(1.03, 0.0, note, transform=ax.transAxes, ha="left", va="bottom", fontsize=13, linespacing=1.4,
-                bbox={"facecolor": "white", "edgecolor": "#999999", "boxstyle": "round,pad=0.4"})
+        ax.text(
+            1.03,
+            0.0,
+            note,
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=13,
+            linespacing=1.4,
+            bbox={"facecolor": "white", "edgecolor": "#999999", "boxstyle": "round,pad=0.4"},
+        )
     if "lost" in projection.columns:
-        ax.text(1.03, 0.42 if note else 0.0, f"Lost by the end: {projection['lost'].iloc[-1]:,.0f}",
-                transform=ax.transAxes, ha="left", va="bottom", fontsize=13, color=NEGATIVE)
+        ax.text(
+            1.03,
+            0.42 if note else 0.0,
+            f"Lost by the end: {projection['lost'].iloc[-1]:,.0f}",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=13,
+            color=NEGATIVE,
+        )
     ax.set_xticks(projection.index)
     ax.set(title=title, xlabel=period_label, ylabel="active customers")
     return fig
 
 
-def value_bars(values: pd.Series, *, title: str = "Value of the current customer base",
-               ax: Axes | None = None) -> Figure:
+def value_bars(
+    values: pd.Series, *, title: str = "Value of the current customer base", ax: Axes | None = None
+) -> Figure:
     """Bars of money values (e.g. the base's value under two scenarios), printed on the bars.
 
     >>> len(value_bars(pd.Series({"baseline": 1e6, "scenario": 1.2e6})).axes[0].patches)
