@@ -406,7 +406,6 @@ from hypothesis import strategies as st  # noqa: E402
 
 #: Examples run by each property test (printed at the end of the test; see the lead's brief).
 EXAMPLES = {"csv": 300, "parquet": 100, "excel": 40}
-RUN: dict[str, int] = {"csv": 0, "parquet": 0, "excel": 0, "csv_loaded": 0, "parquet_loaded": 0, "excel_loaded": 0}
 SPACES = " \t\u00a0"
 LOW, HIGH = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
@@ -541,7 +540,6 @@ def amount_value(text: str) -> float | None:
 def test_any_small_csv_loads_exactly_as_written_or_raises_a_data_error(
     table, sep, decimal, encoding, quoting, newline, give_format, give_delimiter
 ):
-    RUN["csv"] += 1
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, quoting=quoting, lineterminator=newline)
     writer.writerow(["Cliente", "Fecha", "Importe"])
@@ -572,14 +570,12 @@ def test_any_small_csv_loads_exactly_as_written_or_raises_a_data_error(
             return
     assert all(good_row(*v) for v in values)
     check_loaded(loaded, values)
-    RUN["csv_loaded"] += 1
 
 
 @settings(max_examples=EXAMPLES["parquet"], deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=rows, infinite=st.lists(st.sampled_from([np.inf, -np.inf, np.nan]), max_size=2))
 def test_any_small_parquet_loads_exactly_as_written_or_raises_a_data_error(table, infinite):
     pytest.importorskip("pyarrow")
-    RUN["parquet"] += 1
     values = [(customer, day, amount_value(amount)) for customer, day, amount in table]
     values += [("9", dt.date(2024, 1, 1), value) for value in infinite]
     frame = pd.DataFrame(
@@ -602,7 +598,6 @@ def test_any_small_parquet_loads_exactly_as_written_or_raises_a_data_error(table
             return
     assert all(good_row(*v) for v in values)
     check_loaded(loaded, values)
-    RUN["parquet_loaded"] += 1
 
 
 @settings(max_examples=EXAMPLES["excel"], deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -613,7 +608,6 @@ def test_any_small_excel_sheet_loads_exactly_as_written_or_raises_a_data_error(t
 
     assume(not any(ILLEGAL_CHARACTERS_RE.search(customer) for customer, _, _ in table))
     assume(all(day >= LOW for _, day, _ in table))  # Excel has no dates before 1900
-    RUN["excel"] += 1
     book = openpyxl.Workbook()
     book.active.append(["Cliente", "Fecha", "Importe"])
     values = []
@@ -637,10 +631,3 @@ def test_any_small_excel_sheet_loads_exactly_as_written_or_raises_a_data_error(t
             return
     assert all(good_row(*v) for v in values)
     check_loaded(loaded, values)
-    RUN["excel_loaded"] += 1
-
-
-def test_zz_the_property_tests_ran_their_examples(capsys):
-    """Prints how many examples the property tests ran (in this process; with -n the tests may be elsewhere)."""
-    with capsys.disabled():
-        print(f"\nhypothesis examples run: {RUN}")
