@@ -1,8 +1,9 @@
 """Retention bonds: what each level costs, how much it lowers churn, and whether it pays (lesson 02).
 
-Berry & Parasuraman (1991) order relationship marketing in levels, each tying the customer
-more closely to the company; Zeithaml & Bitner present four levels of retention
-strategies: **financial** bonds (price incentives), **social** bonds (personal
+Berry & Parasuraman (1991) order relationship marketing in three levels (financial, social,
+structural), each tying the customer more closely to the company; Zeithaml & Bitner add
+customization bonds between the social and the structural level and present four levels of
+retention strategies: **financial** bonds (price incentives), **social** bonds (personal
 relationships), **customization** bonds (a service adapted to the customer) and
 **structural** bonds (the service built into the customer's own processes). Each level
 is costlier, harder for a competitor to copy and more durable than the one below.
@@ -38,10 +39,13 @@ References
   McGraw-Hill.
 * Mantel, N. & Haenszel, W. (1959). Statistical aspects of the analysis of data from
   retrospective studies of disease. *Journal of the National Cancer Institute* 22(4),
-  719–748.
+  719–748 (the Mantel–Haenszel odds ratio, for case-control data).
+* Rothman, K. J. & Boice, J. D. (1979). *Epidemiologic Analysis with a Programmable
+  Calculator* (NIH Publication No. 79-1649). U.S. Government Printing Office (the
+  Mantel–Haenszel estimator of the rate ratio, for person-time data).
 * Greenland, S. & Robins, J. M. (1985). Estimation of a common effect parameter from
-  sparse follow-up data. *Biometrics* 41(1), 55–68 (variance of the Mantel–Haenszel
-  rate ratio).
+  sparse follow-up data. *Biometrics* 41(1), 55–68 (the Mantel–Haenszel rate ratio and
+  its variance).
 * Rothman, K. J., Greenland, S. & Lash, T. L. (2008). *Modern Epidemiology* (3rd ed.),
   ch. 15 "Introduction to stratified analysis". Lippincott Williams & Wilkins.
 * Gupta, S. & Lehmann, D. R. (2003). Customers as assets. *Journal of Interactive
@@ -777,10 +781,11 @@ def rate_ratio(
     """How many times the monthly churn at ``level`` is that at ``reference``, fairly compared.
 
     Without strata this is the crude ratio of the two churn rates. With strata (columns
-    of the panel such as tenure band and segment) it is the Mantel–Haenszel rate ratio
-    (Mantel & Haenszel 1959; Rothman et al. 2008, ch. 15), a weighted average of the
-    ratios *within* each stratum, so that customers are compared only with customers of
-    the same tenure, segment, …::
+    of the panel such as tenure band and segment) it is the Mantel–Haenszel rate ratio:
+    the person-time form (Rothman & Boice 1979; Greenland & Robins 1985; Rothman et al.
+    2008, ch. 15) of the estimator that Mantel & Haenszel (1959) gave for the odds ratio.
+    It is a weighted average of the ratios *within* each stratum, so that customers are
+    compared only with customers of the same tenure, segment, …::
 
         RR_MH = Σ_s d1_s·T0_s/T_s  /  Σ_s d0_s·T1_s/T_s
 

@@ -41,7 +41,14 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "A customer's repeated choice of the company, in behaviour (buying again) and in attitude (preferring it).",
     ),
     (0, "satisfaction", "satisfacción", "How the service the customer perceived compares with what they expected."),
-    (1, "stranger", "extraño", "A potential customer with no transactions yet; the goal is to acquire them."),
+    (
+        1,
+        "stranger",
+        "extraño",
+        "A customer (or prospect) who knows little of the company and buys, if at all, on the offer's "
+        "attractiveness alone (Johnson & Selnes); in this course's data, a customer in the first stage. "
+        "The goal is to acquire their business.",
+    ),
     (1, "acquaintance", "conocido", "A customer who knows the company and buys from it; the goal is to satisfy them."),
     (1, "friend", "amigo", "A customer who trusts the company's distinct offer; the goal is to retain them."),
     (
@@ -81,7 +88,8 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         2,
         "retention bond",
         "vínculo (bono) de retención",
-        "A tie that gives the customer a reason to stay: financial, social, customization or structural.",
+        "A tie that gives the customer a reason to stay: financial, social or structural (Berry & Parasuraman's "
+        "three levels), and customization (added by Zeithaml & Bitner).",
     ),
     (
         2,
@@ -99,7 +107,8 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         2,
         "customization bond",
         "vínculo de personalización",
-        "A service adapted to the customer's own needs, one to one or by mass customization.",
+        "A service adapted to the customer's own needs, one to one or by mass customization; the level Zeithaml & "
+        "Bitner add between the social and the structural.",
     ),
     (
         2,
@@ -185,11 +194,27 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "RFM (recencia, frecuencia, valor monetario)",
         "Recency, frequency and monetary value of a customer's purchases, the classic segmentation of a customer base.",
     ),
-    (5, "apostle", "apóstol", "Very satisfied and strongly tied: stays and recommends the company."),
+    (
+        5,
+        "apostle",
+        "apóstol",
+        "Very satisfied and strongly tied: stays and recommends the company (Jones & Sasser's loyalist/apostle).",
+    ),
     (5, "mercenary", "mercenario", "Satisfied but not tied: leaves for a better offer."),
     (5, "hostage", "rehén", "Tied but dissatisfied: stays because leaving is hard, and resents it."),
-    (5, "terrorist", "terrorista", "Dissatisfied and not tied: leaves and speaks badly of the company."),
-    (5, "indifferent", "indiferente", "Neither clearly satisfied nor clearly tied: the middle of the matrix."),
+    (
+        5,
+        "terrorist",
+        "terrorista",
+        "Dissatisfied and not tied: leaves and speaks badly of the company (Jones & Sasser's defector/terrorist).",
+    ),
+    (
+        5,
+        "indifferent",
+        "indiferente",
+        "Neither clearly satisfied nor clearly tied: the middle of the matrix. A fifth type added by the class "
+        "notes; Jones & Sasser have four.",
+    ),
     (
         5,
         "loyalty index",
@@ -319,13 +344,16 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         7,
         "service recovery paradox",
         "paradoja de la recuperación del servicio",
-        "The claim that a customer whose problem was well resolved ends up more loyal than one who never had a problem.",
+        "The claim that a customer whose problem was well resolved ends up more satisfied or loyal than one who never "
+        "had a problem (McCollough & Bharadwaj 1992); later tests, such as McCollough, Berry & Yadav (2000), "
+        "mostly failed to find it.",
     ),
     (
         7,
         "employee satisfaction",
         "satisfacción del empleado",
-        "How content employees are with their job; the first link of the service-profit chain.",
+        "How content employees are with their job; the first link of the class notes' chain, fed by internal "
+        "service quality in Heskett et al.'s service-profit chain.",
     ),
     (
         7,
@@ -337,7 +365,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         7,
         "service-profit chain",
         "cadena de servicio-beneficio",
-        "Satisfied employees → loyal employees → satisfied customers → loyal customers → profit (Heskett et al.).",
+        "Heskett et al. (1994): internal service quality → employee satisfaction → employee retention and "
+        "productivity → external service value → customer satisfaction → customer loyalty → revenue growth and "
+        "profit. The class notes simplify it to satisfied employees → loyal employees → satisfied customers → "
+        "loyal customers → profit.",
     ),
     (
         8,

@@ -7,8 +7,10 @@ Three ideas, from the survey answer to the customer portfolio:
   customer was still a customer at its end and whether they bought again;
   :func:`satisfaction_loyalty_curve` turns that into rates by satisfaction level. The curve
   is not a straight line: "satisfied" (4) is far from "completely satisfied" (5).
-* **The loyalty matrix** (Jones & Sasser 1995; in the Spanish class notes: apóstoles,
-  mercenarios, rehenes, terroristas, indiferentes). :func:`loyalty_components` builds a
+* **The loyalty matrix** (Jones & Sasser 1995: four types, loyalist/apostle, mercenary,
+  hostage and defector/terrorist; the Spanish class notes call them apóstoles, mercenarios,
+  rehenes and terroristas, and add a fifth, the indiferentes in the middle band).
+  :func:`loyalty_components` builds a
   per-customer table of the latest satisfaction and four behavioural and attitudinal
   components of loyalty, :func:`loyalty_index` combines them into one number in [0, 1],
   :func:`loyalty_segment` crosses it with satisfaction, and :func:`segment_summary`
@@ -50,7 +52,8 @@ __all__ = [
     "survey_outcomes",
 ]
 
-#: The five customer types of the loyalty matrix, in the order lessons show them.
+#: The customer types of the loyalty matrix, in the order lessons show them: Jones & Sasser's four
+#: and the class notes' fifth, the indifferent.
 LOYALTY_TYPES = ("apostle", "mercenary", "hostage", "terrorist", "indifferent")
 #: The three groups of the NPS question, from the lowest to the highest answers.
 NPS_CATEGORIES = ("detractor", "passive", "promoter")
@@ -485,8 +488,10 @@ def loyalty_segment(
     satisfaction ≤ ``dissatisfied_up_to``  hostage               terrorist
     =====================================  ====================  =====================
 
-    Everyone else is **indifferent**: the middle band, where the index lies between the
-    two loyalty thresholds or satisfaction between the two satisfaction thresholds.
+    (Jones & Sasser's loyalist/apostle, mercenary, hostage and defector/terrorist.) Everyone
+    else is **indifferent**: the middle band, where the index lies between the two loyalty
+    thresholds or satisfaction between the two satisfaction thresholds. This fifth type
+    comes from the class notes, not from Jones & Sasser.
 
     Defaults: ``satisfied_from=4`` and ``dissatisfied_up_to=3`` split the scale between
     "satisfied" and "not satisfied" (a 3, "neither", is already a warning sign in Jones &

@@ -11,11 +11,16 @@ Four ideas, from one survey answer to the whole company:
   the satisfaction levels) after each touchpoint, when it went well and when it went badly.
 * **Moments of truth** (Carlzon 1987). :func:`contact_outcomes` follows every contact for a
   window (90 days by default) and records whether the customer left; :func:`compare_risks`
-  compares the share who left in two groups, crudely or within strata (Mantel & Haenszel
-  1959); :func:`moments_of_truth` classifies each touchpoint as detectable or not and as more
+  compares the share who left in two groups, crudely or within strata (Mantel–Haenszel
+  weighting, Mantel & Haenszel 1959, in its risk form, Greenland & Robins 1985);
+  :func:`moments_of_truth` classifies each touchpoint as detectable or not and as more
   or less important; :func:`recovery_table` and :func:`customer_rating_band` measure what
   resolving a complaint does (service recovery).
-* **The service-profit chain** (Heskett et al. 1994). :func:`employee_chain` builds one row
+* **The service-profit chain** (Heskett et al. 1994: internal service quality → employee
+  satisfaction → employee retention and productivity → external service value → customer
+  satisfaction → customer loyalty → revenue growth and profit), in the class notes'
+  simplified form: satisfied employees → loyal employees → satisfied customers → loyal
+  customers. :func:`employee_chain` builds one row
   per employee with their satisfaction, tenure and what happens to their customers;
   :func:`chain_links` and :func:`partial_correlation` measure the chain link by link;
   :func:`true_chain_effects` reads the links the course's simulation really contains.
@@ -43,9 +48,13 @@ References
   follow-up data. *Biometrics* 41(1), 55–68 (the Mantel–Haenszel risk difference).
 * Fisher, R. A. (1921). On the "probable error" of a coefficient of correlation deduced from a
   small sample. *Metron* 1, 3–32 (the z transformation behind the correlation intervals).
+* McCollough, M. A. & Bharadwaj, S. G. (1992). The recovery paradox: an examination of
+  consumer satisfaction in relation to disconfirmation, service quality, and attribution
+  based theories. In C. T. Allen et al. (Eds.), *Marketing Theory and Applications*, p. 119.
+  American Marketing Association (the service recovery paradox).
 * McCollough, M. A., Berry, L. L. & Yadav, M. S. (2000). An empirical investigation of customer
   satisfaction after service failure and recovery. *Journal of Service Research* 3(2), 121–137
-  (the service recovery paradox).
+  (a test that found no paradox).
 """
 
 from __future__ import annotations
@@ -807,7 +816,8 @@ def recovery_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     (the company recovered the failure), and **requests and inquiries** that were resolved
     (customers who got in touch without complaining and were helped, the comparison for the
     *service recovery paradox*: are recovered complainers more loyal than customers who never
-    had a failure? McCollough, Berry & Yadav 2000). Purchase contacts are left out: buying
+    had a failure? McCollough & Bharadwaj 1992; McCollough, Berry & Yadav 2000 found no such
+    paradox). Purchase contacts are left out: buying
     is itself a sign of staying.
 
     Parameters
@@ -865,12 +875,15 @@ def employee_chain(
     *,
     interactions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per employee: the links of the service-profit chain (Heskett et al. 1994).
+    """One row per employee: the links of the class notes' simplified service-profit chain.
 
-    *Satisfied employees → loyal employees → satisfied customers → loyal customers.* For each
-    employee, the table holds their job satisfaction and tenure (the employees table) and what
-    happens to the customers assigned to them (``customers.employee_id``): how satisfied they
-    say they are and how fast they leave. With ``interactions``, it adds the ratings of the
+    *Satisfied employees → loyal employees → satisfied customers → loyal customers*: the class
+    notes' four links, a simplified form of Heskett et al.'s (1994) chain, which runs from
+    internal service quality through employee satisfaction, retention and productivity,
+    external service value, customer satisfaction and loyalty to revenue growth and profit.
+    For each employee, the table holds their job satisfaction and tenure (the employees
+    table) and what happens to the customers assigned to them (``customers.employee_id``):
+    how satisfied they say they are and how fast they leave. With ``interactions``, it adds the ratings of the
     contacts the employee handled (``interactions.employee_id``), separately for their own
     customers and for other employees' customers.
 

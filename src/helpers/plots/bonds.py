@@ -2,9 +2,9 @@
 
 Every function takes tidy pandas data from :mod:`helpers.bonds`, draws with the course
 theme and palettes (a bond level has the same colour everywhere) and returns the
-``Figure``, so widgets and tests can use them without a browser. The bond levels are those
-of Berry & Parasuraman (1991), extended by Zeithaml & Bitner (financial, social,
-customization, structural).
+``Figure``, so widgets and tests can use them without a browser. The bond levels are the
+three of Berry & Parasuraman (1991) (financial, social, structural) and the customization
+level that Zeithaml & Bitner add between the social and the structural.
 """
 
 from __future__ import annotations
@@ -123,7 +123,10 @@ def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, 
     ax.set_xlim(-0.05, n + 0.05)
     ax.set_ylim(0, n + 2.3)
     ax.axis("off")
-    ax.set_title(title or "Four levels of retention bonds (Berry & Parasuraman 1991; Zeithaml & Bitner)")
+    ax.set_title(
+        title
+        or "Four levels of retention bonds\nthree from Berry & Parasuraman (1991), customization from Zeithaml & Bitner"
+    )
     return fig
 
 

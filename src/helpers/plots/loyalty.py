@@ -32,6 +32,9 @@ TYPE_PLURALS = {
 def matrix_diagram() -> Figure:
     """The idea of the loyalty matrix: satisfaction × loyalty, four corners and a middle band.
 
+    The four corners are Jones & Sasser's (1995) types; the middle band (the indifferent)
+    is the fifth type the class notes add.
+
     >>> fig = matrix_diagram()
     >>> len(fig.axes[0].patches)
     6
@@ -79,7 +82,7 @@ def matrix_diagram() -> Figure:
         yticklabels=["loose", "tied"],
         xlabel="Satisfaction (satisfacción) →",
         ylabel="Loyalty: behaviour and intention →",
-        title="The loyalty matrix (Jones & Sasser 1995)",
+        title="The loyalty matrix\nfour corners: Jones & Sasser (1995); middle band: the class notes",
     )
     ax.grid(False)
     return fig

@@ -39,12 +39,54 @@ def _points(share: float, _pos: object = None) -> str:
 def idea_diagram() -> Figure:
     """The idea of the lesson: the service-profit chain, with satisfaction as perception − expectation.
 
+    Two rows: on top, the service-profit chain of Heskett et al. (1994), from internal
+    service quality to revenue growth and profit; below, the class notes' simplified chain
+    (satisfied employees → loyal employees → satisfied customers → loyal customers), whose
+    links the lesson tests on data.
+
     >>> fig = idea_diagram()
-    >>> len(fig.axes[0].patches)  # four boxes, three arrows between them, one from the definition
-    8
+    >>> len(fig.axes[0].patches)  # 7 + 4 boxes, 6 + 3 arrows between them, one from the definition
+    21
     """
-    fig = plt.figure(figsize=(12, 5.6), layout="constrained")
+    fig = plt.figure(figsize=(12, 7.6), layout="constrained")
     ax = fig.add_subplot()
+    # Top row: Heskett et al. (1994), the full chain, coloured like the class notes' links it contains.
+    full = [
+        ("Internal\nservice\nquality", _GREY),
+        ("Employee\nsatisfaction", OKABE_ITO["sky_blue"]),
+        ("Employee\nretention and\nproductivity", OKABE_ITO["sky_blue"]),
+        ("External\nservice\nvalue", _GREY),
+        ("Customer\nsatisfaction", ACCENT),
+        ("Customer\nloyalty", OKABE_ITO["green"]),
+        ("Revenue\ngrowth and\nprofit", _GREY),
+    ]
+    small, small_gap, low = 0.115, 0.0275, 0.9
+    for i, (text, colour) in enumerate(full):
+        x = 0.01 + i * (small + small_gap)
+        ax.add_patch(FancyBboxPatch((x, low), small, 0.2, boxstyle="round,pad=0.008", color=colour, alpha=0.3, lw=0))
+        ax.text(x + small / 2, low + 0.1, text, ha="center", va="center", fontsize=11, color="#222222")
+        if i < len(full) - 1:
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x + small + 0.003, low + 0.1),
+                    (x + small + small_gap - 0.003, low + 0.1),
+                    arrowstyle="-|>",
+                    mutation_scale=14,
+                    color="#333333",
+                    lw=1.5,
+                )
+            )
+    ax.text(
+        0.01,
+        1.19,
+        "Heskett et al. (1994): the service-profit chain",
+        ha="left",
+        va="center",
+        fontsize=12.5,
+        fontweight="bold",
+        color="#333333",
+    )
+    # Bottom row: the class notes' simplified chain, the links this lesson measures.
     steps = [
         ("Satisfied\nemployees", "empleados\nsatisfechos", OKABE_ITO["sky_blue"]),
         ("Loyal\nemployees", "empleados\nfieles", OKABE_ITO["sky_blue"]),
@@ -95,11 +137,12 @@ def idea_diagram() -> Figure:
     )
     ax.text(
         0.01,
-        0.8,
-        "Heskett et al. (1994): each arrow is a claim to test on data",
+        0.75,
+        "The class notes' simplified chain: each arrow is a claim to test on data",
         ha="left",
         va="center",
         fontsize=12.5,
+        fontweight="bold",
         color="#333333",
     )
     ax.add_patch(
@@ -109,10 +152,10 @@ def idea_diagram() -> Figure:
     )
     ax.set(
         xlim=(0, 1),
-        ylim=(0.05, 0.88),
+        ylim=(0.05, 1.25),
         xticks=[],
         yticks=[],
-        title="The service-profit chain (cadena de servicio-beneficio)",
+        title=f"The service-profit chain ({spanish('service-profit chain')}): in full, and as the class notes teach it",
     )
     ax.grid(False)
     for side in ("left", "bottom"):
