@@ -96,6 +96,14 @@ def test_series_question_compares_index_and_values():
     assert "pandas Series" in question.evaluate(0.25, shop).message
 
 
+def test_a_question_without_its_variable_asks_for_the_code(capsys):
+    ex = bind([total_question()], Shop([1, 2]), {})
+    assert ex.q1.verdict().outcome is Outcome.NOT_ATTEMPTED
+    ex.q1.check()
+    said = capsys.readouterr().out
+    assert "`# your code here`" in said and "total = ____" not in said
+
+
 def test_bound_question_reads_the_notebook_namespace(capsys):
     namespace = {"total": ____}
     ex = bind([total_question()], Shop([1, 2]), namespace)

@@ -88,6 +88,14 @@ def test_exercises_run_as_shipped_and_every_check_says_not_attempted(notebook):
     results = check_outputs(nb)
     assert len(results) == len(bank_of(notebook).QUESTIONS)
     assert all("Not attempted" in line for line in results), results
+    # The message says what the cell holds: a blank to replace, or a place to write code.
+    sources = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    for line in results:
+        blank = re.search(r"replace ____ in `(\w+) = ____`", line)
+        if blank:
+            assert f"{blank[1]} = ____" in sources, line
+        else:
+            assert "`# your code here`" in line and "# your code here" in sources, line
 
 
 @pytest.fixture(scope="module")

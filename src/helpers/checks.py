@@ -38,6 +38,8 @@ class _Blank:
 
 #: Placeholder for an answer the student has not given yet.
 ____ = _Blank()
+#: What a check sees when the notebook has no variable of that name yet (a ``# your code here`` cell).
+_UNWRITTEN = _Blank()
 
 
 class Outcome(str, Enum):  # noqa: UP042 (a str mixin: feedback and tests compare outcomes with plain text)
@@ -102,6 +104,12 @@ class Question:
 
     def evaluate(self, answer: Any, company: Any) -> Verdict:
         """Judge ``answer`` against the answer computed from ``company``."""
+        if answer is _UNWRITTEN:
+            return Verdict(
+                Outcome.NOT_ATTEMPTED,
+                f"write the code that stores your answer in `{self.variable}` where the cell says "
+                "`# your code here`, run it, then run the check again.",
+            )
         if isinstance(answer, _Blank):
             return Verdict(
                 Outcome.NOT_ATTEMPTED,
@@ -180,7 +188,7 @@ class BoundQuestion:
 
     def verdict(self) -> Verdict:
         """The verdict on the student's current answer, without printing it."""
-        answer = self.namespace.get(self.question.variable, ____)
+        answer = self.namespace.get(self.question.variable, _UNWRITTEN)
         return self.question.evaluate(answer, self.company)
 
     def check(self) -> None:
