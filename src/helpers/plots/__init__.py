@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import ConciseDateFormatter, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from matplotlib.ticker import FixedLocator, FuncFormatter
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter
 from PIL import Image as PILImage
 
 from helpers.formats import money, percent
@@ -275,6 +275,58 @@ def month_ticks(ax: Axes, *, most: int = 8) -> None:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.set_xlim(low, high)
+
+
+class _MoneyAxisFormatter(Formatter):
+    """Tick labels of money in one unit, the unit of the axis's largest amount (see :func:`money_axis`)."""
+
+    def __init__(self) -> None:
+        self._unit, self._suffix, self._decimals = 1.0, "", 0
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        ticks = np.asarray(locs, dtype=float)
+        ticks = ticks[np.isfinite(ticks)]
+        ends = np.asarray(self.axis.get_view_interval(), dtype=float) if self.axis is not None else ticks
+        largest = float(np.nanmax(np.abs(np.concatenate([ticks, ends])))) if ticks.size or ends.size else 0.0
+        self._unit, self._suffix = next(
+            ((limit, suffix) for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")) if largest >= limit), (1.0, "")
+        )
+        scaled = ticks / self._unit
+        # the fewest decimals that print every tick exactly; one at least below 10 units (0.8M, 1.0M)
+        self._decimals = next((d for d in range(4) if np.allclose(np.round(scaled, d), scaled, atol=1e-9)), 3)
+        if self._suffix and self._decimals == 0 and scaled.size and np.nanmax(np.abs(scaled)) < 10:
+            self._decimals = 1
+
+    def __call__(self, value: float, pos: object = None) -> str:
+        if value == 0:
+            return "0"
+        return f"{value / self._unit:.{self._decimals}f}{self._suffix}"
+
+
+def money_axis(axis) -> None:
+    """Label an axis's ticks as money in one unit, picked from the axis's largest amount.
+
+    :func:`helpers.formats.money` picks the unit of each value on its own, so one axis
+    could read "800.0k" next to "1.0M"; here every tick shares the unit of the largest
+    amount on the axis (0.8M, 1.0M) and the same number of decimals.
+
+    Parameters
+    ----------
+    axis : matplotlib Axis
+        e.g. ``ax.yaxis`` or ``ax.xaxis``.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(); _ = ax.bar(["a", "b"], [1_400_000, 800_000])
+    >>> money_axis(ax.yaxis)
+    >>> ax.yaxis.get_major_formatter().format_ticks([0, 400_000, 800_000, 1_200_000])
+    ['0', '0.4M', '0.8M', '1.2M']
+    >>> _ = ax.set_ylim(0, 900_000); ax.yaxis.get_major_formatter().format_ticks([0, 250_000, 500_000, 750_000])
+    ['0', '250k', '500k', '750k']
+    >>> plt.close(fig)
+    """
+    axis.set_major_formatter(_MoneyAxisFormatter())
 
 
 def bar_chart(

@@ -29,6 +29,7 @@ from helpers.plots import (
     colours_for,
     label,
     money,
+    money_axis,
     percent,
     text_colour_on,
 )
@@ -180,7 +181,9 @@ def effect_chart(
             estimate,
             np.minimum(rows["upper"].to_numpy(dtype=float), xmax),
         )
-        shown = ~np.isnan(estimate)
+        # no churn among the members: the estimate is 0 with no upper bound, not a measured 0 (no marker)
+        unmeasured = np.isnan(estimate) | ((estimate == 0) & np.isnan(rows["upper"].to_numpy(dtype=float)))
+        shown = ~unmeasured
         colour = METHOD_COLOURS[j % len(METHOD_COLOURS)]
         ax.errorbar(
             estimate[shown],
@@ -193,7 +196,6 @@ def effect_chart(
             lw=2,
             label=label(method),
         )
-        unmeasured = ~shown | ((estimate == 0) & np.isnan(rows["upper"].to_numpy(dtype=float)))
         silent.update(rows.index[unmeasured])
     if truth is not None:
         known = [lv for lv in levels if lv in truth.index]
@@ -211,14 +213,14 @@ def effect_chart(
         ax.text(
             1.03,
             levels.index(level),
-            "no member left:\nthe effect cannot be measured",
+            "not measurable:\nno member left",
             va="center",
             ha="left",
-            fontsize=10.5,
+            fontsize=12,
             color=OKABE_ITO["dark_grey"],
         )
     ax.axvline(1.0, color=OKABE_ITO["dark_grey"], ls="--", lw=1.5)
-    ax.text(1.0, -0.6, " no effect", va="center", ha="left", fontsize=11, color=OKABE_ITO["dark_grey"])
+    ax.text(1.0, -0.6, " no effect", va="center", ha="left", fontsize=12, color=OKABE_ITO["dark_grey"])
     ax.set_yticks(range(len(levels)), [label(lv) for lv in levels])
     ax.set_ylim(len(levels) - 0.5, -0.8)
     ax.set_xlim(-0.03, xmax)
@@ -312,10 +314,10 @@ def return_chart(
             bars = ax.bar(
                 x + (j - (len(groups) - 1) / 2) * width, wide[g].to_numpy(), width * 0.95, color=colour, label=label(g)
             )
-            ax.bar_label(bars, labels=[money(v) for v in wide[g]], padding=2, fontsize=10)
+            ax.bar_label(bars, labels=[money(v) for v in wide[g]], padding=2, fontsize=12)
         ax.axhline(0, color=OKABE_ITO["black"], lw=1)
         ax.set_xticks(x, [label(lv) for lv in wide.index])
-        ax.yaxis.set_major_formatter(FuncFormatter(money))
+        money_axis(ax.yaxis)  # one unit on the axis: -0.5k next to -1.0k, not -500
         ax.margins(y=0.12)
         ax.set_title(label(name), fontsize=14)
     axes[0][0].set_ylabel("net return per enrolled customer")

@@ -584,9 +584,19 @@ def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "
         lw=2.5,
         label="cumulative share",
     )
+    # The cumulative line only rises, so the space up and to the left of each point is
+    # clear of both its segments: a label there never sits on the line.
     for x, y in zip(positions, pareto["cumulative_share"]):
         right.annotate(
-            f"{y:.0%}", (x, y), textcoords="offset points", xytext=(0, 10), ha="center", fontsize=11.5, color=_BUCKET
+            f"{y:.0%}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(-7, 5),
+            ha="right",
+            va="bottom",
+            fontsize=12,
+            color=_BUCKET,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},  # readable on a bar
         )
     right.axhline(threshold, color=_c["vermillion"], lw=2, ls=(0, (5, 3)))
     right.text(

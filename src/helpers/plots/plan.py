@@ -15,7 +15,18 @@ from matplotlib.patches import FancyBboxPatch, Polygon
 from matplotlib.ticker import FuncFormatter
 
 from helpers.glossary import spanish
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, money, percent
+from helpers.plots import (
+    ACCENT,
+    NEGATIVE,
+    OKABE_ITO,
+    PALETTES,
+    SECOND,
+    fixed_figure,
+    label,
+    money,
+    percent,
+    text_colour_on,
+)
 from helpers.plots.loyalty import TYPE_PLURALS
 
 __all__ = [
@@ -321,10 +332,11 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
             ax.text(
                 j,
                 i,
-                f"{int(n):,} customers\n{money(v)} ({share})",
+                f"{int(n):,} customers\n{money(v)}\n{share}",  # three short lines: large enough to read
                 ha="center",
                 va="center",
-                fontsize=11,
+                fontsize=13,
+                linespacing=1.25,
                 color="white" if dark else "#222222",
             )
     ax.xaxis.tick_top()
@@ -417,21 +429,34 @@ def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier o
     n = multipliers.shape[1]
     width = 0.8 / max(n, 1)
     x = np.arange(len(multipliers))
+    top = max(1.15, float(np.nanmax(multipliers.to_numpy(dtype=float))) * 1.12)
+    crowded = 0.08 * top  # a label above a bar this close below 1 would sit on the no-effect line
     for j, column in enumerate(multipliers.columns):
-        bars = ax.bar(
-            x + (j - (n - 1) / 2) * width,
-            multipliers[column].to_numpy(dtype=float),
-            width,
-            color=colours.get(str(column), fallback[j % len(fallback)]),
-            label=label(column),
+        colour = colours.get(str(column), fallback[j % len(fallback)])
+        values = multipliers[column].to_numpy(dtype=float)
+        bars = ax.bar(x + (j - (n - 1) / 2) * width, values, width, color=colour, label=label(column))
+        inside = (values > 1.0 - crowded) & (values <= 1.0)
+        ax.bar_label(
+            bars, labels=["" if near else f"{v:.2f}" for v, near in zip(values, inside)], padding=2, fontsize=12
         )
-        ax.bar_label(bars, labels=[f"{v:.2f}" for v in multipliers[column]], padding=2, fontsize=10)
+        for bar, v in zip(bars, values):
+            if 1.0 - crowded < v <= 1.0:  # written inside the top of its bar, below the line
+                ax.annotate(
+                    f"{v:.2f}",
+                    (bar.get_x() + bar.get_width() / 2, v),
+                    xytext=(0, -4),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top",
+                    fontsize=12,
+                    color=text_colour_on(colour),
+                )
     ax.axhline(1.0, color=OKABE_ITO["dark_grey"], ls="--", lw=1.5)
     ax.text(
-        len(multipliers) - 0.45, 1.02, "no effect", ha="right", va="bottom", fontsize=11, color=OKABE_ITO["dark_grey"]
+        len(multipliers) - 0.45, 1.02, "no effect", ha="right", va="bottom", fontsize=12, color=OKABE_ITO["dark_grey"]
     )
     ax.set_xticks(x, [str(i) for i in multipliers.index])
-    ax.set_ylim(0, max(1.15, float(np.nanmax(multipliers.to_numpy(dtype=float))) * 1.12))
+    ax.set_ylim(0, top)
     ax.set(ylabel="churn multiplier (1 = no effect)", title=title)
     ax.legend(loc="upper left", ncols=n)
     return fig

@@ -23,6 +23,7 @@ from helpers.plots import (
     fixed_figure,
     label,
     money,
+    money_axis,
     percent,
     text_colour_on,
 )
@@ -153,10 +154,32 @@ def profit_bridge_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
         color=[s[3] for s in steps],
         width=0.6,
     )
+    # totals inside their bars; a cost's bar can be thinner than its label, so the label sits just above it
     ax.bar_label(
-        bars, labels=[money(s[1]) for s in steps], label_type="center", color="white", fontsize=12, fontweight="bold"
+        bars,
+        labels=[money(s[1]) if s[1] >= 0 else "" for s in steps],
+        label_type="center",
+        color="white",
+        fontsize=12,
+        fontweight="bold",
     )
-    ax.yaxis.set_major_formatter(FuncFormatter(money))
+    for bar, (_, height, start, colour) in zip(bars, steps):
+        if height < 0:
+            ax.annotate(
+                money(height),
+                (bar.get_x() + bar.get_width() / 2, start),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                color=colour,
+                fontsize=12,
+                fontweight="bold",
+            )
+    tops = [max(s[2], s[2] + s[1]) for s in steps]
+    if max(tops) > 0:  # headroom: no bar (nor its label) touches the top of the axes
+        ax.set_ylim(top=max(tops) * 1.1)
+    money_axis(ax.yaxis)  # one unit on the axis: 0.8M next to 1.0M, not 800.0k
     ax.set(ylabel="currency, all customers", title=title or "Where the gross margin goes")
     return fig
 

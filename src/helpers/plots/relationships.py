@@ -256,16 +256,19 @@ def migration_comparison(
     *,
     titles: tuple[str, str] = ("Observed stages", "Latent stages (truth)"),
 ) -> Figure:
-    """Two migration heatmaps side by side, e.g. observed stages against the latent ones.
+    """Two migration heatmaps one above the other, e.g. observed stages against the latent ones.
+
+    Stacked, each matrix keeps the size of a single :func:`migration_heatmap` (side by
+    side, a notebook shrinks the wide figure and its numbers fall under 12 px), and the
+    same cell of the two matrices sits in the same column.
 
     >>> P = pd.DataFrame(np.eye(5), index=list(STATE_COLOURS), columns=list(STATE_COLOURS))
     >>> len(migration_comparison(P, P).axes)
     2
     """
-    fig, axes = plt.subplots(1, 2, figsize=(16, 6.2))
+    fig, axes = plt.subplots(2, 1, figsize=(9, 11.5))
     for ax, matrix, title in zip(axes, (observed, latent), titles):
         migration_heatmap(matrix, title=title, ax=ax)
-    axes[1].set_ylabel("")
     return fig
 
 
