@@ -9,43 +9,21 @@ writes random small tables as CSV and Parquet and checks the same of every one.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from test_own_data import assert_names, error_of, write
 
 from helpers.data import DataError, load_customers, load_own_data, load_transactions, parse_dates, parse_numbers
-
-ROW_NOTE = "header as row 1"
-
-
-def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
-    path = folder / name
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def error_of(call, *args, **kwargs) -> str:
-    with pytest.raises(DataError) as err:
-        call(*args, **kwargs)
-    assert isinstance(err.value, ValueError)
-    return str(err.value)
-
-
-def assert_names(message: str, file: str, column: str | None = None, rows=(), fix: str = "How to fix:"):
-    """The message names the file, the column, the rows (header = row 1) and says how to fix it."""
-    assert file in message, message
-    if column is not None:
-        assert f"'{column}'" in message, message
-    for row in rows:
-        assert re.search(rf"\brow {row}\b", message), (row, message)
-    if rows:
-        assert ROW_NOTE in message, message
-    assert fix in message, message
-    assert "How to fix:" in message, message
 
 
 def sales(path: Path, **kwargs) -> pd.DataFrame:
@@ -397,12 +375,6 @@ def test_wrong_arguments_of_the_loaders_are_data_errors(tmp_path):
 
 # ------------------------------------------------------------------------ property: exactly as written, or a DataError
 
-import csv  # noqa: E402
-import io  # noqa: E402
-import tempfile  # noqa: E402
-
-from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 #: Examples run by each property test (printed at the end of the test; see the lead's brief).
 EXAMPLES = {"csv": 300, "parquet": 100, "excel": 40}
