@@ -505,8 +505,8 @@ def test_no_negative_zero_anywhere_on_a_page_with_a_margin_just_below_zero(compa
 
 
 def test_numbers_that_round_to_zero_lose_their_sign():
+    from helpers.formats import percent_text, without_negative_zero
     from helpers.report import render
-    from helpers.report.compute import percent_text, without_negative_zero
 
     assert [percent_text(v) for v in (-0.004, -0.0049999, 0.0, -0.006)] == ["0%", "0%", "0%", "-1%"]
     assert percent_text(-0.0004, 1) == "0.0%" and percent_text(-0.0006, 1) == "-0.1%"

@@ -6,17 +6,76 @@ functions, so a number reads the same everywhere. Pure functions, no plotting.
 
 from __future__ import annotations
 
-__all__ = ["money", "percent"]
+import math
+import re
+
+__all__ = ["money", "percent", "percent_text", "without_negative_zero"]
+
+_NONZERO_DIGIT = re.compile(r"[1-9]")
 
 
 def money(value: float, _pos: object = None) -> str:
     """Format an amount of money compactly: 1234567 → '1.2M', 5300 → '5.3k'."""
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= limit:
-            return f"{value / limit:.1f}{suffix}"
-    return f"{value:.0f}"
+            return without_negative_zero(f"{value / limit:.1f}{suffix}")
+    return without_negative_zero(f"{value:.0f}")
 
 
 def percent(value: float, _pos: object = None) -> str:
     """Format a fraction as a percentage: 0.253 → '25%'."""
-    return f"{value:.0%}"
+    return without_negative_zero(f"{value:.0%}")
+
+
+def without_negative_zero(text: str) -> str:
+    """A formatted number without the sign of a value that rounds to zero: ``"-0%"`` → ``"0%"``.
+
+    Python keeps the sign when a small negative number is rounded for display
+    (``f"{-0.001:.0%}"`` is ``"-0%"``); a reader sees a loss where there is none.
+
+    Parameters
+    ----------
+    text : str
+        a number already formatted (percentage, amount, score, ``"1.2k"``, ...).
+
+    Returns
+    -------
+    str
+        ``text``, with its leading minus sign removed when every digit shown is zero.
+
+    Examples
+    --------
+    >>> without_negative_zero("-0%"), without_negative_zero("-0.0%"), without_negative_zero("-0")
+    ('0%', '0.0%', '0')
+    >>> without_negative_zero("-3%"), without_negative_zero("-0.4%")
+    ('-3%', '-0.4%')
+    """
+    stripped = text.lstrip()
+    if stripped[:1] in ("-", "\u2212") and not _NONZERO_DIGIT.search(stripped):
+        return stripped[1:]
+    return text
+
+
+def percent_text(value: float | None, digits: int = 0) -> str:
+    """A fraction as a percentage for the report: ``"–"`` when unknown, never ``"-0%"``.
+
+    Parameters
+    ----------
+    value : float or None
+        the fraction (0.25 is 25 %).
+    digits : int, optional
+        decimals shown.
+
+    Returns
+    -------
+    str
+        e.g. ``"25%"``; a small negative value that rounds to zero reads ``"0%"``.
+
+    Examples
+    --------
+    >>> percent_text(0.253), percent_text(-0.004), percent_text(-0.0004, 1), percent_text(float("nan"))
+    ('25%', '0%', '0.0%', '–')
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    return without_negative_zero(f"{value:.{digits}%}")

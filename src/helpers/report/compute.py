@@ -14,7 +14,6 @@ Without a record of who left, customers are counted lost by the course's one chu
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ import pandas as pd
 
 from helpers.company import Company
 from helpers.crm import rfm_segment_value
-from helpers.formats import money
+from helpers.formats import money, percent_text, without_negative_zero
 from helpers.loyalty import loyalty_components, loyalty_index, loyalty_segment, nps, segment_summary
 from helpers.profitability import customer_profitability, pyramid_tier
 from helpers.retention import (
@@ -114,62 +113,6 @@ class ReportData:
 # ---------------------------------------------------------------------------------------
 # Numbers as text: one rule for the whole page
 # ---------------------------------------------------------------------------------------
-
-_NONZERO_DIGIT = re.compile(r"[1-9]")
-
-
-def without_negative_zero(text: str) -> str:
-    """A formatted number without the sign of a value that rounds to zero: ``"-0%"`` → ``"0%"``.
-
-    Python keeps the sign when a small negative number is rounded for display
-    (``f"{-0.001:.0%}"`` is ``"-0%"``); a reader sees a loss where there is none.
-
-    Parameters
-    ----------
-    text : str
-        a number already formatted (percentage, amount, score, ``"1.2k"``, ...).
-
-    Returns
-    -------
-    str
-        ``text``, with its leading minus sign removed when every digit shown is zero.
-
-    Examples
-    --------
-    >>> without_negative_zero("-0%"), without_negative_zero("-0.0%"), without_negative_zero("-0")
-    ('0%', '0.0%', '0')
-    >>> without_negative_zero("-3%"), without_negative_zero("-0.4%")
-    ('-3%', '-0.4%')
-    """
-    stripped = text.lstrip()
-    if stripped[:1] in ("-", "\u2212") and not _NONZERO_DIGIT.search(stripped):
-        return stripped[1:]
-    return text
-
-
-def percent_text(value: float | None, digits: int = 0) -> str:
-    """A fraction as a percentage for the report: ``"–"`` when unknown, never ``"-0%"``.
-
-    Parameters
-    ----------
-    value : float or None
-        the fraction (0.25 is 25 %).
-    digits : int, optional
-        decimals shown.
-
-    Returns
-    -------
-    str
-        e.g. ``"25%"``; a small negative value that rounds to zero reads ``"0%"``.
-
-    Examples
-    --------
-    >>> percent_text(0.253), percent_text(-0.004), percent_text(-0.0004, 1), percent_text(float("nan"))
-    ('25%', '0%', '0.0%', '–')
-    """
-    if value is None or not np.isfinite(value):
-        return "–"
-    return without_negative_zero(f"{value:.{digits}%}")
 
 
 # ---------------------------------------------------------------------------------------

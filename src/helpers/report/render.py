@@ -19,6 +19,7 @@ import pandas as pd
 
 from helpers import plots
 from helpers.company import Company
+from helpers.formats import percent_text, without_negative_zero
 from helpers.plots import crm as crm_plots
 from helpers.plots import figure_png
 from helpers.plots import loyalty as loyalty_plots
@@ -29,9 +30,7 @@ from helpers.report.compute import (
     ReportOptions,
     Skipped,
     compute_report,
-    percent_text,
     timed,
-    without_negative_zero,
 )
 
 #: What a manager can do with each RFM segment (practitioner advice, Hughes 1994 onwards).
@@ -159,7 +158,7 @@ def _share(value: float, digits: int = 0) -> str:
 
 
 def _money(value: float) -> str:
-    return without_negative_zero(plots.money(value))
+    return plots.money(value)
 
 
 def _score(value: float) -> str:
