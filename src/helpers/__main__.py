@@ -5,6 +5,10 @@ Commands:
                (``python -m helpers report --help``).
     generate   a synthetic company of your own, e.g. one per class
                (``python -m helpers generate --help``).
+    slides     offline slide decks, instructor guides and handouts for presenting the lessons
+               (``python -m helpers slides --help``).
+    grade      grade a class's handed-in exercise notebooks into a CSV and a summary
+               (``python -m helpers grade --help``).
 
 Exit status: the command's own (``report``: 0 written, 1 the data could not be read or
 used, 2 usage error; see ``python -m helpers report --help``); 2 for a missing or unknown
@@ -21,6 +25,8 @@ from collections.abc import Sequence
 COMMANDS = {
     "report": "one self-contained HTML report for a manager from your customer files",
     "generate": "a synthetic company of your own as CSV files, e.g. one per class",
+    "slides": "offline slide decks, instructor guides and handouts for presenting the lessons",
+    "grade": "grade a class's handed-in exercise notebooks into a CSV and a summary",
 }
 
 USAGE = (
@@ -61,6 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from helpers.data import generate_command
 
         return generate_command(args[1:])
+    if command == "slides":
+        from helpers.slides import main as slides_main
+
+        return slides_main(args[1:])
+    if command == "grade":
+        from helpers.grading import main as grade_main
+
+        return grade_main(args[1:])
     close = difflib.get_close_matches(command, list(COMMANDS), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     print(f"python -m helpers: unknown command {command!r}.{hint}\n\n{USAGE}", end="", file=sys.stderr)
