@@ -21,7 +21,21 @@ TREES = {module: ast.parse(path.read_text(encoding="utf-8")) for module, path in
 LAYERS = {"model": 0, "data": 1, "presentation": 2}
 # Packages count by their top name; report.compute is the report's model work and may use only the model
 # layer and the company's data model.
-PRESENTATION = {"plots", "checks", "widgets", "exercise_builder", "exercises", "notebook", "report"}
+PRESENTATION = {
+    "plots",
+    "checks",
+    "widgets",
+    "exercise_builder",
+    "exercises",
+    "notebook",
+    "report",
+    # the instructor's tools: slide decks, guides, handouts, the code-free view and grading
+    "slides",
+    "guides",
+    "handouts",
+    "present",
+    "grading",
+}
 DATA = {"company", "synthetic", "data", "warehouse", "own_data", "example_data"}
 
 
