@@ -4,6 +4,7 @@
 #   make data       regenerate datasets/ from the seed
 #   make notebooks  re-execute every lesson and solution notebook, then the exercises
 #   make exercises  regenerate exercises/ from solutions/
+#   make slides     offline slide decks with speaker notes, guide pages and handouts in build/slides
 #   make format     format the code and fix what the linter can (ruff)
 #   make lock       re-pin requirements.lock after a change to pyproject.toml (maintainers)
 
@@ -11,11 +12,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SLIDES_STAMP := etc/slides/node_modules/.installed
 FIRST_LESSON := notebooks/00_welcome.ipynb
 # Tests run on both cores; set JOBS=1 to run them one at a time.
 JOBS ?= auto
 
-.PHONY: lab test data notebooks exercises lock bench format clean
+.PHONY: lab test data notebooks exercises slides lock bench format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 lab")'
@@ -39,7 +41,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(FIRST_LESSON)
 
 # Style first (ruff: lint, numpydoc docstrings, formatting), then every test.
-test: $(STAMP)
+# The slide-deck browser test needs the decks' npm assets; without npm it is skipped and says why.
+test: $(STAMP) $(if $(shell command -v npm),$(SLIDES_STAMP))
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(JOBS)
@@ -61,6 +64,17 @@ notebooks: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python -m helpers.exercise_builder solutions exercises
+
+# The decks' assets (reveal.js, MathJax), pinned by etc/slides/package-lock.json; reinstalled when it changes.
+$(SLIDES_STAMP): etc/slides/package.json etc/slides/package-lock.json
+	@command -v npm >/dev/null || { echo "make slides needs Node.js and npm (Debian: apt-get install -y npm)"; exit 1; }
+	npm ci --prefix etc/slides --no-audit --no-fund
+	@touch $@
+
+# One deck per lesson that opens from disk with no network (press S for the speaker notes), each
+# instructor guide as a page and a one-page PDF handout; open build/slides/index.html.
+slides: $(STAMP) $(SLIDES_STAMP)
+	$(BIN)/python -m helpers slides --out build/slides
 
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-tools
