@@ -1,6 +1,7 @@
 # Relationship Marketing & CRM Workbook
 #   make lab        set up (first time only) and open the course in JupyterLab
 #   make test       set up (first time only) and run every test, notebooks included
+#   make present LESSON=03  show one lesson without code, in large type for a projector (Voilà)
 #   make data       regenerate datasets/ from the seed
 #   make notebooks  re-execute every lesson and solution notebook, then the exercises
 #   make exercises  regenerate exercises/ from solutions/
@@ -39,6 +40,11 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The whole course is browsable (lessons, exercises, data); the first lesson opens at start.
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(FIRST_LESSON)
+
+# One lesson without code, its widgets working, in the projector theme of etc/voila/; LESSON is the
+# start of its name (03 is notebooks/03_leaky_bucket.ipynb). Serves that lesson only; prints its URL.
+present: $(STAMP)
+	$(BIN)/python -m helpers.present "$(LESSON)"
 
 # Style first (ruff: lint, numpydoc docstrings, formatting), then every test.
 # The slide-deck browser test needs the decks' npm assets; without npm it is skipped and says why.
