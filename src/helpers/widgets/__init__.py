@@ -13,12 +13,14 @@ scenario function directly, without a browser; the widget only redraws its figur
 
 from __future__ import annotations
 
+import asyncio
+import base64
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 from helpers.plots import figure_png
@@ -52,9 +54,137 @@ def slider(
     )
 
 
+class WhatIf(widgets.VBox):
+    """The controls above the chart of a scenario; see :func:`what_if`.
+
+    The chart is an image whose bytes are replaced on each change, so the browser swaps
+    one picture instead of clearing and refilling an output. A change redraws at once,
+    inside the kernel's handling of the slider's message: while the kernel is busy, the
+    browser holds back newer slider values and sends only the latest when it is idle
+    again (ipywidgets' own throttle), so a burst of moves skips the stale values and
+    ends with the last value's chart. The charts of the last :attr:`REMEMBER` settings
+    are kept, so moving a slider back to a value seen before shows its chart at once; and
+    in a running kernel, once the controls rest for :attr:`AHEAD_AFTER_SECONDS`, the
+    charts one step either side of the slider just moved are drawn ahead, so the next
+    step (an arrow key) shows at once too; any other value is drawn when it is chosen.
+
+    Before its cell runs (an untrusted notebook, a static page), a notebook shows the
+    chart saved with the widget's output: the display carries the current chart as
+    ``image/png`` next to the widget view, and a short, stable ``text/plain``.
+    """
+
+    #: How many settings' charts (and results) a widget keeps, for moves back to a value seen before.
+    REMEMBER = 32
+    #: Seconds of rest after a change before the neighbouring steps' charts are drawn ahead.
+    AHEAD_AFTER_SECONDS = 0.1
+
+    def __init__(
+        self, scenario: Callable[..., Scenario], controls: Mapping[str, widgets.ValueWidget], *, columns: int = 2
+    ) -> None:
+        self.scenario = scenario
+        self.controls = dict(controls)
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.result: Scenario | None = None
+        self._seen: OrderedDict[tuple, tuple[Scenario, bytes | None]] = OrderedDict()
+        self._moves = 0  # changes so far; a chart drawn ahead is skipped once the controls move again
+        items = list(self.controls.values())
+        rows = [widgets.HBox(items[i : i + columns]) for i in range(0, len(items), columns)]
+        super().__init__([*rows, self.chart])
+        for control in items:
+            control.observe(self._changed, names="value")
+        self.redraw()
+
+    def _values(self) -> dict[str, Any]:
+        return {name: control.value for name, control in self.controls.items()}
+
+    @staticmethod
+    def _key(values: Mapping[str, Any]) -> tuple:
+        """The settings as a key; floats rounded, so 0.1 + 0.2 from the browser finds 0.3."""
+        return tuple((name, round(value, 9) if isinstance(value, float) else value) for name, value in values.items())
+
+    def _keep(self, values: Mapping[str, Any], result: Scenario, png: bytes | None) -> None:
+        self._seen[self._key(values)] = (result, png)
+        self._seen.move_to_end(self._key(values))
+        while len(self._seen) > self.REMEMBER:
+            self._seen.popitem(last=False)
+
+    def redraw(self, _change: object = None) -> Scenario:
+        """Recompute the scenario with the controls' current values, show its chart and return it."""
+        values = self._values()
+        result, png = self._draw(values)
+        if png is not None:
+            self.chart.value = png
+        self.result = result
+        self._keep(values, result, png)
+        return result
+
+    def forget(self) -> None:
+        """Drop the kept charts, so the next change draws anew (to time a redraw, or free memory)."""
+        self._seen.clear()
+
+    def _draw(self, values: Mapping[str, Any]) -> tuple[Scenario, bytes | None]:
+        result = self.scenario(**values)
+        png = None
+        if result.figure is not None:
+            png = figure_png(result.figure)
+            plt.close(result.figure)
+        return result, png
+
+    def _changed(self, change: Mapping[str, Any]) -> None:
+        self._moves += 1
+        key = self._key(self._values())
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            self.result, png = self._seen[key]
+            if png is not None:
+                self.chart.value = png
+        else:
+            self.redraw()
+        self._plan_ahead(change)
+
+    def _plan_ahead(self, change: Mapping[str, Any]) -> None:
+        """In a running kernel, schedule the charts one step either side of the moved slider (the way it moved first)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        control = change.get("owner")
+        step = getattr(control, "step", None)
+        if not step or not all(hasattr(control, a) for a in ("min", "max")):
+            return
+        name = next(name for name, c in self.controls.items() if c is control)
+        values, moved_up = self._values(), change.get("new", 0) >= change.get("old", 0)
+        ahead = (
+            [control.value + step, control.value - step] if moved_up else [control.value - step, control.value + step]
+        )
+        for order, value in enumerate(v for v in ahead if control.min <= v <= control.max):
+            when = self.AHEAD_AFTER_SECONDS * (order + 1)
+            loop.call_later(when, self._draw_ahead, self._moves, {**values, name: value})
+
+    def _draw_ahead(self, moves: int, values: dict[str, Any]) -> None:
+        if moves != self._moves or self._key(values) in self._seen:
+            return  # the controls moved since, or this chart is already kept
+        try:
+            drawn = self._draw(values)
+        except Exception:  # a step ahead that fails is not kept; moving there reports the error as usual
+            return
+        self._keep(values, *drawn)
+
+    def __repr__(self) -> str:
+        names = ", ".join(str(getattr(control, "description", "") or name) for name, control in self.controls.items())
+        return f"What-if: {names}" if len(names) <= 100 else f"What-if: {names[:99]}…"
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        if self.chart.value:
+            bundle["image/png"] = base64.b64encode(self.chart.value).decode("ascii")
+        return bundle
+
+
 def what_if(
     scenario: Callable[..., Scenario], controls: Mapping[str, widgets.ValueWidget], *, columns: int = 2
-) -> widgets.VBox:
+) -> WhatIf:
     """Wire ``controls`` (keyword → widget) to ``scenario`` and redraw its figure on every change.
 
     Parameters
@@ -66,27 +196,19 @@ def what_if(
 
     Returns
     -------
-    A VBox: the controls on top, the figure below. Its ``redraw()`` attribute (also used
-    by the observers) recomputes and redraws once, and returns the new Scenario.
+    WhatIf
+        A VBox: the controls on top, the chart (an image) below. Its ``redraw()`` method
+        recomputes and redraws once, synchronously, and returns the new Scenario; a
+        control's change calls it unless that setting's chart is kept; ``result`` holds
+        the latest Scenario.
+
+    Examples
+    --------
+    >>> box = what_if(lambda churn: Scenario(1 / churn, None), {"churn": slider("Churn", 0.1, 0.01, 0.5, 0.01)})
+    >>> box.controls["churn"].value = 0.25
+    >>> box.result.data
+    4.0
+    >>> repr(box)
+    'What-if: Churn'
     """
-    output = widgets.Output()
-
-    def redraw(_change: object = None) -> Scenario:
-        result = scenario(**{name: control.value for name, control in controls.items()})
-        png = figure_png(result.figure) if result.figure is not None else None
-        if result.figure is not None:
-            plt.close(result.figure)
-        with output:
-            output.clear_output(wait=True)
-            if png is not None:
-                display(Image(data=png))
-        return result
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    items = list(controls.values())
-    rows = [widgets.HBox(items[i : i + columns]) for i in range(0, len(items), columns)]
-    box = widgets.VBox([*rows, output])
-    box.redraw = redraw
-    redraw()
-    return box
+    return WhatIf(scenario, controls, columns=columns)

@@ -45,6 +45,25 @@ def bucket_capacity(calibration: BucketCalibration) -> float:
     return float(10 * power)  # pragma: no cover - the loop always returns
 
 
+def _economics(calibration: BucketCalibration) -> dict:
+    """The company's starting base, cost per (kept) acquisition and margin, as :func:`simulate` takes them."""
+    return dict(
+        initial_customers=calibration.customers_now,
+        cost_per_acquisition=calibration.cost_per_kept_acquisition,
+        revenue_per_customer=calibration.margin_per_customer,
+    )
+
+
+def _as_today(calibration: BucketCalibration, months: int) -> pd.DataFrame:
+    """The bucket over ``months`` if the company keeps today's spend and churn."""
+    return simulate(
+        months,
+        acquisition_spend=calibration.acquisition_spend,
+        churn_rate=calibration.churn_rate,
+        **_economics(calibration),
+    )
+
+
 def bucket_scenario(
     acquisition_spend: float,
     churn_rate: float,
@@ -56,6 +75,7 @@ def bucket_scenario(
     holes: Mapping[str, float] | None = None,
     months: int = 60,
     capacity: float | None = None,
+    baseline: pd.DataFrame | None = None,
 ) -> Scenario:
     """The company's bucket over the next ``months`` for one setting of the sliders.
 
@@ -86,6 +106,9 @@ def bucket_scenario(
         Horizon in months.
     capacity : float, optional
         Customers that fill the bucket; default :func:`bucket_capacity`.
+    baseline : DataFrame, optional
+        The company as it is today over the same months (:func:`helpers.bucket.simulate`
+        with the calibration's spend and churn); the widget computes it once, default here.
 
     Returns
     -------
@@ -110,22 +133,16 @@ def bucket_scenario(
     if programme_cost_per_customer < 0 or not 0 <= churn_reduction <= 1:
         raise ValueError("the programme needs a cost ≥ 0 and a churn reduction in [0, 1]")
     programme_cost = programme_cost_per_customer if churn_reduction > 0 else 0.0
-    economics = dict(
-        initial_customers=calibration.customers_now,
-        cost_per_acquisition=calibration.cost_per_kept_acquisition,
-        revenue_per_customer=calibration.margin_per_customer,
-    )
     run = simulate(
         months,
         acquisition_spend=acquisition_spend,
         churn_rate=churn_rate,
         retention_cost_per_customer=programme_cost,
         churn_reduction=churn_reduction,
-        **economics,
+        **_economics(calibration),
     )
-    baseline = simulate(
-        months, acquisition_spend=calibration.acquisition_spend, churn_rate=calibration.churn_rate, **economics
-    )
+    if baseline is None:
+        baseline = _as_today(calibration, months)
     inflow = acquisition_spend / calibration.cost_per_kept_acquisition
     effective = churn_rate * (1 - churn_reduction)
     level = steady_state(inflow, effective)
@@ -200,5 +217,6 @@ def bucket_widget(
         holes=holes,
         months=months,
         capacity=bucket_capacity(calibration),
+        baseline=_as_today(calibration, months),
     )
     return what_if(scenario, controls)

@@ -17,7 +17,7 @@ from helpers.plots.satisfaction import projection_chart
 from helpers.satisfaction import MOMENTS, project_improvement
 from helpers.widgets import Scenario, slider, what_if
 
-__all__ = ["touchpoint_options", "touchpoint_scenario", "touchpoint_widget"]
+__all__ = ["touchpoint_options", "touchpoint_potentials", "touchpoint_scenario", "touchpoint_widget"]
 
 
 def touchpoint_options(touchpoints: pd.DataFrame, moments: pd.DataFrame) -> list[str]:
@@ -33,6 +33,38 @@ def touchpoint_options(touchpoints: pd.DataFrame, moments: pd.DataFrame) -> list
     return [str(t) for t in moments.index if all((t, m) in touchpoints.index for m in MOMENTS)]
 
 
+def touchpoint_potentials(
+    levels: pd.DataFrame, touchpoints: pd.DataFrame, moments: pd.DataFrame, *, churns: float, customer_months: float
+) -> pd.DataFrame:
+    """The change of each measure if all of one touchpoint's bad moments went well: one column per touchpoint.
+
+    They do not depend on the sliders: :func:`touchpoint_widget` computes them once, and
+    :func:`touchpoint_scenario` draws the axes and the dashed line from them.
+
+    Parameters
+    ----------
+    levels, touchpoints, moments : pandas.DataFrame
+        As for :func:`touchpoint_scenario`.
+    churns, customer_months : float
+        customers lost and months as a customer over the period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the measures of :func:`helpers.satisfaction.project_improvement`; columns: the
+        touchpoints of :func:`touchpoint_options`.
+    """
+    return pd.concat(
+        {
+            name: project_improvement(
+                levels, touchpoints, moments, name, 1.0, churns=churns, customer_months=customer_months
+            ).measures["change"]
+            for name in touchpoint_options(touchpoints, moments)
+        },
+        axis=1,
+    )
+
+
 def touchpoint_scenario(
     levels: pd.DataFrame,
     touchpoints: pd.DataFrame,
@@ -42,6 +74,7 @@ def touchpoint_scenario(
     customer_months: float,
     improvement: float = 0.5,
     touchpoint: str = "complaint",
+    potentials: pd.DataFrame | None = None,
 ) -> Scenario:
     """Satisfaction, NPS and 12-month retention if a share of one touchpoint's bad moments went well.
 
@@ -65,6 +98,9 @@ def touchpoint_scenario(
         share of the touchpoint's bad moments that go well instead (0–1).
     touchpoint : str, optional
         the touchpoint improved.
+    potentials : pandas.DataFrame, optional
+        :func:`touchpoint_potentials` of the same data, computed once by the widget
+        (default: computed here).
 
     Returns
     -------
@@ -88,22 +124,17 @@ def touchpoint_scenario(
     >>> float(result.data.measures["change"].abs().max())   # nothing fixed, nothing changes
     0.0
     """
-
-    def change(name: str, share: float) -> pd.Series:
-        return project_improvement(
-            levels, touchpoints, moments, name, share, churns=churns, customer_months=customer_months
-        ).measures["change"]
-
     projection = project_improvement(
         levels, touchpoints, moments, touchpoint, improvement, churns=churns, customer_months=customer_months
     )
-    largest = pd.concat([change(name, 1.0) for name in touchpoint_options(touchpoints, moments)], axis=1).max(axis=1)
+    if potentials is None:
+        potentials = touchpoint_potentials(levels, touchpoints, moments, churns=churns, customer_months=customer_months)
     figure = projection_chart(
         projection.measures,
         touchpoint=touchpoint,
         improvement=improvement,
-        potential=change(touchpoint, 1.0),
-        axis_max=largest,
+        potential=potentials[touchpoint],
+        axis_max=potentials.max(axis=1),
     )
     return Scenario(projection, figure)
 
@@ -125,7 +156,6 @@ def touchpoint_widget(
             layout=widgets.Layout(width="420px"),
         ),
     }
-    return what_if(
-        partial(touchpoint_scenario, levels, touchpoints, moments, churns=churns, customer_months=customer_months),
-        controls,
-    )
+    sizes = {"churns": churns, "customer_months": customer_months}
+    potentials = touchpoint_potentials(levels, touchpoints, moments, **sizes)
+    return what_if(partial(touchpoint_scenario, levels, touchpoints, moments, potentials=potentials, **sizes), controls)
