@@ -60,11 +60,13 @@ format: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m helpers generate --out datasets
 
-# Re-executes every lesson and solution in place (outputs are committed), then the exercises.
+# Re-executes every lesson and solution in place (outputs are committed), then the exercises. No widget
+# state is stored: each widget's output carries its chart as a picture, which every viewer shows offline.
 notebooks: $(STAMP)
 	for folder in notebooks solutions; do \
 	  (cd $$folder && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	     --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 *.ipynb) || exit 1; \
+	     --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+	     --ExecutePreprocessor.timeout=600 *.ipynb) || exit 1; \
 	done
 	$(MAKE) exercises
 

@@ -232,7 +232,14 @@ def test_guide_pages_link_among_themselves(lesson_guide):
 
 
 def test_the_handout_is_one_a4_page(tmp_path, lesson_guide):
-    out = handouts.build_handout(LESSON, lesson_guide, tmp_path / "03.handout.pdf")
+    import matplotlib as mpl
+
+    from helpers import plots
+
+    # In a notebook the course theme is on, and it crops saved figures to their content.
+    with mpl.rc_context():
+        plots.use_theme("projector")
+        out = handouts.build_handout(LESSON, lesson_guide, tmp_path / "03.handout.pdf")
     pdf = out.read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 1

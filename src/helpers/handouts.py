@@ -15,6 +15,8 @@ import io
 import re
 from pathlib import Path
 
+import matplotlib as mpl
+
 from helpers import glossary, guides
 
 #: A4 portrait, inches.
@@ -197,7 +199,7 @@ def build_handout(notebook: Path, guide: Path, out: Path) -> Path:
     exercises = f"Practise: exercises/{notebook.name}" if exercise.is_file() else ""
 
     def draw(scale: float, chart_inches: float):
-        figure = Figure(figsize=A4, dpi=150)
+        figure = Figure(figsize=A4, dpi=150, layout="none")  # placed by hand; no theme layout
         FigureCanvasAgg(figure)
         return figure, _draw(figure, guides.lesson_title(lesson), terms, chart, items, exercises, scale, chart_inches)
 
@@ -212,6 +214,8 @@ def build_handout(notebook: Path, guide: Path, out: Path) -> Path:
     if left > 0.3:  # room to spare: a bigger chart (as wide as the page allows)
         figure, left = draw(scale, chart_inches + left - 0.2)
     out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, format="pdf", metadata={"Title": f"{guides.lesson_title(lesson)}: handout"})
-    figure.savefig(out.with_suffix(".png"), format="png", dpi=100)
+    # The whole A4 page, whatever the course theme set for savefig (it crops charts to their content).
+    with mpl.rc_context({"savefig.bbox": "standard", "figure.constrained_layout.use": False}):
+        figure.savefig(out, format="pdf", metadata={"Title": f"{guides.lesson_title(lesson)}: handout"})
+        figure.savefig(out.with_suffix(".png"), format="png", dpi=100)
     return out
