@@ -580,3 +580,22 @@ def test_segment_churn_shrinks_small_segments_towards_the_overall_retention():
     assert np.isnan(plan.segment_churn(segments, lost, "2024-01-01", "2025-01-01").loc["c", "retention"])
     with pytest.raises(ValueError, match="prior_customers must be ≥ 0"):
         plan.segment_churn(segments, lost, "2024-01-01", "2025-01-01", prior_customers=-1)
+
+
+def test_reach_leaves_out_customers_without_a_segment_or_a_tier():
+    base = tiny_base()
+    base.loc[base.index[1], "segment"] = np.nan  # the gold mercenary: no segment, so no action
+    base.loc[base.index[2], "tier"] = np.nan  # the iron mercenary: no tier, so outside any tier floor
+    wide = pd.DataFrame(
+        {"action": ["financial bond", "social bond"], "budget_per_month": [np.inf, np.inf]},
+        index=["mercenary", "not surveyed"],
+    )
+    reached = plan.reach(base, wide, assumptions())
+    assert reached["action"].tolist() == [
+        plan.DO_NOTHING,
+        plan.DO_NOTHING,
+        *["financial bond"] * 2,
+        plan.DO_NOTHING,
+        "social bond",
+    ]
+    assert reached["reached"].tolist()[1:4] == [False, False, True]

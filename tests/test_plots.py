@@ -66,3 +66,33 @@ def test_stacked_shares_use_the_stage_colours():
 def test_theme_rejects_an_unknown_context():
     with pytest.raises(ValueError, match="projector"):
         plots.use_theme("cinema")
+
+
+def test_rgb_png_round_trips_every_pixel_through_a_png_reader():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(8)
+    rgb = rng.integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(plots.rgb_png(rgb))))
+    assert decoded.shape == rgb.shape
+    assert (decoded == rgb).all()
+    with pytest.raises(ValueError, match="8-bit height × width × 3"):
+        plots.rgb_png(rgb[..., :2])
+
+
+def test_figure_png_is_the_drawn_figure():
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    fig = plt.figure(figsize=(2, 1), dpi=50)
+    fig.patch.set_facecolor("#0072B2")
+    picture = np.asarray(Image.open(io.BytesIO(plots.figure_png(fig))).convert("RGB"))
+    plt.close(fig)
+    assert picture.shape == (50, 100, 3)
+    assert (picture == [0, 0x72, 0xB2]).all()

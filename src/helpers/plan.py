@@ -920,14 +920,17 @@ def _action_effects(base: pd.DataFrame, actions: pd.Series, assumptions: PlanAss
     unknown = sorted(set(actions.astype(str)) - set(catalogue.index))
     if unknown:
         raise ValueError(f"unknown action(s) {unknown}; the catalogue has {list(catalogue.index)}")
-    spec = catalogue.reindex(actions.astype(str).to_numpy())
-    lever = spec["lever"].to_numpy()
+    # each distinct action is looked up once, then spread to its customers by position
+    names = actions.astype(str).to_numpy()
+    codes, distinct = pd.factorize(names)
+    chosen = catalogue.reindex(distinct)
+    spec = {column: chosen[column].to_numpy()[codes] for column in chosen.columns}
+    lever = spec["lever"]
     is_bond, is_satisfaction = lever == "bond", lever == "satisfaction"
 
     level_now = base["bond_level"].to_numpy()
-    target_level = np.zeros(len(base), dtype=np.int64)
-    if is_bond.any():
-        target_level[is_bond] = [LEVELS.index(str(t)) for t in spec["target"].to_numpy()[is_bond]]
+    bond_target = [LEVELS.index(str(t)) if lv == "bond" else 0 for lv, t in zip(chosen["lever"], chosen["target"])]
+    target_level = np.asarray(bond_target, dtype=np.int64)[codes]
     churn_index = assumptions.bond_churn.to_numpy()
     cost_index = assumptions.bond_cost.to_numpy()
     bond_ok = is_bond & (level_now < target_level) & ~np.isnan(cost_index[target_level])
@@ -936,10 +939,10 @@ def _action_effects(base: pd.DataFrame, actions: pd.Series, assumptions: PlanAss
     bond_cost = cost_index[target_level] - cost_index[level_now]
 
     satisfaction = base["satisfaction"].to_numpy(dtype=float)
-    low = spec["eligible_from"].to_numpy(dtype=float)
-    high = spec["eligible_to"].to_numpy(dtype=float)
+    low = spec["eligible_from"].astype(float)
+    high = spec["eligible_to"].astype(float)
     satisfaction_ok = is_satisfaction & ~np.isnan(satisfaction) & (satisfaction >= low) & (satisfaction <= high)
-    target_satisfaction = np.where(satisfaction_ok, spec["target"].to_numpy(dtype=object), np.nan).astype(float)
+    target_satisfaction = np.where(satisfaction_ok, spec["target"].astype(object), np.nan).astype(float)
     by_level = assumptions.satisfaction_churn
     now = by_level.reindex(np.nan_to_num(satisfaction, nan=4).astype(int)).to_numpy()
     after = by_level.reindex(np.nan_to_num(target_satisfaction, nan=4).astype(int)).to_numpy()
@@ -947,10 +950,10 @@ def _action_effects(base: pd.DataFrame, actions: pd.Series, assumptions: PlanAss
     eligible = bond_ok | satisfaction_ok
     return pd.DataFrame(
         {
-            "action": actions.astype(str).to_numpy(),
+            "action": names,
             "eligible": eligible,
             "cost_per_month": np.where(bond_ok, bond_cost, np.where(satisfaction_ok, spec["cost_per_month"], 0.0)),
-            "success": np.where(eligible, spec["success"].to_numpy(dtype=float), 0.0),
+            "success": np.where(eligible, spec["success"].astype(float), 0.0),
             "churn_multiplier_if_works": np.where(bond_ok, bond_ratio, np.where(satisfaction_ok, after / now, 1.0)),
             "bond_level_after": np.where(bond_ok, target_level, level_now),
             "satisfaction_after": np.where(satisfaction_ok, target_satisfaction, satisfaction),
@@ -1031,16 +1034,21 @@ def reach(
     _check_assumptions(assumptions)
     plan = _check_plan(plan)
     rank = _tier_rank(lowest_tier)
-    segment = base["segment"].astype(str)
-    actions = segment.map(plan["action"].astype(str)).fillna(DO_NOTHING)
+    # each distinct segment (and tier) is looked up once, then spread to its customers by position
+    segment_code, segments = pd.factorize(base["segment"].astype(str), sort=True, use_na_sentinel=False)
+    segments = pd.Series(segments, dtype=object)
+    action_of = segments.map(plan["action"].astype(str)).fillna(DO_NOTHING).to_numpy(dtype=object)
+    actions = pd.Series(action_of[segment_code], index=base.index)
     effects = _action_effects(base, actions, assumptions)
-    in_scope = base["tier"].astype(str).map({tier: i for i, tier in enumerate(TIERS)}).to_numpy() <= rank
+    tier_code, tiers = pd.factorize(base["tier"].astype(str), use_na_sentinel=False)
+    tier_rank = pd.Series(tiers, dtype=object).map({tier: i for i, tier in enumerate(TIERS)}).to_numpy(dtype=float)
+    in_scope = tier_rank[tier_code] <= rank
     eligible = effects["eligible"].to_numpy() & in_scope
 
-    budget = segment.map(plan["budget_per_month"]).fillna(0.0).to_numpy()
-    order = np.lexsort((-base["profit_per_month"].to_numpy(dtype=float), segment.to_numpy()))
+    budget = segments.map(plan["budget_per_month"]).fillna(0.0).to_numpy(dtype=float)[segment_code]
+    order = np.lexsort((-base["profit_per_month"].to_numpy(dtype=float), segment_code))
     cost_sorted = np.where(eligible, effects["cost_per_month"].to_numpy(), 0.0)[order]
-    running = pd.Series(cost_sorted).groupby(segment.to_numpy()[order]).cumsum().to_numpy()
+    running = pd.Series(cost_sorted).groupby(segment_code[order]).cumsum().to_numpy()
     within = np.empty(len(base), dtype=bool)
     within[order] = running <= budget[order] + 1e-9
     reached = eligible & within
@@ -1263,12 +1271,13 @@ def _apostle_share(base: pd.DataFrame, reached: pd.DataFrame) -> tuple[float, fl
     if not placed.any():
         return np.nan, np.nan
     components = base.loc[placed, ["satisfaction", "repurchase", "tenure", "bonds", "intention"]]
-    before = (loyalty_segment(components) == "apostle").to_numpy()
     worked = components.assign(
         satisfaction=reached.loc[placed, "satisfaction_after"].to_numpy(),
         bonds=reached.loc[placed, "bond_level_after"].to_numpy() / (len(LEVELS) - 1),
     )
-    after = (loyalty_segment(worked) == "apostle").to_numpy()
+    # one placement of both tables (a customer's type depends on their own row only)
+    both = (loyalty_segment(pd.concat([components, worked], ignore_index=True)) == "apostle").to_numpy()
+    before, after = both[: len(components)], both[len(components) :]
     works = reached.loc[placed, "works"].to_numpy()
     return float(before.mean()), float(np.mean(works * after + (1 - works) * before))
 
@@ -1577,12 +1586,12 @@ def stage_outlook(
     else:
         cut = np.full(len(stages), float(churn_reduction))
     require((cut >= 0) & (cut <= 1), "churn_reduction must be in [0, 1]", churn_reduction=cut)
-    rows = [
-        adjust_migration(transition, churn_factor=1.0 - k, promotion_factor=promotion_factor).iloc[i]
-        for i, k in enumerate(cut)
-    ]
     adjusted = adjust_migration(transition, promotion_factor=promotion_factor)
-    adjusted.iloc[: len(stages)] = np.vstack(rows)
+    matrices = {0.0: adjusted.copy()}  # one adjusted matrix per distinct cut (most stages share one)
+    for k in dict.fromkeys(cut.tolist()):
+        if k not in matrices:
+            matrices[k] = adjust_migration(transition, churn_factor=1.0 - k, promotion_factor=promotion_factor)
+    adjusted.iloc[: len(stages)] = np.vstack([matrices[k].iloc[i] for i, k in enumerate(cut.tolist())])
     runs = {
         "do nothing": project_stages(stage_counts, transition, years, new_customers_per_period=newcomers),
         "plan": project_stages(stage_counts, adjusted, years, new_customers_per_period=newcomers),

@@ -356,7 +356,10 @@ def customer_view_figure(view: dict) -> Figure:
         chosen = purchases[purchases["channel"].astype(object) == channel]
         if len(chosen):
             buy_ax.scatter(chosen["date"], chosen["amount"], color=colour, s=45, label=label(channel))
-    buy_ax.set(title="Purchases", ylabel="amount")
+    # titles at a fixed height (y=1): nothing is drawn above these axes, and matplotlib's search
+    # for a clear spot measures every tick label again at each redraw
+    buy_ax.set_title("Purchases", y=1.0)
+    buy_ax.set(ylabel="amount")
     buy_ax.yaxis.set_major_formatter(FuncFormatter(money))
     if len(purchases):
         buy_ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
@@ -379,7 +382,7 @@ def customer_view_figure(view: dict) -> Figure:
             contact_ax.annotate(f"★{level}", (date, 3.6), fontsize=10, ha="center", color=OKABE_ITO["dark_grey"])
     contact_ax.set_yticks(range(len(kinds)), [label(k) for k in kinds])
     contact_ax.set_ylim(-0.6, 4.0)
-    contact_ax.set_title("Contacts (black ring = unresolved) and survey answers (★)", fontsize=12)
+    contact_ax.set_title("Contacts (black ring = unresolved) and survey answers (★)", fontsize=12, y=1.0)
     contact_ax.tick_params(axis="x", labelrotation=30)
     buy_ax.tick_params(labelbottom=False)
     if len(purchases) or len(contacts):
