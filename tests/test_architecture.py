@@ -36,7 +36,7 @@ PRESENTATION = {
     "present",
     "grading",
 }
-DATA = {"company", "synthetic", "data", "warehouse", "own_data", "example_data"}
+DATA = {"company", "synthetic", "data", "warehouse", "own_data", "example_data", "engines"}
 
 
 def layer(module: str) -> int:

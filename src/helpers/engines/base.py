@@ -1,0 +1,296 @@
+"""The aggregations once, for every engine: SQL in (:mod:`helpers.engines.queries`), pandas tables out.
+
+:class:`TransactionsEngine` holds the steps every engine shares: check the raw rows, run
+each aggregation and shape its result exactly as the course's pandas functions do (same
+columns, dtypes, index and values). An engine only says how to run a query and how to find
+the numbers of bad rows (:class:`helpers.engines.on_duckdb.DuckDBTransactions`,
+:class:`helpers.engines.on_spark.SparkTransactions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from helpers.engines import queries
+from helpers.retention import CohortTable
+from helpers.rfm import TIME_UNITS
+from helpers.validation import SHOWN_ROWS
+
+#: The transactions' columns the aggregations read, by their course names.
+COLUMNS = ("customer_id", "date", "amount", "cost")
+
+
+class BadRows(ValueError):
+    """Rows of the transactions that cannot be used; the message names the source, the column and the rows."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the checking pass learned about the raw rows (see :meth:`TransactionsEngine.check`)."""
+
+    rows: int
+    whole_number_ids: bool
+    costs_known: bool
+    last_date: pd.Timestamp | None
+
+
+class TransactionsEngine:
+    """The report's transaction aggregations on one source of rows, run by an engine.
+
+    Subclasses implement :meth:`run` (a query in DuckDB's dialect → a pandas DataFrame),
+    :meth:`bad_rows` (row numbers of the rows a condition marks) and set ``source_name``
+    (how messages name the data), ``raw`` and ``view`` (the SQL names of the raw and checked rows) and ``columns``
+    (course name → SQL expression of that column in ``raw``; ``cost`` may be missing).
+    """
+
+    source_name: str = "transactions"
+    raw: str = "raw_transactions"
+    view: str = "transactions"
+    columns: dict[str, str]
+
+    # ----------------------------------------------------------------------- engine's part
+
+    def run(self, sql: str) -> pd.DataFrame:
+        """Run a query written in DuckDB's dialect and return its (small) result."""
+        raise NotImplementedError
+
+    def bad_rows(self, condition: str, column: str, limit: int) -> tuple[list[str], list[object]]:
+        """Where-labels (e.g. ``"row 12"``) and values of the first ``limit`` rows where ``condition`` holds."""
+        raise NotImplementedError
+
+    def define_view(self, name: str, sql: str) -> None:
+        """Make ``name`` a view of ``sql`` for the following queries."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------------- shared part
+
+    def _expressions(self) -> dict[str, str]:
+        cost = self.columns.get("cost") or "CAST(NULL AS DOUBLE)"
+        return {**{name: self.columns[name] for name in ("customer_id", "date", "amount")}, "cost": cost}
+
+    def check(self) -> Checked:
+        """Count the unusable rows in one pass; raise :class:`BadRows` naming the first ones.
+
+        A row is unusable without a customer id, with a date that is missing or cannot be
+        read, or with an amount that is missing or not a finite number. Once the rows are
+        good, the view ``self.view`` (:data:`helpers.engines.queries.CLEAN_VIEW`) is
+        defined for the aggregations.
+
+        Returns
+        -------
+        Checked
+            the number of rows, whether every customer id is a whole number (then the ids
+            are read as ``int64``), whether every cost is known, and the last date.
+
+        Raises
+        ------
+        BadRows
+            naming the source, each bad column, the count, and the first rows with their value.
+        """
+        cached = getattr(self, "_checked", None)
+        if cached is not None:
+            return cached
+        names = self._expressions()
+        counts = self.run(
+            queries.CHECK.format(missing_customer=queries.missing_text(names["customer_id"]), source=self.raw, **names)
+        ).iloc[0]
+        problems = []
+        for column, what in queries.PROBLEMS.items():
+            count = int(counts[column])
+            if count:
+                condition = queries.bad_row_condition(
+                    column, customer_id=names["customer_id"], date=names["date"], amount=names["amount"]
+                )
+                where, values = self.bad_rows(condition, names[column], SHOWN_ROWS)
+                lines = [f"{self.source_name}, column {column!r}: {count:,} row(s) {what}:"]
+                lines += [f"  {label}: {_show(value)}" for label, value in zip(where, values)]
+                if count > len(where):
+                    lines.append(f"  … and {count - len(where):,} more")
+                problems.append("\n".join(lines))
+        if problems:
+            raise BadRows("\n".join(problems))
+        whole = int(counts["text_ids"]) == 0
+        customer = names["customer_id"]
+        expressions = {**names, "customer_id": f"CAST({customer} AS BIGINT)" if whole else customer}
+        self.define_view(self.view, queries.CLEAN_VIEW.format(source=self.raw, **expressions))
+        last = counts["last_date"]
+        self._checked = Checked(
+            rows=int(counts["n_rows"]),
+            whole_number_ids=whole,
+            costs_known="cost" in self.columns and int(counts["unknown_costs"]) == 0,
+            last_date=None if pd.isna(last) else pd.Timestamp(last),
+        )
+        return self._checked
+
+    def _customer_index(self, ids: pd.Series) -> pd.Index:
+        values = ids.to_numpy(dtype=np.int64) if self.check().whole_number_ids else ids.astype(str).to_numpy()
+        return pd.Index(values, name="customer_id")
+
+    def customer_base(self, observation_end, *, window_months: int = 12) -> pd.DataFrame:
+        """:func:`helpers.report.compute.customer_base` of these transactions, computed by the engine.
+
+        Parameters
+        ----------
+        observation_end : date
+            last day of the data.
+        window_months : int, optional
+            the recent window in calendar months (up to the month of the end).
+
+        Returns
+        -------
+        pandas.DataFrame
+            indexed by ``customer_id`` (sorted) with ``first_purchase``, ``last_purchase``
+            (``datetime64[ns]``), ``purchases`` (int64), ``revenue``, ``margin``,
+            ``revenue_recent`` and ``margin_recent`` (float64; margins NaN without a cost).
+        """
+        self.check()
+        end = pd.Timestamp(observation_end)
+        start = (end.to_period("M") - (window_months - 1)).to_timestamp()
+        result = self.run(queries.customer_base(self.view, start, end))
+        base = pd.DataFrame(
+            {
+                "first_purchase": _datetimes(result["first_purchase"]),
+                "last_purchase": _datetimes(result["last_purchase"]),
+                "purchases": result["purchases"].to_numpy(dtype=np.int64),
+                "revenue": result["revenue"].to_numpy(dtype=float),
+                "revenue_recent": result["revenue_recent"].to_numpy(dtype=float),
+                "margin": pd.to_numeric(result["margin"]).to_numpy(dtype=float, na_value=np.nan),
+                "margin_recent": pd.to_numeric(result["margin_recent"]).to_numpy(dtype=float, na_value=np.nan),
+            },
+            index=self._customer_index(result["customer_id"]),
+        )
+        return base
+
+    def recent_activity(self, observation_end, *, window_months: int = 12) -> pd.DataFrame:
+        """What each customer bought in the recent window, for the pyramid and the loyalty matrix.
+
+        The window is the one of :meth:`customer_base`: the last ``window_months`` calendar
+        months up to ``observation_end``. The numbers are those that
+        :func:`helpers.profitability.customer_profitability` (``purchases``, ``revenue``,
+        ``margin``) and :func:`helpers.loyalty.loyalty_components` (``purchase_months``,
+        ``margin``) compute from the transactions; customers who did not buy in the window
+        are not in the table (those functions count them 0).
+
+        Parameters
+        ----------
+        observation_end : date
+            last day of the data.
+        window_months : int, optional
+            the window in calendar months.
+
+        Returns
+        -------
+        pandas.DataFrame
+            indexed by ``customer_id`` (sorted): ``purchases`` and ``purchase_months``
+            (int64), ``revenue`` and ``margin`` (float64; margin NaN when no cost is known).
+        """
+        self.check()
+        end = pd.Timestamp(observation_end)
+        start = (end.to_period("M") - (window_months - 1)).to_timestamp()
+        result = self.run(queries.recent_activity(self.view, start, end))
+        return pd.DataFrame(
+            {
+                "purchases": result["purchases"].to_numpy(dtype=np.int64),
+                "purchase_months": result["purchase_months"].to_numpy(dtype=np.int64),
+                "revenue": result["revenue"].to_numpy(dtype=float),
+                "margin": pd.to_numeric(result["margin"]).to_numpy(dtype=float, na_value=np.nan),
+            },
+            index=self._customer_index(result["customer_id"]),
+        )
+
+    def rfm_summary(self, observation_end=None, *, time_unit: str = "D") -> pd.DataFrame:
+        """:func:`helpers.rfm.rfm_summary` of these transactions, computed by the engine.
+
+        Parameters
+        ----------
+        observation_end : date, optional
+            last day observed (included); default the last date in the data.
+        time_unit : {"D", "W"}
+            unit of ``recency`` and ``T``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            indexed by ``customer_id`` (sorted): ``frequency`` (int64), ``recency``, ``T``
+            and ``monetary_value`` (float64).
+        """
+        if time_unit not in TIME_UNITS:
+            raise ValueError(f"unknown time_unit {time_unit!r}; use one of {list(TIME_UNITS)}")
+        checked = self.check()
+        end = pd.Timestamp(observation_end) if observation_end is not None else checked.last_date
+        if end is None:
+            return pd.DataFrame(
+                {"frequency": np.zeros(0, np.int64), **{c: np.zeros(0) for c in ("recency", "T", "monetary_value")}},
+                index=self._customer_index(pd.Series([], dtype=object)),
+            )
+        result = self.run(queries.purchase_days(self.view, end))
+        frequency = result["frequency"].to_numpy(dtype=np.int64)
+        repeat = result["repeat_amount"].to_numpy(dtype=float)
+        days_per_unit = TIME_UNITS[time_unit]
+        return pd.DataFrame(
+            {
+                "frequency": frequency,
+                "recency": result["recency_days"].to_numpy(dtype=np.int64).astype(float) / days_per_unit,
+                "T": result["age_days"].to_numpy(dtype=np.int64).astype(float) / days_per_unit,
+                "monetary_value": np.divide(repeat, frequency, out=np.zeros(len(frequency)), where=frequency > 0),
+            },
+            index=self._customer_index(result["customer_id"]),
+        )
+
+    def cohort_table(self, observation_end, *, freq: str = "M") -> CohortTable:
+        """The report's cohorts without a churn record, computed by the engine.
+
+        The cohort of a customer is the period of the first purchase, and a cell the share
+        of the cohort who bought in that period of their life: :func:`helpers.retention.cohort_table`
+        with ``measure="purchasing"`` and the buyers as customers, as the report's
+        :func:`helpers.report.compute.cohort_section` calls it.
+
+        Parameters
+        ----------
+        observation_end : date
+            last day of the data (later purchases are not counted).
+        freq : {"M", "Q"}
+            calendar months or quarters.
+
+        Returns
+        -------
+        CohortTable
+            ``shares`` (cohorts × ages, NaN where not yet observed) and ``sizes``.
+        """
+        self.check()
+        end = pd.Timestamp(observation_end)
+        sizes = self.run(queries.cohort_sizes(self.view, freq))
+        counts = self.run(queries.cohort_buyers(self.view, end, freq))
+        cohorts = sizes["cohort"].to_numpy(dtype=np.int64)
+        last_period = int(pd.Series([end]).dt.to_period(freq).array.asi8[0])
+        n_ages = last_period - int(cohorts[0]) + 1 if len(cohorts) else 0
+        cells = np.zeros((len(cohorts), max(n_ages, 0)), dtype=np.int64)
+        row = np.searchsorted(cohorts, counts["cohort"].to_numpy(dtype=np.int64))
+        cells[row, counts["age"].to_numpy(dtype=np.int64)] = counts["buyers"].to_numpy(dtype=np.int64)
+        customers = sizes["customers"].to_numpy(dtype=np.int64)
+        shares = cells / customers[:, None]
+        shares[cohorts[:, None] + np.arange(max(n_ages, 0))[None, :] > last_period] = np.nan
+        index = pd.PeriodIndex.from_ordinals(cohorts, freq=freq, name="cohort")
+        columns = pd.RangeIndex(max(n_ages, 0), name=f"{'months' if freq == 'M' else 'quarters'}_since_signup")
+        return CohortTable(
+            shares=pd.DataFrame(shares, index=index, columns=columns),
+            sizes=pd.Series(customers, index=index, name="customers"),
+        )
+
+
+def _datetimes(values: pd.Series) -> np.ndarray:
+    """Naive datetimes in nanoseconds, as the course's tables hold dates."""
+    dates = pd.to_datetime(values)
+    if getattr(dates.dtype, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates.to_numpy(dtype="datetime64[ns]")
+
+
+def _show(value) -> str:
+    """A cell as the loader shows it: empty, or its text quoted."""
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return "(empty)"
+    return repr(str(value))

@@ -1,0 +1,258 @@
+"""The engines (DuckDB, Spark) give the tables the pandas code gives, on the course's data and on small cases."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.data import lesson_company
+from helpers.engines import BadRows, DuckDBTransactions, SparkTransactions, open_transactions
+from helpers.engines.on_spark import local_session, spark_unavailable
+from helpers.report.compute import customer_base
+from helpers.retention import cohort_table
+from helpers.rfm import rfm_summary
+
+END = pd.Timestamp("2024-12-31")
+# PySpark 4 warns about pandas 3 (and passes it a keyword it deprecates); not the course's code.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:Warning"),
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+
+
+def same(engine_table, pandas_table):
+    """Equal columns, dtypes, index and values (floats to 1e-9 relative)."""
+    if isinstance(engine_table, pd.Series):
+        pd.testing.assert_series_equal(engine_table, pandas_table, check_exact=False, rtol=1e-9, atol=1e-9)
+    else:
+        pd.testing.assert_frame_equal(engine_table, pandas_table, check_exact=False, rtol=1e-9, atol=1e-9)
+
+
+def pandas_cohorts(transactions: pd.DataFrame, end, freq: str):
+    """The report's cohorts without a churn record, computed by pandas as the report does."""
+    base = customer_base(transactions, end)
+    buyers = pd.DataFrame({"customer_id": base.index.to_numpy(), "signup_date": base["first_purchase"].to_numpy()})
+    return cohort_table(
+        buyers, transactions[["customer_id", "date"]], observation_end=end, freq=freq, measure="purchasing"
+    )
+
+
+def assert_all_tables_equal(
+    engine, transactions: pd.DataFrame, end, *, freqs=("M", "Q"), windows=(12, 3), units=("D", "W")
+):
+    for months in windows:
+        same(engine.customer_base(end, window_months=months), customer_base(transactions, end, window_months=months))
+    for unit in units:
+        same(engine.rfm_summary(end, time_unit=unit), rfm_summary(transactions, observation_end=end, time_unit=unit))
+    for freq in freqs:
+        table, expected = engine.cohort_table(end, freq=freq), pandas_cohorts(transactions, end, freq)
+        same(table.shares, expected.shares)
+        same(table.sizes, expected.sizes)
+
+
+@pytest.fixture(scope="module")
+def course():
+    company = lesson_company()
+    return company.transactions, pd.Timestamp(company.observation_end)
+
+
+def sales(rows):
+    """A small transactions table from (customer_id, date, amount, cost) tuples."""
+    frame = pd.DataFrame(rows, columns=["customer_id", "date", "amount", "cost"])
+    return frame.assign(date=pd.to_datetime(frame["date"], format="ISO8601").astype("datetime64[ns]"))
+
+
+SMALL = {
+    "a single purchase": sales([(7, "2024-05-02", 12.5, 7.0)]),
+    "same-day purchases": sales(
+        [(1, "2024-03-01 09:00", 10.0, 4.0), (1, "2024-03-01 17:30", 5.0, 2.0), (2, "2024-03-01", 8.0, 3.0)]
+    ),
+    "returns, times of day and a purchase after the end": sales(
+        [
+            (3, "2023-11-30 23:59", 40.0, 20.0),
+            (3, "2024-02-10", -15.0, -7.5),
+            (3, "2024-02-10 12:00", 20.0, 9.0),
+            (5, "2024-12-30 08:00", 3.0, 1.0),
+            (5, "2025-01-03", 9.0, 1.0),
+            (4, "2022-06-15", 100.0, 60.0),
+        ]
+    ),
+    "unknown costs": sales(
+        [(1, "2024-01-05", 10.0, np.nan), (1, "2024-07-05", 20.0, 8.0), (2, "2024-08-01", 5.0, np.nan)]
+    ),
+}
+
+
+# ------------------------------------------------------------------------------------- DuckDB
+
+
+def test_duckdb_equals_pandas_on_the_course_data(course):
+    transactions, end = course
+    assert_all_tables_equal(DuckDBTransactions(transactions), transactions, end)
+
+
+def test_duckdb_streams_parquet_and_csv_files_to_the_same_tables(course, tmp_path):
+    transactions, end = course
+    parquet, csv = tmp_path / "sales.parquet", tmp_path / "sales.csv"
+    transactions.to_parquet(parquet)
+    transactions.to_csv(csv, index=False)
+    for source in (parquet, str(csv)):
+        engine = DuckDBTransactions(source)
+        assert engine.check().rows == len(transactions)
+        assert engine.check().costs_known
+        assert_all_tables_equal(engine, transactions, end, freqs=("Q",))
+
+
+def test_a_glob_of_parquet_files_is_read_as_one_table(course, tmp_path):
+    transactions, end = course
+    half = len(transactions) // 2
+    transactions.iloc[:half].to_parquet(tmp_path / "part-1.parquet")
+    transactions.iloc[half:].to_parquet(tmp_path / "part-2.parquet")
+    engine = open_transactions(str(tmp_path / "part-*.parquet"))
+    same(engine.customer_base(end), customer_base(transactions, end))
+
+
+@pytest.mark.parametrize("case", list(SMALL))
+def test_duckdb_equals_pandas_on_small_cases(case, tmp_path):
+    transactions = SMALL[case]
+    assert_all_tables_equal(DuckDBTransactions(transactions), transactions, END)
+    transactions.to_csv(tmp_path / "small.csv", index=False)
+    assert_all_tables_equal(DuckDBTransactions(tmp_path / "small.csv"), transactions, END)
+
+
+def test_without_a_cost_column_margins_are_unknown():
+    transactions = SMALL["same-day purchases"].drop(columns="cost")
+    engine = DuckDBTransactions(transactions)
+    base = engine.customer_base(END)
+    same(base, customer_base(transactions, END))
+    assert base["margin"].isna().all() and not engine.check().costs_known
+
+
+def test_text_ids_stay_text_and_columns_can_be_renamed():
+    transactions = SMALL["same-day purchases"].assign(customer_id=["C-1", "C-1", "C-2"])
+    renamed = transactions.rename(columns={"customer_id": "client", "amount": "total"})
+    engine = DuckDBTransactions(renamed, columns={"customer_id": "client", "amount": "total"})
+    same(engine.rfm_summary(END), rfm_summary(transactions, observation_end=END))
+    assert engine.customer_base(END).index.tolist() == ["C-1", "C-2"]
+
+
+def test_a_missing_column_is_named():
+    with pytest.raises(ValueError, match=r"no column 'amount' \(the columns are 'customer_id', 'date'\)"):
+        DuckDBTransactions(pd.DataFrame({"customer_id": [1], "date": [END]}))
+
+
+def test_bad_rows_of_a_frame_are_refused_with_their_index_and_value():
+    transactions = SMALL["same-day purchases"].astype({"customer_id": object, "amount": object})
+    transactions.loc[1, "customer_id"] = None
+    transactions.loc[2, "amount"] = "12,50 €"
+    with pytest.raises(BadRows) as refused:
+        DuckDBTransactions(transactions).customer_base(END)
+    message = str(refused.value)
+    assert "column 'customer_id': 1 row(s) have no customer id:\n  row 1: (empty)" in message
+    assert "column 'amount': 1 row(s) have no amount or an amount that is not a number:\n  row 2: '12,50 €'" in message
+    assert "'date'" not in message
+
+
+def test_bad_rows_of_a_file_are_refused_with_their_data_row_numbers(tmp_path):
+    lines = ["customer_id,date,amount,cost"] + [f"{n % 3 + 1},2024-01-{n + 1:02d},{n}.5,1" for n in range(20)]
+    lines[4] = "2,2024-13-45,3.5,1"  # data row 4: no such date
+    lines[9] = " ,2024-01-09,9.5,1"  # data row 9: a blank customer id
+    for row in range(12, 20):  # data rows 12 to 19: not numbers
+        lines[row] = f"1,2024-01-{row:02d},n/a,1"
+    path = tmp_path / "sales.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BadRows) as refused:
+        DuckDBTransactions(path).check()
+    message = str(refused.value)
+    assert message.startswith(f"{path}, column 'customer_id': 1 row(s) have no customer id:\n  row 9: ' '")
+    assert "column 'date': 1 row(s) have no date or a date that cannot be read:\n  row 4: '2024-13-45'" in message
+    assert "8 row(s) have no amount" in message and "  row 12: 'n/a'\n" in message and "  row 16: 'n/a'\n" in message
+    assert "  row 17" not in message and "… and 3 more" in message
+
+
+def test_bad_rows_of_parquet_files_name_the_file_when_there_are_several(tmp_path):
+    good = SMALL["same-day purchases"]
+    good.to_parquet(tmp_path / "a.parquet")
+    bad = good.assign(amount=[1.0, np.nan, 2.0])
+    bad.to_parquet(tmp_path / "b.parquet")
+    with pytest.raises(BadRows, match=r"row\(s\) have no amount.*:\n  .*b\.parquet row 2: \(empty\)"):
+        DuckDBTransactions([tmp_path / "a.parquet", tmp_path / "b.parquet"]).check()
+
+
+def test_unknown_engine_and_spark_without_session_are_refused():
+    with pytest.raises(ValueError, match="engine must be one of"):
+        open_transactions(SMALL["a single purchase"], engine="polars")
+    with pytest.raises(ValueError, match="needs a SparkSession"):
+        open_transactions(SMALL["a single purchase"], engine="spark")
+
+
+# ------------------------------------------------------------------------------------- Spark
+
+
+@pytest.fixture(scope="module")
+def spark():
+    reason = spark_unavailable()
+    if reason:
+        if os.environ.get("CRM_SPARK_TESTS") == "required":
+            pytest.fail(f"CRM_SPARK_TESTS=required, but {reason}")
+        pytest.skip(reason)
+    session = local_session(cores="1", shuffle_partitions=2, app="crm-course-tests")
+    yield session
+    session.stop()
+
+
+def test_spark_equals_pandas_on_the_course_data(spark, course):
+    transactions, end = course
+    frame = spark.createDataFrame(transactions[["customer_id", "date", "amount", "cost"]])
+    engine = SparkTransactions(spark, frame)
+    assert_all_tables_equal(engine, transactions, end, freqs=("Q",), windows=(12,), units=("W",))
+    same(engine.recent_activity(end), DuckDBTransactions(transactions).recent_activity(end))
+
+
+def test_spark_reads_parquet_and_refuses_bad_rows_with_their_numbers(spark, tmp_path):
+    transactions = SMALL["returns, times of day and a purchase after the end"]
+    transactions.to_parquet(tmp_path / "good.parquet", coerce_timestamps="us")
+    engine = open_transactions(str(tmp_path / "good.parquet"), engine="spark", spark=spark)
+    same(engine.customer_base(END), customer_base(transactions, END))
+    same(engine.rfm_summary(END, time_unit="W"), rfm_summary(transactions, observation_end=END, time_unit="W"))
+    bad = transactions.astype({"amount": str}).assign(date=transactions["date"].mask(transactions.index == 4))
+    bad.loc[1, "amount"] = "abc"
+    for source, rows in (
+        (spark.createDataFrame(bad), ("row 5", "row 2")),
+        (tmp_path / "bad.parquet", ("row 5", "row 2")),
+    ):
+        if not isinstance(source, type(spark.createDataFrame(bad))):
+            bad.to_parquet(source, coerce_timestamps="us")
+            source = str(source)
+        with pytest.raises(BadRows) as refused:
+            SparkTransactions(spark, source).check()
+        message = str(refused.value)
+        assert f"column 'date': 1 row(s) have no date or a date that cannot be read:\n  {rows[0]}: (empty)" in message
+        assert (
+            f"column 'amount': 1 row(s) have no amount or an amount that is not a number:\n  {rows[1]}: 'abc'"
+            in message
+        )
+
+
+def test_recent_activity_equals_what_the_pyramid_and_the_loyalty_matrix_compute(course):
+    from helpers.loyalty import loyalty_components
+    from helpers.profitability import customer_profitability
+
+    company = lesson_company()
+    transactions, end = course
+    activity = DuckDBTransactions(transactions).recent_activity(end)
+    profit = customer_profitability(
+        company.customers, transactions, company.interactions, company.bonds, end, months=12, churn=company.churn
+    )
+    mine = activity.reindex(profit.index).fillna({"purchases": 0, "revenue": 0.0, "margin": 0.0})
+    same(mine["purchases"].astype(np.int64), profit["purchases"])
+    same(mine[["revenue", "margin"]], profit[["revenue", "margin"]])
+    loyal = loyalty_components(
+        company.customers, transactions, company.surveys, company.bonds, company.churn, end, months=12
+    )
+    months = activity["purchase_months"].reindex(loyal.index, fill_value=0)
+    same(months.rename("purchase_months"), loyal["purchase_months"])
+    assert (activity["purchase_months"] <= 12).all() and activity["purchases"].sum() > 1000
