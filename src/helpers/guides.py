@@ -298,6 +298,26 @@ def _read_discussion(lines: _Lines, body: list[tuple[int, str]], heading: int) -
 # The lesson notebook's anatomy ------------------------------------------------------------
 
 
+def lessons_starting_with(prefix: str, folder: Path) -> list[Path]:
+    """The lesson notebooks in ``folder`` whose file names start with ``prefix``, in order.
+
+    ``03``, ``03_leaky`` and the whole name (with or without ``.ipynb``) all work; a lone
+    digit means its lesson (``3`` is ``03``). The slide builder and the code-free view share
+    this rule; each says what to do when no lesson, or several, match.
+
+    >>> [path.name for path in lessons_starting_with("3", Path("notebooks"))]
+    ['03_leaky_bucket.ipynb']
+    >>> len(lessons_starting_with("0", Path("notebooks")))
+    10
+    """
+    every = sorted(path for path in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    prefix = prefix.strip().removesuffix(".ipynb")
+    matches = [path for path in every if path.name.startswith(prefix)]
+    if not matches and prefix.isdigit():
+        matches = [path for path in every if path.name.startswith(prefix.zfill(2))]
+    return matches
+
+
 def read_notebook(path: str | Path) -> dict[str, Any]:
     """A notebook file as a plain dictionary (nbformat 4 JSON)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))

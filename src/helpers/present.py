@@ -22,6 +22,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from helpers.guides import lessons_starting_with
+
 #: The repository: the lessons are in ``notebooks/``, the projector template in ``etc/voila/``.
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,14 +76,11 @@ def find_lesson(prefix: str, folder: Path = LESSONS) -> Path:
     ...
     helpers.present.LessonNotFound: '0' matches 10 lessons: 00_welcome, 01_relationship_evolution, ...; give more of the name, e.g. LESSON=00
     """
-    lessons = sorted(path for path in folder.glob("*.ipynb") if not path.name.startswith("."))
-    names = ", ".join(path.stem for path in lessons)
+    names = ", ".join(path.stem for path in lessons_starting_with("", folder))
     prefix = prefix.strip().removesuffix(".ipynb")
     if not prefix:
         raise LessonNotFound(f"name the lesson to present, e.g. make present LESSON=03; the lessons are: {names}")
-    matches = [path for path in lessons if path.name.startswith(prefix)]
-    if not matches and prefix.isdigit():  # 3 for 03
-        matches = [path for path in lessons if path.name.startswith(prefix.zfill(2))]
+    matches = lessons_starting_with(prefix, folder)
     if not matches:
         raise LessonNotFound(f"no lesson starts with {prefix!r} in {folder}; the lessons are: {names}")
     if len(matches) > 1:

@@ -804,14 +804,15 @@ def lessons(prefixes: Sequence[str] = (), folder: Path = NOTEBOOKS) -> list[Path
     ValueError
         When a prefix matches no lesson; the message lists the lessons.
     """
-    every = sorted(path for path in folder.glob("[0-9][0-9]_*.ipynb"))
+    every = guides.lessons_starting_with("", folder)
     if not prefixes:
         return every
     chosen = []
     for prefix in prefixes:
-        matched = [path for path in every if path.name.startswith(prefix)]
+        matched = guides.lessons_starting_with(prefix, folder)
         if not matched:
-            raise ValueError(f"no lesson starts with {prefix!r}; the lessons are {[p.stem for p in every]}")
+            names = ", ".join(path.stem for path in every)
+            raise ValueError(f"no lesson starts with {prefix!r}; the lessons are: {names}")
         chosen += [path for path in matched if path not in chosen]
     return chosen
 
