@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -96,9 +97,15 @@ class Lab:
         return json.loads(body) if body else None
 
     def shutdown_kernels(self) -> None:
-        """Stop every running kernel (the notebooks opened so far)."""
+        """End every session and stop every kernel (the notebooks opened so far)."""
+        for session in self.api("GET", "sessions"):
+            self.api("DELETE", f"sessions/{session['id']}")
         for kernel in self.api("GET", "kernels"):
-            self.api("DELETE", f"kernels/{kernel['id']}")
+            try:
+                self.api("DELETE", f"kernels/{kernel['id']}")
+            except urllib.error.HTTPError as error:
+                if error.code != 404:  # 404: it stopped with its session
+                    raise
 
     def start(self) -> None:
         """Copy the course, write the settings and start JupyterLab; wait until it answers."""
@@ -175,7 +182,12 @@ class Lab:
 
 
 def open_notebook(page, lab: Lab, path: str, *, timeout_seconds: float = 120.0) -> None:
-    """Open ``path`` of the copy in JupyterLab, alone in a fresh layout, and wait until its kernel is ready."""
+    """Open ``path`` of the copy in JupyterLab, alone in a fresh layout, and wait until its kernel is ready.
+
+    Earlier sessions end first: a page reopening a notebook whose session is still alive can
+    have its kernel replaced under it, and the cells it sends are lost with the old kernel.
+    """
+    lab.shutdown_kernels()
     page.goto(lab.url(path) + "&reset")
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=timeout_seconds * 1000)
     wait_until_idle(page, timeout_seconds=timeout_seconds)
