@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import numpy as np
@@ -11,8 +12,10 @@ import pytest
 from helpers.data import lesson_company
 from helpers.engines import BadRows, DuckDBTransactions, SparkTransactions, open_transactions
 from helpers.engines.on_spark import local_session, spark_unavailable
-from helpers.report.compute import customer_base
-from helpers.retention import cohort_table
+from helpers.loyalty import loyalty_components
+from helpers.profitability import customer_profitability
+from helpers.purchases import InMemory, customer_base, window_purchases
+from helpers.report import compute_report, render_report
 from helpers.rfm import rfm_summary
 
 END = pd.Timestamp("2024-12-31")
@@ -33,11 +36,7 @@ def same(engine_table, pandas_table):
 
 def pandas_cohorts(transactions: pd.DataFrame, end, freq: str):
     """The report's cohorts without a churn record, computed by pandas as the report does."""
-    base = customer_base(transactions, end)
-    buyers = pd.DataFrame({"customer_id": base.index.to_numpy(), "signup_date": base["first_purchase"].to_numpy()})
-    return cohort_table(
-        buyers, transactions[["customer_id", "date"]], observation_end=end, freq=freq, measure="purchasing"
-    )
+    return InMemory(transactions).cohort_table(end, freq=freq)
 
 
 def assert_all_tables_equal(
@@ -209,7 +208,7 @@ def test_spark_equals_pandas_on_the_course_data(spark, course):
     frame = spark.createDataFrame(transactions[["customer_id", "date", "amount", "cost"]])
     engine = SparkTransactions(spark, frame)
     assert_all_tables_equal(engine, transactions, end, freqs=("Q",), windows=(12,), units=("W",))
-    same(engine.recent_activity(end), DuckDBTransactions(transactions).recent_activity(end))
+    same(engine.window_purchases(end), DuckDBTransactions(transactions).window_purchases(end))
 
 
 def test_spark_reads_parquet_and_refuses_bad_rows_with_their_numbers(spark, tmp_path):
@@ -237,22 +236,41 @@ def test_spark_reads_parquet_and_refuses_bad_rows_with_their_numbers(spark, tmp_
         )
 
 
-def test_recent_activity_equals_what_the_pyramid_and_the_loyalty_matrix_compute(course):
-    from helpers.loyalty import loyalty_components
-    from helpers.profitability import customer_profitability
+def test_window_purchases_equal_pandas_for_windows_and_the_whole_history(course):
+    transactions, end = course
+    engine = DuckDBTransactions(transactions)
+    for months in (12, 1, None):
+        same(engine.window_purchases(end, months=months), window_purchases(transactions, end, months=months))
 
+
+def test_the_pyramid_and_the_loyalty_matrix_are_the_same_from_an_engine(course):
     company = lesson_company()
     transactions, end = course
-    activity = DuckDBTransactions(transactions).recent_activity(end)
-    profit = customer_profitability(
-        company.customers, transactions, company.interactions, company.bonds, end, months=12, churn=company.churn
-    )
-    mine = activity.reindex(profit.index).fillna({"purchases": 0, "revenue": 0.0, "margin": 0.0})
-    same(mine["purchases"].astype(np.int64), profit["purchases"])
-    same(mine[["revenue", "margin"]], profit[["revenue", "margin"]])
-    loyal = loyalty_components(
-        company.customers, transactions, company.surveys, company.bonds, company.churn, end, months=12
-    )
-    months = activity["purchase_months"].reindex(loyal.index, fill_value=0)
-    same(months.rename("purchase_months"), loyal["purchase_months"])
-    assert (activity["purchase_months"] <= 12).all() and activity["purchases"].sum() > 1000
+    engine = DuckDBTransactions(transactions)
+    for rows in (transactions, engine):
+        tables = [
+            customer_profitability(
+                company.customers, rows, company.interactions, company.bonds, end, months=12, churn=company.churn
+            ),
+            loyalty_components(company.customers, rows, company.surveys, company.bonds, company.churn, end, months=12),
+        ]
+        if rows is transactions:
+            expected = tables
+    for table, wanted in zip(tables, expected):
+        same(table, wanted)
+    assert tables[0]["purchases"].sum() > 1000
+
+
+def test_the_report_is_the_same_with_the_transactions_on_duckdb():
+    company = lesson_company()
+    on_duckdb = dataclasses.replace(company, transactions=DuckDBTransactions(company.transactions))
+    assert on_duckdb.has("transactions", "cost") and len(on_duckdb.transactions) == len(company.transactions)
+    expected, data = compute_report(company), compute_report(on_duckdb)
+    same(data.kpis, expected.kpis)
+    for section in ("retention", "cohorts", "rfm", "pyramid", "clv", "loyalty"):
+        for key, value in getattr(expected, section).items():
+            if isinstance(value, (pd.DataFrame, pd.Series)):
+                same(getattr(data, section)[key], value)
+    for key, value in expected.overview.items():
+        assert data.overview[key] == (pytest.approx(value, rel=1e-12) if isinstance(value, float) else value), key
+    assert render_report(data, sources=["sales"]) == render_report(expected, sources=["sales"])

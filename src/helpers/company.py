@@ -88,7 +88,9 @@ class Company:
     customers, transactions, interactions, surveys, bonds, churn, employees : pandas.DataFrame
         the tables, with exactly the columns of ``schema.TABLES``. On the course's
         data every column has the schema's dtype and no missing values (except the
-        columns marked nullable). On an analyst's own data
+        columns marked nullable). Transactions too large for memory may instead be held
+        by an engine (:mod:`helpers.engines`, ``load_own_data(..., engine="duckdb")``),
+        which answers the questions of :class:`helpers.purchases.Transactions`. On an analyst's own data
         (:func:`helpers.data.load_own_data`) a column the data does not have is
         entirely missing: NaN for numbers (whole-number columns become ``float64``),
         NaT for dates, NaN for categories, ``<NA>`` (pandas ``boolean``) for True/False;
@@ -165,6 +167,8 @@ class Company:
         if table in self.missing:
             return False
         frame = getattr(self, table)
+        if not isinstance(frame, pd.DataFrame):  # transactions held by an engine (helpers.engines)
+            return all(frame.has(column) for column in columns)
         return all(column in frame.columns and bool(frame[column].notna().any()) for column in columns)
 
     def tables(self) -> dict[str, pd.DataFrame]:

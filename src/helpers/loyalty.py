@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.glossary import spanish
+from helpers.purchases import window_purchases
 from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates, whole_numbers
 
 __all__ = [
@@ -293,8 +294,10 @@ def loyalty_components(
     ----------
     customers : pandas.DataFrame
         ``customer_id``, ``signup_date``.
-    transactions : pandas.DataFrame
-        ``customer_id``, ``date``, ``amount``, ``cost``.
+    transactions : pandas.DataFrame or helpers.purchases.Transactions
+        ``customer_id``, ``date``, ``amount``, ``cost``; or an engine holding them
+        (:mod:`helpers.engines`), which computes the window's purchases
+        (:func:`helpers.purchases.window_purchases`).
     surveys : pandas.DataFrame
         ``customer_id``, ``date``, ``satisfaction`` (1–5), ``recommend`` (0–10,
         may be empty), ``commitment`` (1–5, may be empty).
@@ -333,7 +336,8 @@ def loyalty_components(
     [0.0833, 0.987, 0.25, 0.75, 30.0]
     """
     require_columns("customers", customers, ("customer_id", "signup_date"))
-    require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
+    if isinstance(transactions, pd.DataFrame):
+        require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
     require_columns("surveys", surveys, ("customer_id", "date", "satisfaction", "recommend", "commitment"))
     if bonds is not None:
         require_columns("bonds", bonds, ("customer_id", "level", "start_date"))
@@ -379,15 +383,9 @@ def loyalty_components(
 
     # Purchases and margin in the recent window of calendar months.
     last_month = when.to_period("M")
-    window_start = (last_month - (months - 1)).to_timestamp()
-    sale_dates = to_dates("transactions", transactions, "date")
-    in_window = (sale_dates >= window_start) & (sale_dates <= when)
-    sales = transactions[in_window.to_numpy()]
-    sale_month = sale_dates[in_window].dt.to_period("M")
-    purchase_months = pd.Series(sale_month.to_numpy(), index=sales["customer_id"].to_numpy()).groupby(level=0).nunique()
-    margin = (sales["amount"] - sales["cost"]).groupby(sales["customer_id"].to_numpy()).sum()
-    table["purchase_months"] = purchase_months.reindex(table.index, fill_value=0).astype(np.int64)
-    table["margin"] = margin.reindex(table.index, fill_value=0.0).astype(float)
+    bought = window_purchases(transactions, when, months=months)
+    table["purchase_months"] = bought["purchase_months"].reindex(table.index, fill_value=0).astype(np.int64)
+    table["margin"] = bought["margin"].reindex(table.index, fill_value=0.0).astype(float)
     signup_month = table["signup_date"].dt.to_period("M")
     months_seen = (
         np.clip(last_month.ordinal - np.array([p.ordinal for p in signup_month]) + 1, 1, months)

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.bucket import customer_value, margin_by_tenure_year
+from helpers.purchases import window_purchases, window_start
 from helpers.validation import SHOWN_ROWS, refuse_rows, require, require_columns, to_dates
 from helpers.value import margin_multiple
 
@@ -114,15 +115,6 @@ def _contact_costs(interactions: pd.DataFrame, interaction_costs: Mapping[str, f
     return channel.map(costs).to_numpy(dtype=float)
 
 
-def _window_start(end: pd.Timestamp, months: int | None) -> pd.Timestamp:
-    """First day of the window of ``months`` calendar months ending with the month of ``end``."""
-    if months is None:
-        return pd.Timestamp.min
-    if isinstance(months, bool) or int(months) != months or months < 1:
-        raise ValueError(f"months must be a whole number ≥ 1 (or None for the whole history); got {months!r}")
-    return (end.to_period("M") - (int(months) - 1)).to_timestamp()
-
-
 # ---------------------------------------------------------------------------------------
 # Customer profitability
 # ---------------------------------------------------------------------------------------
@@ -171,8 +163,10 @@ def customer_profitability(
     ----------
     customers : DataFrame
         ``customer_id``, ``signup_date``; ``acquisition_cost`` (currency) if known.
-    transactions : DataFrame
-        ``customer_id``, ``date``, ``amount``, ``cost`` (currency).
+    transactions : DataFrame or helpers.purchases.Transactions
+        ``customer_id``, ``date``, ``amount``, ``cost`` (currency); or an engine holding
+        them (:mod:`helpers.engines`), which computes the window's purchases
+        (:func:`helpers.purchases.window_purchases`).
     interactions : DataFrame
         ``customer_id``, ``date``, ``channel`` (may be empty: no contact cost).
     bonds : DataFrame
@@ -231,15 +225,19 @@ def customer_profitability(
     visit (25); acquired in the window, so its acquisition cost is charged.
     """
     require_columns("customers", customers, ("customer_id", "signup_date"))
-    require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
     require_columns("interactions", interactions, ("customer_id", "date", "channel"))
     require_columns("bonds", bonds, ("customer_id", "start_date", "cost_per_month"))
     end = pd.Timestamp(observation_end)
-    start = _window_start(end, months)
+    start = window_start(end, months) or pd.Timestamp.min
     ids = customers["customer_id"]
     refuse_rows("customers", "customer_id", customers, ids.duplicated().to_numpy(), "repeat a customer")
     index = pd.Index(ids.to_numpy(), name="customer_id")
-    for name, frame in (("transactions", transactions), ("interactions", interactions), ("bonds", bonds)):
+    if isinstance(transactions, pd.DataFrame):  # rows in memory: checked here (an engine checks its own)
+        require_columns("transactions", transactions, ("customer_id", "date", "amount", "cost"))
+        _numbers("transactions", transactions, "amount")
+        _numbers("transactions", transactions, "cost")
+        _known_customers("transactions", transactions, index)
+    for name, frame in (("interactions", interactions), ("bonds", bonds)):
         _known_customers(name, frame, index)
 
     # Who is a customer at the end: signed up by then and, if churn is known, not lost by then.
@@ -254,18 +252,9 @@ def customer_profitability(
     table["tenure_months"] = (end - table["signup_date"]).dt.days / _DAYS_PER_MONTH
 
     # Purchases in the window.
-    sold_on = to_dates("transactions", transactions, "date")
-    amount = _numbers("transactions", transactions, "amount")
-    cost = _numbers("transactions", transactions, "cost")
-    sold = ((sold_on >= start) & (sold_on <= end)).to_numpy()
-    buyer = transactions["customer_id"].to_numpy()[sold]
-    sums = (
-        pd.DataFrame({"purchases": 1, "revenue": amount[sold], "margin": amount[sold] - cost[sold]}, index=buyer)
-        .groupby(level=0)
-        .sum()
-    )
+    bought = window_purchases(transactions, end, months=months)
     for column in ("purchases", "revenue", "margin"):
-        table[column] = sums[column].reindex(table.index, fill_value=0).to_numpy()
+        table[column] = bought[column].reindex(table.index, fill_value=0).to_numpy()
     table["purchases"] = table["purchases"].astype(np.int64)
 
     # Contacts in the window, priced by channel.

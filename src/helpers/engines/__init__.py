@@ -6,14 +6,18 @@ DuckDB runs it as it is, over a pandas DataFrame or streaming CSV / Parquet file
 (:class:`SparkTransactions`). Only small tables come back to pandas, shaped exactly as the
 course's pandas functions shape them, so everything after them is the usual pandas work:
 
-* ``customer_base(end, window_months=)``: :func:`helpers.report.compute.customer_base`, one row per customer;
+* ``customer_base(end, window_months=)``: :func:`helpers.purchases.customer_base`, one row per customer;
 * ``rfm_summary(end, time_unit=)``: :func:`helpers.rfm.rfm_summary`, one row per customer;
 * ``cohort_table(end, freq=)``: :func:`helpers.retention.cohort_table` of the buyers
   (``measure="purchasing"``), one row per cohort (month or quarter of the first purchase);
-* ``recent_activity(end, window_months=)``: the window's purchases, revenue, margin and
-  purchase months that :func:`helpers.profitability.customer_profitability` and
-  :func:`helpers.loyalty.loyalty_components` compute, one row per customer who bought in it;
+* ``window_purchases(end, months=)``: :func:`helpers.purchases.window_purchases`, what
+  :func:`helpers.profitability.customer_profitability` and :func:`helpers.loyalty.loyalty_components`
+  use, one row per customer who bought in the window;
 * ``check()``: the rows, whether ids are whole numbers and costs known, the last date.
+
+These are the questions of :class:`helpers.purchases.Transactions`, which
+:class:`helpers.purchases.InMemory` answers with pandas: the report, the pyramid and the
+loyalty matrix take either one.
 
 Rows without a customer id, with a date that is missing or cannot be read, or with an
 amount that is not a number are found by a query and refused (:class:`BadRows`), naming the

@@ -9,12 +9,11 @@ the numbers of bad rows (:class:`helpers.engines.on_duckdb.DuckDBTransactions`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from helpers.engines import queries
+from helpers.purchases import Checked, window_start
 from helpers.retention import CohortTable
 from helpers.rfm import TIME_UNITS
 from helpers.validation import SHOWN_ROWS
@@ -25,16 +24,6 @@ COLUMNS = ("customer_id", "date", "amount", "cost")
 
 class BadRows(ValueError):
     """Rows of the transactions that cannot be used; the message names the source, the column and the rows."""
-
-
-@dataclass(frozen=True)
-class Checked:
-    """What the checking pass learned about the raw rows (see :meth:`TransactionsEngine.check`)."""
-
-    rows: int
-    whole_number_ids: bool
-    costs_known: bool
-    last_date: pd.Timestamp | None
 
 
 class TransactionsEngine:
@@ -120,36 +109,38 @@ class TransactionsEngine:
         self._checked = Checked(
             rows=int(counts["n_rows"]),
             whole_number_ids=whole,
-            costs_known="cost" in self.columns and int(counts["unknown_costs"]) == 0,
+            unknown_costs=int(counts["unknown_costs"]) if "cost" in self.columns else int(counts["n_rows"]),
             last_date=None if pd.isna(last) else pd.Timestamp(last),
         )
         return self._checked
+
+    def __len__(self) -> int:
+        return self.check().rows
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.source_name}: {len(self):,} transactions)"
+
+    def has(self, column: str) -> bool:
+        """Whether the rows have ``column`` with at least one value (``cost``: at least one known cost)."""
+        if column == "cost":
+            checked = self.check()
+            return "cost" in self.columns and checked.unknown_costs < checked.rows
+        return column in self.columns and self.check().rows > 0
 
     def _customer_index(self, ids: pd.Series) -> pd.Index:
         values = ids.to_numpy(dtype=np.int64) if self.check().whole_number_ids else ids.astype(str).to_numpy()
         return pd.Index(values, name="customer_id")
 
     def customer_base(self, observation_end, *, window_months: int = 12) -> pd.DataFrame:
-        """:func:`helpers.report.compute.customer_base` of these transactions, computed by the engine.
+        """:func:`helpers.purchases.customer_base` of these transactions, computed by the engine.
 
-        Parameters
-        ----------
-        observation_end : date
-            last day of the data.
-        window_months : int, optional
-            the recent window in calendar months (up to the month of the end).
-
-        Returns
-        -------
-        pandas.DataFrame
-            indexed by ``customer_id`` (sorted) with ``first_purchase``, ``last_purchase``
-            (``datetime64[ns]``), ``purchases`` (int64), ``revenue``, ``margin``,
-            ``revenue_recent`` and ``margin_recent`` (float64; margins NaN without a cost).
+        The same table: indexed by ``customer_id`` (sorted) with ``first_purchase``,
+        ``last_purchase`` (``datetime64[ns]``), ``purchases`` (int64), ``revenue``, ``margin``,
+        ``revenue_recent`` and ``margin_recent`` (float64; margins NaN without a cost).
         """
         self.check()
         end = pd.Timestamp(observation_end)
-        start = (end.to_period("M") - (window_months - 1)).to_timestamp()
-        result = self.run(queries.customer_base(self.view, start, end))
+        result = self.run(queries.customer_base(self.view, window_start(end, window_months), end))
         base = pd.DataFrame(
             {
                 "first_purchase": _datetimes(result["first_purchase"]),
@@ -164,33 +155,26 @@ class TransactionsEngine:
         )
         return base
 
-    def recent_activity(self, observation_end, *, window_months: int = 12) -> pd.DataFrame:
-        """What each customer bought in the recent window, for the pyramid and the loyalty matrix.
-
-        The window is the one of :meth:`customer_base`: the last ``window_months`` calendar
-        months up to ``observation_end``. The numbers are those that
-        :func:`helpers.profitability.customer_profitability` (``purchases``, ``revenue``,
-        ``margin``) and :func:`helpers.loyalty.loyalty_components` (``purchase_months``,
-        ``margin``) compute from the transactions; customers who did not buy in the window
-        are not in the table (those functions count them 0).
+    def window_purchases(self, observation_end, *, months: int | None = 12) -> pd.DataFrame:
+        """:func:`helpers.purchases.window_purchases` of these transactions, computed by the engine.
 
         Parameters
         ----------
         observation_end : date
-            last day of the data.
-        window_months : int, optional
-            the window in calendar months.
+            last day of the window.
+        months : int or None, optional
+            the window in calendar months up to the month of the end (None: the whole history).
 
         Returns
         -------
         pandas.DataFrame
-            indexed by ``customer_id`` (sorted): ``purchases`` and ``purchase_months``
-            (int64), ``revenue`` and ``margin`` (float64; margin NaN when no cost is known).
+            indexed by ``customer_id`` (sorted), one row per customer who bought in the
+            window: ``purchases`` and ``purchase_months`` (int64), ``revenue`` and ``margin``
+            (float64; margin NaN when no cost is known).
         """
         self.check()
         end = pd.Timestamp(observation_end)
-        start = (end.to_period("M") - (window_months - 1)).to_timestamp()
-        result = self.run(queries.recent_activity(self.view, start, end))
+        result = self.run(queries.window_purchases(self.view, window_start(end, months), end))
         return pd.DataFrame(
             {
                 "purchases": result["purchases"].to_numpy(dtype=np.int64),
@@ -245,8 +229,8 @@ class TransactionsEngine:
 
         The cohort of a customer is the period of the first purchase, and a cell the share
         of the cohort who bought in that period of their life: :func:`helpers.retention.cohort_table`
-        with ``measure="purchasing"`` and the buyers as customers, as the report's
-        :func:`helpers.report.compute.cohort_section` calls it.
+        with ``measure="purchasing"`` and the buyers as customers, as
+        :meth:`helpers.purchases.InMemory.cohort_table`.
 
         Parameters
         ----------

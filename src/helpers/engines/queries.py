@@ -83,7 +83,7 @@ def customer_base(table: str, window_start, observation_end) -> str:
     """Per customer: first and last purchase, purchases, revenue and margin, whole history and recent window.
 
     A margin is NULL where no cost is known (``SUM`` skips NULL, and is NULL when every
-    cost of the customer is unknown), as :func:`helpers.report.compute.customer_base`.
+    cost of the customer is unknown), as :func:`helpers.purchases.customer_base`.
     """
     recent = f"date >= {_timestamp(window_start)} AND date <= {_timestamp(observation_end)}"
     return f"""
@@ -101,12 +101,13 @@ ORDER BY customer_id
 """
 
 
-def recent_activity(table: str, window_start, observation_end) -> str:
+def window_purchases(table: str, window_start, observation_end) -> str:
     """Per customer who bought in the window: purchases, revenue, margin and calendar months with a purchase.
 
-    The window's numbers of :func:`helpers.profitability.customer_profitability` (purchases,
-    revenue, margin) and :func:`helpers.loyalty.loyalty_components` (purchase months, margin).
+    The window's numbers of :func:`helpers.purchases.window_purchases`; ``window_start`` None
+    means the whole history up to ``observation_end``.
     """
+    start = "" if window_start is None else f"date >= {_timestamp(window_start)} AND "
     return f"""
 SELECT customer_id,
        COUNT(*) AS purchases,
@@ -114,7 +115,7 @@ SELECT customer_id,
        SUM(amount) AS revenue,
        SUM(amount - cost) AS margin
 FROM {table}
-WHERE date >= {_timestamp(window_start)} AND date <= {_timestamp(observation_end)}
+WHERE {start}date <= {_timestamp(observation_end)}
 GROUP BY customer_id
 ORDER BY customer_id
 """

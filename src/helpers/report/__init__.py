@@ -40,6 +40,7 @@ References
   81(12), 46–54 (NPS).
 """
 
+from helpers.purchases import customer_base
 from helpers.report.cli import main, mapping_from_options
 from helpers.report.compute import (
     ReportData,
@@ -48,7 +49,6 @@ from helpers.report.compute import (
     clv_section,
     cohort_section,
     compute_report,
-    customer_base,
     customer_lifetimes,
     headline_kpis,
     loyalty_section,

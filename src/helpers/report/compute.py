@@ -1,7 +1,7 @@
 """The manager report's numbers: pure functions from a :class:`~helpers.company.Company` to tables.
 
 :func:`compute_report` turns a company into a :class:`ReportData` with one result per
-section. Each step is a pure function (:func:`customer_base`, :func:`customer_lifetimes`,
+section. Each step is a pure function (:func:`helpers.purchases.customer_base`, :func:`customer_lifetimes`,
 :func:`monthly_churn`, :func:`retention_section`, :func:`cohort_section`,
 :func:`rfm_section`, :func:`pyramid_section`, :func:`clv_section`,
 :func:`loyalty_section`, :func:`headline_kpis`) built on the course's model modules; it
@@ -27,6 +27,7 @@ from helpers.crm import rfm_segment_value
 from helpers.formats import money, percent_text, without_negative_zero
 from helpers.loyalty import loyalty_components, loyalty_index, loyalty_segment, nps, segment_summary
 from helpers.profitability import customer_profitability, pyramid_tier
+from helpers.purchases import as_transactions, window_start
 from helpers.retention import (
     DAYS_PER_MONTH,
     INACTIVE_DAYS,
@@ -37,7 +38,7 @@ from helpers.retention import (
     survival_at,
     survival_curve,
 )
-from helpers.rfm import rfm_scores, rfm_summary
+from helpers.rfm import rfm_scores
 from helpers.value import clv, expected_clv, fit_bgnbd, fit_gamma_gamma
 
 # ---------------------------------------------------------------------------------------
@@ -120,11 +121,6 @@ class ReportData:
 # ---------------------------------------------------------------------------------------
 
 
-def _window_start(observation_end: pd.Timestamp, months: int) -> pd.Timestamp:
-    """First day of the window of ``months`` calendar months ending with the month of the end."""
-    return (pd.Timestamp(observation_end).to_period("M") - (months - 1)).to_timestamp()
-
-
 def _buyers_as_customers(base: pd.DataFrame) -> pd.DataFrame:
     """A customers table of the buyers in :func:`customer_base`, signed up on their first purchase."""
     return pd.DataFrame({"customer_id": base.index.to_numpy(), "signup_date": base["first_purchase"].to_numpy()})
@@ -132,7 +128,18 @@ def _buyers_as_customers(base: pd.DataFrame) -> pd.DataFrame:
 
 def _has_costs(company: Company) -> bool:
     """Whether every transaction has a cost, so that margin can be measured."""
-    return company.has("transactions", "cost") and bool(company.transactions["cost"].notna().all())
+    return as_transactions(company.transactions).check().costs_known
+
+
+class _RevenueAsMargin:
+    """Transactions without costs, valued by their revenue: the window's margin is its revenue."""
+
+    def __init__(self, transactions):
+        self.transactions = as_transactions(transactions)
+
+    def window_purchases(self, observation_end, *, months: int | None = 12) -> pd.DataFrame:
+        bought = self.transactions.window_purchases(observation_end, months=months)
+        return bought.assign(margin=bought["revenue"])
 
 
 def _derived(company: Company, table: str) -> bool:
@@ -148,66 +155,6 @@ def _has_recorded_churn(company: Company) -> bool:
         and company.has("customers", "signup_date")
         and bool(company.customers["signup_date"].notna().all())
     )
-
-
-def customer_base(transactions: pd.DataFrame, observation_end, *, window_months: int = 12) -> pd.DataFrame:
-    """One row per buying customer: first and last purchase, revenue and margin.
-
-    Parameters
-    ----------
-    transactions : pandas.DataFrame
-        ``customer_id``, ``date`` (datetimes), ``amount`` and, if known,
-        ``cost`` (currency; margin is NaN where cost is missing).
-    observation_end : date
-        last day of the data.
-    window_months : int, optional
-        the recent window in calendar months (up to the month of the end).
-
-    Returns
-    -------
-    pandas.DataFrame
-        DataFrame indexed by ``customer_id`` (sorted) with ``first_purchase``,
-        ``last_purchase``, ``purchases`` (rows), ``revenue`` and ``margin`` (whole history),
-        ``revenue_recent`` and ``margin_recent`` (the window), in currency.
-
-    Examples
-    --------
-    >>> sales = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 20.0, 5.0],
-    ...     "cost": [6.0, 12.0, 4.0], "date": pd.to_datetime(["2023-01-05", "2024-06-01", "2024-07-01"])})
-    >>> customer_base(sales, "2024-12-31")[["purchases", "revenue", "revenue_recent", "margin_recent"]]
-                 purchases  revenue  revenue_recent  margin_recent
-    customer_id
-    1                    2     30.0            20.0            8.0
-    2                    1      5.0             5.0            1.0
-    """
-    end = pd.Timestamp(observation_end)
-    dates = pd.to_datetime(transactions["date"])
-    amount = pd.to_numeric(transactions["amount"], errors="coerce").to_numpy(dtype=float)
-    cost = (
-        pd.to_numeric(transactions["cost"], errors="coerce").to_numpy(dtype=float)
-        if "cost" in transactions.columns
-        else np.full(len(transactions), np.nan)
-    )
-    recent = ((dates >= _window_start(end, window_months)) & (dates <= end)).to_numpy()
-    margin = amount - cost
-    frame = pd.DataFrame(
-        {
-            "date": dates.to_numpy(),
-            "purchases": 1,
-            "revenue": amount,
-            "margin": margin,
-            "revenue_recent": np.where(recent, amount, 0.0),
-            "margin_recent": np.where(recent, margin, 0.0),
-        },
-        index=pd.Index(transactions["customer_id"].to_numpy(), name="customer_id"),
-    )
-    grouped = frame.groupby(level=0, sort=True)
-    base = grouped[["purchases", "revenue", "revenue_recent"]].sum()
-    # min_count=1 keeps NaN (unknown margin) instead of a misleading 0 when no cost is known.
-    base[["margin", "margin_recent"]] = grouped[["margin", "margin_recent"]].sum(min_count=1)
-    base.insert(0, "last_purchase", grouped["date"].max())
-    base.insert(0, "first_purchase", grouped["date"].min())
-    return base
 
 
 def customer_lifetimes(company: Company, base: pd.DataFrame, *, inactive_days: int = INACTIVE_DAYS) -> pd.DataFrame:
@@ -250,6 +197,7 @@ def customer_lifetimes(company: Company, base: pd.DataFrame, *, inactive_days: i
     --------
     >>> sales = pd.DataFrame({"customer_id": [1, 1, 2, 3], "amount": 1.0,
     ...     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-12-01"])})
+    >>> from helpers.purchases import customer_base
     >>> from helpers.synthetic import generate
     >>> no_churn_table = Company(**generate(5, seed=1, months=2).tables(), truth=None,
     ...     observation_end=pd.Timestamp("2024-12-31"), missing=("churn",))
@@ -410,21 +358,12 @@ def cohort_section(company: Company, base: pd.DataFrame, rule: str, *, shown: in
         ``freq`` ("M" or "Q").
     """
     end = pd.Timestamp(company.observation_end)
-    if rule == "recorded":
-        customers, first = company.customers, company.customers["signup_date"].min()
-    else:
-        customers, first = _buyers_as_customers(base), base["first_purchase"].min()
+    first = company.customers["signup_date"].min() if rule == "recorded" else base["first_purchase"].min()
     freq = "Q" if (end.to_period("M") - pd.Timestamp(first).to_period("M")).n >= 24 else "M"
     if rule == "recorded":
-        table = cohort_table(customers, churn=company.churn, observation_end=end, freq=freq, measure="active")
+        table = cohort_table(company.customers, churn=company.churn, observation_end=end, freq=freq, measure="active")
     else:
-        table = cohort_table(
-            customers,
-            company.transactions[["customer_id", "date"]],
-            observation_end=end,
-            freq=freq,
-            measure="purchasing",
-        )
+        table = as_transactions(company.transactions).cohort_table(end, freq=freq)
     shares = table.shares.iloc[-shown:, :shown]
     return {
         "shares": shares,
@@ -434,13 +373,13 @@ def cohort_section(company: Company, base: pd.DataFrame, rule: str, *, shown: in
     }
 
 
-def rfm_section(transactions: pd.DataFrame, observation_end, value: pd.Series) -> dict:
+def rfm_section(transactions, observation_end, value: pd.Series) -> dict:
     """RFM scores and segments of the buyers, with the size and value of each segment.
 
     Parameters
     ----------
-    transactions : pandas.DataFrame
-        ``customer_id``, ``date``, ``amount``.
+    transactions : pandas.DataFrame or helpers.purchases.Transactions
+        ``customer_id``, ``date``, ``amount``; or an engine holding them.
     observation_end : date
         last day of the data.
     value : pandas.Series
@@ -453,7 +392,7 @@ def rfm_section(transactions: pd.DataFrame, observation_end, value: pd.Series) -
         (:func:`helpers.rfm.rfm_scores`) and ``segments`` (:func:`helpers.crm.rfm_segment_value`
         with an ``action`` column, empty segments left out).
     """
-    summary = rfm_summary(transactions, observation_end=observation_end, time_unit="W")
+    summary = as_transactions(transactions).rfm_summary(observation_end, time_unit="W")
     scores = rfm_scores(summary)
     segments = rfm_segment_value(scores, value)
     segments = segments[segments["customers"] > 0].copy()
@@ -672,7 +611,7 @@ def loyalty_section(company: Company, base: pd.DataFrame, active: pd.Index, opti
         recommend=surveys["recommend"][complete].fillna(0), commitment=surveys["commitment"][complete].fillna(1)
     )
     customers = company.customers if company.has("customers", "signup_date") else _buyers_as_customers(base)
-    transactions = company.transactions if _has_costs(company) else company.transactions.assign(cost=0.0)
+    transactions = company.transactions if _has_costs(company) else _RevenueAsMargin(company.transactions)
     table = loyalty_components(
         customers, transactions, answers, company.bonds, company.churn, end, months=options.window_months
     ).drop(columns="recommend")
@@ -682,7 +621,7 @@ def loyalty_section(company: Company, base: pd.DataFrame, active: pd.Index, opti
     table["loyalty_type"] = loyalty_segment(table, weights=weights)
     summary = segment_summary(table["loyalty_type"], table["margin"])
     recommend = pd.to_numeric(surveys["recommend"], errors="coerce")
-    recent = (pd.to_datetime(surveys["date"]) >= _window_start(end, options.window_months)).to_numpy()
+    recent = (pd.to_datetime(surveys["date"]) >= window_start(end, options.window_months)).to_numpy()
     scores = recommend[recent & recommend.notna().to_numpy()]
     return {
         "table": table,
@@ -820,12 +759,12 @@ def compute_report(company: Company, options: ReportOptions | None = None) -> Re
     options = options or ReportOptions()
     timings: dict[str, float] = {}
     end = pd.Timestamp(company.observation_end)
-    transactions = company.transactions
-    if transactions.empty:
+    transactions = as_transactions(company.transactions)
+    if len(transactions) == 0:
         raise ValueError("the transactions table is empty: the report needs at least one purchase")
 
     with timed(timings, "customer base"):
-        base = customer_base(transactions, end, window_months=options.window_months)
+        base = transactions.customer_base(end, window_months=options.window_months)
         costs = _has_costs(company)
     with timed(timings, "lifetimes"):
         try:
