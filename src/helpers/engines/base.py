@@ -39,6 +39,12 @@ class TransactionsEngine:
     raw: str = "raw_transactions"
     view: str = "transactions"
     columns: dict[str, str]
+    #: ``"raise"``: refuse bad rows; ``"exclude"``: leave them out, listed in :attr:`excluded` after :meth:`check`.
+    on_bad_rows: str = "raise"
+    #: rows dated after this day are bad rows (None: no limit).
+    latest: pd.Timestamp | None = None
+    #: problem → (rows, where the first ones are), of the rows left out by :meth:`check`.
+    excluded: dict[str, tuple[int, list[str]]]
 
     # ----------------------------------------------------------------------- engine's part
 
@@ -47,7 +53,11 @@ class TransactionsEngine:
         raise NotImplementedError
 
     def bad_rows(self, condition: str, column: str, limit: int) -> tuple[list[str], list[object]]:
-        """Where-labels (e.g. ``"row 12"``) and values of the first ``limit`` rows where ``condition`` holds."""
+        """Where-labels (e.g. ``"row 12"``) and raw values of ``column`` of the first ``limit`` bad rows.
+
+        ``condition`` is on the columns of :data:`helpers.engines.queries.TYPED`
+        (:meth:`numbered_rows` gives them with the row numbers).
+        """
         raise NotImplementedError
 
     def define_view(self, name: str, sql: str) -> None:
@@ -56,23 +66,29 @@ class TransactionsEngine:
 
     # ----------------------------------------------------------------------- shared part
 
+    def numbered_rows(self, source: str, number: str, column: str, *extra: str) -> str:
+        """The typed rows of ``source`` with their number ``n`` and ``column``'s raw value, for :meth:`bad_rows`."""
+        return queries.typed(source, self._expressions(), f"{number} AS n", f"{column} AS value", *extra)
+
     def _expressions(self) -> dict[str, str]:
         cost = self.columns.get("cost") or "CAST(NULL AS DOUBLE)"
         return {**{name: self.columns[name] for name in ("customer_id", "date", "amount")}, "cost": cost}
 
     def check(self) -> Checked:
-        """Count the unusable rows in one pass; raise :class:`BadRows` naming the first ones.
+        """Count the unusable rows in one pass; refuse them (:class:`BadRows`) or leave them out.
 
         A row is unusable without a customer id, with a date that is missing or cannot be
-        read, or with an amount that is missing or not a finite number. Once the rows are
-        good, the view ``self.view`` (:data:`helpers.engines.queries.CLEAN_VIEW`) is
-        defined for the aggregations.
+        read, with an amount that is missing or not a finite number, or, when ``self.latest``
+        is set, dated after that day. With ``self.on_bad_rows == "raise"`` (the default) the
+        first ones are named in the error; with ``"exclude"`` they are left out and listed in
+        ``self.excluded``. The good rows become the view ``self.view``
+        (:data:`helpers.engines.queries.CLEAN_VIEW`) the aggregations read.
 
         Returns
         -------
         Checked
-            the number of rows, whether every customer id is a whole number (then the ids
-            are read as ``int64``), whether every cost is known, and the last date.
+            the number of good rows, whether every customer id is a whole number (then the
+            ids are read as ``int64``), the unknown costs, and the last date.
 
         Raises
         ------
@@ -83,33 +99,37 @@ class TransactionsEngine:
         if cached is not None:
             return cached
         names = self._expressions()
-        counts = self.run(
-            queries.CHECK.format(missing_customer=queries.missing_text(names["customer_id"]), source=self.raw, **names)
-        ).iloc[0]
-        problems = []
-        for column, what in queries.PROBLEMS.items():
-            count = int(counts[column])
-            if count:
-                condition = queries.bad_row_condition(
-                    column, customer_id=names["customer_id"], date=names["date"], amount=names["amount"]
-                )
-                where, values = self.bad_rows(condition, names[column], SHOWN_ROWS)
-                lines = [f"{self.source_name}, column {column!r}: {count:,} row(s) {what}:"]
-                lines += [f"  {label}: {_show(value)}" for label, value in zip(where, values)]
-                if count > len(where):
-                    lines.append(f"  … and {count - len(where):,} more")
-                problems.append("\n".join(lines))
-        if problems:
+        query, conditions = queries.check(queries.typed(self.raw, names), latest=self.latest)
+        counts = self.run(query).iloc[0]
+        problems, self.excluded = [], {}
+        for problem, condition in conditions.items():
+            count = int(counts[problem])
+            if not count:
+                continue
+            column = "date" if problem == "late" else problem
+            what = queries.PROBLEMS[problem].format(latest=f"{self.latest:%Y-%m-%d}" if self.latest else "")
+            where, values = self.bad_rows(condition, names[column], SHOWN_ROWS)
+            self.excluded[f"{column} {what}"] = (count, where)
+            lines = [f"{self.source_name}, column {column!r}: {count:,} row(s) {what}:"]
+            lines += [f"  {label}: {_show(value)}" for label, value in zip(where, values)]
+            if count > len(where):
+                lines.append(f"  … and {count - len(where):,} more")
+            problems.append("\n".join(lines))
+        if problems and self.on_bad_rows != "exclude":
             raise BadRows("\n".join(problems))
         whole = int(counts["text_ids"]) == 0
-        customer = names["customer_id"]
-        expressions = {**names, "customer_id": f"CAST({customer} AS BIGINT)" if whole else customer}
-        self.define_view(self.view, queries.CLEAN_VIEW.format(source=self.raw, **expressions))
-        last = counts["last_date"]
+        good = " AND ".join(f"NOT ({condition})" for condition in conditions.values())
+        clean = queries.CLEAN_VIEW.format(
+            customer_id="CAST(customer_id AS BIGINT)" if whole else "customer_id",
+            typed=queries.typed(self.raw, names),
+            good=good,
+        )
+        self.define_view(self.view, clean)
+        rows, last = int(counts["n_rows"]) - int(counts["bad_rows"]), counts["last_date"]
         self._checked = Checked(
-            rows=int(counts["n_rows"]),
+            rows=rows,
             whole_number_ids=whole,
-            unknown_costs=int(counts["unknown_costs"]) if "cost" in self.columns else int(counts["n_rows"]),
+            unknown_costs=int(counts["unknown_costs"]) if "cost" in self.columns else rows,
             last_date=None if pd.isna(last) else pd.Timestamp(last),
         )
         return self._checked

@@ -97,6 +97,10 @@ class DuckDBTransactions(TransactionsEngine):
                 f"(the columns are {', '.join(map(repr, sorted(present)))})"
             )
         self.columns = {c: _identifier(names[c]) for c in COLUMNS if names[c] in present}
+        if self.file_format == "csv":
+            # Blank cells are missing; NULLIF also keeps DuckDB 2.0 from turning TRY_CAST into a strict
+            # cast inside its CSV reader, which then fails on a bad cell (duckdb/duckdb#23818).
+            self.columns = {c: f"NULLIF({expression}, '')" for c, expression in self.columns.items()}
         self._csv_options = dict(csv_options or {})
         self.define_view(self.raw, f"SELECT * FROM {self._scan}")
 
@@ -141,7 +145,7 @@ class DuckDBTransactions(TransactionsEngine):
         self.connection.execute("SET threads = 1")  # the order of the rows is the order of the file
         try:
             return self.connection.execute(
-                f"SELECT n, value FROM (SELECT {number} AS n, {column} AS value, * FROM {scan}) "
+                f"SELECT n, value FROM ({self.numbered_rows(scan, number, column)}) AS numbered "
                 f"WHERE {condition} ORDER BY n LIMIT {int(limit)}"
             ).df()
         finally:

@@ -153,8 +153,8 @@ class SparkTransactions(TransactionsEngine):
         numbered.createOrReplaceTempView(view)
         found = self.spark.sql(
             for_spark(
-                f"SELECT __file AS file, __row + 1 AS n, {column} AS value FROM {view} "
-                f"WHERE {condition} ORDER BY __file, n LIMIT {int(limit)}"
+                f"SELECT file, n, value FROM ({self.numbered_rows(view, '__row + 1', column, '__file AS file')}) "
+                f"AS numbered WHERE {condition} ORDER BY file, n LIMIT {int(limit)}"
             )
         ).toPandas()
         several = bool(self.files) and (len(self.files) > 1 or any(c in self.files[0] for c in "*?["))

@@ -15,44 +15,68 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: The raw rows as the aggregations read them: ids as they are, dates and numbers cast (NULL where unreadable).
-CLEAN_VIEW = """
-SELECT {customer_id} AS customer_id,
+#: The raw rows with their columns read: ids as they are, dates and numbers cast (NULL where unreadable).
+TYPED = """
+SELECT {extra}{customer_id} AS customer_id,
        TRY_CAST({date} AS TIMESTAMP) AS date,
        TRY_CAST({amount} AS DOUBLE) AS amount,
        TRY_CAST({cost} AS DOUBLE) AS cost
 FROM {source}
 """
 
-#: What :data:`CHECK` counts, with the loader's words for each problem.
+#: The good rows as the aggregations read them (ids cast to BIGINT when all are whole numbers).
+CLEAN_VIEW = """
+SELECT {customer_id} AS customer_id, date, amount, cost
+FROM ({typed}) AS typed
+WHERE {good}
+"""
+
+#: The problems a row can have, with the loader's words for each (``late`` only when a last day is set).
 PROBLEMS = {
     "customer_id": "have no customer id",
     "date": "have no date or a date that cannot be read",
     "amount": "have no amount or an amount that is not a number",
+    "late": "are dated after {latest}",
 }
 
-#: One pass over the raw rows: the rows, the bad ones by column, and whether ids are whole numbers and costs known.
-CHECK = """
-SELECT COUNT(*) AS n_rows,
-       COUNT(CASE WHEN {missing_customer} THEN 1 END) AS customer_id,
-       COUNT(CASE WHEN TRY_CAST({date} AS TIMESTAMP) IS NULL THEN 1 END) AS date,
-       COUNT(CASE WHEN TRY_CAST({amount} AS DOUBLE) IS NULL
-                    OR ABS(TRY_CAST({amount} AS DOUBLE)) = CAST('inf' AS DOUBLE) THEN 1 END) AS amount,
-       COUNT(CASE WHEN NOT ({missing_customer}) AND TRY_CAST({customer_id} AS BIGINT) IS NULL THEN 1 END)
-           AS text_ids,
-       COUNT(CASE WHEN TRY_CAST({cost} AS DOUBLE) IS NULL THEN 1 END) AS unknown_costs,
-       MAX(TRY_CAST({date} AS TIMESTAMP)) AS last_date
-FROM {source}
-"""
+
+def typed(source: str, columns: dict[str, str], *extra: str) -> str:
+    """:data:`TYPED` over ``source`` (``columns``: course name → SQL expression), with ``extra`` columns first."""
+    return TYPED.format(source=source, extra="".join(f"{column}, " for column in extra), **columns)
 
 
-def bad_row_condition(column: str, *, customer_id: str, date: str, amount: str) -> str:
-    """The SQL condition that marks a bad row for ``column`` (a key of :data:`PROBLEMS`)."""
+def bad_row_condition(problem: str, latest=None) -> str:
+    """The SQL condition (never NULL) on :data:`TYPED`'s columns that marks a row with ``problem``."""
     return {
-        "customer_id": missing_text(customer_id),
-        "date": f"TRY_CAST({date} AS TIMESTAMP) IS NULL",
-        "amount": f"TRY_CAST({amount} AS DOUBLE) IS NULL OR ABS(TRY_CAST({amount} AS DOUBLE)) = CAST('inf' AS DOUBLE)",
-    }[column]
+        "customer_id": missing_text("customer_id"),
+        "date": "date IS NULL",
+        "amount": "amount IS NULL OR ABS(amount) = CAST('inf' AS DOUBLE)",
+        "late": f"COALESCE(date > {_timestamp(latest)}, FALSE)" if latest is not None else "",
+    }[problem]
+
+
+def check(typed_rows: str, *, latest=None) -> tuple[str, dict]:
+    """One pass over the typed rows: the rows, the bad ones by problem, ids, costs and the last good date.
+
+    Returns the query and the condition of each problem counted (its keys are columns of the result).
+    """
+    conditions = {name: bad_row_condition(name, latest) for name in PROBLEMS if name != "late" or latest is not None}
+    bad = " OR ".join(f"({condition})" for condition in conditions.values())
+    counts = ",\n       ".join(
+        f"COUNT(CASE WHEN {condition} THEN 1 END) AS {name}" for name, condition in conditions.items()
+    )
+    return (
+        f"""
+SELECT COUNT(*) AS n_rows,
+       {counts},
+       COUNT(CASE WHEN {bad} THEN 1 END) AS bad_rows,
+       COUNT(CASE WHEN NOT ({bad}) AND TRY_CAST(customer_id AS BIGINT) IS NULL THEN 1 END) AS text_ids,
+       COUNT(CASE WHEN NOT ({bad}) AND cost IS NULL THEN 1 END) AS unknown_costs,
+       MAX(CASE WHEN NOT ({bad}) THEN date END) AS last_date
+FROM ({typed_rows}) AS typed
+""",
+        conditions,
+    )
 
 
 def missing_text(column: str) -> str:
