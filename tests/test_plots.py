@@ -96,3 +96,68 @@ def test_figure_png_is_the_drawn_figure():
     plt.close(fig)
     assert picture.shape == (50, 100, 3)
     assert (picture == [0, 0x72, 0xB2]).all()
+
+
+# Lesson 07's idea diagram: each chain drawn under its own name, with its own stages.
+SERVICE_PROFIT_STAGES = [
+    "Internal service quality",
+    "Employee satisfaction",
+    "Employee retention and productivity",
+    "External service value",
+    "Customer satisfaction",
+    "Customer loyalty",
+    "Revenue growth and profit",
+]
+NOTES_STAGES = ["Satisfied employees", "Loyal employees", "Satisfied customers", "Loyal customers"]
+NOTES_STAGES_ES = ["empleados satisfechos", "empleados fieles", "clientes satisfechos", "clientes fieles"]
+
+
+def drawn_texts(fig) -> list[str]:
+    """Every text of the diagram's axes, with line breaks read as spaces."""
+    return [" ".join(text.get_text().split()) for text in fig.axes[0].texts]
+
+
+def title(fig) -> str:
+    """The diagram's title, wherever the theme places it."""
+    return " ".join(fig.axes[0].get_title(loc) for loc in ("left", "center", "right")).strip()
+
+
+@pytest.mark.parametrize(
+    "chain, stages, absent, name",
+    [
+        ("service-profit", SERVICE_PROFIT_STAGES, NOTES_STAGES, "Heskett et al. (1994): the service-profit chain"),
+        ("notes", NOTES_STAGES, SERVICE_PROFIT_STAGES, "the employee–customer chain"),
+    ],
+)
+def test_the_chain_diagram_draws_the_chain_it_names(chain, stages, absent, name):
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import satisfaction
+
+    fig = satisfaction.idea_diagram(chain)
+    texts = drawn_texts(fig)
+    plt.close(fig)
+    assert [text for text in texts if text in stages] == stages  # every stage, in the chain's order
+    if chain == "notes":
+        assert [text for text in texts if text in NOTES_STAGES_ES] == NOTES_STAGES_ES  # the notes' own words
+    assert not set(texts) & set(absent)  # and nothing of the other chain
+    assert name in title(fig)
+    assert any(text.startswith("satisfaction = perception − expectation") for text in texts)
+
+
+def test_both_chains_are_drawn_each_under_its_own_name():
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import satisfaction
+
+    fig = satisfaction.idea_diagram()
+    texts = drawn_texts(fig)
+    plt.close(fig)
+    assert [text for text in texts if text in SERVICE_PROFIT_STAGES] == SERVICE_PROFIT_STAGES
+    assert [text for text in texts if text in NOTES_STAGES] == NOTES_STAGES
+    headings = [text for text in texts if "chain (" in text]
+    assert headings[0].startswith("Heskett et al. (1994): the service-profit chain (cadena de servicio-beneficio)")
+    assert headings[1].startswith("The class notes: the employee–customer chain (cadena empleados–clientes)")
+    assert title(fig) == "Two chains from employees to customers"
+    with pytest.raises(ValueError, match="chain must be one of"):
+        satisfaction.idea_diagram("heskett")

@@ -45,9 +45,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         1,
         "stranger",
         "extraño",
-        "A customer (or prospect) who knows little of the company and buys, if at all, on the offer's "
-        "attractiveness alone (Johnson & Selnes); in this course's data, a customer in the first stage. "
-        "The goal is to acquire their business.",
+        "A customer in the first stage of the relationship, who knows little of the company and is won so far by "
+        "the offer's attractiveness alone, not yet by satisfaction, trust or commitment; the goal is to acquire "
+        "their business (Johnson & Selnes 2004). In the class notes a stranger has not bought yet; in this course "
+        "every new customer starts as one, so a stranger may already have bought.",
     ),
     (1, "acquaintance", "conocido", "A customer who knows the company and buys from it; the goal is to satisfy them."),
     (1, "friend", "amigo", "A customer who trusts the company's distinct offer; the goal is to retain them."),
@@ -192,7 +193,8 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         4,
         "RFM",
         "RFM (recencia, frecuencia, valor monetario)",
-        "Recency, frequency and monetary value of a customer's purchases, the classic segmentation of a customer base.",
+        "Recency (time since the last purchase), frequency and monetary value of a customer's purchases, the "
+        "classic segmentation of a customer base.",
     ),
     (
         5,
@@ -344,16 +346,17 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         7,
         "service recovery paradox",
         "paradoja de la recuperación del servicio",
-        "The claim that a customer whose problem was well resolved ends up more satisfied or loyal than one who never "
-        "had a problem (McCollough & Bharadwaj 1992); later tests, such as McCollough, Berry & Yadav (2000), "
-        "mostly failed to find it.",
+        "The idea, named by McCollough & Bharadwaj (1992), that a customer whose problem was well resolved ends up "
+        "more satisfied or loyal than one who never had a problem. McCollough, Berry & Yadav (2000) found no such "
+        "effect; a meta-analysis (de Matos et al. 2007) found it in satisfaction, not in repurchase intentions or "
+        "word of mouth.",
     ),
     (
         7,
         "employee satisfaction",
         "satisfacción del empleado",
-        "How content employees are with their job; the first link of the class notes' chain, fed by internal "
-        "service quality in Heskett et al.'s service-profit chain.",
+        "How content employees are with their job; the first stage of the class notes' employee–customer chain, "
+        "and in Heskett et al.'s service-profit chain the stage that internal service quality feeds.",
     ),
     (
         7,
@@ -367,8 +370,15 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "cadena de servicio-beneficio",
         "Heskett et al. (1994): internal service quality → employee satisfaction → employee retention and "
         "productivity → external service value → customer satisfaction → customer loyalty → revenue growth and "
-        "profit. The class notes simplify it to satisfied employees → loyal employees → satisfied customers → "
-        "loyal customers → profit.",
+        "profit. The class notes teach a shorter chain, the employee–customer chain.",
+    ),
+    (
+        7,
+        "employee–customer chain",
+        "cadena empleados–clientes",
+        "The class notes' chain: satisfied employees → loyal employees → satisfied customers → loyal customers. "
+        "A simplified form of Heskett et al.'s service-profit chain, without internal service quality, service "
+        "value, or revenue growth and profit.",
     ),
     (
         8,
@@ -560,6 +570,10 @@ LABELS_ES: dict[str, str] = {
     "not detectable, more important": "no detectables más importantes",
     "detectable, less important": "detectables menos importantes",
     "not detectable, less important": "no detectables menos importantes",
+    "satisfied employees": "empleados satisfechos",
+    "loyal employees": "empleados fieles",
+    "satisfied customers": "clientes satisfechos",
+    "loyal customers": "clientes fieles",
 }
 
 

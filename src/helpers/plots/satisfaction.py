@@ -17,6 +17,7 @@ from helpers.glossary import spanish
 from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, percent
 
 __all__ = [
+    "CHAINS",
     "chain_chart",
     "gap_grid_chart",
     "idea_diagram",
@@ -36,86 +37,86 @@ def _points(share: float, _pos: object = None) -> str:
     return f"{100 * share:+.0f} pts" if round(100 * share) else "0"
 
 
-def idea_diagram() -> Figure:
-    """The idea of the lesson: the service-profit chain, with satisfaction as perception − expectation.
+#: The chains :func:`idea_diagram` can draw, by the name its ``chain`` argument takes.
+CHAINS = ("both", "service-profit", "notes")
 
-    Two rows: on top, the service-profit chain of Heskett et al. (1994), from internal
-    service quality to revenue growth and profit; below, the class notes' simplified chain
-    (satisfied employees → loyal employees → satisfied customers → loyal customers), whose
-    links the lesson tests on data.
+#: The name each chain is drawn under.
+_SERVICE_PROFIT_NAME = "Heskett et al. (1994): the service-profit chain"
+_NOTES_NAME = "The class notes: the employee–customer chain"
 
-    >>> fig = idea_diagram()
-    >>> len(fig.axes[0].patches)  # 7 + 4 boxes, 6 + 3 arrows between them, one from the definition
-    21
-    """
-    fig = plt.figure(figsize=(12, 7.6), layout="constrained")
-    ax = fig.add_subplot()
-    # Top row: Heskett et al. (1994), the full chain, coloured like the class notes' links it contains.
-    full = [
-        ("Internal\nservice\nquality", _GREY),
-        ("Employee\nsatisfaction", OKABE_ITO["sky_blue"]),
-        ("Employee\nretention and\nproductivity", OKABE_ITO["sky_blue"]),
-        ("External\nservice\nvalue", _GREY),
-        ("Customer\nsatisfaction", ACCENT),
-        ("Customer\nloyalty", OKABE_ITO["green"]),
-        ("Revenue\ngrowth and\nprofit", _GREY),
-    ]
-    small, small_gap, low = 0.115, 0.0275, 0.9
-    for i, (text, colour) in enumerate(full):
-        x = 0.01 + i * (small + small_gap)
-        ax.add_patch(FancyBboxPatch((x, low), small, 0.2, boxstyle="round,pad=0.008", color=colour, alpha=0.3, lw=0))
-        ax.text(x + small / 2, low + 0.1, text, ha="center", va="center", fontsize=11, color="#222222")
-        if i < len(full) - 1:
-            ax.add_patch(
-                FancyArrowPatch(
-                    (x + small + 0.003, low + 0.1),
-                    (x + small + small_gap - 0.003, low + 0.1),
-                    arrowstyle="-|>",
-                    mutation_scale=14,
-                    color="#333333",
-                    lw=1.5,
-                )
-            )
-    ax.text(
-        0.01,
-        1.19,
-        "Heskett et al. (1994): the service-profit chain",
-        ha="left",
-        va="center",
-        fontsize=12.5,
-        fontweight="bold",
-        color="#333333",
-    )
-    # Bottom row: the class notes' simplified chain, the links this lesson measures.
-    steps = [
-        ("Satisfied\nemployees", "empleados\nsatisfechos", OKABE_ITO["sky_blue"]),
-        ("Loyal\nemployees", "empleados\nfieles", OKABE_ITO["sky_blue"]),
-        ("Satisfied\ncustomers", "clientes\nsatisfechos", ACCENT),
-        ("Loyal\ncustomers", "clientes\nfieles", OKABE_ITO["green"]),
-    ]
-    width, gap, top = 0.19, 0.06, 0.36
-    for i, (english, in_spanish, colour) in enumerate(steps):
+#: Heskett et al.'s (1994) service-profit chain, box by box, coloured like the class notes'
+#: stages it contains (grey: a stage the class notes leave out).
+_SERVICE_PROFIT_STAGES = (
+    ("Internal\nservice\nquality", _GREY),
+    ("Employee\nsatisfaction", OKABE_ITO["sky_blue"]),
+    ("Employee\nretention and\nproductivity", OKABE_ITO["sky_blue"]),
+    ("External\nservice\nvalue", _GREY),
+    ("Customer\nsatisfaction", ACCENT),
+    ("Customer\nloyalty", OKABE_ITO["green"]),
+    ("Revenue\ngrowth and\nprofit", _GREY),
+)
+
+#: The class notes' employee–customer chain (English names; the Spanish come from the glossary).
+_NOTES_STAGES = (
+    ("satisfied employees", OKABE_ITO["sky_blue"]),
+    ("loyal employees", OKABE_ITO["sky_blue"]),
+    ("satisfied customers", ACCENT),
+    ("loyal customers", OKABE_ITO["green"]),
+)
+
+
+def _arrow(ax, start: tuple[float, float], end: tuple[float, float], *, size: float, width: float, colour: str) -> None:
+    """A straight arrow between two points of the diagram."""
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=size, color=colour, lw=width))
+
+
+def _row_heading(ax, y: float, text: str) -> None:
+    """The name of one chain, above its row of boxes."""
+    ax.text(0.01, y, text, ha="left", va="center", fontsize=12.5, fontweight="bold", color="#333333")
+
+
+def _service_profit_row(ax, low: float, *, heading: bool) -> float:
+    """Heskett et al.'s seven stages as small boxes from ``low``; returns the centre of customer satisfaction."""
+    width, gap, height = 0.115, 0.0275, 0.2
+    for i, (text, colour) in enumerate(_SERVICE_PROFIT_STAGES):
         x = 0.01 + i * (width + gap)
-        ax.add_patch(FancyBboxPatch((x, top), width, 0.3, boxstyle="round,pad=0.01", color=colour, lw=0))
+        ax.add_patch(FancyBboxPatch((x, low), width, height, boxstyle="round,pad=0.008", color=colour, alpha=0.3, lw=0))
+        ax.text(x + width / 2, low + height / 2, text, ha="center", va="center", fontsize=11, color="#222222")
+        if i < len(_SERVICE_PROFIT_STAGES) - 1:
+            y = low + height / 2
+            _arrow(ax, (x + width + 0.003, y), (x + width + gap - 0.003, y), size=14, width=1.5, colour="#333333")
+    if heading:
+        _row_heading(ax, low + height + 0.09, f"{_SERVICE_PROFIT_NAME} ({spanish('service-profit chain')})")
+    return 0.01 + 4 * (width + gap) + width / 2
+
+
+def _notes_row(ax, low: float, *, heading: bool) -> float:
+    """The class notes' four stages as large boxes from ``low``; returns the centre of satisfied customers."""
+    width, gap, height = 0.19, 0.06, 0.3
+    for i, (name, colour) in enumerate(_NOTES_STAGES):
+        x = 0.01 + i * (width + gap)
+        english, in_spanish = name.capitalize().replace(" ", "\n", 1), spanish(name).replace(" ", "\n", 1)
+        ax.add_patch(FancyBboxPatch((x, low), width, height, boxstyle="round,pad=0.01", color=colour, lw=0))
         ax.text(
-            x + width / 2, top + 0.19, english, ha="center", va="center", fontsize=14, fontweight="bold", color="white"
+            x + width / 2, low + 0.19, english, ha="center", va="center", fontsize=14, fontweight="bold", color="white"
         )
         ax.text(
-            x + width / 2, top + 0.06, in_spanish, ha="center", va="center", fontsize=11, color="white", style="italic"
+            x + width / 2, low + 0.06, in_spanish, ha="center", va="center", fontsize=11, color="white", style="italic"
         )
-        if i < len(steps) - 1:
-            ax.add_patch(
-                FancyArrowPatch(
-                    (x + width + 0.005, top + 0.15),
-                    (x + width + gap - 0.005, top + 0.15),
-                    arrowstyle="-|>",
-                    mutation_scale=22,
-                    color="#333333",
-                    lw=2,
-                )
-            )
-    # Under the customers' box: what satisfaction is made of.
-    centre = 0.01 + 2 * (width + gap) + width / 2
+        if i < len(_NOTES_STAGES) - 1:
+            y = low + height / 2
+            _arrow(ax, (x + width + 0.005, y), (x + width + gap - 0.005, y), size=22, width=2, colour="#333333")
+    if heading:
+        _row_heading(
+            ax,
+            low + height + 0.09,
+            f"{_NOTES_NAME} ({spanish('employee–customer chain')}), each arrow a claim to test on data",
+        )
+    return 0.01 + 2 * (width + gap) + width / 2
+
+
+def _satisfaction_note(ax, centre: float, box_bottom: float) -> None:
+    """Under the customers' satisfaction box: what satisfaction is made of, and where it is judged."""
     ax.text(
         centre,
         0.25,
@@ -135,28 +136,66 @@ def idea_diagram() -> Figure:
         fontsize=11.5,
         color="#333333",
     )
-    ax.text(
-        0.01,
-        0.75,
-        "The class notes' simplified chain: each arrow is a claim to test on data",
-        ha="left",
-        va="center",
-        fontsize=12.5,
-        fontweight="bold",
-        color="#333333",
-    )
-    ax.add_patch(
-        FancyArrowPatch(
-            (centre, 0.29), (centre, top - 0.015), arrowstyle="-|>", mutation_scale=18, color=ACCENT, lw=1.5
+    _arrow(ax, (centre, 0.29), (centre, box_bottom - 0.015), size=18, width=1.5, colour=ACCENT)
+
+
+def idea_diagram(chain: str = "both") -> Figure:
+    """The idea of lesson 07: a chain from employees to customers, with satisfaction as perception − expectation.
+
+    Two chains, each under its own name. Heskett et al.'s (1994) **service-profit chain**
+    runs from internal service quality through employee satisfaction, retention and
+    productivity, external service value, customer satisfaction and loyalty to revenue
+    growth and profit. The class notes' **employee–customer chain** keeps four stages:
+    satisfied employees → loyal employees → satisfied customers → loyal customers, the
+    links the lesson tests on data. Boxes of the same colour are the same stage in both.
+
+    Parameters
+    ----------
+    chain : {"both", "service-profit", "notes"}
+        Which chain to draw: Heskett et al.'s above the class notes' (the default), or one alone.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = idea_diagram()
+    >>> len(fig.axes[0].patches)  # 7 + 4 boxes, 6 + 3 arrows between them, one from the definition
+    21
+    >>> len(idea_diagram("service-profit").axes[0].patches), len(idea_diagram("notes").axes[0].patches)
+    (14, 8)
+    """
+    if chain not in CHAINS:
+        raise ValueError(f"chain must be one of {list(CHAINS)}, not {chain!r}")
+    # The height of the figure follows the rows drawn, so boxes and text keep one size.
+    top = {"both": 1.25, "service-profit": 0.6, "notes": 0.7}[chain]
+    fig = plt.figure(figsize=(12, 1.1 + 5.4 * (top - 0.05)), layout="constrained")
+    ax = fig.add_subplot()
+    if chain == "service-profit":
+        centre = _service_profit_row(ax, 0.36, heading=False)
+        _satisfaction_note(ax, centre, 0.36)
+        title = f"{_SERVICE_PROFIT_NAME} ({spanish('service-profit chain')})"
+    elif chain == "notes":
+        centre = _notes_row(ax, 0.36, heading=False)
+        _satisfaction_note(ax, centre, 0.36)
+        title = f"{_NOTES_NAME} ({spanish('employee–customer chain')})"
+    else:
+        _service_profit_row(ax, 0.9, heading=True)
+        ax.text(
+            0.01,
+            0.84,
+            "Same colour: the same stage in both chains; grey: stages only Heskett et al. name",
+            ha="left",
+            va="center",
+            fontsize=11,
+            color="#555555",
+            style="italic",
         )
-    )
-    ax.set(
-        xlim=(0, 1),
-        ylim=(0.05, 1.25),
-        xticks=[],
-        yticks=[],
-        title=f"The service-profit chain ({spanish('service-profit chain')}): in full, and as the class notes teach it",
-    )
+        centre = _notes_row(ax, 0.36, heading=True)
+        _satisfaction_note(ax, centre, 0.36)
+        title = "Two chains from employees to customers"
+    ax.set(xlim=(0, 1), ylim=(0.05, top), xticks=[], yticks=[], title=title)
     ax.grid(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
