@@ -110,6 +110,7 @@ import difflib
 import io
 import os
 import re
+import sys
 import tomllib
 import warnings
 import zipfile
@@ -375,6 +376,7 @@ class LoadReport:
     customers: int = 0
     transactions: int = 0
     customer_ids: pd.Series | None = None
+    engine: str = "pandas"
 
     @property
     def rows_excluded(self) -> dict[str, int]:
@@ -567,6 +569,196 @@ def _encoding_error(
     )
 
 
+#: Plain CSV files (see :func:`_plain_layout`) are read by pyarrow and their plain numbers
+#: converted vectorised; False reads every file with the pandas parser and checks each row in
+#: Python, as before (the tests load tricky files both ways and compare).
+_FAST_READ = True
+#: Bytes of a CSV file examined at a time by :func:`_plain_layout` (bounds its memory).
+_SCAN_BLOCK = 1 << 22
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the rows of a plain CSV file are (see :func:`_plain_layout`).
+
+    Attributes
+    ----------
+    header : list of str
+        the header's fields, as :mod:`csv` reads them.
+    start : int
+        byte offset of the first data row.
+    rows : int
+        data rows, empty lines included (pandas reads an empty line as a row of empty cells).
+    empty : numpy.ndarray
+        positions (counting the data rows from 0) of the empty lines.
+    quoted_newlines : bool
+        whether a quoted field holds a line break.
+    """
+
+    header: list[str]
+    start: int
+    rows: int
+    empty: np.ndarray
+    quoted_newlines: bool
+
+
+def _plain_layout(data, delimiter: str, header_row: int) -> _Layout | None:
+    """The rows of UTF-8 CSV ``data`` when the file is plain, found vectorised; None otherwise.
+
+    Plain: no NUL byte; every double quote opens a field, closes one (followed by the delimiter
+    or a line break) or is doubled inside one, so that counting quotes tells which delimiters and
+    line breaks are inside fields exactly as :mod:`csv` reads them; and every data row has the
+    header's number of fields or is an empty line. :func:`_scan_fields` then has nothing to report
+    and pyarrow reads the same cells as pandas. For any other file the caller scans each row in
+    Python (:func:`_scan_fields`), which finds the rows to report.
+
+    Parameters
+    ----------
+    data : bytes-like
+        the file as UTF-8, without a byte order mark.
+    delimiter : str
+        the field delimiter.
+    header_row : int
+        the row holding the column names (1 = the first).
+
+    Returns
+    -------
+    _Layout or None
+    """
+    if len(delimiter) != 1 or not delimiter.isascii() or delimiter in '"\r\n\x00':
+        return None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    size = len(buf)
+    sep, quote, lf, cr = ord(delimiter), ord('"'), 10, 13
+    bounds = np.array([sep, quote, lf, cr, -1])  # what may precede an opening quote or follow a closing one
+    head = header_row - 1
+    # carried from block to block: rows so far, the last row end (a line break) and its delimiter count
+    rows, last_end, last_crlf, last_count = 0, -1, False, 0
+    fields_wanted, header_at, start, empty = -1, None, size, []
+    delimiters, inside, previous, quoted_newlines = 0, 0, -1, False  # previous byte; -1: the start of the file
+
+    def rows_ending(ends: np.ndarray, counts: np.ndarray) -> bool:
+        """Check the rows ending at ``ends`` (after ``counts`` delimiters); False when one does not fit."""
+        nonlocal rows, last_end, last_crlf, last_count, fields_wanted, header_at, start
+        crlf = (ends + 1 < size) & (buf[np.minimum(ends, size - 1)] == cr) & (buf[np.minimum(ends + 1, size - 1)] == lf)
+        starts = np.concatenate(([last_end], ends[:-1])) + 1 + np.concatenate(([last_crlf], crlf[:-1]))
+        lengths = ends - starts
+        fields = np.where(lengths > 0, counts - np.concatenate(([last_count], counts[:-1])) + 1, 0)
+        number = rows + np.arange(len(ends))
+        if rows <= head < rows + len(ends):
+            at = head - rows
+            header_at, fields_wanted = (int(starts[at]), int(ends[at])), int(fields[at])
+        data_rows = number > head
+        if data_rows.any():
+            if start == size:
+                start = int(starts[np.argmax(data_rows)])
+            is_empty = data_rows & (lengths == 0)
+            if not (~data_rows | is_empty | (fields == fields_wanted)).all():
+                return False
+            empty.append(number[is_empty] - head - 1)
+        rows += len(ends)
+        last_end, last_crlf, last_count = int(ends[-1]), bool(crlf[-1]), int(counts[-1])
+        return True
+
+    for low in range(0, size, _SCAN_BLOCK):
+        block = buf[low : low + _SCAN_BLOCK]
+        if not block.all():  # a NUL byte
+            return None
+        is_quote = block == quote
+        newline = (block == lf) | (block == cr)
+        is_sep = block == sep
+        if inside or is_quote.any():
+            # inside a quoted field after each byte: the parity of the quotes so far (uint8 wraps, parity stays)
+            parity = (np.cumsum(is_quote, dtype=np.uint8) + np.uint8(inside)) & 1
+            at = np.flatnonzero(is_quote)
+            before = np.where(at > 0, block[at - 1], previous)
+            following = low + at + 1
+            after = np.where(following < size, buf[np.minimum(following, size - 1)], -1)
+            if not np.isin(np.where(parity[at] == 1, before, after), bounds).all():
+                return None  # a quote inside an unquoted field, or text after a closing quote
+            outside = parity == 0
+            quoted_newlines |= bool((newline & ~outside).any())
+            newline &= outside
+            is_sep &= outside
+            inside = int(parity[-1])
+        newline &= ~((block == lf) & np.concatenate(([previous == cr], block[:-1] == cr)))  # \r\n ends one row
+        ends = np.flatnonzero(newline)
+        if len(ends) and not rows_ending(ends + low, delimiters + np.searchsorted(np.flatnonzero(is_sep), ends)):
+            return None
+        delimiters += int(np.count_nonzero(is_sep))
+        previous = int(block[-1])
+    if inside or not size:
+        return None  # a quoted field never closed
+    if last_end + 1 + last_crlf < size and not rows_ending(np.array([size]), np.array([delimiters])):
+        return None  # the last row, without a line break
+    if header_at is None or header_at[0] == header_at[1] or (quoted_newlines and head > 0):
+        return None
+    header_text = bytes(buf[header_at[0] : header_at[1]]).decode("utf-8")
+    if "\n" in header_text or "\r" in header_text or header_text.startswith("\ufeff"):
+        return None  # pandas drops a byte order mark at the start; a line break in a name is left to it
+    header = next(csv.reader([header_text], delimiter=delimiter))
+    if len(header) != fields_wanted or any(name.startswith("Unnamed") for name in header):
+        return None  # pandas renames a column "Unnamed: 1" that repeats another
+    empty = np.concatenate(empty) if empty else np.array([], dtype=np.int64)
+    return _Layout(header, start, rows - head - 1, empty, quoted_newlines)
+
+
+def _text_dtype():
+    """The dtype pandas gives text read with ``dtype=str`` (Arrow-backed ``str`` from pandas 3 on)."""
+    return pd.Series(["x"], dtype=str).dtype
+
+
+def _read_plain(data, layout: _Layout, delimiter: str) -> pd.DataFrame | None:
+    """The data rows of a plain CSV file (see :func:`_plain_layout`) as text, read by pyarrow.
+
+    The same table as ``pd.read_csv(..., dtype=str, keep_default_na=False, na_values=[""],
+    skip_blank_lines=False)``: an empty field is missing, every other cell is its text exactly as
+    written, an empty line is a row of missing cells, columns without a name are ``Unnamed: i``.
+    None when pandas does not keep text in Arrow (pandas 2) or pyarrow is missing.
+    """
+    dtype = _text_dtype()
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow" or layout.start >= len(data):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+    except ImportError:
+        return None
+    fields = [f"f{i}" for i in range(len(layout.header))]
+    table = pa_csv.read_csv(
+        pa.BufferReader(pa.py_buffer(data)[layout.start :]),
+        read_options=pa_csv.ReadOptions(column_names=fields),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=layout.quoted_newlines,
+            ignore_empty_lines=True,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={name: pa.large_string() for name in fields},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    if table.num_rows + len(layout.empty) != layout.rows:
+        return None
+    if len(layout.empty):  # empty lines back in place, as rows of missing cells
+        positions = np.full(layout.rows, -1, dtype=np.int64)
+        kept = np.ones(layout.rows, dtype=bool)
+        kept[layout.empty] = False
+        positions[kept] = np.arange(table.num_rows)
+        table = table.take(pa.array(positions, mask=~kept))
+    names = [name if name else f"Unnamed: {i}" for i, name in enumerate(layout.header)]
+    columns = {
+        name: pd.Series(pd.arrays.ArrowStringArray(table.column(i), dtype=dtype), copy=False)
+        for i, name in enumerate(names)
+    }
+    return pd.DataFrame(columns, copy=False)
+
+
 def _read_text(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.DataFrame, str]:
     data = path.read_bytes()
     if not data.strip():
@@ -586,36 +778,51 @@ def _read_text(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Da
             f'"utf-8", "cp1252" or "latin-1": {advice.setting("encoding", "cp1252")}.'
         ) from None
     delimiter = options.delimiter or _detect_delimiter(text)
-    trailing = _scan_fields(path, text, delimiter, options, advice)
-    try:
-        with warnings.catch_warnings():  # rows ending in extra delimiters: their empty last fields are dropped
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            # every cell as text, exactly as written ("007" stays "007"); only empty cells are missing
-            # (keep_default_na=False: "NA", "null", "None" are text, not missing values)
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                skip_blank_lines=False,
-                skiprows=options.header_row - 1,
-                index_col=False,
-                quotechar='"',
-                doublequote=True,
-                engine="c",
-            )
-    except pd.errors.EmptyDataError:
-        raise DataError(
-            f"{path}: no header row at row {options.header_row}: the file has nothing there.\n"
-            f"How to fix: check header_row, or {advice.setting('header_row', 1)}."
-        ) from None
-    except pd.errors.ParserError as err:
-        raise DataError(
-            f"{path}: the file cannot be split into columns with the delimiter {delimiter!r}: {err}.\n"
-            f"How to fix: a field that contains the delimiter must be in double quotes; or set the right "
-            f"delimiter: {advice.setting('delimiter', ';' if delimiter != ';' else ',')}."
-        ) from None
+    frame, trailing = None, []
+    if _FAST_READ:  # a plain file: its rows found vectorised and read by pyarrow, no Python per row
+        if codec == "utf-8-sig":
+            utf8 = memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0 :]
+        else:
+            utf8 = text.encode("utf-8")
+        text = None  # memory: decoded again if the file is not plain
+        layout = _plain_layout(utf8, delimiter, options.header_row)
+        if layout is not None:
+            _check_header(path, layout.header, options)
+            frame = _read_plain(utf8, layout, delimiter)
+        del utf8
+        if frame is None:
+            text = data.decode(codec)
+    if frame is None:
+        trailing = _scan_fields(path, text, delimiter, options, advice)
+        try:
+            with warnings.catch_warnings():  # rows ending in extra delimiters: their empty last fields are dropped
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                # every cell as text, exactly as written ("007" stays "007"); only empty cells are missing
+                # (keep_default_na=False: "NA", "null", "None" are text, not missing values)
+                frame = pd.read_csv(
+                    io.StringIO(text),
+                    sep=delimiter,
+                    dtype=str,
+                    keep_default_na=False,
+                    na_values=[""],
+                    skip_blank_lines=False,
+                    skiprows=options.header_row - 1,
+                    index_col=False,
+                    quotechar='"',
+                    doublequote=True,
+                    engine="c",
+                )
+        except pd.errors.EmptyDataError:
+            raise DataError(
+                f"{path}: no header row at row {options.header_row}: the file has nothing there.\n"
+                f"How to fix: check header_row, or {advice.setting('header_row', 1)}."
+            ) from None
+        except pd.errors.ParserError as err:
+            raise DataError(
+                f"{path}: the file cannot be split into columns with the delimiter {delimiter!r}: {err}.\n"
+                f"How to fix: a field that contains the delimiter must be in double quotes; or set the right "
+                f"delimiter: {advice.setting('delimiter', ';' if delimiter != ';' else ',')}."
+            ) from None
     how = "given" if options.delimiter else "detected"
     note = f"read as text ({encoding}) with delimiter {delimiter!r} ({how})"
     if trailing:
@@ -1008,6 +1215,10 @@ def _parse_numbers(series: pd.Series, decimal: str, thousands: str | None) -> tu
         series = series.where(~is_number)
     text = _as_text(series)
     present = text.notna().to_numpy()
+    if decimal == "." and numbers is None and _FAST_READ:
+        plain = _plain_decimals(text)
+        if plain is not None:
+            return plain, np.zeros(len(text), dtype=bool)
     if decimal == ".":
         fast = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         if not (present & np.isnan(fast)).any():
@@ -1032,6 +1243,54 @@ def _parse_numbers(series: pd.Series, decimal: str, thousands: str | None) -> tu
         values = np.where(np.isnan(numbers), values, numbers)
         present = present | ~np.isnan(numbers)
     return values, present & np.isnan(values)
+
+
+#: A number written the plain way: ASCII digits, an optional minus and decimal point, no exponent.
+_PLAIN_DECIMAL = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
+#: At most 15 characters, so at most 15 digits: a whole number a float holds exactly.
+_PLAIN_DECIMAL_CHARS = 15
+
+
+def _plain_decimals(text: pd.Series) -> np.ndarray | None:
+    """Stripped text (Arrow-backed) whose every value is a plain decimal number, read vectorised.
+
+    The same floats as ``pd.to_numeric``, which reads each value in Python: with at most 15
+    digits a value is an exact whole number divided by an exact power of ten, which both round
+    correctly. Like ``pd.to_numeric``, a column of whole numbers without empty cells reads
+    ``-0`` as ``0.0``.
+
+    Parameters
+    ----------
+    text : pandas.Series
+        stripped text, empty cells missing (:func:`_as_text`).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        the numbers (NaN where missing); None when a value is written otherwise or the text is
+        not Arrow-backed (the caller then reads the column as before).
+    """
+    arrow = getattr(text.array, "__arrow_array__", None)
+    if arrow is None or not isinstance(text.dtype, pd.StringDtype):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = arrow()
+    plain = pc.and_(
+        pc.less_equal(pc.binary_length(values), _PLAIN_DECIMAL_CHARS),
+        pc.match_substring_regex(values, _PLAIN_DECIMAL),
+    )
+    if not pc.all(pc.fill_null(plain, True)).as_py():
+        return None
+    try:
+        numbers = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    numbers = np.array(numbers, dtype=np.float64)  # writable, NaN where missing
+    if values.null_count == 0 and not pc.any(pc.match_substring(values, ".")).as_py():
+        numbers += 0.0  # whole numbers: pandas reads them as integers, so -0 is 0.0
+    return numbers
 
 
 def _number_fix(file: _File, raw: pd.Series, bad: np.ndarray) -> str:
@@ -1127,6 +1386,13 @@ def _native_day(value):
     return np.datetime64(value.date() if isinstance(value, _dt.datetime) else value, "D")
 
 
+def _factorized_text(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(_as_text(series))`` for text, stripping each distinct value once rather than every cell."""
+    codes, distinct = pd.factorize(series)
+    codes_of_distinct, uniques = pd.factorize(_as_text(pd.Series(distinct, dtype=series.dtype)))
+    return np.where(codes >= 0, codes_of_distinct[codes], -1), uniques
+
+
 def _parse_dates(series: pd.Series, date_format, date_range) -> tuple[pd.Series, np.ndarray, np.ndarray, str]:
     """:func:`parse_dates`, with the dates outside ``date_range`` apart: ``(dates, bad, outside, how)``."""
     if date_format == "auto":
@@ -1155,8 +1421,7 @@ def _parse_dates(series: pd.Series, date_format, date_range) -> tuple[pd.Series,
                 days[is_date] = np.array(native[is_date].tolist(), dtype="datetime64[D]")
                 zoned = any(getattr(v, "tzinfo", None) is not None for v in series[is_date])
             series = series.where(~is_date)
-        text = _as_text(series)
-        codes, uniques = pd.factorize(text)
+        codes, uniques = _factorized_text(series) if kind == "string" else pd.factorize(_as_text(series))
         uniques = np.asarray(uniques, dtype=object)
         how = "stored as dates"
         if len(uniques) and date_format is not None:
@@ -1465,13 +1730,22 @@ def _load(
             raw = frame[found[col.name]]
             shown[col.name] = raw
             converted[col.name] = _convert_column(file, raw, found[col.name], col, problems)
-    out = pd.DataFrame({k: v for k, v in converted.items() if v is not None}, index=frame.index)
+    out = pd.DataFrame({k: v for k, v in converted.items() if v is not None}, index=frame.index, copy=False)
     out = _screen(file, out, problems, shown)
     for col in schema.TABLES[table]:
         if col.name.endswith("_id") and col.name != "customer_id" and col.name in out.columns:
             out[col.name] = _number_ids(out[col.name], file.report, col.name)
     file.report.rows_kept = len(out)
+    frame = raw = shown = converted = None  # the file's text: freed before the caller sorts and types the table
+    _release_arrow_memory()
     return out, file.report
+
+
+def _release_arrow_memory() -> None:
+    """Give the memory pyarrow has freed back to the system (its allocator otherwise keeps it for reuse)."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        pyarrow.default_memory_pool().release_unused()
 
 
 #: Ids kept as numbers: whole numbers written the plain way (ASCII digits, no leading zero, at
@@ -1494,7 +1768,7 @@ def _number_ids(text: pd.Series, report: TableReport, name: str) -> pd.Series:
     only ids written as plain whole numbers are read as numbers.
     """
     if _plain_number_ids(text):
-        return pd.to_numeric(text).astype("float64" if text.isna().any() else "int64")
+        return _plain_ids_as_numbers(text).astype("float64" if text.isna().any() else "int64")
     codes, uniques = pd.factorize(text)
     report.notes.append(
         f"{name}: ids are text (e.g. {uniques[0]!r}); numbered 1–{len(uniques):,} in order of appearance"
@@ -1507,8 +1781,25 @@ def _number_ids(text: pd.Series, report: TableReport, name: str) -> pd.Series:
 def _customer_ids_as_numbers(text: pd.Series) -> pd.Series | None:
     """Plain whole-number customer ids as int64 (None if any id is other text, e.g. ``007``)."""
     if len(text.dropna()) and _plain_number_ids(text):
-        return pd.to_numeric(text).astype("int64")
+        return _plain_ids_as_numbers(text).astype("int64")
     return None
+
+
+def _plain_ids_as_numbers(text: pd.Series) -> pd.Series:
+    """``pd.to_numeric(text)`` for ids checked by :func:`_plain_number_ids`, vectorised when none is missing.
+
+    Plain ids have at most 18 digits, so int64 holds them exactly: Arrow's conversion gives the
+    integers ``pd.to_numeric`` gives, without a Python object per id. With missing ids (read as
+    floats by ``pd.to_numeric``) or text not in Arrow, ``pd.to_numeric`` itself.
+    """
+    arrow = getattr(text.array, "__arrow_array__", None)
+    if not _FAST_READ or arrow is None or not isinstance(text.dtype, pd.StringDtype) or text.isna().any():
+        return pd.to_numeric(text)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = pc.cast(arrow(), pa.int64()).to_numpy(zero_copy_only=False)
+    return pd.Series(numbers, index=text.index, name=text.name)
 
 
 class _BadSetting(Exception):
@@ -2176,7 +2467,8 @@ def read_mapping(source, **overrides) -> _Mapping:
                 )
         options = _section_options(mapping_file, table, section, settings)
         options = _options(options, *_override_place(), **overrides)
-        tables[table] = (base / section["file"], dict(columns), options)
+        where = section["file"]  # a URL (s3a://…) is the engines' to read; a path is relative to the mapping
+        tables[table] = (where if "://" in where else base / where, dict(columns), options)
     return _Mapping(mapping_file, base, settings, tables, churn_rule, mapping_file)
 
 
@@ -2209,7 +2501,7 @@ def _default_mapping(folder: Path, overrides: dict) -> _Mapping:
 # --------------------------------------------------------------------------- the whole company
 
 
-def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Company:
+def load_own_data(source, *, inactive_days: int | None = None, engine: str = "auto", spark=None, **settings) -> Company:
     """Load an analyst's files into a :class:`~helpers.company.Company` the lessons can use.
 
     Parameters
@@ -2221,6 +2513,18 @@ def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Co
     inactive_days : int, optional
         overrides ``inactive_days`` under ``[churn]`` (the days without a
         purchase after which a customer counts as lost, when churn is derived).
+    engine : {"auto", "pandas", "duckdb", "spark"}, optional
+        what reads and aggregates the transactions (the other tables are small and always
+        read by pandas). ``"pandas"`` loads them in memory; ``"duckdb"`` streams them from
+        CSV or Parquet files (paths or globs) without loading them, for files larger than
+        memory; ``"spark"`` reads Parquet on Apache Spark (``spark=`` a session, default
+        ``SparkSession.builder.getOrCreate()``). ``"auto"`` (the default) picks DuckDB
+        when the transactions would take more than half the free memory, or are given by a
+        glob or URL, and pandas otherwise (:func:`choose_engine`). On an engine,
+        ``company.transactions`` is that engine (:class:`helpers.purchases.Transactions`):
+        the report and the lessons' aggregations run on it; customer ids must be whole numbers.
+    spark : pyspark.sql.SparkSession, optional
+        the session for ``engine="spark"``.
     **settings
         override the mapping's ``[settings]``, e.g. ``on_bad_rows="raise"``.
 
@@ -2260,27 +2564,34 @@ def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Co
     report = LoadReport(source=str(mapping.source))
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, _File] = {}
+    given_end = mapping.settings.observation_end
+    report.engine, why = choose_engine(mapping.tables["transactions"][0], engine)
+    held = None  # the transactions on an engine, when they are not loaded in memory
     for table in ("transactions", "customers", "surveys", "interactions", "bonds", "churn", "employees"):
         if table not in mapping.tables:
             continue
         path, columns, options = mapping.tables[table]
         advice = _Advice(table, mapping.mapping_file or (mapping.base / MAPPING_FILE), "load_own_data")
+        if table == "transactions" and report.engine != "pandas":
+            held, report.tables[table] = _on_engine(report.engine, path, columns, options, advice, given_end, spark)
+            report.tables[table].notes.insert(0, why)
+            continue
         frames[table], report.tables[table] = _load(table, path, columns, options, advice)
         files[table] = _File(path, table, advice, options)
         files[table].report = report.tables[table]
-
-    tx = frames["transactions"]
-    given_end = mapping.settings.observation_end
+    tx = frames.get("transactions")
     if given_end is not None:
         end, report.observation_end_source = given_end, "from the mapping file"
+    elif held is not None:
+        end, report.observation_end_source = held.check().last_date, "= the last purchase"
     else:
         today = pd.Timestamp(_dt.date.today())
         frames["transactions"] = tx = _check_dates(files["transactions"], tx, today, "today")
         end, report.observation_end_source = tx["date"].max(), "= the last purchase"
     for table, frame in frames.items():
         frames[table] = _check_dates(files[table], frame, end, "the observation end")
-    tx = frames["transactions"]
-    if len(tx) == 0:
+    tx = frames.get("transactions")
+    if held is None and len(tx) == 0:
         raise files["transactions"].error(
             "no transactions are left after the exclusions listed in the load report.",
             "correct the rows instead of excluding them.",
@@ -2292,11 +2603,12 @@ def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Co
     for table, frame in frames.items():
         if table in numbers:
             frame["customer_id"] = frame["customer_id"].astype("str") if as_text else numbers[table]
+    base = None if held is None else _engine_base(held, end, frames, report, as_text)
     if "customers" in frames:
         known = frames["customers"]["customer_id"]
         source_of_ids = f"the customers file ({files['customers'].path.name})"
     else:
-        known = tx["customer_id"]
+        known = tx["customer_id"] if held is None else base.index.to_series()
         source_of_ids = "the transactions (there is no customers file)"
     for table, frame in frames.items():
         if (
@@ -2321,9 +2633,13 @@ def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Co
             "unknown customer",
         )
         frames[table] = _screen(files[table], frame, [problem], {"customer_id": frame["customer_id"]})
-    tx = frames["transactions"]
+    tx = frames.get("transactions")
 
-    first_purchase = tx.groupby("customer_id", sort=False)["date"].min()
+    if held is not None:
+        first_purchase, last_purchases = base["first_purchase"], base["last_purchase"].reset_index(name="date")
+    else:
+        first_purchase, last_purchases = tx.groupby("customer_id", sort=False)["date"].min(), tx
+
     if "customers" in frames:
         customers = frames["customers"]
         signup = (
@@ -2386,7 +2702,7 @@ def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Co
 
     if "churn" not in frames and mapping.churn_rule.get("derive", True):
         days = int(inactive_days or mapping.churn_rule.get("inactive_days", INACTIVE_DAYS))
-        frames["churn"] = derive_churn(frames["customers"], frames["transactions"], end, inactive_days=days)
+        frames["churn"] = derive_churn(frames["customers"], last_purchases, end, inactive_days=days)
         report.derived["churn"] = (
             f"{len(frames['churn']):,} customers counted as lost: no purchase for {days} days "
             f"(lost on the day of the last purchase, or signup, + {days} days, when that day is on or "
@@ -2396,19 +2712,22 @@ def load_own_data(source, *, inactive_days: int | None = None, **settings) -> Co
 
     tables, missing = {}, []
     for table in schema.TABLES:
-        if table in frames:
+        if table == "transactions" and held is not None:
+            tables[table] = held
+        elif table in frames:
             tables[table] = _finish(table, _sorted(table, frames[table]))
         else:
             tables[table] = empty_table(table)
             missing.append(table)
     report.missing = tuple(missing)
     for table in schema.TABLES:
-        if table not in missing:
+        if table not in missing and not (table == "transactions" and held is not None):
             empty_cols = tuple(c.name for c in schema.TABLES[table] if not tables[table][c.name].notna().any())
             if empty_cols and len(tables[table]):
                 report.missing_columns[table] = empty_cols
     report.customers, report.transactions = len(tables["customers"]), len(tables["transactions"])
-    report.period_start, report.observation_end = tables["transactions"]["date"].min(), end
+    report.period_start = first_purchase.min() if held is not None else tables["transactions"]["date"].min()
+    report.observation_end = end
     for name, rep in report.tables.items():
         rep.rows_kept = len(tables[name])
     return Company(**tables, truth=None, observation_end=pd.Timestamp(end), missing=tuple(missing), load_report=report)
@@ -2459,3 +2778,158 @@ def derive_churn(
             "reason": pd.Categorical([np.nan] * len(lost), categories=list(schema.CHURN_REASONS)),
         }
     )
+
+
+# --------------------------------------------------------------------------- transactions on an engine
+
+#: How the engines number rows (they stream the files: the spreadsheet's numbering is the loader's).
+ENGINE_ROW_NOTE = "(Row numbers count the data rows from 1, the header not counted.)"
+#: What may read the transactions: see :func:`load_own_data`.
+ENGINE_CHOICES = ("auto", "pandas", "duckdb", "spark")
+#: Bytes of memory the loaded transactions and the report take per byte of file, roughly
+#: (measured with benchmarks/bench_report.py; Parquet is compressed, so it grows more).
+MEMORY_PER_FILE_BYTE = {"csv": 10.0, "parquet": 30.0}
+
+
+def available_memory() -> int:
+    """Bytes of memory free for a new process (``MemAvailable`` on Linux, else the free pages)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def choose_engine(path, engine: str = "auto") -> tuple[str, str]:
+    """The engine that reads the transactions at ``path``, and why (a note for the load report).
+
+    ``"auto"`` picks DuckDB when the files are given by a glob or a URL (pandas reads one
+    local file), or when they would take more than half the free memory once loaded
+    (:data:`MEMORY_PER_FILE_BYTE` × their size, against :func:`available_memory`); pandas
+    otherwise. Other choices are kept as they are.
+
+    Examples
+    --------
+    >>> choose_engine("sales/*.parquet")
+    ('duckdb', 'streamed by DuckDB (engine="auto"): the files are given by a glob or URL')
+    >>> choose_engine("sales.csv", "spark")
+    ('spark', 'read by Spark (engine="spark")')
+    """
+    if engine not in ENGINE_CHOICES:
+        raise DataError(
+            f"load_own_data(engine={engine!r}): unknown engine.\nHow to fix: one of {', '.join(ENGINE_CHOICES)}."
+        )
+    text = str(path)
+    several = "://" in text or any(mark in text for mark in "*?[")
+    if engine == "pandas":
+        if several:
+            raise DataError(
+                f'{text}: pandas reads one local file, not a glob or a URL.\nHow to fix: engine="duckdb" '
+                '(or "spark") reads them, or name one file.'
+            )
+        return "pandas", 'read in memory by pandas (engine="pandas")'
+    if engine != "auto":
+        return engine, f'read by {"DuckDB" if engine == "duckdb" else "Spark"} (engine="{engine}")'
+    if several:
+        return "duckdb", 'streamed by DuckDB (engine="auto"): the files are given by a glob or URL'
+    file = Path(path)
+    kind = (
+        "csv"
+        if file.suffix.lower() in TEXT_SUFFIXES
+        else "parquet"
+        if file.suffix.lower() in PARQUET_SUFFIXES
+        else None
+    )
+    if kind is None or not file.is_file():
+        return "pandas", 'read in memory by pandas (engine="auto")'
+    need, free = file.stat().st_size * MEMORY_PER_FILE_BYTE[kind], available_memory()
+    if need > free / 2:
+        return "duckdb", (
+            f'streamed by DuckDB (engine="auto"): {file.stat().st_size / 1e6:,.0f} MB of {kind} would take about '
+            f"{need / 1e9:,.1f} GB in memory, more than half of the {free / 1e9:,.1f} GB free"
+        )
+    return "pandas", 'read in memory by pandas (engine="auto")'
+
+
+def _on_engine(engine: str, path, columns: dict, options: ReadOptions, advice: _Advice, given_end, spark):
+    """The transactions file(s) on DuckDB or Spark, checked by query, with their :class:`TableReport`."""
+    from helpers.engines import BadRows, DuckDBTransactions, SparkTransactions, spark_unavailable
+
+    text = str(path)
+    report = TableReport(
+        "transactions", text, columns={c: columns.get(c, c) for c in ("customer_id", "date", "amount", "cost")}
+    )
+    unsupported = {
+        "decimal": options.decimal != ".",
+        "thousands": options.thousands is not None,
+        "date_format": options.date_format is not None,
+        "encoding": options.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"),
+        "header_row": options.header_row != 1,
+        "values": bool(options.values),
+        "exclude_returns": options.exclude_returns,
+    }
+    unsupported = [key for key, used in unsupported.items() if used]
+    suffix = Path(text.split("://")[-1]).suffix.lower()
+    if suffix in EXCEL_SUFFIXES or (engine == "spark" and suffix not in PARQUET_SUFFIXES):
+        unsupported.append(f"files of type {suffix or '(none)'}")
+    if unsupported:
+        raise DataError(
+            f'{text}: engine="{engine}" reads UTF-8 CSV with ISO dates and "." decimals, or Parquet'
+            f"{'' if engine == 'duckdb' else ' only'}; it cannot apply {', '.join(unsupported)}.\nHow to fix: "
+            'convert the files to Parquet (or that CSV form), or load them with engine="pandas" if they fit in memory.'
+        )
+    latest = (
+        given_end if given_end is not None else pd.Timestamp(_dt.date.today()) + pd.Timedelta(days=1) - pd.Timedelta(1)
+    )
+    try:
+        if engine == "spark":
+            if spark is None:
+                problem = spark_unavailable()
+                if problem:
+                    raise DataError(f"{text}: {problem}")
+                from pyspark.sql import SparkSession
+
+                spark = SparkSession.builder.getOrCreate()
+            held = SparkTransactions(spark, text, columns=columns)
+        else:
+            delimiter = {"delim": options.delimiter} if options.delimiter else {}
+            held = DuckDBTransactions(text, columns=columns, csv_options=delimiter)
+        held.on_bad_rows, held.latest = options.on_bad_rows, latest
+        checked = held.check()
+    except BadRows as error:
+        raise DataError(
+            f"{error}\n{ENGINE_ROW_NOTE}\nHow to fix: correct these rows, or leave them out: "
+            f"{advice.setting('on_bad_rows', 'exclude', 'settings')}."
+        ) from None
+    except (ValueError, OSError) as error:  # a missing column or file, an unreadable Parquet file
+        raise DataError(f"{error}\nHow to fix: check the path and the column names ({MAPPING_FILE}).") from None
+    excluded = sum(count for count, _ in held.excluded.values())
+    report.rows_read, report.rows_kept = checked.rows + excluded, checked.rows
+    for what, (count, where) in held.excluded.items():
+        shown = ", ".join(where) + (", …" if count > len(where) else "")
+        report.notes.append(f"excluded {count:,} row(s): {what} ({shown}; data rows, the header not counted)")
+    return held, report
+
+
+def _engine_base(held, end, frames: dict, report: LoadReport, ids_as_text: bool) -> pd.DataFrame:
+    """The per-customer table of transactions on an engine, after checking their ids against the other files."""
+    if ids_as_text or not held.check().whole_number_ids:
+        raise DataError(
+            f"{report.tables['transactions'].file}: on an engine the customer ids must be whole numbers in every "
+            "file (text ids such as 'A7' or '007' are numbered in memory).\nHow to fix: number the customers in "
+            'your files, or load them with engine="pandas" if they fit in memory.'
+        )
+    base = held.customer_base(end)
+    if "customers" in frames:
+        unknown = base.index[~base.index.isin(frames["customers"]["customer_id"])]
+        if len(unknown):
+            shown = ", ".join(str(i) for i in unknown[:SHOWN_ROWS]) + (", …" if len(unknown) > SHOWN_ROWS else "")
+            raise DataError(
+                f"{report.tables['transactions'].file}: {len(unknown):,} customer(s) bought but are not in the "
+                f"customers file ({report.tables['customers'].file}): {shown}.\nHow to fix: add them to the customers "
+                "file, or check that the ids are written the same way in both files."
+            )
+    return base
