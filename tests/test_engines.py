@@ -9,13 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.data import lesson_company
+from helpers import own_data
+from helpers.data import DataError, lesson_company, load_own_data, table_to_csv
 from helpers.engines import BadRows, DuckDBTransactions, SparkTransactions, open_transactions
 from helpers.engines.on_spark import local_session, spark_unavailable
 from helpers.loyalty import loyalty_components
 from helpers.profitability import customer_profitability
 from helpers.purchases import InMemory, customer_base, window_purchases
 from helpers.report import compute_report, render_report
+from helpers.report import main as report_main
 from helpers.rfm import rfm_summary
 
 END = pd.Timestamp("2024-12-31")
@@ -274,3 +276,113 @@ def test_the_report_is_the_same_with_the_transactions_on_duckdb():
     for key, value in expected.overview.items():
         assert data.overview[key] == (pytest.approx(value, rel=1e-12) if isinstance(value, float) else value), key
     assert render_report(data, sources=["sales"]) == render_report(expected, sources=["sales"])
+
+
+# ------------------------------------------------------------------- the loader and the report on an engine
+
+
+@pytest.fixture(scope="module")
+def course_files(tmp_path_factory):
+    """The course's transactions, customers and surveys as an analyst's CSV files, and in memory."""
+    company = lesson_company()
+    folder = tmp_path_factory.mktemp("course_files")
+    for table in ("transactions", "customers", "surveys"):
+        (folder / f"{table}.csv").write_bytes(table_to_csv(getattr(company, table), table))
+    return folder, load_own_data(folder, engine="pandas")
+
+
+def page_without_load_report(company) -> str:
+    data = compute_report(company)
+    data.overview["load_report"] = None
+    return render_report(data, sources=["sales"])
+
+
+def test_load_own_data_on_duckdb_gives_the_same_report(course_files):
+    folder, in_memory = course_files
+    company = load_own_data(folder, engine="duckdb")
+    assert isinstance(company.transactions, DuckDBTransactions)
+    assert len(company.transactions) == len(in_memory.transactions) > 50_000
+    pd.testing.assert_frame_equal(company.customers, in_memory.customers)
+    pd.testing.assert_frame_equal(company.churn, in_memory.churn)
+    assert company.observation_end == in_memory.observation_end
+    assert 'read by DuckDB (engine="duckdb")' in str(company.load_report)
+    assert page_without_load_report(company) == page_without_load_report(in_memory)
+
+
+def test_auto_streams_files_too_large_for_the_free_memory(course_files, monkeypatch):
+    folder, _ = course_files
+    size = (folder / "transactions.csv").stat().st_size
+    monkeypatch.setattr(own_data, "available_memory", lambda: int(size * own_data.MEMORY_PER_FILE_BYTE["csv"]))
+    engine, why = own_data.choose_engine(folder / "transactions.csv")
+    assert engine == "duckdb" and "more than half of the" in why
+    company = load_own_data(folder)
+    assert isinstance(company.transactions, DuckDBTransactions) and why in str(company.load_report)
+    monkeypatch.setattr(own_data, "available_memory", lambda: int(size * own_data.MEMORY_PER_FILE_BYTE["csv"] * 2.1))
+    assert own_data.choose_engine(folder / "transactions.csv")[0] == "pandas"
+    assert isinstance(load_own_data(folder).transactions, pd.DataFrame)
+
+
+def write_sales(folder, text: str, mapping: str = "") -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "transactions.csv").write_text(text, encoding="utf-8")
+    (folder / "mapping.toml").write_text('[transactions]\nfile = "transactions.csv"\n' + mapping, encoding="utf-8")
+
+
+def test_bad_rows_on_an_engine_are_refused_or_left_out_and_listed(tmp_path):
+    text = "customer_id,date,amount\n1,2024-01-05,10\n,2024-01-06,4\n2,2024-02-30,5\n2,2024-03-01,7\n"
+    write_sales(tmp_path / "sales", text)
+    with pytest.raises(DataError) as refused:
+        load_own_data(tmp_path / "sales", engine="duckdb")
+    message = str(refused.value)
+    assert "column 'customer_id': 1 row(s) have no customer id:\n  row 2: (empty)" in message
+    assert "column 'date': 1 row(s) have no date or a date that cannot be read:\n  row 3: '2024-02-30'" in message
+    assert 'on_bad_rows = "exclude"' in message
+    company = load_own_data(tmp_path / "sales", engine="duckdb", on_bad_rows="exclude")
+    report = str(company.load_report)
+    assert "4 rows read, 2 kept" in report
+    assert "excluded 1 row(s): customer_id have no customer id (row 2; data rows, the header not counted)" in report
+    assert "excluded 1 row(s): date have no date or a date that cannot be read (row 3;" in report
+    assert list(company.customers["customer_id"]) == [1, 2] and len(company.transactions) == 2
+
+
+def test_an_engine_refuses_what_it_cannot_read_and_says_what_to_do(tmp_path):
+    write_sales(tmp_path / "comma", "customer_id;date;amount\n1;2024-01-05;10,5\n", '[settings]\ndecimal = ","\n')
+    with pytest.raises(DataError, match=r'(?s)cannot apply decimal.*engine="pandas"'):
+        load_own_data(tmp_path / "comma", engine="duckdb")
+    write_sales(tmp_path / "text_ids", "customer_id,date,amount\nA7,2024-01-05,10\n")
+    with pytest.raises(DataError, match="customer ids must be whole numbers"):
+        load_own_data(tmp_path / "text_ids", engine="duckdb")
+    write_sales(tmp_path / "late", "customer_id,date,amount\n1,2024-01-05,10\n1,2025-01-05,10\n")
+    with pytest.raises(DataError, match=r"1 row\(s\) are dated after 2024-12-31:\n  row 2: '2025-01-05'"):
+        load_own_data(tmp_path / "late", engine="duckdb", observation_end="2024-12-31")
+    with pytest.raises(DataError, match="unknown engine"):
+        load_own_data(tmp_path / "late", engine="polars")
+    with pytest.raises(DataError, match="pandas reads one local file"):
+        own_data.choose_engine(tmp_path / "*.csv", "pandas")
+
+
+def test_the_report_command_reads_a_glob_of_parquet_files_on_duckdb(course_files, tmp_path):
+    _, in_memory = course_files
+    months = in_memory.transactions["date"].dt.year
+    for year in sorted(months.unique()):
+        in_memory.transactions[months == year].to_parquet(tmp_path / f"sales_{year}.parquet", coerce_timestamps="us")
+    out = tmp_path / "report.html"
+    status = report_main(["--transactions", str(tmp_path / "sales_*.parquet"), "--out", str(out)])
+    assert status == 0
+    page = out.read_text(encoding="utf-8")
+    assert "streamed by DuckDB (engine=&quot;auto&quot;): the files are given by a glob or URL" in page
+    assert f"{len(in_memory.transactions):,} transactions" in page
+
+
+def test_the_report_command_runs_on_spark(spark, course_files, tmp_path):
+    _, in_memory = course_files
+    in_memory.transactions.to_parquet(tmp_path / "sales.parquet", coerce_timestamps="us")
+    out = tmp_path / "report.html"
+    argv = ["--transactions", str(tmp_path / "sales.parquet"), "--engine", "spark", "--out", str(out)]
+    assert report_main(argv) == 0
+    spark_page = out.read_text(encoding="utf-8")
+    argv[argv.index("spark")] = "pandas"
+    assert report_main([*argv, "--force"]) == 0
+    pandas_page = out.read_text(encoding="utf-8")
+    assert "read by Spark (engine=&quot;spark&quot;)" in spark_page
+    assert spark_page.split("<details>")[0] == pandas_page.split("<details>")[0]

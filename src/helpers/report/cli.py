@@ -33,7 +33,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from helpers.company import Company
-from helpers.own_data import MAPPING_FILE, DataError, load_own_data, read_mapping
+from helpers.own_data import ENGINE_CHOICES, MAPPING_FILE, DataError, load_own_data, read_mapping
 from helpers.report.compute import ReportOptions, Skipped, compute_report
 from helpers.report.render import SECTIONS, render_report
 from helpers.retention import INACTIVE_DAYS, MAX_INACTIVE_DAYS
@@ -93,8 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument(
         "--transactions",
         metavar="FILE",
-        type=Path,
-        help="purchases: CSV, Excel (.xlsx) or Parquet, one row per purchase",
+        help="purchases: CSV, Excel (.xlsx) or Parquet, one row per purchase; with --engine duckdb or spark "
+        "also a glob ('sales/*.parquet') or a URL ('s3a://bucket/sales/*.parquet')",
     )
     files.add_argument(
         "--customers", metavar="FILE", type=Path, help="optional customer list, one row per customer (for signup dates)"
@@ -166,6 +166,14 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="without a churn file, a customer with no purchase for this many days counts as lost "
         f"(default: inactive_days of the mapping, else {INACTIVE_DAYS})",
+    )
+    choices.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        default="auto",
+        help="what reads the transactions: pandas in memory, DuckDB streaming files larger than memory, "
+        "or Spark (Parquet; the session of spark-submit or pyspark); auto: DuckDB for files too large "
+        "for memory or given by a glob or URL, else pandas (default: auto)",
     )
     return parser
 
@@ -265,7 +273,8 @@ def mapping_from_options(args: argparse.Namespace) -> str:
     for table, (path, columns) in tables.items():
         if path is None:
             continue
-        lines += [f"[{table}]", f"file = {_toml_text(Path(path).expanduser().resolve())}"]
+        where = str(path) if _is_url(path) else Path(path).expanduser().resolve()
+        lines += [f"[{table}]", f"file = {_toml_text(where)}"]
         if args.sheet is not None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
             lines.append(f"sheet = {_toml_text(args.sheet)}")
         given = {course: theirs for course, theirs in columns.items() if theirs is not None}
@@ -368,8 +377,14 @@ def _given_files(args: argparse.Namespace) -> list[tuple[str, Path]]:
     given = [
         (f"--{name}", Path(getattr(args, name)).expanduser())
         for name in ("transactions", "customers", "surveys", "mapping")
-        if getattr(args, name) is not None
+        if getattr(args, name) is not None and not _is_url(getattr(args, name))
     ]
+    pattern = [(option, path) for option, path in given if option == "--transactions" and _is_glob(path)]
+    for option, path in pattern:  # a glob names the files it matches
+        matched = sorted(path.parent.glob(path.name))
+        if not matched:
+            raise UsageError(f"{option} {path}: no file matches. Check the pattern and the folder.")
+        given = [item for item in given if item[0] != option] + [(option, file) for file in matched]
     for option, path in given:
         if not path.exists():
             raise UsageError(
@@ -379,6 +394,16 @@ def _given_files(args: argparse.Namespace) -> list[tuple[str, Path]]:
         if option != "--mapping" and not path.is_file():
             raise UsageError(f"{option} {path} is a folder; give the file itself.")
     return given
+
+
+def _is_url(path) -> bool:
+    """Whether ``path`` is a URL (``s3a://…``), read by the engines, not a local file."""
+    return "://" in str(path)
+
+
+def _is_glob(path) -> bool:
+    """Whether ``path`` is a pattern (``sales/*.parquet``) naming several files."""
+    return any(mark in str(path) for mark in "*?[")
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -446,7 +471,7 @@ def _load(args: argparse.Namespace, out: Path) -> tuple[Company, int, str | None
         mapping = read_mapping(args.mapping)
         _refuse_input_as_out(out, _mapping_files(mapping))
         days = args.inactive_days or mapping.churn_rule.get("inactive_days") or INACTIVE_DAYS
-        return load_own_data(args.mapping, inactive_days=days), days, None
+        return load_own_data(args.mapping, inactive_days=days, engine=args.engine), days, None
     with tempfile.TemporaryDirectory(prefix="crm-report-") as folder:
         mapping = Path(folder) / MAPPING_FILE
 
@@ -460,7 +485,7 @@ def _load(args: argparse.Namespace, out: Path) -> tuple[Company, int, str | None
 
         mapping.write_text(mapping_from_options(args), encoding="utf-8")
         try:
-            company = load_own_data(mapping)
+            company = load_own_data(mapping, engine=args.engine)
         except DataError as error:
             raise DataError(for_the_command_line(str(error))) from None
         text = None if company.load_report is None else for_the_command_line(str(company.load_report))
