@@ -386,3 +386,46 @@ def test_the_report_command_runs_on_spark(spark, course_files, tmp_path):
     pandas_page = out.read_text(encoding="utf-8")
     assert "read by Spark (engine=&quot;spark&quot;)" in spark_page
     assert spark_page.split("<details>")[0] == pandas_page.split("<details>")[0]
+
+
+HOSTILE = {
+    "an empty file": (b"", "the file is empty"),
+    "a header without rows": (b"customer_id,date,amount\n", "no rows of transactions"),
+    "a row with too few fields": (
+        b"customer_id,date,amount\n1,2024-01-01,3\n2,2024-01-02\n3,2024-01-03,4,5,6\n",
+        "CSV Error on Line: 3\nOriginal Line: 2,2024-01-02\nExpected Number of Columns: 3 Found: 2",
+    ),
+    "a repeated column name": (b"customer_id,date,amount,date\n1,2024-01-01,3,x\n", "repeated column names ('date')"),
+    "text that is not UTF-8": ("customer_id,date,amount\n1,2024-01-01,3 café\n".encode("latin-1"), "not UTF-8"),
+    "a negative amount": (b"customer_id,date,amount\n1,2024-01-01,-3\n", "1 row(s) are negative"),
+    "an amount written NaN": (b"customer_id,date,amount\n1,2024-01-01,NaN\n", "row 1: 'NaN'"),
+    "an infinite amount": (b"customer_id,date,amount\n1,2024-01-01,inf\n", "row 1: 'inf'"),
+    "an id with a decimal point": (b"customer_id,date,amount\n1.5,2024-01-01,3\n", "must be whole numbers"),
+    "an id with a leading zero": (b"customer_id,date,amount\n007,2024-01-01,3\n", "must be whole numbers"),
+    "an id of 20 digits": (b"customer_id,date,amount\n99999999999999999999,2024-01-01,3\n", "must be whole numbers"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_hostile_file_on_duckdb_is_refused_with_a_message_never_loaded_wrong(case, tmp_path):
+    content, said = HOSTILE[case]
+    (tmp_path / "transactions.csv").write_bytes(content)
+    with pytest.raises(DataError) as refused:
+        load_own_data(tmp_path, engine="duckdb")
+    assert said in str(refused.value) and "How to fix" in str(refused.value)
+
+
+def test_damaged_or_missing_parquet_files_are_refused_with_a_message(tmp_path):
+    (tmp_path / "sales.parquet").write_bytes(b"PAR1 not really")
+    for name, said in (("sales.parquet", "magic bytes"), ("none_*.parquet", "No files found")):
+        (tmp_path / "mapping.toml").write_text(f'[transactions]\nfile = "{name}"\n', encoding="utf-8")
+        with pytest.raises(DataError, match=said) as refused:
+            load_own_data(tmp_path, engine="duckdb")
+        assert "could not read the transactions" in str(refused.value) and "SELECT" not in str(refused.value)
+
+
+def test_returns_are_left_out_on_request_and_listed(tmp_path):
+    write_sales(tmp_path / "sales", "customer_id,date,amount\n1,2024-01-05,10\n1,2024-02-05,-4\n")
+    company = load_own_data(tmp_path / "sales", engine="duckdb", exclude_returns=True)
+    assert len(company.transactions) == 1
+    assert "excluded 1 row(s): amount are negative (returns or refunds?) (row 2;" in str(company.load_report)

@@ -563,7 +563,7 @@ def lesson_company(data_dir=None, seed: int = DEFAULT_SEED) -> Company:
         path = _resolve_data_dir(data_dir)
         if is_course_layout(path):
             return load_company(path)
-        company = load_own_data(path)
+        company = load_own_data(path, engine="pandas")  # the lessons work on the rows themselves
         print(company.load_report)
         return company
     if seed == DEFAULT_SEED:

@@ -2869,7 +2869,6 @@ def _on_engine(engine: str, path, columns: dict, options: ReadOptions, advice: _
         "encoding": options.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"),
         "header_row": options.header_row != 1,
         "values": bool(options.values),
-        "exclude_returns": options.exclude_returns,
     }
     unsupported = [key for key, used in unsupported.items() if used]
     suffix = Path(text.split("://")[-1]).suffix.lower()
@@ -2881,9 +2880,7 @@ def _on_engine(engine: str, path, columns: dict, options: ReadOptions, advice: _
             f"{'' if engine == 'duckdb' else ' only'}; it cannot apply {', '.join(unsupported)}.\nHow to fix: "
             'convert the files to Parquet (or that CSV form), or load them with engine="pandas" if they fit in memory.'
         )
-    latest = (
-        given_end if given_end is not None else pd.Timestamp(_dt.date.today()) + pd.Timedelta(days=1) - pd.Timedelta(1)
-    )
+    latest = given_end if given_end is not None else pd.Timestamp(_dt.date.today())
     try:
         if engine == "spark":
             if spark is None:
@@ -2895,23 +2892,84 @@ def _on_engine(engine: str, path, columns: dict, options: ReadOptions, advice: _
                 spark = SparkSession.builder.getOrCreate()
             held = SparkTransactions(spark, text, columns=columns)
         else:
-            delimiter = {"delim": options.delimiter} if options.delimiter else {}
-            held = DuckDBTransactions(text, columns=columns, csv_options=delimiter)
+            layout = {} if suffix in PARQUET_SUFFIXES or "://" in text else _csv_layout(text, options)
+            held = DuckDBTransactions(text, columns=columns, csv_options=layout)
         held.on_bad_rows, held.latest = options.on_bad_rows, latest
+        held.returns = "exclude" if options.exclude_returns else "raise"
         checked = held.check()
+    except DataError:
+        raise
     except BadRows as error:
+        fix = (
+            advice.setting("exclude_returns", True, "settings")
+            if "are negative" in str(error)
+            else advice.setting("on_bad_rows", "exclude", "settings")
+        )
         raise DataError(
-            f"{error}\n{ENGINE_ROW_NOTE}\nHow to fix: correct these rows, or leave them out: "
-            f"{advice.setting('on_bad_rows', 'exclude', 'settings')}."
+            f"{error}\n{ENGINE_ROW_NOTE}\nHow to fix: correct these rows, or leave them out: {fix}."
         ) from None
-    except (ValueError, OSError) as error:  # a missing column or file, an unreadable Parquet file
-        raise DataError(f"{error}\nHow to fix: check the path and the column names ({MAPPING_FILE}).") from None
+    except Exception as error:  # a missing column, file or glob match, a damaged file, a ragged CSV row
+        lines = [line for line in str(error).splitlines() if line.strip() and not line.startswith("LINE ")]
+        what = "\n".join(line for line in lines[:3] if "^^^" not in line)
+        raise DataError(
+            f"{text}: {engine} could not read the transactions: {what}\nHow to fix: check the path and the "
+            f'column names ({MAPPING_FILE}); load the file with engine="pandas" to have a damaged file explained.'
+        ) from None
+    if checked.rows == 0:
+        raise DataError(
+            f"{text}: no rows of transactions"
+            + (" are left after the exclusions" if held.excluded else "")
+            + '.\nHow to fix: export the table again with its rows, or check on_bad_rows = "exclude".'
+        )
     excluded = sum(count for count, _ in held.excluded.values())
     report.rows_read, report.rows_kept = checked.rows + excluded, checked.rows
     for what, (count, where) in held.excluded.items():
         shown = ", ".join(where) + (", …" if count > len(where) else "")
         report.notes.append(f"excluded {count:,} row(s): {what} ({shown}; data rows, the header not counted)")
     return held, report
+
+
+def _csv_layout(pattern: str, options: ReadOptions) -> dict:
+    """DuckDB's CSV options from the first file's header: its delimiter and names, every column text.
+
+    Reading with these (no detection) makes a row with more or fewer fields an error
+    that names its line, instead of a header guessed from the widest rows.
+    """
+    first = Path(pattern)
+    if any(mark in pattern for mark in "*?["):
+        matched = sorted(first.parent.glob(first.name))
+        if not matched:
+            raise DataError(f"{pattern}: no file matches.\nHow to fix: check the pattern and the folder.")
+        first = matched[0]
+    with open(first, "rb") as file:
+        sample = file.read(200_000)
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if len(sample) < 200_000 or len(sample) - error.start > 3:  # not a character cut by the sample's end
+            raise DataError(
+                f"{first}: the text is not UTF-8 (byte 0x{sample[error.start]:02X}).\nHow to fix: save it as "
+                '"CSV UTF-8", or load it with engine="pandas" and its encoding.'
+            ) from None
+        text = sample[: error.start].decode("utf-8-sig")
+    if not text.strip():
+        raise DataError(f"{first}: the file is empty.\nHow to fix: export the table again with a header row and rows.")
+    delimiter = options.delimiter or _detect_delimiter(text)
+    names = [name.strip() for name in next(csv.reader(text.splitlines()[:1], delimiter=delimiter))]
+    repeated = sorted({name for name in names if names.count(name) > 1 or not name})
+    if repeated:
+        raise DataError(
+            f"{first}: the header has empty or repeated column names ({', '.join(map(repr, repeated))}).\n"
+            "How to fix: give every column its own name."
+        )
+    return {
+        "delim": delimiter,
+        "header": True,
+        "auto_detect": False,
+        "quote": '"',
+        "escape": '"',
+        "columns": dict.fromkeys(names, "VARCHAR"),
+    }
 
 
 def _engine_base(held, end, frames: dict, report: LoadReport, ids_as_text: bool) -> pd.DataFrame:

@@ -213,12 +213,11 @@ class InMemory:
     Examples
     --------
     >>> sales = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 20.0, 5.0],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-06"])})
-    >>> InMemory(sales).rfm_summary("2024-01-31")
-                 frequency  recency     T  monetary_value
-    customer_id
-    1                    1     10.0  30.0            20.0
-    2                    0      0.0  25.0             0.0
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-02-11", "2024-01-06"])})
+    >>> InMemory(sales).cohort_table("2024-02-29").shares
+    months_since_signup    0    1
+    cohort
+    2024-01              1.0  0.5
     """
 
     def __init__(self, frame: pd.DataFrame):

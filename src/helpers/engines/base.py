@@ -41,6 +41,8 @@ class TransactionsEngine:
     columns: dict[str, str]
     #: ``"raise"``: refuse bad rows; ``"exclude"``: leave them out, listed in :attr:`excluded` after :meth:`check`.
     on_bad_rows: str = "raise"
+    #: negative amounts: None keeps them (returns are purchases too); ``"raise"`` or ``"exclude"`` them.
+    returns: str | None = None
     #: rows dated after this day are bad rows (None: no limit).
     latest: pd.Timestamp | None = None
     #: problem → (rows, where the first ones are), of the rows left out by :meth:`check`.
@@ -81,7 +83,7 @@ class TransactionsEngine:
         read, with an amount that is missing or not a finite number, or, when ``self.latest``
         is set, dated after that day. With ``self.on_bad_rows == "raise"`` (the default) the
         first ones are named in the error; with ``"exclude"`` they are left out and listed in
-        ``self.excluded``. The good rows become the view ``self.view``
+        ``self.excluded``. Negative amounts are treated as ``self.returns`` says. The good rows become the view ``self.view``
         (:data:`helpers.engines.queries.CLEAN_VIEW`) the aggregations read.
 
         Returns
@@ -99,28 +101,32 @@ class TransactionsEngine:
         if cached is not None:
             return cached
         names = self._expressions()
-        query, conditions = queries.check(queries.typed(self.raw, names), latest=self.latest)
+        query, conditions = queries.check(
+            queries.typed(self.raw, names), latest=self.latest, negative=self.returns is not None
+        )
         counts = self.run(query).iloc[0]
-        problems, self.excluded = [], {}
+        refused, self.excluded = [], {}
         for problem, condition in conditions.items():
             count = int(counts[problem])
             if not count:
                 continue
-            column = "date" if problem == "late" else problem
+            column = queries.PROBLEM_COLUMN.get(problem, problem)
             what = queries.PROBLEMS[problem].format(latest=f"{self.latest:%Y-%m-%d}" if self.latest else "")
             where, values = self.bad_rows(condition, names[column], SHOWN_ROWS)
-            self.excluded[f"{column} {what}"] = (count, where)
+            if (self.returns if problem == "negative" else self.on_bad_rows) == "exclude":
+                self.excluded[f"{column} {what}"] = (count, where)
+                continue
             lines = [f"{self.source_name}, column {column!r}: {count:,} row(s) {what}:"]
             lines += [f"  {label}: {_show(value)}" for label, value in zip(where, values)]
             if count > len(where):
                 lines.append(f"  … and {count - len(where):,} more")
-            problems.append("\n".join(lines))
-        if problems and self.on_bad_rows != "exclude":
-            raise BadRows("\n".join(problems))
+            refused.append("\n".join(lines))
+        if refused:
+            raise BadRows("\n".join(refused))
         whole = int(counts["text_ids"]) == 0
         good = " AND ".join(f"NOT ({condition})" for condition in conditions.values())
         clean = queries.CLEAN_VIEW.format(
-            customer_id="CAST(customer_id AS BIGINT)" if whole else "customer_id",
+            customer_id="CAST(TRIM(CAST(customer_id AS VARCHAR)) AS BIGINT)" if whole else "customer_id",
             typed=queries.typed(self.raw, names),
             good=good,
         )

@@ -167,6 +167,8 @@ def _literal(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, Mapping):  # a struct, e.g. columns = {'name': 'VARCHAR'}
+        return "{" + ", ".join(f"{_sql_text(key)}: {_literal(item)}" for key, item in value.items()) + "}"
     return _sql_text(value)
 
 

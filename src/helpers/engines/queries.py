@@ -15,29 +15,38 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: The raw rows with their columns read: ids as they are, dates and numbers cast (NULL where unreadable).
+#: The raw rows with their columns read: ids as they are, dates and numbers cast (NULL where
+#: unreadable, and for the text "NaN", which is not a number of money either).
 TYPED = """
 SELECT {extra}{customer_id} AS customer_id,
        TRY_CAST({date} AS TIMESTAMP) AS date,
-       TRY_CAST({amount} AS DOUBLE) AS amount,
-       TRY_CAST({cost} AS DOUBLE) AS cost
+       NULLIF(TRY_CAST({amount} AS DOUBLE), CAST('NaN' AS DOUBLE)) AS amount,
+       NULLIF(TRY_CAST({cost} AS DOUBLE), CAST('NaN' AS DOUBLE)) AS cost
 FROM {source}
 """
 
-#: The good rows as the aggregations read them (ids cast to BIGINT when all are whole numbers).
+#: A customer id kept as a number: a whole number written the plain way, as the loader's rule
+#: (ASCII digits, no leading zero, at most 18 digits); "007", "1.5" or "A7" make the ids text.
+PLAIN_NUMBER_ID = "REGEXP_MATCHES(TRIM(CAST(customer_id AS VARCHAR)), '^(0|[1-9][0-9]{0,17})$')"
+
+#: The good rows as the aggregations read them (ids as BIGINT when all are plain whole numbers).
 CLEAN_VIEW = """
 SELECT {customer_id} AS customer_id, date, amount, cost
 FROM ({typed}) AS typed
 WHERE {good}
 """
 
-#: The problems a row can have, with the loader's words for each (``late`` only when a last day is set).
+#: The problems a row can have, with the loader's words for each; ``late`` is counted only
+#: when a last day is set, ``negative`` only when returns are refused or left out.
 PROBLEMS = {
     "customer_id": "have no customer id",
     "date": "have no date or a date that cannot be read",
     "amount": "have no amount or an amount that is not a number",
     "late": "are dated after {latest}",
+    "negative": "are negative (returns or refunds?)",
 }
+#: The column each problem is about.
+PROBLEM_COLUMN = {"late": "date", "negative": "amount"}
 
 
 def typed(source: str, columns: dict[str, str], *extra: str) -> str:
@@ -52,15 +61,18 @@ def bad_row_condition(problem: str, latest=None) -> str:
         "date": "date IS NULL",
         "amount": "amount IS NULL OR ABS(amount) = CAST('inf' AS DOUBLE)",
         "late": f"COALESCE(date > {_timestamp(latest)}, FALSE)" if latest is not None else "",
+        "negative": "COALESCE(amount < 0, FALSE)",
     }[problem]
 
 
-def check(typed_rows: str, *, latest=None) -> tuple[str, dict]:
+def check(typed_rows: str, *, latest=None, negative: bool = False) -> tuple[str, dict]:
     """One pass over the typed rows: the rows, the bad ones by problem, ids, costs and the last good date.
 
-    Returns the query and the condition of each problem counted (its keys are columns of the result).
+    Returns the query and the condition of each problem counted (its keys are columns of the
+    result): ``late`` when ``latest`` is given, ``negative`` when ``negative`` is true.
     """
-    conditions = {name: bad_row_condition(name, latest) for name in PROBLEMS if name != "late" or latest is not None}
+    counted = {"late": latest is not None, "negative": negative}
+    conditions = {name: bad_row_condition(name, latest) for name in PROBLEMS if counted.get(name, True)}
     bad = " OR ".join(f"({condition})" for condition in conditions.values())
     counts = ",\n       ".join(
         f"COUNT(CASE WHEN {condition} THEN 1 END) AS {name}" for name, condition in conditions.items()
@@ -70,7 +82,7 @@ def check(typed_rows: str, *, latest=None) -> tuple[str, dict]:
 SELECT COUNT(*) AS n_rows,
        {counts},
        COUNT(CASE WHEN {bad} THEN 1 END) AS bad_rows,
-       COUNT(CASE WHEN NOT ({bad}) AND TRY_CAST(customer_id AS BIGINT) IS NULL THEN 1 END) AS text_ids,
+       COUNT(CASE WHEN NOT ({bad}) AND NOT {PLAIN_NUMBER_ID} THEN 1 END) AS text_ids,
        COUNT(CASE WHEN NOT ({bad}) AND cost IS NULL THEN 1 END) AS unknown_costs,
        MAX(CASE WHEN NOT ({bad}) THEN date END) AS last_date
 FROM ({typed_rows}) AS typed
