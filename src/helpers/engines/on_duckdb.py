@@ -8,6 +8,7 @@ pass through pandas: only the per-customer and per-cohort results come back.
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -71,7 +72,12 @@ class DuckDBTransactions(TransactionsEngine):
     ):
         import duckdb
 
-        self.connection = connection if connection is not None else duckdb.connect()
+        if connection is None:
+            # What does not fit in memory spills to a folder of its own, removed with this object
+            # (DuckDB's default for an in-memory database is ".tmp" in the working folder).
+            self._spill = tempfile.TemporaryDirectory(prefix="crm-duckdb-")
+            connection = duckdb.connect(config={"temp_directory": self._spill.name})
+        self.connection = connection
         number = next(_views)
         self.raw, self.view = f"raw_transactions_{number}", f"transactions_{number}"
         names = {name: name for name in COLUMNS} | dict(columns or {})
