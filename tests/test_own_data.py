@@ -615,6 +615,7 @@ TRICKY_CSV = {
     "cr only": "c,d,a\r1,2024-01-05,1.5\r\r2,2024-01-06,2\r",
     "no final line break": "c,d,a\n1,2024-01-05,1.5\n2,2024-01-06,2",
     "quoted": 'c,d,a,n\n"1","2024-01-05","1.5","a, ""b""\nc"\n2,2024-01-06,"2",""\n3,2024-01-07,4,"x\r\ny"\n',
+    "quoted header, quote at the end": '"c","d","a"\n1,2024-01-05,1.5\n2,2024-01-06,"2"',
     "quote inside a field": 'c,d,a,n\n1,2024-01-05,1.5,a"b\n2,2024-01-06,2,"x"y\n',
     "unclosed quote": 'c,d,a\n1,2024-01-05,"1.5\n2,2024-01-06,2\n',
     "trailing delimiters": "c,d,a\n1,2024-01-05,1.5,,\n2,2024-01-06,2\n",
@@ -694,6 +695,8 @@ def test_the_fast_reader_takes_plain_files_and_leaves_the_others():
 
     layout = _plain_layout(b'a,b\n1,"x,\ny"\n\n2,3', ",", 1)
     assert layout.header == ["a", "b"] and layout.rows == 3 and layout.empty.tolist() == [1] and layout.quoted_newlines
+    for quoted in (b'"a","b"\n1,2\n', b'a,b\n1,"2"'):  # a quote first or last in the file: still plain
+        assert _plain_layout(quoted, ",", 1).header == ["a", "b"]
     for odd in (b'a,b\n1,x"y\n', b'a,b\n1,"x"y\n', b"a,b\n1,2,\n", b"a,b\n1\n", b'a,b\n1,"2\n', b"a,b\n1,\x00\n"):
         assert _plain_layout(odd, ",", 1) is None
 

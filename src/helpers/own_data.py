@@ -671,9 +671,10 @@ def _plain_layout(data, delimiter: str, header_row: int) -> _Layout | None:
             # inside a quoted field after each byte: the parity of the quotes so far (uint8 wraps, parity stays)
             parity = (np.cumsum(is_quote, dtype=np.uint8) + np.uint8(inside)) & 1
             at = np.flatnonzero(is_quote)
-            before = np.where(at > 0, block[at - 1], previous)
+            # as int16, so that -1 (the start or the end of the file) is not read as the byte 255
+            before = np.where(at > 0, block[at - 1].astype(np.int16), previous)
             following = low + at + 1
-            after = np.where(following < size, buf[np.minimum(following, size - 1)], -1)
+            after = np.where(following < size, buf[np.minimum(following, size - 1)].astype(np.int16), -1)
             if not np.isin(np.where(parity[at] == 1, before, after), bounds).all():
                 return None  # a quote inside an unquoted field, or text after a closing quote
             outside = parity == 0
