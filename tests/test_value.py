@@ -505,6 +505,16 @@ def test_undiscounted_expected_clv_is_spend_times_purchases_over_the_horizon():
     assert (expected_clv(CDNOW_BGNBD, CDNOW_GAMMA_GAMMA, CUSTOMERS, periods=0, discount_rate=0.1) == 0).all()
 
 
+def test_expected_clv_values_customers_in_blocks_with_the_same_bits(monkeypatch):
+    # Many customers are valued a block at a time (memory ∝ periods × block): the blocks change no bit.
+    many = pd.concat([CUSTOMERS] * 7, ignore_index=True).assign(T=lambda frame: frame["T"] + np.arange(21) / 7)
+    arguments = dict(periods=36, discount_rate=0.01, margin=0.3, period_length=4.345)
+    whole = expected_clv(CDNOW_BGNBD, CDNOW_GAMMA_GAMMA, many, **arguments)
+    monkeypatch.setattr(value_module, "_CLV_BLOCK", 4)
+    in_blocks = expected_clv(CDNOW_BGNBD, CDNOW_GAMMA_GAMMA, many, **arguments)
+    assert np.array_equal(whole.to_numpy(), in_blocks.to_numpy()) and whole.gt(0).all()
+
+
 # --- fitting: analytic gradients, convergence to the maximum, reproducibility -------------
 
 

@@ -122,6 +122,7 @@ import pandas as pd
 
 from helpers import schema
 from helpers.company import Company
+from helpers.engines.base import available_memory
 from helpers.retention import INACTIVE_DAYS, MAX_INACTIVE_DAYS, inactivity_churn
 
 #: Name of the mapping file looked up in a data folder.
@@ -2787,21 +2788,9 @@ def derive_churn(
 ENGINE_ROW_NOTE = "(Row numbers count the data rows from 1, the header not counted.)"
 #: What may read the transactions: see :func:`load_own_data`.
 ENGINE_CHOICES = ("auto", "pandas", "duckdb", "spark")
-#: Bytes of memory the loaded transactions and the report take per byte of file, roughly
-#: (measured with benchmarks/bench_report.py; Parquet is compressed, so it grows more).
+#: Bytes of memory the report takes per byte of the transactions file, with room to spare
+#: (benchmarks/bench_report_scale.py: 6.6–7.9 for CSV at 5–20M rows; Parquet is about 3× smaller).
 MEMORY_PER_FILE_BYTE = {"csv": 10.0, "parquet": 30.0}
-
-
-def available_memory() -> int:
-    """Bytes of memory free for a new process (``MemAvailable`` on Linux, else the free pages)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as info:
-            for line in info:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def choose_engine(path, engine: str = "auto") -> tuple[str, str]:

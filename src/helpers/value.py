@@ -1658,6 +1658,10 @@ def holdout_comparison(params: Mapping, summary: pd.DataFrame, *, max_frequency:
 # ---------------------------------------------------------------------------------------
 
 
+#: Customers valued at a time by :func:`expected_clv`.
+_CLV_BLOCK = 100_000
+
+
 def expected_clv(
     bgnbd_params: Mapping,
     gg_params: Mapping,
@@ -1727,7 +1731,12 @@ def expected_clv(
     spend = gamma_gamma_expected_spend(gg_params, summary).to_numpy()
     x, t_x, T = _summary_arrays(summary)
     times = period_length * np.arange(periods + 1)[:, None]
-    cumulative = _conditional_expected_purchases(r, alpha, a, b, times, x, t_x, T)
     discount = (1 + discount_rate) ** -np.arange(1, periods + 1)
-    discounted_purchases = discount @ np.diff(cumulative, axis=0)
+    discounted_purchases = np.empty(len(x))
+    # A block of customers at a time: each period × customer array stays small (memory ∝ periods × block).
+    for block in range(0, len(x), _CLV_BLOCK):
+        part = slice(block, block + _CLV_BLOCK)
+        cumulative = _conditional_expected_purchases(r, alpha, a, b, times, x[part], t_x[part], T[part])
+        # numpy's sum down the periods, not a BLAS product: the same bits for any block size or thread count
+        discounted_purchases[part] = np.sum(discount[:, None] * np.diff(cumulative, axis=0), axis=0)
     return pd.Series(margin * spend * discounted_purchases, index=summary.index, name="expected_clv")

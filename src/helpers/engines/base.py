@@ -9,6 +9,8 @@ the numbers of bad rows (:class:`helpers.engines.on_duckdb.DuckDBTransactions`,
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
@@ -20,6 +22,18 @@ from helpers.validation import SHOWN_ROWS
 
 #: The transactions' columns the aggregations read, by their course names.
 COLUMNS = ("customer_id", "date", "amount", "cost")
+
+
+def available_memory() -> int:
+    """Bytes of memory free for a new process (``MemAvailable`` on Linux, else the free pages)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 class BadRows(ValueError):

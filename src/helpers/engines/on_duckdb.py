@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.engines.base import COLUMNS, TransactionsEngine
+from helpers.engines.base import COLUMNS, TransactionsEngine, available_memory
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _views = itertools.count(1)  # names of their own, so that sources can share a connection
@@ -75,8 +75,11 @@ class DuckDBTransactions(TransactionsEngine):
         if connection is None:
             # What does not fit in memory spills to a folder of its own, removed with this object
             # (DuckDB's default for an in-memory database is ".tmp" in the working folder).
+            # Its memory is capped at a quarter of what is free (at least 1 GB), leaving the rest to the
+            # per-customer tables in pandas; DuckDB's own default, 80 % of the machine, is for a database alone.
             self._spill = tempfile.TemporaryDirectory(prefix="crm-duckdb-")
-            connection = duckdb.connect(config={"temp_directory": self._spill.name})
+            limit = max(available_memory() // 4, 2**30) // 2**20
+            connection = duckdb.connect(config={"temp_directory": self._spill.name, "memory_limit": f"{limit}MB"})
         self.connection = connection
         number = next(_views)
         self.raw, self.view = f"raw_transactions_{number}", f"transactions_{number}"
