@@ -6,7 +6,7 @@ transactions, datetimes over three years, amounts and costs in cents), written o
 Parquet file. Each measurement runs in a fresh Python process, so that its peak memory
 (``resource.getrusage`` max RSS, which includes Python and the libraries, the "baseline"
 column) is its own. Every engine computes the same tables: the per-customer base
-(:func:`helpers.report.compute.customer_base`), the RFM summary in weeks
+(:func:`helpers.purchases.customer_base`), the RFM summary in weeks
 (:func:`helpers.rfm.rfm_summary`) and the monthly purchasing cohorts:
 
 * ``pandas``: the course's functions on the table read into memory;
@@ -65,14 +65,9 @@ def peak_mb() -> float:
 
 
 def pandas_tables(transactions: pd.DataFrame) -> dict:
-    from helpers.report.compute import customer_base
-    from helpers.retention import cohort_table
-    from helpers.rfm import rfm_summary
+    from helpers.purchases import InMemory
 
-    base = customer_base(transactions, END)
-    buyers = pd.DataFrame({"customer_id": base.index.to_numpy(), "signup_date": base["first_purchase"].to_numpy()})
-    cohorts = cohort_table(buyers, transactions[["customer_id", "date"]], observation_end=END, measure="purchasing")
-    return {"base": base, "rfm": rfm_summary(transactions, observation_end=END, time_unit="W"), "cohorts": cohorts}
+    return engine_tables(InMemory(transactions))
 
 
 def engine_tables(engine) -> dict:

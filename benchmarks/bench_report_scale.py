@@ -147,10 +147,10 @@ def main() -> None:
             name = "Spark (local)" if engine == "spark" else "DuckDB"
             rows_out.append((f"{rows:,} rows, Parquet {size:,.0f} MB", name, result, None, check))
     print(f"\nThe report end to end, one run each ({Path(sys.executable).name}, {_cores()} cores)")
-    print(f"{'data':<32}{'engine':<15}{'seconds':>10}{'peak MB':>10}{'time ratio':>12}  check")
+    print(f"{'data':<36}{'engine':<15}{'seconds':>10}{'peak MB':>10}{'time ratio':>12}  check")
     for data, engine, result, ratio, check in rows_out:
         shown = "" if ratio is None else f"{ratio:.2f}×"
-        print(f"{data:<32}{engine:<15}{result['seconds']:>10.1f}{result['peak_mb']:>10,.0f}{shown:>12}  {check}")
+        print(f"{data:<36}{engine:<15}{result['seconds']:>10.1f}{result['peak_mb']:>10,.0f}{shown:>12}  {check}")
 
 
 def _cores() -> int:

@@ -364,6 +364,8 @@ class LoadReport:
         the file's customer id for each course ``customer_id`` when the
         file's ids were text, such as ``A7`` or ``007`` (None when every id was written as
         a plain whole number, kept as it is).
+    engine : str
+        what read the transactions: ``"pandas"``, ``"duckdb"`` or ``"spark"`` (:func:`choose_engine`).
     """
 
     source: str
