@@ -142,3 +142,16 @@ def test_company_construction_stays_backward_compatible(course_company):
     }
     rebuilt = type(course_company)(**fields)
     assert rebuilt.missing == () and rebuilt.load_report is None
+
+
+def test_prose_shows_its_text_as_markdown_and_as_plain_text():
+    from helpers.notebook import prose
+
+    paragraph = prose(
+        f"""
+        **What to notice.** {0.8123:.0%} of the margin
+        comes from {1234:,} customers.
+        """
+    )
+    assert paragraph._repr_markdown_() == "**What to notice.** 81% of the margin\ncomes from 1,234 customers."
+    assert repr(paragraph) == paragraph._repr_markdown_()

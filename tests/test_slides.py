@@ -272,3 +272,35 @@ def test_the_command_says_how_to_install_missing_assets(tmp_path, monkeypatch, c
     monkeypatch.setattr(slides, "NODE_MODULES", tmp_path / "nothing")
     assert slides.main(["03", "--out", str(tmp_path / "out")]) == 1
     assert "npm ci --prefix etc/slides" in capsys.readouterr().err
+
+
+def test_a_lesson_page_shows_prose_as_text_and_loads_nothing_from_a_network(tmp_path, assets):
+    import nbformat
+
+    prose_cell = nbformat.v4.new_code_cell(
+        'prose(f"The top fifth bring **{top_fifth:.0%}** of the margin.")',
+        metadata={"tags": ["prose"], "jupyter": {"source_hidden": True}},
+        outputs=[
+            nbformat.v4.new_output(
+                "execute_result",
+                data={"text/markdown": "The top fifth bring **81%** of the margin.", "text/plain": "The top fifth"},
+                execution_count=2,
+            )
+        ],
+    )
+    lesson = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# 99 · A lesson\n\nThe formula $r / (1 + d - r)$."),
+            nbformat.v4.new_code_cell("top_fifth = 0.81", outputs=[]),
+            prose_cell,
+        ]
+    )
+    path = tmp_path / "99_lesson.ipynb"
+    nbformat.write(lesson, path)
+    slides.copy_assets(tmp_path / "out")
+    page = slides.build_page(path, tmp_path / "out").read_text(encoding="utf-8")
+    assert "<strong>81%</strong> of the margin" in page
+    assert "top_fifth:.0%" not in page and "top_fifth" in page  # the prose cell's code is hidden, not the rest
+    assert "<title>99 · A lesson</title>" in page
+    loaded = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert loaded and all(url.startswith("assets/") for url in loaded), loaded

@@ -319,8 +319,37 @@ def lessons_starting_with(prefix: str, folder: Path) -> list[Path]:
 
 
 def read_notebook(path: str | Path) -> dict[str, Any]:
-    """A notebook file as a plain dictionary (nbformat 4 JSON)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """A notebook file as a plain dictionary (nbformat 4 JSON), its prose cells read as Markdown.
+
+    A prose cell (tag ``prose``, see :func:`helpers.notebook.prose`) is lesson text whose
+    numbers were computed; decks, guides and handouts read it as the Markdown cell it shows.
+    """
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    notebook["cells"] = [as_text(cell) for cell in notebook["cells"]]
+    return notebook
+
+
+def as_text(cell: dict[str, Any]) -> dict[str, Any]:
+    """A prose cell as a Markdown cell holding the text it displayed; any other cell unchanged.
+
+    Examples
+    --------
+    >>> prose = {"cell_type": "code", "metadata": {"tags": ["prose"], "slideshow": {"slide_type": "-"}},
+    ...          "source": "prose(f'{n} customers')", "execution_count": 3,
+    ...          "outputs": [{"output_type": "execute_result", "metadata": {}, "execution_count": 3,
+    ...                       "data": {"text/markdown": "5 customers", "text/plain": "5 customers"}}]}
+    >>> as_text(prose)
+    {'cell_type': 'markdown', 'metadata': {'slideshow': {'slide_type': '-'}}, 'source': '5 customers'}
+    """
+    if cell.get("cell_type") != "code" or "prose" not in cell.get("metadata", {}).get("tags", []):
+        return cell
+    shown = [
+        cell_text({"source": o["data"]["text/markdown"]})
+        for o in cell.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    ]
+    metadata = {key: value for key, value in cell.get("metadata", {}).items() if key not in ("tags", "jupyter")}
+    return {"cell_type": "markdown", "metadata": metadata, "source": "\n\n".join(shown)}
 
 
 def cell_text(cell: dict[str, Any]) -> str:

@@ -28,6 +28,13 @@ a few rows (a model to fit, a period to compare with the one before) — two for
 For example ``%%needs transactions.cost customers>=100 transactions.date>=1y`` runs the
 cell on data with costs, a hundred customers and a year of purchases, and otherwise prints
 one line naming what is lacking (see :func:`unmet` and :func:`describe_missing`).
+
+Lesson text whose numbers come from the data is written with :func:`prose`, the last
+expression of a code cell whose input is hidden (cell metadata
+``{"jupyter": {"source_hidden": true}, "tags": ["prose"]}``): JupyterLab, Voilà, the slide
+decks and a static page show the sentence, and it stays true for any seed or data set::
+
+    prose(f"**What to notice.** {share_top:.0%} of the margin comes from the top fifth.")
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
+import textwrap
 
 from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
@@ -187,6 +195,45 @@ def describe_missing(requirements: list[tuple]) -> str:
     parts = [_describe(requirement) for requirement in requirements]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"⏭ Skipped: this section needs {listed}, which your data does not have."
+
+
+class Prose:
+    """A paragraph of lesson text, shown as Markdown; its plain form is the same text.
+
+    The plain form (``repr``) is what ``pytest --nbval`` compares, so a committed lesson
+    proves that its sentences, numbers included, still come out of the data.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = textwrap.dedent(text).strip()
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def prose(text: str) -> Prose:
+    """Lesson text (Markdown) whose numbers are computed when the lesson runs.
+
+    Parameters
+    ----------
+    text : str
+        Markdown, usually an f-string; common indentation is removed.
+
+    Returns
+    -------
+    Prose
+        displayed as Markdown by Jupyter, as the text itself elsewhere.
+
+    Examples
+    --------
+    >>> share = 0.8123
+    >>> prose(f"The top fifth bring **{share:.0%}** of the margin.")
+    The top fifth bring **81%** of the margin.
+    """
+    return Prose(text)
 
 
 @magics_class

@@ -696,6 +696,46 @@ def build_deck(notebook: Path, out_dir: Path, guide: Path | None = None, *, note
     return target
 
 
+def build_page(notebook: Path, out_dir: Path) -> Path:
+    """Write a lesson as a static page, code and outputs, into ``out_dir``; return its HTML file.
+
+    What a student reads without Jupyter: prose cells show their text without the code that
+    computed it, a widget shows the chart it last drew, and the formulas use the MathJax copied
+    into ``out_dir/assets`` by :func:`copy_assets` (nothing is fetched from a network).
+
+    Parameters
+    ----------
+    notebook : the executed lesson notebook (it is read, never changed).
+    out_dir : the folder for the page.
+
+    Returns
+    -------
+    Path
+        ``out_dir/<notebook name>.page.html``.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    notebook, out_dir = Path(notebook), Path(out_dir)
+    lesson = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in lesson["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = deck_outputs(cell.get("outputs", []))
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_input_tags = {"prose"}
+    config.HTMLExporter.mathjax_url = "assets/mathjax/tex-svg.js"
+    config.HTMLExporter.require_js_url = ""  # no widget state is stored: nothing needs require.js
+    config.HTMLExporter.exclude_anchor_links = True
+    exporter = HTMLExporter(config=config, template_name="lab")
+    resources = {"metadata": {"name": guides.lesson_title(guides.read_notebook(notebook))}}
+    body, _ = exporter.from_notebook_node(nbformat.reads(json.dumps(lesson), as_version=4), resources=resources)
+    target = Path(out_dir) / f"{notebook.stem}.page.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
 PAGE_STYLE = """
 body { font-family: "Source Sans Pro", "Segoe UI", Helvetica, Arial, sans-serif; font-size: 19px;
        line-height: 1.5; color: #222; max-width: 60em; margin: 2em auto; padding: 0 1.5em; }
@@ -772,18 +812,18 @@ def index_page(rows: list[dict[str, str | None]], overview: str | None = None) -
 
     Parameters
     ----------
-    rows : per lesson, ``title`` and the relative links ``deck``, ``guide``, ``handout`` (or None).
+    rows : per lesson, ``title`` and the relative links ``page``, ``deck``, ``guide``, ``handout`` (or None).
     overview : the link to the instructor overview page, if there is one.
     """
     items = []
     for row in rows:
         links = [
             f'<a href="{html.escape(row[key])}">{label}</a>' if row.get(key) else f"<span>no {label.lower()}</span>"
-            for key, label in (("deck", "Slides"), ("guide", "Guide"), ("handout", "Handout"))
+            for key, label in (("page", "Page"), ("deck", "Slides"), ("guide", "Guide"), ("handout", "Handout"))
         ]
         items.append(f"<tr><td>{html.escape(row['title'] or '')}</td><td>{'</td><td>'.join(links)}</td></tr>")
     body = (
-        "<h1>Relationship Marketing &amp; CRM Workbook: slides, guides and handouts</h1>\n"
+        "<h1>Relationship Marketing &amp; CRM Workbook: lesson pages, slides, guides and handouts</h1>\n"
         "<p>Open a deck and press <b>S</b> for the speaker view with the notes, <b>F</b> for full screen, "
         "<b>Esc</b> for the overview. Everything here works without a network.</p>\n"
         + (
@@ -791,9 +831,9 @@ def index_page(rows: list[dict[str, str | None]], overview: str | None = None) -
             if overview
             else ""
         )
-        + f"<table>\n<tr><th>Lesson</th><th>Slides</th><th>Guide</th><th>Handout</th></tr>\n{''.join(items)}\n</table>"
+        + f"<table>\n<tr><th>Lesson</th><th>Page</th><th>Slides</th><th>Guide</th><th>Handout</th></tr>\n{''.join(items)}\n</table>"
     )
-    return _page("Slides, guides and handouts", body)
+    return _page("Lesson pages, slides, guides and handouts", body)
 
 
 def lessons(prefixes: Sequence[str] = (), folder: Path = NOTEBOOKS) -> list[Path]:
@@ -841,6 +881,7 @@ def build(notebooks: Sequence[Path], out_dir: Path) -> list[str]:
         deck = build_deck(notebook, out_dir, guide_path, notes=guide is not None)
         row = {
             "title": guides.lesson_title(guides.read_notebook(notebook)),
+            "page": build_page(notebook, out_dir).name,
             "deck": deck.name,
             "guide": None,
             "handout": None,
