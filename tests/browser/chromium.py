@@ -43,3 +43,23 @@ def unavailable() -> str | None:
 def launch(playwright, **options):
     """Start headless Chromium with a fresh profile; ``options`` go to ``chromium.launch``."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True, **options)
+
+
+def open_offline(browser, url: str, width: int, height: int):
+    """A new page at ``url`` in a ``width`` × ``height`` window whose requests, other than local files,
+    are refused. Returns (page, refused URLs, failed URLs); close it with ``page.context.close()``."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    refused, failed = [], []
+
+    def only_files(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_files)
+    context.on("requestfailed", lambda request: failed.append(request.url))
+    page = context.new_page()
+    page.goto(url)
+    return page, refused, failed

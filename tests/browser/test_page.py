@@ -29,23 +29,10 @@ def opened(browser, tmp_path_factory):
     out = tmp_path_factory.mktemp("page")
     slides.copy_assets(out)
     target = slides.build_page(LESSON, out)
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    refused, failed = [], []
-
-    def only_files(route):
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_files)
-    context.on("requestfailed", lambda request: failed.append(request.url))
-    page = context.new_page()
-    page.goto(target.as_uri())
+    page, refused, failed = chromium.open_offline(browser, target.as_uri(), 1280, 800)
     page.wait_for_load_state("load")
     yield page, refused, failed
-    context.close()
+    page.context.close()
 
 
 def test_the_page_needs_no_network_and_renders_its_formulas(opened):

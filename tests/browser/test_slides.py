@@ -35,23 +35,10 @@ def deck(tmp_path_factory):
 @pytest.fixture(scope="module")
 def opened(browser, deck):
     """The deck open at 1920 × 1080, with every request that is not a local file refused and recorded."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    refused, failed = [], []
-
-    def only_files(route):
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_files)
-    context.on("requestfailed", lambda request: failed.append(request.url))
-    page = context.new_page()
-    page.goto(deck.as_uri())
+    page, refused, failed = chromium.open_offline(browser, deck.as_uri(), 1920, 1080)
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     yield page, refused, failed
-    context.close()
+    page.context.close()
 
 
 def test_the_deck_needs_no_network(opened):
