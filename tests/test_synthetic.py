@@ -181,6 +181,7 @@ def test_params_are_json_serialisable_and_complete(company):
     params = company.truth.params
     json.dumps(params)
     assert params["arguments"] == {"n_customers": 20_000, "seed": 11, "start": "2022-01-01", "months": 36}
+    assert params["scenario"] == "textbook"
     assert params["interaction_cost"] == {"web": 1.0, "phone": 8.0, "email": 3.0, "face_to_face": 25.0}
     assert set(params["bond_churn_factor"]) == set(schema.BOND_LEVELS)
     assert params["observation_end"] == "2024-12-31"
@@ -195,6 +196,7 @@ def test_same_seed_same_company_and_different_seed_differs(small):
         pd.testing.assert_frame_equal(getattr(small, name), getattr(again, name), check_exact=True)
     pd.testing.assert_frame_equal(small.truth.stage_history, again.truth.stage_history)
     pd.testing.assert_frame_equal(small.truth.customer_traits, again.truth.customer_traits)
+    pd.testing.assert_frame_equal(small.truth.customer_tastes, again.truth.customer_tastes)
     assert small.truth.params == again.truth.params
     other = generate(n_customers=400, seed=6, start="2023-03-01", months=12)
     assert not other.transactions.equals(small.transactions)
@@ -221,11 +223,13 @@ def test_start_and_months_shape_the_period(small):
         ({"start": "not a date"}, ValueError),
         ({"start": "2022-13-01"}, ValueError),
         ({"seed": -1}, ValueError),
+        ({"scenario": "textbok"}, ValueError),
+        ({"params": {"no_such_parameter": 1}}, ValueError),
     ],
 )
 def test_bad_arguments_raise_clear_errors(kwargs, error):
     args = {"n_customers": 10, "seed": 1} | kwargs
-    with pytest.raises(error, match="n_customers|months|start|seed"):
+    with pytest.raises(error, match="n_customers|months|start|seed|scenario|parameter"):
         generate(**args)
 
 
@@ -314,7 +318,7 @@ def test_satisfied_employees_serve_more_satisfied_customers(company):
     assert tenure_rho > 0.2
 
 
-def test_value_is_concentrated_and_some_customers_cost_money(company):
+def test_value_is_concentrated_and_acquisition_is_paid_back_in_the_second_year(company):
     t, c, i = company.transactions, company.customers, company.interactions
     margin = (t.amount - t.cost).groupby(t.customer_id).sum().reindex(c.customer_id, fill_value=0.0)
     top = np.sort(margin.to_numpy())[::-1]
@@ -323,7 +327,20 @@ def test_value_is_concentrated_and_some_customers_cost_money(company):
     unit = company.truth.params["interaction_cost"]
     serve = i.channel.astype(str).map(unit).groupby(i.customer_id).sum().reindex(c.customer_id, fill_value=0.0)
     profit = margin.to_numpy() - c.acquisition_cost.to_numpy() - serve.to_numpy()
-    assert 0.05 < (profit < 0).mean() < 0.6
+    # Reichheld & Sasser (1990): a customer costs money at first and pays back after a year or more,
+    # so most customers of a young base are still in the red, most of the long-standing ones are not
+    assert 0.5 < (profit < 0).mean() < 0.9
+    long_standing = (c.signup_date < "2023-01-01").to_numpy() & company.active_at(company.observation_end).to_numpy()
+    assert 0.05 < (profit[long_standing] < 0).mean() < 0.45
+
+
+def test_true_tastes_are_recorded_and_sum_to_one(company, small):
+    for c in (company, small):
+        tastes = c.truth.customer_tastes
+        assert list(tastes.columns) == ["customer_id", *schema.CATEGORIES_OF_PRODUCT]
+        assert tastes.customer_id.tolist() == c.customers.customer_id.tolist()
+        values = tastes.drop(columns="customer_id").to_numpy()
+        assert (values >= 0).all() and np.allclose(values.sum(axis=1), 1.0, atol=1e-3)
 
 
 def test_acquisition_channels_differ_in_churn(company):
@@ -423,6 +440,7 @@ def test_cli_round_trip(tmp_path, small):
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(small, name), check_exact=True)
     pd.testing.assert_frame_equal(loaded.truth.stage_history, small.truth.stage_history, check_exact=True)
     pd.testing.assert_frame_equal(loaded.truth.customer_traits, small.truth.customer_traits, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.truth.customer_tastes, small.truth.customer_tastes, check_exact=True)
     assert loaded.truth.params == small.truth.params
     assert loaded.observation_end == small.observation_end
 
@@ -440,6 +458,7 @@ def test_committed_datasets_are_reproduced_byte_for_byte(tmp_path):
     )
     assert files == sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
     assert "transactions.csv" in files and "truth/params.json" in files and "README.md" in files
+    assert "truth/customer_tastes.csv" in files
     for name in files:
         assert (committed / name).read_bytes() == (fresh / name).read_bytes(), (
             f"datasets/{name} differs from a fresh `make data`"

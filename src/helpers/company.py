@@ -16,6 +16,21 @@ import pandas as pd
 
 from helpers import schema
 
+#: The columns of :attr:`Truth.customer_tastes` (written as ``truth/customer_tastes.csv``).
+CUSTOMER_TASTES: tuple[schema.Column, ...] = (
+    schema.Column("customer_id", "int64", "", "Customer", "cliente"),
+    *(
+        schema.Column(
+            category,
+            "float64",
+            "share",
+            f"Probability that a purchase of this customer is {category} (the customer's own taste)",
+            "gusto del cliente",
+        )
+        for category in schema.CATEGORIES_OF_PRODUCT
+    ),
+)
+
 
 @dataclass
 class Truth:
@@ -33,12 +48,18 @@ class Truth:
         latent ``service_quality``, ``spend_level``, ``base_churn``.
     signup_date : pandas.Series
         signup day per customer_id (used by :meth:`stage_at`).
+    customer_tastes : pandas.DataFrame or None
+        each customer's own product tastes: ``customer_id`` and one column per product
+        category (``schema.CATEGORIES_OF_PRODUCT``) with the probability that a purchase
+        falls in it (each row sums to 1; columns :data:`CUSTOMER_TASTES`). None when unknown
+        (a truth folder written before the tastes existed).
     """
 
     params: dict
     stage_history: pd.DataFrame
     customer_traits: pd.DataFrame
     signup_date: pd.Series | None = field(default=None, repr=False)
+    customer_tastes: pd.DataFrame | None = field(default=None, repr=False)
 
     def stage_at(self, date) -> pd.Series:
         """Latent stage of every customer who had signed up by ``date``.
@@ -60,7 +81,7 @@ class Truth:
         --------
         >>> from helpers.synthetic import generate
         >>> generate(300, seed=1).truth.stage_at("2022-06-30").value_counts().to_dict()
-        {'stranger': 35, 'acquaintance': 7, 'friend': 1, 'partner': 0}
+        {'stranger': 34, 'acquaintance': 7, 'friend': 2, 'partner': 0}
         """
         when = pd.Timestamp(date)
         history = self.stage_history
@@ -190,7 +211,7 @@ class Company:
         >>> from helpers.synthetic import generate
         >>> company = generate(300, seed=1)
         >>> round(float(company.active_at(company.observation_end).mean()), 2)
-        0.57
+        0.58
         """
         when = pd.Timestamp(date)
         ids = self.customers["customer_id"]

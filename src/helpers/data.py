@@ -35,7 +35,7 @@ import pandas as pd
 
 import helpers
 from helpers import schema
-from helpers.company import Company, Truth
+from helpers.company import CUSTOMER_TASTES, Company, Truth
 from helpers.own_data import (  # noqa: F401
     MAPPING_FILE,
     DataError,
@@ -51,7 +51,16 @@ from helpers.own_data import (  # noqa: F401
     parse_dates,
     parse_numbers,
 )
-from helpers.synthetic import DEFAULT_CUSTOMERS, DEFAULT_MONTHS, DEFAULT_PARAMS, DEFAULT_SEED, DEFAULT_START, generate
+from helpers.synthetic import (
+    DEFAULT_CUSTOMERS,
+    DEFAULT_MONTHS,
+    DEFAULT_PARAMS,
+    DEFAULT_SCENARIO,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    SCENARIOS,
+    generate,
+)
 
 #: Environment variable that overrides the default data folder.
 DATA_DIR_ENV = "CRM_DATA_DIR"
@@ -59,6 +68,8 @@ DATA_DIR_ENV = "CRM_DATA_DIR"
 MANIFEST = "manifest.json"
 README = "README.md"
 TRUTH_DIR = "truth"
+#: The customers' true product tastes (:attr:`helpers.company.Truth.customer_tastes`).
+TASTES_FILE = "truth/customer_tastes.csv"
 #: Subfolder of ``datasets/`` with example data sets in an analyst's own layout (see ``helpers.example_data``).
 EXAMPLES_DIR = "examples"
 PARAMS_FILE = "truth/params.json"
@@ -148,7 +159,7 @@ def table_to_csv(df: pd.DataFrame, table: str, columns=None) -> bytes:
     Examples
     --------
     >>> table_to_csv(generate(300, seed=1).churn, "churn")[:30]
-    b'customer_id,date,reason\\n18,202'
+    b'customer_id,date,reason\\n5,2022'
     """
     columns = columns or {**schema.TABLES, **schema.TRUTH_TABLES}[table]
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
@@ -234,6 +245,7 @@ def save_company(company: Company, path, *, force: bool = False) -> dict[str, st
 
     Writes ``<table>.csv`` for every table of ``schema.TABLES``; if ``company.truth`` is
     set, also ``truth/stage_history.csv``, ``truth/customer_traits.csv``,
+    ``truth/customer_tastes.csv`` (when the truth has the tastes),
     ``truth/params.json`` and the data dictionary ``README.md``; and always
     ``manifest.json`` (the generator's arguments and the sha256 of every file). The output
     is deterministic: the same company gives the same bytes.
@@ -276,6 +288,8 @@ def save_company(company: Company, path, *, force: bool = False) -> dict[str, st
     if company.truth is not None:
         for name, columns in schema.TRUTH_TABLES.items():
             files[f"{TRUTH_DIR}/{name}.csv"] = table_to_csv(getattr(company.truth, name), name, columns)
+        if company.truth.customer_tastes is not None:
+            files[TASTES_FILE] = table_to_csv(company.truth.customer_tastes, "customer_tastes", CUSTOMER_TASTES)
         files[PARAMS_FILE] = (json.dumps(company.truth.params, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         files[README] = data_dictionary().encode("utf-8")
         arguments = company.truth.params.get("arguments")
@@ -483,6 +497,9 @@ def load_company(path=None) -> Company:
                 customers["signup_date"].to_numpy(),
                 index=pd.Index(customers["customer_id"].to_numpy(), name="customer_id"),
             ),
+            customer_tastes=read_table(folder / TASTES_FILE, "customer_tastes", CUSTOMER_TASTES)
+            if (folder / TASTES_FILE).is_file()
+            else None,
         )
     if truth is not None and "observation_end" in truth.params:
         end = pd.Timestamp(truth.params["observation_end"])
@@ -639,6 +656,13 @@ causal model; every number is in `truth/params.json`). In plain words:
   × {P["unresolved_complaint_churn_factor"]:g} after an unresolved complaint × the bond factors. The recorded reason depends on
   the situation: dissatisfied customers cite poor service or an unresolved complaint; satisfied
   customers without bonds leave for a better price or a competitor's offer (mercenaries).
+- **As the literature reports** (the default `textbook` scenario): winning a customer costs more
+  than the margin of their first year (Reichheld & Sasser 1990), so keeping one is far cheaper;
+  each customer has product tastes of their own around the segment's mix (Peppers & Rogers);
+  loyal customers cost less to serve, pay a small premium, take fewer promotions and recommend
+  more (Reichheld 1996); experienced employees serve better, as satisfied ones do (Heskett et
+  al. 1994). Other scenarios (`python -m helpers generate --scenario commodity`) switch these
+  off; `truth/params.json` names the scenario a company was made with.
 
 The bundled company has {DEFAULT_CUSTOMERS:,} customers and was generated with seed {DEFAULT_SEED}:
 
@@ -652,8 +676,8 @@ each file. To make a different company (say, one per class), run
 `load_company("my_company")`.
 
 **`truth/` holds what a real company never sees**: the latent stage of every customer month by
-month, each customer's latent service quality, spending level and base churn risk, and every
-parameter of the simulation. Lessons use it to check whether an analysis found the truth;
+month, each customer's latent service quality, spending level and base churn risk, their true
+product tastes (`truth/customer_tastes.csv`), and every parameter of the simulation. Lessons use it to check whether an analysis found the truth;
 analyses themselves should use only the other tables.
 """
 
@@ -709,7 +733,7 @@ def generate_command(argv: list[str] | None = None) -> int:
     ----------
     argv : list of str, optional
         The command's arguments (``--customers``, ``--seed``, ``--start``, ``--months``,
-        ``--out``, ``--force``, ``--progress``); None reads them from ``sys.argv``.
+        ``--scenario``, ``--out``, ``--force``, ``--progress``); None reads them from ``sys.argv``.
 
     Returns
     -------
@@ -735,6 +759,13 @@ def generate_command(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--months", type=int, default=DEFAULT_MONTHS, help=f"months simulated (default {DEFAULT_MONTHS})"
     )
+    parser.add_argument(
+        "--scenario",
+        default=DEFAULT_SCENARIO,
+        choices=list(SCENARIOS),
+        help=f"the company's scenario (default {DEFAULT_SCENARIO}): "
+        + "; ".join(f"{name}: {s.description}" for name, s in SCENARIOS.items()),
+    )
     parser.add_argument("--out", default="datasets", help="folder to write (default: datasets)")
     parser.add_argument(
         "--force", action="store_true", help="overwrite even if the folder holds files the generator did not write"
@@ -742,7 +773,14 @@ def generate_command(argv: list[str] | None = None) -> int:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="show a progress bar")
     args = parser.parse_args(argv)
     try:
-        company = generate(args.customers, seed=args.seed, start=args.start, months=args.months, progress=args.progress)
+        company = generate(
+            args.customers,
+            seed=args.seed,
+            start=args.start,
+            months=args.months,
+            progress=args.progress,
+            scenario=args.scenario,
+        )
         save_company(company, args.out, force=args.force)
     except (ValueError, TypeError, FolderNotEmptyError) as err:
         print(f"error: {err}", file=sys.stderr)

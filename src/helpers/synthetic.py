@@ -5,15 +5,87 @@ so a lesson can compare what an analysis *finds* with what is *true* (``company.
 All numbers below live in :data:`DEFAULT_PARAMS` and are copied into
 ``company.truth.params`` (and ``datasets/truth/params.json``), so a lesson can cite them.
 
+By default the company behaves as the relationship-marketing literature reports (the
+``"textbook"`` scenario): winning a customer costs far more than keeping one, customers
+have tastes of their own, loyal customers cost less to serve, pay more and recommend more
+(Reichheld's connectors), and both the satisfaction and the experience of employees feed
+the service (Heskett et al.). Other named scenarios (:data:`SCENARIOS`) switch these off
+on purpose, so that a lesson can show when a claim fails.
+
 Usage::
 
     from helpers.synthetic import generate
     company = generate(n_customers=5000, seed=2024)      # the bundled company
     company.transactions.head()
+    commodity = generate(5000, seed=2024, scenario="commodity")
+    custom = generate(5000, seed=2024, params={"price_premium": {"per_year": 0.0}})
 
 Command line (writes the CSV files with :func:`helpers.data.save_company`)::
 
     python -m helpers generate --customers 5000 --seed 2024 --out datasets
+    python -m helpers generate --scenario commodity --out commodity_company
+
+Scenarios
+=========
+``generate(..., scenario=name)`` starts from :data:`DEFAULT_PARAMS`, applies the scenario's
+overrides (``SCENARIOS[name].overrides``) and then any explicit ``params``; the name is
+recorded as ``company.truth.params["scenario"]``.
+
+================  ==========================================================================
+scenario          what changes
+================  ==========================================================================
+textbook          nothing: the default company described below (the four mechanisms on)
+commodity         a commodity market: acquisition about 0.15 × a first-year margin (search
+                  ads 40, social media 25, referral 15, trade fair 150, sales team 400); no
+                  personal tastes (every customer buys the segment mix); no connectors (no
+                  contact learning or self-service, no price premium, promotions do not
+                  fade, recommending does not grow with tenure); bonds cheap to copy (churn
+                  × 0.97, 0.94, 0.90, 0.85); satisfaction protects less (churn factors 2.5,
+                  1.8, 1.1, 1.0, 0.7 for levels 1–5) and customers differ less in their
+                  base churn (σ = 0.2): satisfied leavers cite price 52 % and competitors
+                  33 % (others 42 %, 28 %): mercenaries dominate
+no_service_chain  employees make no difference: service quality ignores their satisfaction
+                  and tenure (the chain's employee links are 0)
+================  ==========================================================================
+
+The four literature mechanisms of the textbook company
+======================================================
+1. **Acquisition several times dearer than retention.** Reichheld & Sasser (1990) show a
+   customer's acquisition cost recovered only in the second year or later (their credit-card
+   example: 51 to acquire against a first-year profit of 30, about 1.7×); Reichheld (1996,
+   ch. 2) draws the same curve. The common rule of thumb that winning a customer costs five
+   times as much as keeping one is repeated from marketing textbooks (e.g. Kotler) with little
+   published evidence; Gallo (2014, *HBR*) gives "5 to 25 times" depending on the study. The
+   channel costs below make the mean acquisition cost about 1.4 × a customer's mean
+   first-year gross margin (540 against 386 at seed 2024), about 17 times the financial
+   bond's cost over an expected lifetime (1 a month × about 31 months), so the lesson-03
+   programme (2 a month removing 15 % of churn) keeps a customer for about 410 while
+   acquisition costs about 550 per newcomer kept: plugging the holes beats pouring in.
+2. **Individual tastes** (Peppers & Rogers 1993: customers differ in needs, so one-to-one
+   offers can beat segment offers). Each customer's category mix is drawn from a Dirichlet
+   distribution centred on the segment's mix with concentration ``taste_concentration`` = 4
+   (lower: more individual). Sized so that offering each customer the category they bought
+   most hits about 10–15 % more often than the segment's favourite (0.84 against 0.76 at
+   seed 2024, on about 2,100 customers, 6 months after the cut-off), the revenue lift that
+   personalisation most often brings according to McKinsey's survey (Arora et al. 2021:
+   10–15 %, 5–25 % by company). The true tastes are ``company.truth.customer_tastes``
+   (``datasets/truth/customer_tastes.csv``).
+3. **Reichheld's loyalty connectors** (Reichheld & Sasser 1990; Reichheld 1996, ch. 2, for
+   direction and rough size): customers learn, so service requests, inquiries and purchase
+   contacts fall with tenure (``contact_learning``) and move to the web (``self_service``),
+   and deeper bonds need fewer contacts (``bond_contact_factor``); loyal customers pay a
+   premium (``price_premium``: +2 % a year of tenure, at most +6 %) and take fewer
+   promotions (``promotion_decline_per_year``); they recommend more (the 0–10 answer rises
+   0.3 a year of tenure, for three years at most), which is how
+   :func:`helpers.profitability.loyalty_connectors` credits referrals. Reinartz & Kumar
+   (2002) found that in many firms long-standing customers were *not* cheaper to serve and
+   did not pay more: the ``commodity`` scenario shows that company.
+4. **Employee satisfaction and tenure both feed service quality** (Heskett et al. 1994:
+   satisfied employees stay, and experienced employees serve better, through productivity
+   and capability). Service quality rises 0.35 on the logit per standard deviation of
+   employee satisfaction and 0.3 per unit of log tenure (doubling tenure: +0.21), so at
+   equal satisfaction customers served by longer-serving employees are more satisfied
+   (about 0.13 points of customer satisfaction per unit of log tenure).
 
 The causal model
 ================
@@ -34,14 +106,16 @@ Customers and acquisition
     ============  ====  =======  =======  ===========  ========  =====================
     channel       cost  B2C mix  B2B mix  base churn   service   spend
     ============  ====  =======  =======  ===========  ========  =====================
-    search_ads      40   40 %     20 %    6.0 %/month  ± 0       × 1
-    social_media    25   36 %      8 %    8.5 %/month  − 0.2     × 0.85
-    referral        15   20 %     20 %    3.4 %/month  + 0.2     × 1.1
-    trade_fair     150    3 %     27 %    4.6 %/month  + 0.1     × 1.15
-    sales_team     400    1 %     25 %    3.8 %/month  + 0.15    × 1.4
+    search_ads     360   40 %     20 %    6.0 %/month  ± 0       × 1
+    social_media   230   36 %      8 %    8.5 %/month  − 0.2     × 0.85
+    referral       130   20 %     20 %    3.4 %/month  + 0.2     × 1.1
+    trade_fair    1300    3 %     27 %    4.6 %/month  + 0.1     × 1.15
+    sales_team    3500    1 %     25 %    3.8 %/month  + 0.15    × 1.4
     ============  ====  =======  =======  ===========  ========  =====================
 
-    Cost per customer varies around the channel mean (lognormal, σ = 0.25). Base churn
+    Cost per customer varies around the channel mean (lognormal, σ = 0.25). The costs are
+    set so that acquisition costs about 1.4 × a customer's first-year gross margin (see
+    mechanism 1 above; the ``commodity`` scenario divides them by about 9). Base churn
     is the monthly hazard of a stranger at satisfaction 4 without bonds; businesses churn
     less (× 0.8) and each customer has a personal multiplier (lognormal, σ = 0.35).
     "service" is a shift on the logit of service quality.
@@ -51,9 +125,11 @@ Employees and the service-profit chain (Heskett et al. 1994)
     (one decimal); satisfied employees stay longer: tenure = 20 months ×
     e^(0.45·z) × lognormal noise (σ = 0.6), z = standardised satisfaction. Every customer
     is served by one employee (uniformly at random). Latent ``service_quality`` (0–1) =
-    logistic(0.3 + 0.35·z_employee + channel shift + N(0, 0.8)): a real but noisy effect
-    (employee satisfaction correlates ≈ 0.15 with a customer's survey answer, ≈ 0.6 with
-    the average answer of the employee's customers).
+    logistic(0.3 + 0.35·z_employee + 0.3·(log tenure − log 20) + channel shift + N(0, 0.8)):
+    a real but noisy effect (employee satisfaction correlates ≈ 0.15 with a customer's
+    survey answer, ≈ 0.6 with the average answer of the employee's customers); experience
+    counts on its own, so at equal satisfaction longer-serving employees have more
+    satisfied customers.
 
 Relationship stages (Johnson & Selnes 2004)
     stranger → acquaintance → friend → partner. A new customer is a stranger. At the end
@@ -74,7 +150,8 @@ Satisfaction
     − 0.15 if a complaint was resolved (service recovery). Rounded and clipped to 1–5, this
     is the satisfaction level: about 4 % answer 1–2, 24 % 3, 48 % 4, 24 % 5. Each active
     customer answers a survey with probability 8 % a month: satisfaction (the level),
-    recommend = round(2.2·latent − 1.6 + N(0, 1)) clipped to 0–10 (so NPS is meaningful),
+    recommend = round(2.2·latent − 1.6 + 0.3·min(years of tenure, 3) + N(0, 1)) clipped to
+    0–10 (so NPS is meaningful, and long-standing customers recommend more),
     trust = round(2.3 + 0.5·stage + 0.35·(latent − 3.8) + N(0, 0.6)) and
     commitment = round(1.9 + 0.75·stage + 0.2·(latent − 3.8) + 0.15·bonds + N(0, 0.6)),
     both clipped to 1–5 (stage coded 0–3), expectation = round(5 + 0.2·B2B + N(0, 0.8))
@@ -82,31 +159,43 @@ Satisfaction
 
 Purchases (Jones & Sasser 1995: the completely satisfied are far more loyal)
     Monthly count ~ Poisson(rate by stage 0.4, 0.8, 1.2, 1.8 × 1.2 for B2B × satisfaction
-    multiplier 0.5, 0.75, 0.97, 1.0, 1.8 for levels 1–5). Category by segment (B2C mostly
-    basics and accessories, B2B mostly services and subscriptions). Amount = list price
-    (basics 45, accessories 35, premium 220, services 120, subscriptions 40, for a consumer
-    from search ads) × the customer's relative spending × noise (lognormal, σ = 0.4). Relative
+    multiplier 0.5, 0.75, 0.97, 1.0, 1.8 for levels 1–5). Category from the customer's own
+    tastes: a Dirichlet draw (concentration 4) around the segment's mix (B2C 35, 25, 12, 13,
+    15 % basics, accessories, premium, services, subscriptions; B2B 20, 10, 15, 35, 20 %).
+    Amount = list price (basics 45, accessories 35, premium 220, services 120, subscriptions
+    40, for a consumer from search ads) × the customer's relative spending × noise
+    (lognormal, σ = 0.4) × the price premium of loyalty, 1 + min(0.02 × years of tenure,
+    0.06) (the cost does not carry it). Relative
     spending is lognormal (σ = 0.6, mean 1) × 3 for a business (scaled by company size
     0.5 / 1 / 1.8 / 3, average 1) × the channel's spend factor above; ``spend_level`` in
     the truth is this divided by its expected value over all customers
     (``params["spend_level"]["scale"]`` ≈ 1.4), so it averages 1. Cost = list price
     × cost ratio (basics 0.76, accessories 0.62, premium 0.55, services 0.66,
-    subscriptions 0.60) × noise (lognormal, σ = 0.05). 10 % of purchases use a promotion
-    (× 2.2 for members of the financial bond): discount −20 % (70 % of promotions without
+    subscriptions 0.60) × noise (lognormal, σ = 0.05). 10 % of a new customer's purchases use
+    a promotion, × e^(−0.3 × years of tenure) (loyal customers take fewer deals; × 2.2 for
+    members of the financial bond): discount −20 % (70 % of promotions without
     a financial bond, 45 % with), bundle −12 % (30 %, 20 %), loyalty_reward −15 % (only
     with the financial bond, 35 %); a promotion lowers the amount, not the cost. Purchase
     channel: the customer's preferred channel 75 % of the time, else a draw from the
     segment mix (B2C web 62, phone 12, email 3, face_to_face 23 %; B2B 30/30/5/35 %).
 
 Interactions (moments of truth, Carlzon 1987)
-    30 % of purchases create a 'purchase' contact (same day and channel, resolved).
-    Per month: service requests ~ Poisson(0.08, 0.10, 0.14, 0.20 by stage, × 1.5 for
-    B2B), inquiries ~ Poisson(0.15, 0.10, 0.08, 0.08), complaints ~ Poisson(0.10 ×
-    (1 − service quality)). Resolved with probability: complaint logistic(5·(service
+    30 % of purchases × the learning factor create a 'purchase' contact (same day and
+    channel, resolved). Per month: service requests ~ Poisson(0.08, 0.10, 0.14, 0.20 by
+    stage, × 1.5 for B2B, × the learning factor), inquiries ~ Poisson(0.15, 0.10, 0.08,
+    0.08, × the learning factor), complaints ~ Poisson(0.10 × (1 − service quality)).
+    Customers learn (Reichheld 1996): the learning factor is 0.1 + 2.9 × ½^(t / 15) at t
+    whole months of tenure (3 in the signup month, 1 after about two years, falling
+    towards 0.1), × 0.8, 0.7, 0.6 for each social, customization and structural bond held (the
+    company knows the customer's needs and systems); and a purchase or contact moves to the
+    web with probability 0.8 × (1 − ½^(t / 15)) (self-service). With interactions priced
+    as below, the cost to serve a customer-year falls by about a quarter in the second year
+    and a third in the third, bonds included. Resolved with probability: complaint logistic(5·(service
     quality − 0.5)), service request logistic(1.2 + 3·(service quality − 0.5)), inquiry
     93 %. Rating (1–5) = round(1.6 + 3.2·service quality + 0.7 if resolved − 0.8 for a
     complaint + N(0, 0.7)). Contact channel: the customer's preferred one 60 % of the
-    time, else web 35, phone 35, email 20, face_to_face 10 %. The customer's own employee
+    time, else web 35, phone 35, email 20, face_to_face 10 % (before self-service). The
+    customer's own employee
     handles 85 % of contacts. Cost to serve a contact (``interaction_cost``, not in the
     tables): face_to_face 25, phone 8, email 3, web 1.
 
@@ -116,7 +205,9 @@ Retention bonds (Berry & Parasuraman 1991; Zeithaml & Bitner)
     customization) and never end in this simulation. Monthly enrolment probability by
     stage (stranger, acquaintance, friend, partner): financial 0, 7, 9, 9 %; social 0, 0,
     10, 15 %; customization 0, 0, 6 (B2B 8), 20 %; structural B2C 0, 0, 0, 5 %, B2B 0, 0,
-    4, 25 %. Cost per month 2, 6, 12, 30. Each level held at the start of a month
+    4, 25 %. Cost per month 1, 2, 3, 6 (small beside a margin of about 30 a month, so that
+    bonds held for years do not outweigh the savings of serving a loyal customer). Each
+    level held at the start of a month
     multiplies the churn hazard: financial × 0.85, social × 0.70, customization × 0.55,
     structural × 0.40.
 
@@ -134,11 +225,40 @@ Churn
     - otherwise satisfied (4–5) without bonds, the mercenaries: 38, 28, 3, 1, 12, 18 %;
     - anyone else: 32, 22, 14, 3, 14, 15 %.
 
-What emerges (5000 customers, seed 2024): about 59 % of the customers ever acquired
-are still active at the end; annual retention ≈ 70–74 %; price and competitor offers
-account for about half of the churn; the top 20 % of customers bring over 80 % of the
-gross margin; churn falls with each deeper bond level; customers who answer 5 are
-still there 180 days later 93 % of the time, against 80 % for 4 and 73 % for 3.
+What emerges (5000 customers, seed 2024, textbook): about 60 % of the customers ever
+acquired are still active at the end; annual retention ≈ 72 %; price and competitor
+offers account for about half of the churn; the top 20 % of customers bring about 85 % of
+the gross margin; churn falls with each deeper bond level; customers who answer 5 are
+still there 180 days later 94 % of the time, against 81 % for 4 and 78 % for 3. Measured
+with the lessons' own functions: mean acquisition cost 1.4 × the mean first-year gross
+margin, and the lesson-03 retention programme keeps about 150 more customers over five
+years than the same money spent on acquisition (:func:`helpers.bucket.pour_or_plug`); the
+personal offer hits 84 % against 76 % for the segment's and 70 % for one offer for all
+(:func:`helpers.crm.offer_hit_rates`); cost savings, price premium and referrals are all
+positive and grow from the second to the third year of tenure
+(:func:`helpers.profitability.loyalty_connectors`: about 22 → 29, 12 → 59 and 99 → 125 a
+customer-year against 68 in the first year for referrals); and at equal employee
+satisfaction the partial correlation of log tenure with the employee's customers'
+satisfaction is about 0.46 (:func:`helpers.satisfaction.partial_correlation`). Most
+customers acquired in the last two years have not yet paid back their acquisition cost;
+about two thirds of those who stayed two years have. In the ``commodity`` scenario each of
+these turns over: pouring in wins, the segment offer beats the personal one, cost savings
+and price premium are negative, and about 70 % of churners cite price or a competitor.
+
+References
+----------
+* Arora, N., Dahlstrom, P., Hazan, E., Khan, H. & Khanna, R. (2021). The value of getting
+  personalization right—or wrong—is multiplying. McKinsey & Company.
+* Gallo, A. (2014). The value of keeping the right customers. *Harvard Business Review*
+  (online, 29 October).
+* Heskett, J. L., Jones, T. O., Loveman, G. W., Sasser, W. E. & Schlesinger, L. A. (1994).
+  Putting the service-profit chain to work. *Harvard Business Review* 72(2), 164–174.
+* Peppers, D. & Rogers, M. (1993). *The One to One Future*. Currency Doubleday.
+* Reichheld, F. F. & Sasser, W. E. (1990). Zero defections: quality comes to services.
+  *Harvard Business Review* 68(5), 105–111.
+* Reichheld, F. F. (1996). *The Loyalty Effect*, ch. 2. Harvard Business School Press.
+* Reinartz, W. & Kumar, V. (2002). The mismanagement of customer loyalty. *Harvard
+  Business Review* 80(7), 86–94.
 """
 
 from __future__ import annotations
@@ -174,11 +294,11 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "B2B": {"search_ads": 0.20, "social_media": 0.08, "referral": 0.20, "trade_fair": 0.27, "sales_team": 0.25},
     },
     "acquisition_cost_mean": {
-        "search_ads": 40.0,
-        "social_media": 25.0,
-        "referral": 15.0,
-        "trade_fair": 150.0,
-        "sales_team": 400.0,
+        "search_ads": 360.0,
+        "social_media": 230.0,
+        "referral": 130.0,
+        "trade_fair": 1300.0,
+        "sales_team": 3500.0,
     },
     "acquisition_cost_sigma": 0.25,  # lognormal spread of cost around the channel mean
     "employees_per_customer": 1 / 60,
@@ -188,6 +308,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "service_quality": {
         "intercept": 0.3,
         "per_sd_employee_satisfaction": 0.35,
+        "per_log_employee_tenure": 0.3,  # times (log tenure months − log median): experience serves better
         "noise_sd": 0.8,
         "channel_shift": {
             "search_ads": 0.0,
@@ -246,11 +367,15 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "B2C": {"basics": 0.35, "accessories": 0.25, "premium": 0.12, "services": 0.13, "subscriptions": 0.15},
         "B2B": {"basics": 0.20, "accessories": 0.10, "premium": 0.15, "services": 0.35, "subscriptions": 0.20},
     },
+    # each customer's own category mix ~ Dirichlet(concentration × segment mix); None: the segment mix for all
+    "taste_concentration": 4.0,
     "list_price": {"basics": 45.0, "accessories": 35.0, "premium": 220.0, "services": 120.0, "subscriptions": 40.0},
     "price_sigma": 0.4,
     "cost_ratio": {"basics": 0.76, "accessories": 0.62, "premium": 0.55, "services": 0.66, "subscriptions": 0.60},
     "cost_sigma": 0.05,
     "promotion_rate": 0.10,
+    "promotion_decline_per_year": 0.3,  # promotion rate × e^(−this × years of tenure)
+    "price_premium": {"per_year": 0.02, "max": 0.06},  # amount × (1 + min(per_year × years of tenure, max))
     "promotion_financial_bond_multiplier": 2.2,
     "promotion_mix": {
         "without_financial_bond": {"discount": 0.70, "bundle": 0.30, "loyalty_reward": 0.0},
@@ -266,6 +391,12 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "preferred_contact_share": 0.6,
     "purchase_interaction_share": 0.30,
     "service_request_rate": {"stranger": 0.08, "acquaintance": 0.10, "friend": 0.14, "partner": 0.20},
+    # service requests, inquiries and purchase contacts × floor + (start − floor) × ½^(months of tenure / half-life)
+    "contact_learning": {"start": 3.0, "floor": 0.1, "half_life_months": 15.0},
+    # share of purchases and contacts that move to the web as customers learn: max_share × (1 − ½^(months / half-life))
+    "self_service": {"max_share": 0.8, "half_life_months": 15.0},
+    # each bond level held multiplies the contacts above: the company knows the customer's needs and systems
+    "bond_contact_factor": {"financial": 1.0, "social": 0.8, "customization": 0.7, "structural": 0.6},
     "service_request_b2b_multiplier": 1.5,
     "inquiry_rate": {"stranger": 0.15, "acquaintance": 0.10, "friend": 0.08, "partner": 0.08},
     "complaint_rate": 0.10,  # times (1 - service_quality)
@@ -277,7 +408,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "interaction_cost": {"web": 1.0, "phone": 8.0, "email": 3.0, "face_to_face": 25.0},
     "survey_rate": 0.08,
     "survey": {
-        "recommend": {"intercept": -1.6, "per_satisfaction": 2.2, "noise_sd": 1.0},
+        "recommend": {
+            "intercept": -1.6,
+            "per_satisfaction": 2.2,
+            "per_tenure_year": 0.3,
+            "max_years": 3.0,
+            "noise_sd": 1.0,
+        },
         "trust": {"intercept": 2.3, "per_stage": 0.5, "per_satisfaction": 0.35, "noise_sd": 0.6},
         "commitment": {"intercept": 1.9, "per_stage": 0.75, "per_satisfaction": 0.2, "per_bond": 0.15, "noise_sd": 0.6},
         "expectation": {"mean": 5.0, "b2b": 0.2, "sd": 0.8},
@@ -290,7 +427,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
         "structural": {"B2C": [0.0, 0.0, 0.0, 0.05], "B2B": [0.0, 0.0, 0.04, 0.25]},
     },
     "bond_requires_previous_level": True,  # social needs financial, customization social, structural customization
-    "bond_cost_per_month": {"financial": 2.0, "social": 6.0, "customization": 12.0, "structural": 30.0},
+    "bond_cost_per_month": {"financial": 1.0, "social": 2.0, "customization": 3.0, "structural": 6.0},
     "bond_churn_factor": {"financial": 0.85, "social": 0.70, "customization": 0.55, "structural": 0.40},
     "stage_churn_factor": {"stranger": 1.0, "acquaintance": 0.6, "friend": 0.35, "partner": 0.2},
     "satisfaction_churn_factor": {"1": 3.0, "2": 2.0, "3": 1.02, "4": 1.0, "5": 0.15},
@@ -334,20 +471,117 @@ DEFAULT_PARAMS: dict[str, Any] = {
 }
 
 
-def default_params() -> dict[str, Any]:
-    """Return a fresh copy of the parameters of the causal model.
+class Scenario(NamedTuple):
+    """A named variant of the company: a one-line description and the parameters it changes."""
+
+    description: str
+    overrides: dict
+
+
+#: The named scenarios of :func:`generate`: each changes some of :data:`DEFAULT_PARAMS`.
+#: ``"textbook"`` (the default) is the company as the literature describes it.
+SCENARIOS: dict[str, Scenario] = {
+    "textbook": Scenario(
+        "the literature's company: acquisition dearer than retention, personal tastes, "
+        "Reichheld's loyalty connectors, employee satisfaction and tenure both feeding service",
+        {},
+    ),
+    "commodity": Scenario(
+        "a commodity market: cheap acquisition, no personal tastes, no loyalty connectors, "
+        "bonds cheap to copy, mercenaries who leave for price",
+        {
+            "acquisition_cost_mean": {
+                "search_ads": 40.0,
+                "social_media": 25.0,
+                "referral": 15.0,
+                "trade_fair": 150.0,
+                "sales_team": 400.0,
+            },
+            "taste_concentration": None,
+            "contact_learning": {"start": 1.0, "floor": 1.0},
+            "promotion_decline_per_year": 0.0,
+            "price_premium": {"per_year": 0.0, "max": 0.0},
+            "survey": {"recommend": {"per_tenure_year": 0.0}},
+            "base_churn": {"sigma": 0.2},
+            "bond_churn_factor": {"financial": 0.97, "social": 0.94, "customization": 0.9, "structural": 0.85},
+            "satisfaction_churn_factor": {"1": 2.5, "2": 1.8, "3": 1.1, "4": 1.0, "5": 0.7},
+            "churn_reason_mix": {
+                "satisfied_unbonded": {
+                    "price": 0.52,
+                    "competitor_offer": 0.33,
+                    "poor_service": 0.02,
+                    "unresolved_complaint": 0.01,
+                    "product_fit": 0.04,
+                    "no_longer_needed": 0.08,
+                },
+                "other": {
+                    "price": 0.42,
+                    "competitor_offer": 0.28,
+                    "poor_service": 0.10,
+                    "unresolved_complaint": 0.03,
+                    "product_fit": 0.07,
+                    "no_longer_needed": 0.10,
+                },
+            },
+        },
+    ),
+    "no_service_chain": Scenario(
+        "employees make no difference: neither their satisfaction nor their tenure changes the service",
+        {"service_quality": {"per_sd_employee_satisfaction": 0.0, "per_log_employee_tenure": 0.0}},
+    ),
+}
+DEFAULT_SCENARIO = "textbook"
+
+
+def _merged(base: dict, overrides, where: str = "params") -> dict:
+    """``base`` with ``overrides`` put in, key by key at any depth; unknown keys are refused."""
+    if not isinstance(overrides, dict):
+        raise TypeError(f"{where} must be a dict of parameter overrides, got {type(overrides).__name__}")
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if key not in base:
+            known = ", ".join(map(str, base))
+            raise ValueError(f"unknown parameter {where}[{key!r}]; the parameters there are: {known}")
+        if isinstance(base[key], dict) and isinstance(value, dict):
+            out[key] = _merged(base[key], value, f"{where}[{key!r}]")
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _check_scenario(scenario) -> str:
+    if not isinstance(scenario, str) or scenario not in SCENARIOS:
+        names = ", ".join(repr(name) for name in SCENARIOS)
+        raise ValueError(f"unknown scenario {scenario!r}; the scenarios are {names}")
+    return scenario
+
+
+def default_params(scenario: str = DEFAULT_SCENARIO) -> dict[str, Any]:
+    """Return a fresh copy of the parameters of the causal model in a scenario.
+
+    Parameters
+    ----------
+    scenario : str
+        A name of :data:`SCENARIOS` (default ``"textbook"``: :data:`DEFAULT_PARAMS` as they are).
 
     Returns
     -------
     dict
         A nested, JSON-serialisable dict (see the module docstring for what each means).
 
+    Raises
+    ------
+    ValueError
+        An unknown scenario (the message lists the names).
+
     Examples
     --------
     >>> default_params()["bond_churn_factor"]["structural"]
     0.4
+    >>> default_params("commodity")["bond_churn_factor"]["structural"]
+    0.85
     """
-    return copy.deepcopy(DEFAULT_PARAMS)
+    return _merged(DEFAULT_PARAMS, SCENARIOS[_check_scenario(scenario)].overrides)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -468,11 +702,16 @@ def generate(
     start: str | pd.Timestamp = DEFAULT_START,
     months: int = DEFAULT_MONTHS,
     progress: bool | None = None,
+    *,
+    scenario: str = DEFAULT_SCENARIO,
+    params: dict | None = None,
 ) -> Company:
     """Simulate the company: customers, purchases, contacts, surveys, bonds and churn.
 
     The causal model is described in the module docstring; its numbers are in
-    :data:`DEFAULT_PARAMS` and in ``company.truth.params``.
+    :data:`DEFAULT_PARAMS`, changed by the ``scenario`` (:data:`SCENARIOS`) and then by
+    ``params``, and are copied into ``company.truth.params`` with the scenario's name
+    (``params["scenario"]``).
 
     Parameters
     ----------
@@ -487,6 +726,12 @@ def generate(
     progress : bool or None
         Show a progress bar on stderr; None shows it from ``PROGRESS_THRESHOLD``
         (200,000) customers on.
+    scenario : str
+        A name of :data:`SCENARIOS`: ``"textbook"`` (default; the company as the literature
+        describes it), ``"commodity"`` or ``"no_service_chain"``.
+    params : dict, optional
+        Parameter overrides put in after the scenario's, at any depth, e.g.
+        ``{"price_premium": {"per_year": 0.0}}``; keys must exist in :data:`DEFAULT_PARAMS`.
 
     Returns
     -------
@@ -496,20 +741,25 @@ def generate(
     Raises
     ------
     TypeError
-        If ``n_customers`` or ``months`` is not a whole number.
+        If ``n_customers`` or ``months`` is not a whole number, or ``params`` not a dict.
     ValueError
-        If an argument is out of range or ``start`` is not a date.
+        If an argument is out of range, ``start`` is not a date, the scenario is unknown
+        (the message lists the names) or ``params`` names an unknown parameter.
 
     Examples
     --------
     >>> company = generate(n_customers=500, seed=1, months=12)
     >>> company.customers["customer_id"].iloc[0]
     np.int64(1)
+    >>> generate(500, seed=1, months=12, scenario="commodity").truth.params["scenario"]
+    'commodity'
     """
     n, seed, start_ts, months = _check_arguments(n_customers, seed, start, months)
     if progress is None:
         progress = n >= PROGRESS_THRESHOLD
-    P = default_params()
+    P = default_params(scenario)
+    if params is not None:
+        P = _merged(P, params)
     spend_scale = _spend_scale(P)
     rng = np.random.default_rng(seed)
 
@@ -521,6 +771,7 @@ def generate(
     events = _simulate_months(rng, P, rates, calendar, customers, traits, employees, progress)
 
     P["spend_level"]["scale"] = round(spend_scale, 6)
+    P["scenario"] = scenario
     P["arguments"] = {"n_customers": n, "seed": seed, "start": start_ts.strftime("%Y-%m-%d"), "months": months}
     P["observation_end"] = calendar.observation_end.strftime("%Y-%m-%d")
     P["n_employees"] = employees.n
@@ -655,6 +906,7 @@ class _Traits:
     satisfaction_base: np.ndarray  # satisfaction before stage, complaints and monthly noise
     purchase_channel: np.ndarray  # preferred channel code for purchases
     contact_channel: np.ndarray  # preferred channel code for contacts
+    tastes: np.ndarray  # customer × product category: the customer's own category mix (rows sum to 1)
 
 
 def _draw_traits(
@@ -664,9 +916,11 @@ def _draw_traits(
     b2b, channel = customers.b2b, customers.channel
     n = len(b2b)
     q = P["service_quality"]
+    experience = np.log(employees.tenure_months) - np.log(P["employee_tenure"]["median_months"])
     service_quality = _expit(
         q["intercept"]
         + q["per_sd_employee_satisfaction"] * employees.satisfaction_z[employees.of_customer]
+        + q["per_log_employee_tenure"] * experience[employees.of_customer]
         + _vec(q["channel_shift"], schema.ACQUISITION_CHANNELS)[channel]
         + rng.normal(0, q["noise_sd"], n)
     )
@@ -689,14 +943,32 @@ def _draw_traits(
     satisfaction_base = sat["intercept"] + sat["per_service_quality"] * (service_quality - 0.5) + personal
     purchase_channel = _choose_by_group(rng, b2b, _by_segment(P["purchase_channel_mix"], schema.CHANNELS))
     contact_probs = _vec(P["contact_channel_mix"], schema.CHANNELS)
+    contact_channel = rng.choice(len(schema.CHANNELS), size=n, p=contact_probs).astype(np.int8)
     return _Traits(
         service_quality=service_quality,
         spend_level=np.round(spend, 4),
         base_churn=base_churn,
         satisfaction_base=satisfaction_base,
         purchase_channel=purchase_channel,
-        contact_channel=rng.choice(len(schema.CHANNELS), size=n, p=contact_probs).astype(np.int8),
+        contact_channel=contact_channel,
+        tastes=_draw_tastes(rng, P, b2b),
     )
+
+
+def _draw_tastes(rng: np.random.Generator, P: dict, b2b: np.ndarray) -> np.ndarray:
+    """Each customer's category mix: Dirichlet(concentration × segment mix), or the segment mix (None)."""
+    mix = _by_segment(P["category_mix"], schema.CATEGORIES_OF_PRODUCT)
+    mix = mix / mix.sum(axis=1, keepdims=True)
+    concentration = P["taste_concentration"]
+    if concentration is None:
+        return mix[b2b]
+    # a Dirichlet draw per row: independent gammas with the row's shapes, divided by their sum
+    gammas = rng.standard_gamma(float(concentration) * mix[b2b])
+    total = gammas.sum(axis=1, keepdims=True)
+    tastes = np.where(total > 0, gammas / np.where(total > 0, total, 1.0), mix[b2b])
+    tastes = np.round(tastes, 4)
+    tastes[:, -1] = np.round(1.0 - tastes[:, :-1].sum(axis=1), 4)  # rows sum to 1 as written (4 decimals)
+    return np.maximum(tastes, 0.0)
 
 
 # ---- the monthly simulation ------------------------------------------------------
@@ -717,7 +989,6 @@ class _Rates:
     service_request_rate: np.ndarray  # by stage
     service_request_segment: np.ndarray  # multiplier by segment
     inquiry_rate: np.ndarray  # by stage
-    category_cdf: np.ndarray  # segment × product category
     list_price: np.ndarray  # by category, times the spend scale
     cost_ratio: np.ndarray  # by category
     promotion_cdf: np.ndarray  # without / with financial bond × promotion (without 'none')
@@ -747,7 +1018,6 @@ def _monthly_rates(P: dict, spend_scale: float) -> _Rates:
         service_request_rate=_vec(P["service_request_rate"], S),
         service_request_segment=np.array([1.0, P["service_request_b2b_multiplier"]]),
         inquiry_rate=_vec(P["inquiry_rate"], S),
-        category_cdf=np.cumsum(_by_segment(P["category_mix"], schema.CATEGORIES_OF_PRODUCT), axis=1),
         list_price=_vec(P["list_price"], schema.CATEGORIES_OF_PRODUCT) * spend_scale,
         cost_ratio=_vec(P["cost_ratio"], schema.CATEGORIES_OF_PRODUCT),
         promotion_cdf=np.cumsum(promotions, axis=1),
@@ -818,6 +1088,9 @@ class _Month:
     service_quality: np.ndarray
     held: np.ndarray  # bonds held, position × bond level
     unresolved_last_month: np.ndarray
+    tenure_months: np.ndarray  # whole months since the signup month (0 in it)
+    learning: np.ndarray  # contact multiplier: new customers ask more, and learn (``contact_learning``)
+    self_service: np.ndarray  # probability that a purchase or contact moves to the web (``self_service``)
 
     @property
     def size(self) -> int:
@@ -830,12 +1103,19 @@ class _Month:
 
 
 def _open_month(
-    m: int, active: np.ndarray, calendar: _Calendar, customers: _Customers, traits: _Traits, state: _State
+    m: int, P: dict, active: np.ndarray, calendar: _Calendar, customers: _Customers, traits: _Traits, state: _State
 ) -> _Month:
     """Month ``m`` for the ``active`` customers."""
     is_new = customers.signup_month[active] == m
     first = np.where(is_new, customers.signup_offset[active], 0).astype(np.int32)
     n_days = calendar.n_days[m]
+    tenure = (m - customers.signup_month[active]).astype(np.int32)
+    cl = P["contact_learning"]
+    learning = cl["floor"] + (cl["start"] - cl["floor"]) * 0.5 ** (tenure / cl["half_life_months"])
+    held = state.bonds_held[active]
+    learning = learning * np.exp(held @ np.log(_vec(P["bond_contact_factor"], schema.BOND_LEVELS)))
+    ss = P["self_service"]
+    self_service = ss["max_share"] * (1.0 - 0.5 ** (tenure / ss["half_life_months"]))
     return _Month(
         first_day=calendar.first_day[m],
         n_days=n_days,
@@ -848,8 +1128,11 @@ def _open_month(
         stage=state.stage[active],
         segment=customers.b2b[active],
         service_quality=traits.service_quality[active],
-        held=state.bonds_held[active],
+        held=held,
         unresolved_last_month=state.unresolved_last_month[active],
+        tenure_months=tenure,
+        learning=learning,
+        self_service=self_service,
     )
 
 
@@ -880,7 +1163,7 @@ def _simulate_months(
         active = np.flatnonzero(state.alive[: signed_up_by[m]]).astype(np.int32)
         if len(active) == 0:
             continue
-        month = _open_month(m, active, calendar, customers, traits, state)
+        month = _open_month(m, P, active, calendar, customers, traits, state)
         _simulate_month(rng, P, rates, traits, employees, state, month, events, is_last=m + 1 == calendar.months)
     return events
 
@@ -939,9 +1222,9 @@ def _draw_contacts(rng: np.random.Generator, P: dict, rates: _Rates, month: _Mon
     """How many service requests, inquiries and complaints each customer makes; which complaints are resolved."""
     stage, exposure, quality = month.stage, month.exposure, month.service_quality
     n_requests = rng.poisson(
-        rates.service_request_rate[stage] * rates.service_request_segment[month.segment] * exposure
+        rates.service_request_rate[stage] * rates.service_request_segment[month.segment] * month.learning * exposure
     )
-    n_inquiries = rng.poisson(rates.inquiry_rate[stage] * exposure)
+    n_inquiries = rng.poisson(rates.inquiry_rate[stage] * month.learning * exposure)
     n_complaints = rng.poisson(P["complaint_rate"] * (1.0 - quality) * exposure)
     complaint_pos = np.repeat(month.positions, n_complaints)
     resolved = rng.random(len(complaint_pos)) < _resolution_probability(
@@ -1046,16 +1329,19 @@ def _draw_transactions(
     customer = month.active[pos]
     segment = month.segment[pos]
     day = month.random_dates(rng, pos)
-    category = _choose_rows(rng, rates.category_cdf[segment])
+    category = _choose_rows(rng, np.cumsum(traits.tastes[customer], axis=1))
     preferred = traits.purchase_channel[customer]
     channel = _preferred_or_drawn(rng, P["preferred_channel_share"], preferred, rates.purchase_channel_cdf[segment])
+    channel = _to_web(rng, month, pos, channel)
     financial = month.held[pos, 0]
-    has_promotion = rng.random(n) < P["promotion_rate"] * np.where(
+    years = month.tenure_months[pos] / 12.0
+    has_promotion = rng.random(n) < P["promotion_rate"] * np.exp(-P["promotion_decline_per_year"] * years) * np.where(
         financial, P["promotion_financial_bond_multiplier"], 1.0
     )
     promotion = (_choose_rows(rng, rates.promotion_cdf[financial.astype(np.int8)]) + 1) * has_promotion
     list_price = rates.list_price[category] * traits.spend_level[customer] * _lognormal_mean1(rng, P["price_sigma"], n)
-    amount = np.round(list_price * (1.0 - rates.promotion_discount[promotion]), 2)
+    premium = 1.0 + np.minimum(P["price_premium"]["per_year"] * years, P["price_premium"]["max"])
+    amount = np.round(list_price * premium * (1.0 - rates.promotion_discount[promotion]), 2)
     cost = np.round(list_price * rates.cost_ratio[category] * rng.lognormal(0.0, P["cost_sigma"], n), 2)
     return _Purchases(pos, day, channel), (customer, day, category, amount, cost, channel, promotion.astype(np.int8))
 
@@ -1072,7 +1358,9 @@ def _draw_interactions(
 ) -> tuple:
     """Purchase contacts, service requests, inquiries and complaints with day, channel, outcome, employee and rating."""
     quality = month.service_quality
-    purchase = np.flatnonzero(rng.random(len(purchases.pos)) < P["purchase_interaction_share"])
+    purchase = np.flatnonzero(
+        rng.random(len(purchases.pos)) < P["purchase_interaction_share"] * month.learning[purchases.pos]
+    )
     requests = np.repeat(month.positions, contacts.service_requests)
     request_days = month.random_dates(rng, requests)
     request_resolved = rng.random(len(requests)) < _resolution_probability(
@@ -1102,7 +1390,17 @@ def _contact_channel(
 ) -> np.ndarray:
     """Channel of each contact by the customers at ``pos``: mostly the customer's preferred one."""
     cdf = np.broadcast_to(rates.contact_channel_cdf, (len(pos), len(rates.contact_channel_cdf)))
-    return _preferred_or_drawn(rng, P["preferred_contact_share"], traits.contact_channel[month.active[pos]], cdf)
+    channel = _preferred_or_drawn(rng, P["preferred_contact_share"], traits.contact_channel[month.active[pos]], cdf)
+    return _to_web(rng, month, pos, channel)
+
+
+_WEB = schema.CHANNELS.index("web")
+
+
+def _to_web(rng: np.random.Generator, month: _Month, pos: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """The channels, each moved to the web with the customer's self-service probability."""
+    moved = rng.random(len(pos)) < month.self_service[pos]
+    return np.where(moved, _WEB, channel).astype(np.int8)
 
 
 def _handle_and_rate(
@@ -1139,7 +1437,13 @@ def _draw_survey_answers(
     n = len(pos)
     latent, stage = mood.latent[pos], month.stage[pos].astype(np.float64)
     rec, tr, cm, ex, pe = (sv[k] for k in ("recommend", "trust", "commitment", "expectation", "perception"))
-    recommend = rec["intercept"] + rec["per_satisfaction"] * latent + rng.normal(0, rec["noise_sd"], n)
+    years = np.minimum(month.tenure_months[pos] / 12.0, rec["max_years"])
+    recommend = (
+        rec["intercept"]
+        + rec["per_satisfaction"] * latent
+        + rec["per_tenure_year"] * years
+        + rng.normal(0, rec["noise_sd"], n)
+    )
     trust = (
         tr["intercept"]
         + tr["per_stage"] * stage
@@ -1362,6 +1666,9 @@ def _assemble(
             }
         ),
         signup_date=pd.Series(customer_table["signup_date"].to_numpy(), index=pd.Index(cid, name="customer_id")),
+        customer_tastes=pd.DataFrame(
+            {"customer_id": cid} | dict(zip(schema.CATEGORIES_OF_PRODUCT, traits.tastes.T, strict=True))
+        ),
     )
     return Company(
         customers=customer_table,
