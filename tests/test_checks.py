@@ -130,3 +130,37 @@ def test_solution_prints_the_code(capsys):
 def test_a_choice_question_needs_choices():
     with pytest.raises(ValueError, match="needs its choices"):
         Question(variable="x", expected=lambda c: "a", kind="choice", hints=[], solution="")
+
+
+def test_a_concept_question_has_a_fixed_label_and_explains_every_wrong_option():
+    mistakes = [(lambda a, c: a == "social", "a points card is money back: financial.")]
+    question = Question(
+        variable="level",
+        expected="financial",
+        kind="concept",
+        choices=["financial", "social"],
+        hints=[],
+        solution="level = 'financial'",
+        mistakes=mistakes,
+    )
+    assert question.evaluate("Financial", None).outcome is Outcome.CORRECT
+    assert question.evaluate("social", None).message == "a points card is money back: financial."
+    with pytest.raises(ValueError, match=r"explain why each wrong option is wrong: \['structural'\]"):
+        Question(
+            variable="level",
+            expected="financial",
+            kind="concept",
+            choices=["financial", "social", "structural"],
+            hints=[],
+            solution="",
+            mistakes=mistakes,
+        )
+    with pytest.raises(ValueError, match="one of its choices"):
+        Question(
+            variable="level",
+            expected=lambda c: "financial",
+            kind="concept",
+            choices=["financial"],
+            hints=[],
+            solution="",
+        )

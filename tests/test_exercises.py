@@ -122,7 +122,7 @@ def test_a_wrong_answer_is_reported_incorrect(bank, other_company):
         right = namespace[question.variable]
         if question.kind == "number":
             wrong = right * 1.1 + 1
-        elif question.kind == "choice":
+        elif question.kind in ("choice", "concept"):
             wrong = next(c for c in question.choices if c.lower() != str(right).lower())
         else:
             wrong = right * 1.1 + 1

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "00_welcome.ipynb"
 EXERCISE = ROOT / "exercises" / "00_welcome.ipynb"
 VARIABLES = [q.variable for q in welcome.QUESTIONS]
+N = len(VARIABLES)  # questions in lesson 00
 CLASS_SEED = 7
 TIME_LIMIT_SECONDS = 12  # six times what lesson 00 takes on a busy machine, yet a looping notebook costs little
 
@@ -47,9 +48,9 @@ def class_folder(tmp_path_factory) -> Path:
     shutil.copy(SOLUTION, folder / "ana_garcia_00_welcome.ipynb")  # all correct
     shutil.copy(EXERCISE, folder / "ben_welcome.ipynb")  # untouched: all not attempted
     wrong = edited(
-        SOLUTION, lambda s: s.replace("n_customers = len(company.customers)", "n_customers = len(company.transactions)")
+        SOLUTION, lambda s: s.replace(welcome.QUESTIONS[0].solution, "n_business_customers = len(company.customers)")
     )
-    nbformat.write(wrong, folder / "cleo_00_welcome.ipynb")  # q1 counts purchases instead
+    nbformat.write(wrong, folder / "cleo_00_welcome.ipynb")  # q1 counts every customer instead
     looping = edited(SOLUTION, lambda s: "while True: pass\n" + s if s.startswith("average_purchase") else s)
     nbformat.write(looping, folder / "dan_00_welcome.ipynb")  # loops in question 4's cell
     (folder / "eve_00_welcome.ipynb").write_text('{"cells": [ unfinished', encoding="utf-8")
@@ -86,24 +87,24 @@ def test_the_grader_exits_0_and_writes_one_row_per_student_and_question(graded):
     assert sorted({r["student"] for r in rows}) == ["ana_garcia", "ben", "cleo", "dan", "eve", "fred"]
     for student in {r["student"] for r in rows}:
         mine = [r for r in rows if r["student"] == student]
-        assert [r["question"] for r in mine] == [f"q{n}" for n in range(1, 8)], student
+        assert [r["question"] for r in mine] == [f"q{n}" for n in range(1, N + 1)], student
         assert {r["lesson"] for r in mine} == {"00_welcome"}
 
 
 def test_the_solution_run_with_the_class_seed_is_all_correct(graded):
     _, rows, _, _, _ = graded
-    assert outcomes(rows, "ana_garcia") == ["correct"] * 7
+    assert outcomes(rows, "ana_garcia") == ["correct"] * N
 
 
 def test_the_untouched_exercise_is_all_not_attempted(graded):
     _, rows, _, _, _ = graded
-    assert outcomes(rows, "ben") == ["not attempted"] * 7
-    assert "replace ____ in `n_customers = ____`" in rows[7]["message"]
+    assert outcomes(rows, "ben") == ["not attempted"] * N
+    assert "replace ____ in `n_business_customers = ____`" in rows[N]["message"]
 
 
 def test_a_wrong_answer_is_incorrect_with_the_checks_own_explanation(graded):
     _, rows, _, _, _ = graded
-    assert outcomes(rows, "cleo") == ["incorrect"] + ["correct"] * 6
+    assert outcomes(rows, "cleo") == ["incorrect"] + ["correct"] * (N - 1)
     cleo_q1 = next(r for r in rows if r["student"] == "cleo")
     assert cleo_q1["message"] == welcome.QUESTIONS[0].mistakes[0][1]
 
@@ -111,7 +112,7 @@ def test_a_wrong_answer_is_incorrect_with_the_checks_own_explanation(graded):
 def test_a_looping_notebook_is_stopped_at_the_time_limit_and_keeps_the_answers_it_reached(graded):
     _, rows, summary, _, _ = graded
     dan = [r for r in rows if r["student"] == "dan"]
-    assert [r["outcome"] for r in dan] == ["correct"] * 3 + ["error"] * 4
+    assert [r["outcome"] for r in dan] == ["correct"] * 3 + ["error"] * (N - 3)
     assert f"time limit of {TIME_LIMIT_SECONDS} s" in dan[3]["message"] and "while True: pass" in dan[3]["message"]
     assert float(dan[0]["seconds"]) == pytest.approx(TIME_LIMIT_SECONDS, abs=3)
     assert "`dan_00_welcome.ipynb` (dan): stopped at the time limit" in summary
@@ -129,7 +130,7 @@ def test_answers_are_judged_against_the_class_company_not_the_course_one(graded)
     _, rows, _, _, _ = graded
     fred = [r for r in rows if r["student"] == "fred"]
     assert {r["file"] for r in fred} == {"fred/my work.ipynb"}  # the checkpoint copy is not graded
-    assert [r["outcome"] for r in fred] == ["correct"] * 3 + ["incorrect"] + ["correct"] * 3
+    assert [r["outcome"] for r in fred] == ["correct"] * 3 + ["incorrect"] + ["correct"] * (N - 4)
     # The typed-in number is right for the course's company (seed 2024), so only the seed made it wrong.
     fixed = float(lesson_company().transactions["amount"].mean())
     assert welcome.QUESTIONS[3].evaluate(fixed, lesson_company()).outcome == "correct"
@@ -137,11 +138,12 @@ def test_answers_are_judged_against_the_class_company_not_the_course_one(graded)
 
 def test_the_summary_gives_scores_shares_and_failures(graded):
     _, _, summary, _, _ = graded
-    assert "| ana_garcia | 7/7 | 7/7 | 100% | 0 | 0 |" in summary
-    assert "| ben | 0/7 | 0/7 | 0% | 7 | 0 |" in summary
-    assert "| cleo | 6/7 | 6/7 | 86% | 0 | 0 |" in summary
-    assert "| eve | 0/7 | 0/7 | 0% | 0 | 7 |" in summary
-    assert "| 00_welcome | q1 `n_customers` | 3 of 6 (50%) | 1 | 1 | 1 | that is the number of purchases" in summary
+    assert f"| ana_garcia | {N}/{N} | {N}/{N} | 100% | 0 | 0 |" in summary
+    assert f"| ben | 0/{N} | 0/{N} | 0% | {N} | 0 |" in summary
+    assert f"| cleo | {N - 1}/{N} | {N - 1}/{N} | {(N - 1) / N:.0%} | 0 | 0 |" in summary
+    assert f"| eve | 0/{N} | 0/{N} | 0% | 0 | {N} |" in summary
+    q1 = "| 00_welcome | q1 `n_business_customers` | 3 of 6 (50%) | 1 | 1 | 1 | that is every customer ever acquired"
+    assert q1 in summary
     assert "seed 7" in summary.splitlines()[0]
 
 
@@ -217,14 +219,14 @@ def test_judging_a_run_that_stopped_raised_or_handed_over_odd_answers(course_com
         exec(question.solution, namespace)
         solution[question.variable] = namespace[question.variable]
     answers = {
-        "n_customers": solution["n_customers"],  # cell 1: correct
+        "n_business_customers": solution["n_business_customers"],  # cell 1: correct
         "share_lost": ____,  # cell 2: left blank
         "top_channel": Unreadable("a generator cannot be copied out of the notebook"),  # cell 3
         # cell 4 (average_purchase) raised before its answer; cell 5 is where the notebook stopped
     }
     run = Run(answers=answers, cell_errors={4: "ZeroDivisionError: division by zero"}, stopped_at=5, stop_reason="X")
-    verdicts = judge(welcome.QUESTIONS, course_company, run, [1, 2, 3, 4, 5, 6, None])
-    assert [o for o, _ in verdicts] == ["correct", "not attempted", "incorrect", "incorrect"] + ["error"] * 3
+    verdicts = judge(welcome.QUESTIONS, course_company, run, [1, 2, 3, 4, *range(5, N + 1)])
+    assert [o for o, _ in verdicts] == ["correct", "not attempted", "incorrect", "incorrect"] + ["error"] * (N - 4)
     assert "cannot be copied" in verdicts[2][1]
     assert (
         verdicts[3][1]

@@ -64,6 +64,9 @@ class Verdict:
         return f"{mark}: {self.message}"
 
 
+#: The kinds of answer a question checks (see :class:`Question`).
+KINDS = ("number", "choice", "concept", "series")
+
 #: A common mistake: a test on (answer, company) and the explanation to give when it holds.
 Mistake = tuple[Callable[[Any, Any], bool], str]
 
@@ -77,17 +80,22 @@ class Question:
     variable : name of the variable the student assigns the answer to.
     expected : function of the company that returns the right answer.
     kind : "number" (a single number, compared with ``rel_tol``), "choice" (one label
-        from ``choices``, case-insensitive) or "series" (a pandas Series compared by
-        index and values with ``rel_tol``).
+        from ``choices``, case-insensitive, the one the data supports), "concept" (one label
+        from ``choices`` on the class notes' frameworks: ``expected`` is that label itself,
+        the same whatever the data, and every wrong option has its own ``mistakes`` entry,
+        called with the company None) or "series" (a pandas Series compared by index and
+        values with ``rel_tol``).
     hints : shown one at a time, from gentle to explicit.
     solution : the model solution as code; it appears verbatim in the lesson's
         solutions notebook (a test makes sure).
     mistakes : common wrong answers, each recognised by a test on (answer, company),
         with the explanation to give.
+    wrong : for a "concept" question, each wrong option (a choice) with the misconception
+        it reveals.
     """
 
     variable: str
-    expected: Callable[[Any], Any]
+    expected: Callable[[Any], Any] | str
     kind: str
     hints: Sequence[str]
     solution: str
@@ -95,12 +103,34 @@ class Question:
     rel_tol: float = 1e-6
     mistakes: Sequence[Mistake] = ()
     success: str = "well done."
+    wrong: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.kind not in ("number", "choice", "series"):
-            raise ValueError(f"kind must be 'number', 'choice' or 'series', not {self.kind!r}")
-        if self.kind == "choice" and not self.choices:
-            raise ValueError(f"question on {self.variable!r}: a choice question needs its choices")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        if self.kind in ("choice", "concept") and not self.choices:
+            raise ValueError(f"question on {self.variable!r}: a {self.kind} question needs its choices")
+        if self.kind == "concept":
+            self._fix_concept()
+
+    def _fix_concept(self) -> None:
+        """Check a concept question's label and its explanations; make ``expected`` a function like the others."""
+        label = self.expected
+        options = [c.lower() for c in self.choices]
+        if not isinstance(label, str) or label.lower() not in options:
+            raise ValueError(f"question on {self.variable!r}: a concept question's answer is one of its choices")
+        unknown = [option for option in self.wrong if option.lower() not in options]
+        if unknown:
+            raise ValueError(f"question on {self.variable!r}: {unknown} are not among the choices")
+        self.mistakes = [*self.mistakes, *((_says(option), why) for option, why in self.wrong.items())]
+        unexplained = [
+            option
+            for option in self.choices
+            if option.lower() != label.lower() and not any(applies(option, None) for applies, _ in self.mistakes)
+        ]
+        if unexplained:
+            raise ValueError(f"question on {self.variable!r}: explain why each wrong option is wrong: {unexplained}")
+        self.expected = lambda _company: label
 
     def evaluate(self, answer: Any, company: Any) -> Verdict:
         """Judge ``answer`` against the answer computed from ``company``."""
@@ -116,9 +146,8 @@ class Question:
                 f"replace ____ in `{self.variable} = ____` with your answer, then run the check again.",
             )
         expected = self.expected(company)
-        problem = {"number": _wrong_number, "choice": self._wrong_choice, "series": _wrong_series}[self.kind](
-            answer, expected, self.rel_tol
-        )
+        check = {"number": _wrong_number, "choice": self._wrong_choice, "concept": self._wrong_choice}
+        problem = check.get(self.kind, _wrong_series)(answer, expected, self.rel_tol)
         if problem is None:
             return Verdict(Outcome.CORRECT, self.success)
         for applies, explanation in self.mistakes:
@@ -138,6 +167,11 @@ class Question:
         if given != str(expected).lower():
             return "that is one of the options, but not the one the data supports. Look again, or ask for a hint."
         return None
+
+
+def _says(option: str) -> Callable[[Any, Any], bool]:
+    """A test that the answer is ``option`` (a label, case and spaces aside)."""
+    return lambda answer, _company: isinstance(answer, str) and answer.strip().lower() == option.lower()
 
 
 def _wrong_number(answer: Any, expected: Any, rel_tol: float) -> str | None:

@@ -1,4 +1,6 @@
-"""Lesson 04 exercises: SQL on the warehouse, RFM, channels, one to one and the business case.
+"""Lesson 04 exercises: four conceptual questions on the class notes' frameworks (the CRM
+components, IDIC, CRM and ERP, face-to-face encounters), then SQL on the warehouse, RFM,
+channels, one to one and the business case.
 
 Expected answers are computed with pandas from the student's company, independently of the
 SQL the student writes, so a query is checked against a second route to the same number.
@@ -79,7 +81,103 @@ def _b2b_preferred(company):
     return chosen.value_counts()
 
 
+#: The three components of CRM, as labels for the conceptual question.
+COMPONENTS = ("operational", "analytical", "collaborative")
+#: Peppers & Rogers' four steps of one-to-one marketing, in order.
+IDIC_STEPS = ("identify", "differentiate", "interact", "customize")
+
+CONCEPTUAL = [
+    Question(
+        variable="crm_component",
+        expected="analytical",
+        kind="concept",
+        choices=COMPONENTS,
+        hints=[
+            "Operational CRM runs the daily processes, analytical CRM learns from the records, collaborative "
+            "CRM manages the channels where company and customer meet.",
+            "Nobody talks to a customer here, and no order or request is handled: the team studies years of history.",
+        ],
+        solution='crm_component = "analytical"',
+        success="a data warehouse plus data mining to find trends is the notes' analytical CRM (business "
+        "intelligence); its result will later be used by the operational and collaborative parts.",
+        wrong={
+            "operational": "operational CRM runs the daily sales, marketing and service processes: taking an order, logging "
+            "a call, routing a request. Mining years of purchases for patterns is not a process step but "
+            "learning from the records.",
+            "collaborative": "collaborative CRM manages the channels where customers and the company meet (web, phone, "
+            "e-mail, face to face) and shares one history across them. Nothing here happens in a channel; "
+            "a channel may use the result later.",
+        },
+    ),
+    Question(
+        variable="idic_missing_step",
+        expected="interact",
+        kind="concept",
+        choices=IDIC_STEPS,
+        hints=[
+            "IDIC: identify each customer, differentiate them by needs and value, interact with them, customize "
+            "the offer. Match each thing the bank does to one step.",
+            "Which step turns the bank's offers into a learning relationship, in which what the customer says "
+            "changes what the bank does next?",
+        ],
+        solution='idic_missing_step = "interact"',
+        success="without a dialogue the bank customizes from guesses and never learns: interaction is what "
+        "makes one to one a learning relationship (relación de aprendizaje).",
+        wrong={
+            "identify": "the bank knows each customer by name and account number: that is identify, the first step. "
+            "Look for the step that lets the customer answer back.",
+            "differentiate": "ranking customers by value and needs is differentiate, and the bank does it. Look for the step "
+            "that lets the customer answer back.",
+            "customize": "the tailored offer is customize, and the bank makes one. What it lacks comes before: hearing "
+            "from the customer, so that the next offer fits better than the last.",
+        },
+    ),
+    Question(
+        variable="crm_or_erp",
+        expected="ERP",
+        kind="concept",
+        choices=("ERP", "operational CRM", "analytical CRM"),
+        hints=[
+            "An ERP puts the needs of every department into one system; a CRM manages the relationship with customers.",
+            "Purchasing, stock, production, accounting and payroll: do they face the customer or the company's "
+            "own resources?",
+        ],
+        solution='crm_or_erp = "ERP"',
+        success="an ERP looks inward, at resources and operations; a CRM looks outward, at customers. They "
+        "share data, but neither replaces the other.",
+        wrong={
+            "operational crm": "operational CRM runs the customer-facing processes: sales, marketing and service. Purchasing, "
+            "stock, production, accounting and payroll are the company's internal resources: that system "
+            "plans resources, it does not manage relationships.",
+            "analytical crm": "analytical CRM analyses customer data (a data warehouse and data mining) to learn; it does not "
+            "run purchasing, production or payroll. A system that runs every department's operations in one "
+            "database is something else.",
+        },
+    ),
+    Question(
+        variable="face_to_face_form",
+        expected="spontaneous",
+        kind="concept",
+        choices=("spontaneous", "planned"),
+        hints=[
+            "The notes distinguish the spontaneous form (forma espontánea) from the planned one (forma prevista).",
+            "What makes an encounter planned is not whether the people know each other, but whether they "
+            "agreed to meet beforehand.",
+        ],
+        solution='face_to_face_form = "spontaneous"',
+        success="no prior agreement, so the customer expects little; the notes count meetings with known and "
+        "unknown people alike as spontaneous. A planned meeting raises expectations and closes more sales.",
+        wrong={
+            "planned": "knowing the customer does not make a meeting planned. A planned encounter needs a prior "
+            "agreement between both parties, which is why the customer arrives with higher expectations; "
+            "a chance meeting at a fair, with a known face or a stranger, has none.",
+        },
+    ),
+]
+
+
 QUESTIONS = [
+    *CONCEPTUAL,
     Question(
         variable="unresolved_complaints",
         expected=_unresolved_complaints,
@@ -95,7 +193,7 @@ QUESTIONS = [
             "unresolved_complaints = warehouse.scalar(\n"
             "    db, \"SELECT COUNT(*) FROM interactions WHERE type = 'complaint' AND resolved = 0\")"
         ),
-        success="each of these is a customer whose risk of leaving doubled that month.",
+        success="each of these is a customer waiting, at a higher risk of leaving.",
         mistakes=[
             (
                 lambda a, c: a == int((c.interactions["type"].astype(object) == "complaint").sum()),
@@ -200,7 +298,7 @@ QUESTIONS = [
             "best_offer_strategy = crm.offer_hit_rates(company.transactions, cutoff, segment=segment)"
             '["hit_rate"].idxmax()'
         ),
-        success="and the simulation says why: categories depend on the segment only, so personal history is noise.",
+        success="the truth section of the lesson says why, by comparing with the best offer the simulation could make.",
     ),
     Question(
         variable="payback_double_training",

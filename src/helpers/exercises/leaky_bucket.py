@@ -1,5 +1,8 @@
 """Lesson 03 exercises: measure the company's leaky bucket, find its holes, price the plugs.
 
+Questions 1–8 compute from the data; questions 9–12 are conceptual (the steady state's
+levers, the hole no programme can plug, Blattberg & Deighton's test, the notes' first step).
+
 Every expected answer is computed from the student's company with the functions of
 :mod:`helpers.bucket`, so the checks hold for a company generated with any seed. Model
 solutions are self-contained (they import what they use), as the exercise tests run each
@@ -13,9 +16,13 @@ from helpers.checks import Question
 from helpers.checks import bind as _bind
 from helpers.schema import CHURN_REASONS
 
-#: The retention programme of questions 6 and 7: its cost per customer per month and the
-#: share of churn it removes.
-PROGRAMME_COST, PROGRAMME_CUT = 2.0, 0.15
+#: The retention programme of questions 3, 6 and 7: its cost per customer per month and the
+#: share of churn it removes (not the lesson's programme, so the lesson does not print the answers).
+PROGRAMME_COST, PROGRAMME_CUT = 1.5, 0.25
+#: The share of churn the lesson's own programme removes (its section 3 prints the steady state with it).
+LESSON_PROGRAMME_CUT = 0.15
+#: Question 8 asks what five points are worth if acquisition cost this many times today's.
+ACQUISITION_FACTOR = 2.0
 #: Reichheld & Sasser's (1990) range for five more points of retention.
 RANGE = (0.25, 0.85)
 
@@ -50,9 +57,10 @@ def _lifetime_years(company):
     return _calibration(company).expected_lifetime / 12
 
 
-def _long_run(company):
+def _long_run(company, cut=PROGRAMME_CUT, inflow="new_customers_kept"):
+    """The steady state if a programme removes ``cut`` of the churn of the last 12 months."""
     calibration = _calibration(company)
-    return bucket.steady_state(calibration.new_customers_kept, calibration.churn_rate)
+    return bucket.steady_state(getattr(calibration, inflow), calibration.churn_rate * (1 - cut))
 
 
 def _last_vital(company):
@@ -82,7 +90,7 @@ def _better_use(company):
     return "plug the holes" if saved < calibration.cost_per_kept_acquisition else "pour more in"
 
 
-def _uplift(company):
+def _uplift(company, acquisition_factor=ACQUISITION_FACTOR):
     yearly = bucket.calibrate_bucket(_flows(company, period="year"))
     profile = bucket.margin_by_tenure_year(
         company.customers, company.transactions, company.churn, company.observation_end
@@ -94,12 +102,12 @@ def _uplift(company):
         later_year_profits=profile.iloc[1:].tolist(),
         profit_growth=0.0,
         discount_rate=0.10,
-        acquisition_cost=company.customers["acquisition_cost"].mean(),
+        acquisition_cost=acquisition_factor * company.customers["acquisition_cost"].mean(),
     )
 
 
-def _verdict(company):
-    uplift = _uplift(company)
+def _verdict(company, acquisition_factor=ACQUISITION_FACTOR):
+    uplift = _uplift(company, acquisition_factor)
     return "below" if uplift < RANGE[0] else "above" if uplift > RANGE[1] else "inside"
 
 
@@ -184,11 +192,12 @@ QUESTIONS = [
         ],
     ),
     Question(
-        variable="long_run_customers",
+        variable="long_run_with_programme",
         expected=_long_run,
         kind="number",
         hints=[
-            "The bucket stops rising when inflow = outflow, i.e. at inflow / churn (`steady_state(inflow, churn)`).",
+            "The bucket stops rising when inflow = outflow, i.e. at inflow / churn (`steady_state(inflow, churn)`). "
+            f"A programme that removes {PROGRAMME_CUT:.0%} of the churn leaves churn × (1 − {PROGRAMME_CUT:g}).",
             "Take the inflow and the churn rate of the last 12 months from `calibrate_bucket(flows, last_periods=12)`.",
             "The inflow is `new_customers_kept` (new customers still there at the end of "
             "their first month), the one that matches the churn rate.",
@@ -197,20 +206,48 @@ QUESTIONS = [
             "from helpers.bucket import bucket_flows, calibrate_bucket, steady_state\n"
             + _FLOWS
             + "bucket = calibrate_bucket(flows, last_periods=12)\n"
-            "long_run_customers = steady_state(bucket.new_customers_kept, bucket.churn_rate)"
+            "long_run_with_programme = steady_state(bucket.new_customers_kept,\n"
+            f"                                       bucket.churn_rate * (1 - {PROGRAMME_CUT:g}))"
         ),
-        success="compare it with today's base: the bucket is still filling, a little more slowly every month.",
+        success=f"removing {PROGRAMME_CUT:.0%} of the churn raises the ceiling by {1 / (1 - PROGRAMME_CUT) - 1:.0%} "
+        f"(1 / (1 − {PROGRAMME_CUT:g})) "
+        "without a single extra customer poured in: that is the plug's lever. Whether it pays depends on "
+        "what the programme costs (questions 6 and 7).",
         mistakes=[
             (
-                lambda answer, company: _close(
-                    answer, _calibration(company).new_customers / _calibration(company).churn_rate
-                ),
+                lambda answer, company: _close(answer, _long_run(company, 0.0), tol=1e-3),
+                "that is the steady state at today's churn, the one the lesson prints. The question asks "
+                f"where the base settles once the programme removes {PROGRAMME_CUT:.0%} of the churn: "
+                f"divide the inflow by churn × (1 − {PROGRAMME_CUT:g}).",
+            ),
+            (
+                lambda answer, company: _close(answer, _long_run(company, LESSON_PROGRAMME_CUT), tol=1e-3),
+                f"that is the long run with the lesson's programme, which removes {LESSON_PROGRAMME_CUT:.0%} "
+                f"of the churn. This one removes {PROGRAMME_CUT:.0%}.",
+            ),
+            (
+                lambda answer, company: _close(answer, _long_run(company, 1 - PROGRAMME_CUT)),
+                f"you divided by churn × {PROGRAMME_CUT:g}, as if churn fell *to* {PROGRAMME_CUT:.0%} of itself. Removing "
+                f"{PROGRAMME_CUT:.0%} of it leaves churn × (1 − {PROGRAMME_CUT:g}).",
+            ),
+            (
+                lambda answer, company: _close(answer, (1 + PROGRAMME_CUT) * _long_run(company, 0.0)),
+                f"you raised today's steady state by {PROGRAMME_CUT:.0%}. The cut shrinks the denominator of "
+                f"inflow / churn, so the level grows by 1 / (1 − {PROGRAMME_CUT:g}), more than {PROGRAMME_CUT:.0%}.",
+            ),
+            (
+                lambda answer, company: _close(answer, _long_run(company, inflow="new_customers")),
                 "you used all new customers. Some leave within their first month and never "
                 "reach the start of the next one; use `new_customers_kept`.",
             ),
             (
                 lambda answer, company: _close(answer, _calibration(company).customers_now),
                 "that is today's base. The question asks where it settles in the long run.",
+            ),
+            (
+                lambda answer, company: float(answer) < 0,
+                f"a negative base: you subtracted {PROGRAMME_CUT:g} from the churn rate. Removing "
+                f"{PROGRAMME_CUT:.0%} of the churn multiplies it by (1 − {PROGRAMME_CUT:g}).",
             ),
         ],
     ),
@@ -335,7 +372,7 @@ QUESTIONS = [
             "Yearly retention: `calibrate_bucket(bucket_flows(..., period='year')).retention_rate`. "
             "Profits by year of tenure: `margin_by_tenure_year(...)['margin_per_customer_year']` "
             "(first year, then `later_year_profits`).",
-            "Use profit_growth=0.0 after the measured years, discount_rate=0.10 and the mean "
+            "Use profit_growth=0.0 after the measured years, discount_rate=0.10 and twice the mean "
             "`acquisition_cost`; then say where the uplift falls against 0.25 and 0.85.",
         ],
         solution=(
@@ -349,11 +386,117 @@ QUESTIONS = [
             "uplift = profit_uplift_from_retention(\n"
             "    yearly.retention_rate, 0.05, first_year_profit=profile.iloc[0],\n"
             "    later_year_profits=profile.iloc[1:].tolist(), profit_growth=0.0, discount_rate=0.10,\n"
-            '    acquisition_cost=company.customers["acquisition_cost"].mean())\n'
+            '    acquisition_cost=2 * company.customers["acquisition_cost"].mean())\n'
             'uplift_verdict = "below" if uplift < 0.25 else "above" if uplift > 0.85 else "inside"'
         ),
         success="the famous range is not a law: it depends on retention, on how much profit grows "
-        "with tenure, and on what a customer costs to win.",
+        "with tenure, and on what a customer costs to win (dearer acquisition makes each customer kept "
+        "worth more).",
+        mistakes=[
+            (
+                lambda answer, company: (
+                    _verdict(company, 1.0) != _verdict(company) and answer.strip().lower() == _verdict(company, 1.0)
+                ),
+                "that is the verdict at today's acquisition cost, the lesson's. The question doubles it.",
+            ),
+        ],
+    ),
+    # ----------------------------------------------------------------- conceptual questions
+    Question(
+        variable="steady_state_if_inflow_doubles",
+        expected="it doubles",
+        kind="concept",
+        choices=("it doubles", "it rises by less than double", "it stays the same", "it halves"),
+        hints=[
+            "Where does the bucket settle? Where the inflow equals the outflow, churn × customers.",
+            "Solve inflow = churn × N for N: the steady state is inflow / churn.",
+            "Double the numerator of inflow / churn and keep the denominator.",
+        ],
+        solution="steady_state_if_inflow_doubles = 'it doubles'",
+        wrong={
+            "it rises by less than double": "the outflow does grow with the base, but only until it matches the new inflow: the "
+            "steady state inflow / churn is proportional to the inflow, so twice the inflow settles at "
+            "exactly twice the base. What does not change is the pace: the gap still shrinks by "
+            "(1 − churn) a month.",
+            "it stays the same": "the ceiling is inflow / churn, so more inflow raises it. What doubling the inflow leaves "
+            "unchanged is the pace of approach, set by churn alone.",
+            "it halves": "the inflow is the numerator of inflow / churn, not the denominator: more pouring raises the "
+            "level; more churn (a bigger denominator) lowers it.",
+        },
+        success="the steady state is inflow / churn: doubling the inflow doubles it, and so does halving the "
+        "churn. Two levers, one ceiling; which one to pull depends on what each costs.",
+    ),
+    Question(
+        variable="unpluggable_hole",
+        expected="no_longer_needed",
+        kind="concept",
+        choices=CHURN_REASONS,
+        hints=[
+            "Go through the reasons and ask, for each, what the company could do about it.",
+            "Service holes are fixed by the company; deal-seekers can be bonded; a poor fit can be "
+            "customized. Which reason lies outside the relationship altogether?",
+            "Which customer would leave even from a perfect company?",
+        ],
+        solution="unpluggable_hole = 'no_longer_needed'",
+        wrong={
+            "price": "price is a hole of value for money: a financial bond, a better-targeted offer or a higher "
+            "perceived value plugs part of it (lesson 02).",
+            "competitor_offer": "a rival's offer can be countered: bonds that a rival cannot copy tomorrow (social, "
+            "customization, structural) plug this hole.",
+            "poor_service": "poor service is the hole most fully in the company's hands: fix the service.",
+            "product_fit": "a poor fit can be plugged by customization (one-to-one offers, mass customization) or "
+            "by steering the customer to a product that fits.",
+            "unresolved_complaint": "a complaint is a chance to recover: resolving it quickly and well plugs this hole.",
+        },
+        success="a customer whose need has ended leaves whatever you do. The most a company can do is follow "
+        "the customer to the next need and part on good terms; leave this hole out when you budget plugs.",
+    ),
+    Question(
+        variable="plug_wins_when",
+        expected="saved",
+        kind="concept",
+        choices=("saved", "enrolled", "churn", "always"),
+        hints=[
+            "The programme is paid for every customer enrolled; how many of them does it actually keep?",
+            "Each month it keeps churn × cut of the customers it pays for, so one customer saved costs "
+            "programme cost / (churn × cut).",
+            "Blattberg & Deighton (1996): put the next unit of money where it buys more customers of equal "
+            "value, so compare a customer saved with a customer won.",
+        ],
+        solution="plug_wins_when = 'saved'",
+        wrong={
+            "enrolled": "the programme is paid for every customer, but only churn × cut of them are saved each month: "
+            "compare the cost per customer *saved*, programme cost / (churn × cut), not the cost per "
+            "customer enrolled.",
+            "churn": "high churn helps a plug (more of those enrolled were about to leave), but no churn level "
+            "decides alone: the programme's cost, its cut and the cost of acquisition all enter the test.",
+            "always": "that is the slogan the lesson tests. With low churn a blanket plug can cost several times a "
+            "customer won; with dear acquisition it can cost far less. It depends on the numbers.",
+        },
+        success="Blattberg & Deighton's customer-equity test: plug when programme cost / (churn × cut) is "
+        "below the cost per acquisition, pour otherwise, and recheck as acquisition gets dearer.",
+    ),
+    Question(
+        variable="first_step",
+        expected="learn why they leave",
+        kind="concept",
+        choices=("learn why they leave", "discount for everyone", "advertise more", "wait for complaints"),
+        hints=[
+            "The class notes give the remedy for a leaky bucket in two verbs. Which comes first?",
+            "You cannot choose a plug before you know which holes there are.",
+            "Think of section 2 of the lesson: the Pareto of reasons, split by satisfaction.",
+        ],
+        solution="first_step = 'learn why they leave'",
+        wrong={
+            "discount for everyone": "a blanket discount is paid for every customer, including the many who would have stayed, "
+            "and does nothing for those who leave over service: first find out which holes there are.",
+            "advertise more": "that pours more in; it plugs nothing. The notes' remedy starts with understanding why "
+            "customers leave, then spending time on keeping them.",
+            "wait for complaints": "most unhappy customers never complain, and in the lesson many lost customers never "
+            "answered a survey at all: the notes ask for continuous monitoring, not waiting.",
+        },
+        success="understand why customers leave (the reasons, by satisfaction and segment), then spend time "
+        "and money keeping the ones you can keep, hole by hole.",
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""Lesson 05 exercises: the satisfaction–loyalty curve, the loyalty matrix and the NPS."""
+"""Lesson 05 exercises: the satisfaction–loyalty curve, the loyalty matrix, the NPS and what to do with each type."""
 
 from __future__ import annotations
 
@@ -57,6 +57,11 @@ def _most_detractors(company):
     return str(placed.groupby("loyalty_type", observed=True)["detractor"].mean().idxmax())
 
 
+def _not_placed_margin(company):
+    table = _table(company)
+    return float(table.loc[table["satisfaction"].isna(), "margin"].sum())
+
+
 def _close(a, b):
     return abs(float(a) - float(b)) < 1e-9
 
@@ -111,26 +116,36 @@ QUESTIONS = [
         ],
     ),
     Question(
-        variable="n_not_placed",
-        expected=lambda company: int(_table(company)["satisfaction"].isna().sum()),
+        variable="margin_not_placed",
+        expected=lambda company: _not_placed_margin(company),
         kind="number",
         hints=[
-            "`loyalty_components(...)` has one row per customer active at the end of the data.",
-            "A customer who never answered a survey has NaN in `satisfaction`: count those with `.isna().sum()`.",
+            "`loyalty_components(...)` has one row per customer active at the end of the data, with the "
+            "`margin` of the last 12 months.",
+            "A customer who never answered a survey has NaN in `satisfaction`: select those rows with "
+            "`.isna()` and sum their `margin`.",
         ],
         solution=(
             "from helpers.loyalty import loyalty_components\n"
             "table = loyalty_components(company.customers, company.transactions, company.surveys, "
             "company.bonds, company.churn, company.observation_end)\n"
-            'n_not_placed = table["satisfaction"].isna().sum()'
+            'margin_not_placed = table.loc[table["satisfaction"].isna(), "margin"].sum()'
         ),
-        success="these active customers cannot be placed on the satisfaction axis until they answer a survey.",
+        success="that margin belongs to active customers the matrix cannot place until they answer a survey: "
+        "reaching them is the first task.",
         mistakes=[
             (
-                lambda a, c: _close(a, len(c.customers) - c.surveys["customer_id"].nunique()),
-                "that counts every customer ever acquired without a survey, including those who left. "
-                "Count only the active ones (the rows of the loyalty table).",
-            )
+                lambda a, c: _close(a, int(_table(c)["satisfaction"].isna().sum())),
+                "that is how many customers were never surveyed. The question asks for the margin they bring.",
+            ),
+            (
+                lambda a, c: _close(a, _table(c).loc[_table(c)["satisfaction"].notna(), "margin"].sum()),
+                "that is the margin of the customers who did answer. Keep those whose `satisfaction` is NaN.",
+            ),
+            (
+                lambda a, c: _close(a, _table(c)["margin"].sum()),
+                "that is the margin of every active customer. Keep only those who never answered a survey.",
+            ),
         ],
     ),
     Question(
@@ -203,6 +218,92 @@ QUESTIONS = [
             'most_detractors = placed.groupby("loyalty_type", observed=True)["detractor"].mean().idxmax()'
         ),
         success="unhappy customers talk: whether they are tied or not, they are the detractors.",
+    ),
+    # Conceptual questions: the loyalty matrix and what to do with each type (no data needed).
+    Question(
+        variable="discount_leaver",
+        expected="mercenary",
+        kind="concept",
+        choices=LOYALTY_TYPES,
+        hints=[
+            "Place her on the two axes: how satisfied was she, and what tied her to the company?",
+            "Satisfied (a 4 every time) but held by no bond or programme: which quadrant is satisfied and loose?",
+        ],
+        solution='discount_leaver = "mercenary"',
+        success="satisfied but not tied: a better offer is enough to take her. Only a bond a discount cannot "
+        "copy (social, customization) would have kept her.",
+        wrong={
+            "apostle": "years of satisfied buying are not a bond. An apostle is satisfied *and* tied (bonds, commitment) "
+            "and does not leave for a 10 % discount; a satisfied customer who does is a mercenary.",
+            "hostage": "a hostage is tied but unhappy. She was satisfied, and nothing held her back.",
+            "terrorist": "a terrorist is dissatisfied and speaks badly of the company. She was satisfied and left quietly "
+            "for price.",
+            "indifferent": "the indifferent sit in the middle of the loyalty axis. She is clearly satisfied and clearly "
+            "untied: a corner of the matrix, not its middle.",
+        },
+    ),
+    Question(
+        variable="locked_in_customer",
+        expected="hostage",
+        kind="concept",
+        choices=LOYALTY_TYPES,
+        hints=[
+            "Keeps buying is behaviour; rates the service 2 is satisfaction. Which axis is high and which is low?",
+            "Tied (a structural bond and a contract) but dissatisfied: which quadrant is that?",
+        ],
+        solution='locked_in_customer = "hostage"',
+        success="tied but unhappy: the contract and the built-in system hold the customer, not the service.",
+        wrong={
+            "apostle": "staying is not the same as wanting to stay. An apostle is completely satisfied; this customer "
+            "rates the service 2 and stays because leaving is hard: a hostage.",
+            "terrorist": "a terrorist is dissatisfied and *not* tied, so leaves. This one is held by a contract and a "
+            "structural bond. It becomes a terrorist the day the contract ends, if nothing changes.",
+            "mercenary": "a mercenary is satisfied and not tied; this customer is the opposite on both axes.",
+            "indifferent": "the indifferent are in the middle of the loyalty axis. A three-year contract and an ordering "
+            "system built into the customer's own purchasing are about as tied as a customer gets.",
+        },
+    ),
+    Question(
+        variable="hostage_action",
+        expected="b",
+        kind="concept",
+        choices=("a", "b", "c", "d"),
+        hints=[
+            "Why is a hostage still a customer, and what happens on the day that reason goes away?",
+            "Of the four, only one changes how the customer feels; the others change what holds them or nothing.",
+        ],
+        solution='hostage_action = "b"',
+        success="fix the cause before the barrier falls: a hostage whose problem is solved can become an apostle, "
+        "one who escapes becomes a terrorist.",
+        wrong={
+            "a": "a tighter lock keeps them for now and makes the resentment worse. A bond that feels like a trap "
+            "scares customers (lesson 02), and when it breaks, the hostage leaves as a terrorist.",
+            "c": "a hostage stays only while the barrier holds: it is a delayed defection, and meanwhile the "
+            "customer is a detractor who talks (section 5 of the lesson).",
+            "d": "a discount answers price, the mercenary's problem. The hostage's problem is the service; "
+            "a discount leaves it unsolved and costs margin.",
+        },
+    ),
+    Question(
+        variable="demanding_terrorist",
+        expected="b",
+        kind="concept",
+        choices=("a", "b", "c", "d"),
+        hints=[
+            "The class notes warn that the customer is not always right (el cliente no siempre tiene la razón).",
+            "Listen and fix what is a real failure; then compare what the customer costs with what they bring.",
+        ],
+        solution='demanding_terrorist = "b"',
+        success="the customer is not always right: fix the real failures, and let go, politely, a customer who "
+        "costs more than he brings and mistreats the staff.",
+        wrong={
+            "a": "'the customer is always right' is the slogan the notes reject. Giving in costs more than his "
+            "margin, and tells the staff the company will not back them.",
+            "c": "ignoring him skips the first step: some complaints point at a real failure that affects other "
+            "customers too. Listen first, then decide.",
+            "d": "a points programme is a financial bond: it would tie a dissatisfied customer and make him a "
+            "hostage, not solve anything.",
+        },
     ),
 ]
 

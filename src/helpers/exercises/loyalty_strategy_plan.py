@@ -1,4 +1,9 @@
-"""Lesson 08 exercises: the portfolio, the baseline, the effects, the scope and the projection of a loyalty plan."""
+"""Lesson 08 exercises: the portfolio, the baseline, the effects, the scope and the projection of a loyalty plan.
+
+Then five conceptual questions on the class notes' frameworks: the order of the planning phases, the two
+strategies (customer- and organization-oriented), the objective and internalised views, the culture of loyalty
+and consultative selling.
+"""
 
 from __future__ import annotations
 
@@ -121,6 +126,18 @@ def _worked(company):
     return {"base": base, "reached": reached, "kpis": plan.plan_kpis(base, reached, effects)}
 
 
+def _reached_in(company, tier: str, column: str = "reached") -> int:
+    """How many customers of ``tier`` the lesson's worked plan reaches (or finds eligible, ``column="eligible"``)."""
+    worked = _worked(company)
+    in_tier = worked["base"]["tier"].astype(str) == tier
+    return int(worked["reached"].loc[in_tier, column].sum())
+
+
+def _phase_after(phase: str) -> str:
+    phases = plan.planning_phases()["phase"].tolist()
+    return phases[phases.index(phase) + 1]
+
+
 def _close(a, b, rel=1e-6):
     return abs(float(a) - float(b)) <= rel * max(1.0, abs(float(b)))
 
@@ -232,22 +249,36 @@ QUESTIONS = [
         success="the most valuable customers are where a costly bond pays.",
     ),
     Question(
-        variable="customers_reached",
-        expected=lambda company: int(_worked(company)["reached"]["reached"].sum()),
+        variable="platinum_reached",
+        expected=lambda company: _reached_in(company, "platinum"),
         kind="number",
         hints=[
             "Build the lesson's worked plan (one action and budget per type) and call "
             '`plan.reach(base, worked_plan, assumptions, lowest_tier="gold")`.',
-            "Count the True values of the `reached` column.",
+            "Keep the customers whose `tier` in `base` is platinum and count the True values of `reached`.",
         ],
-        solution=(TODAY + LEAK + BASE + EFFECTS + WORKED_PLAN + 'customers_reached = reached["reached"].sum()'),
-        success="the scope of the plan: a small share of the base, all of it in the top two tiers.",
+        solution=(
+            TODAY
+            + LEAK
+            + BASE
+            + EFFECTS
+            + WORKED_PLAN
+            + 'platinum_reached = reached.loc[base["tier"] == "platinum", "reached"].sum()'
+        ),
+        success="the scope of the plan: the budgets go to the most profitable customers first.",
         mistakes=[
             (
-                lambda a, c: _close(a, _worked(c)["reached"]["eligible"].sum()),
-                "that counts every eligible customer; the budgets do not reach them all.",
+                lambda a, c: _close(a, _worked(c)["reached"]["reached"].sum()),
+                "that counts every customer reached, gold as well; keep the platinum ones.",
             ),
-            (lambda a, c: _close(a, len(_worked(c)["base"])), "that is every customer. Count those the plan reaches."),
+            (
+                lambda a, c: _close(a, _reached_in(c, "platinum", "eligible")),
+                "that counts every eligible platinum customer; the budgets do not reach them all.",
+            ),
+            (
+                lambda a, c: _close(a, _reached_in(c, "gold")),
+                "that is the gold customers reached; the question asks for the platinum ones.",
+            ),
         ],
     ),
     Question(
@@ -300,6 +331,114 @@ QUESTIONS = [
             'meets_retention_target = "yes" if check.loc["retention_12m", "met"] else "no"'
         ),
         success="a plan aimed at the most valuable few moves their retention, not the whole base's.",
+    ),
+    Question(
+        variable="phase_after_objectives",
+        expected=_phase_after("loyalty objectives"),
+        kind="concept",
+        choices=(
+            "commercial analysis",
+            "customer-oriented strategy",
+            "organization-oriented strategy",
+            "scope",
+        ),
+        hints=[
+            "The class notes plan in five phases; the lesson's first diagram draws them in order.",
+            "First what the customer gains and who the customers are, then what to achieve, then what to offer to "
+            "whom, then who delivers it, then whom it reaches at what cost.",
+        ],
+        solution='phase_after_objectives = "customer-oriented strategy"',
+        success="once the objectives are set, the plan decides what to offer to whom; then who delivers it.",
+        wrong={
+            "commercial analysis": "the commercial analysis comes first: the objectives are set from what it finds, not before it.",
+            "organization-oriented strategy": "the organization is prepared to deliver a strategy, so the customer-oriented strategy (what to offer "
+            "to whom) must exist first.",
+            "scope": "the scope is the last phase: whom the plan reaches and at what cost can only be fixed once both "
+            "strategies are chosen.",
+        },
+    ),
+    Question(
+        variable="training_strategy",
+        expected="organization-oriented",
+        kind="concept",
+        choices=("customer-oriented", "organization-oriented"),
+        hints=[
+            "The customer-oriented strategy decides what to offer to which customers and the position against "
+            "competitors; the organization-oriented strategy makes the people able and willing to deliver it.",
+            "Who is trained and surveyed here: customers, or employees?",
+        ],
+        solution='training_strategy = "organization-oriented"',
+        success="it prepares and motivates the people who deliver the plan: the lower steps of loyalty.",
+        wrong={
+            "customer-oriented": "customers gain from it in the end, but it offers them nothing directly: it prepares and motivates "
+            "employees (emotional intelligence, job satisfaction), which is the organization-oriented strategy.",
+        },
+    ),
+    Question(
+        variable="adviser_view",
+        expected="internalised",
+        kind="concept",
+        choices=("objective", "internalised"),
+        hints=[
+            "The objective view works with tangible, countable variables: technology, service, price, distribution, "
+            "quality.",
+            "The internalised view works with the attributes and relationships the customer carries inside.",
+        ],
+        solution='adviser_view = "internalised"',
+        success="a relationship with a person who knows you is carried inside, and a competitor cannot copy it by "
+        "matching a number.",
+        wrong={
+            "objective": "prices and delivery times are the objective view, and the competitor has just matched them. An "
+            "adviser who knows the customer's history works on the relationship the customer carries inside: the "
+            "internalised view.",
+        },
+    ),
+    Question(
+        variable="not_a_key_area",
+        expected="customer satisfaction",
+        kind="concept",
+        choices=(
+            "the value of the effort",
+            "the value of the customer",
+            "employee satisfaction",
+            "customer satisfaction",
+        ),
+        hints=[
+            "The class notes name three key areas a company works on to build a culture of loyalty "
+            "(fidelizar fidelizando).",
+            "The culture of loyalty is about the organization being loyal first: whose satisfaction does it work on?",
+        ],
+        solution='not_a_key_area = "customer satisfaction"',
+        success="the three areas are the value of the effort, the value of the customer and employee satisfaction: "
+        "customer satisfaction is the result, not one of the areas.",
+        wrong={
+            "the value of the effort": "that is a key area: what the customer gets must be worth what they give, and the employees' effort "
+            "is recognised.",
+            "the value of the customer": "that is a key area: knowing what each customer is worth, so effort goes where it counts.",
+            "employee satisfaction": "that is a key area, and the notes insist on it: the culture of loyalty starts with satisfied "
+            "employees, who then satisfy customers.",
+        },
+    ),
+    Question(
+        variable="consultative_seller",
+        expected="Ben, at retention",
+        kind="concept",
+        choices=("Ana, at the sale", "Ana, at retention", "Ben, at the sale", "Ben, at retention"),
+        hints=[
+            "Consultative selling starts from the customer's problem and recommends what fits, even when it is less.",
+            "In the class notes, the company's work with a customer does not end when it sells; it ends at the last "
+            "phase of the process.",
+        ],
+        solution='consultative_seller = "Ben, at retention"',
+        success="consultative selling: the job ends at retention, not at the order.",
+        wrong={
+            "ana, at the sale": "Ana's is a transactional sale: the largest order, booked, and on to the next prospect. Consultative "
+            "selling starts from the customer's needs and goes on after the order.",
+            "ana, at retention": "Ana moves on once the order is booked, so her job in fact ends at the sale: that is a transactional "
+            "sale, not a consultative one.",
+            "ben, at the sale": "Ben sells consultatively, but the job does not end at the sale: checking after delivery and staying "
+            "the contact are part of it, up to the last phase, retention.",
+        },
     ),
 ]
 

@@ -88,29 +88,131 @@ def _accuracy_with_lost(answer, company):
     return abs(answer - float((observed.astype(object) == latent.astype(object)).mean())) < 1e-9
 
 
+def _business_friends(company, stages=None):
+    """Business (B2B) customers placed as friends at the end (by the rule, or by ``stages``)."""
+    stages = _observed(company) if stages is None else stages
+    business = company.customers.loc[company.customers["segment"] == "B2B", "customer_id"]
+    return int((stages[stages.index.isin(business)] == "friend").sum())
+
+
+#: Sources of competitive advantage and primary goals of the four rungs (Johnson & Selnes 2004).
+ADVANTAGES = ("attractiveness", "satisfaction", "trust", "commitment")
+GOALS = ("acquire", "satisfy", "retain", "enhance")
+#: The two dimensions along which relationship marketing grows a relationship.
+DIMENSIONS = ("duration", "depth")
+
+CONCEPTUAL = [
+    Question(
+        variable="ladder_stage",
+        expected="partner",
+        kind="concept",
+        choices=schema.STAGES,
+        hints=[
+            "Read the row *product offer* of the table of the four stages: whose offer is made for one customer?",
+            "Sharing information and investing together is commitment. Which rung adds commitment?",
+        ],
+        solution="ladder_stage = 'partner'",
+        success="a personalised offer, dedicated resources and shared information: commitment, the deepest "
+        "source of advantage, and the hardest for a competitor to copy.",
+        wrong={
+            "stranger": "a stranger is drawn only by an attractive offer and has invested nothing in the relationship; "
+            "this customer shares its plans and has linked its systems.",
+            "acquaintance": "an acquaintance is satisfied with a standard offer (product parity) and can switch without much "
+            "effort; here the offer is built for this one customer and switching is costly.",
+            "friend": "a friend trusts an offer tailored to its *segment*; sharing information and investing together "
+            "in an offer made for one customer is commitment, the mark of the rung above.",
+        },
+    ),
+    Question(
+        variable="advantage_of_friends",
+        expected="trust",
+        kind="concept",
+        choices=ADVANTAGES,
+        hints=[
+            "Read the row *source of competitive advantage*: each rung adds one source to the rung below.",
+            "What does a friend have on top of an acquaintance's satisfaction?",
+        ],
+        solution="advantage_of_friends = 'trust'",
+        success="satisfaction with a standard offer is easy for a rival to match; trust in a distinctive offer "
+        "takes longer to build and to imitate.",
+        wrong={
+            "attractiveness": "attractiveness of the offer is what wins strangers, and the rival has just matched it: that is "
+            "why the acquaintances left.",
+            "satisfaction": "acquaintances are satisfied too, and they left; satisfaction with a standard offer cannot be "
+            "what keeps the friends.",
+            "commitment": "commitment (shared information and investments) is added only at the partner rung; friends "
+            "rest on satisfaction plus one more source.",
+        },
+    ),
+    Question(
+        variable="goal_for_acquaintances",
+        expected="satisfy",
+        kind="concept",
+        choices=GOALS,
+        hints=[
+            "Read the last row of the table of the four stages: the primary goal of relationship marketing.",
+            "Acquire, satisfy, retain, enhance: one goal per rung, from strangers to partners.",
+        ],
+        solution="goal_for_acquaintances = 'satisfy'",
+        success="acquaintances stay while the company meets their needs with value comparable to the rivals'; "
+        "trust, and the goal of retaining, come a rung later.",
+        wrong={
+            "acquire": "acquiring is the goal with strangers, whose business is not won yet; these households already buy.",
+            "retain": "retaining is the goal with friends, whose trust in a distinctive offer the company must keep; "
+            "acquaintances have no such trust yet.",
+            "enhance": "enhancing the relationship is the goal with partners, who invest in it with the company.",
+        },
+    ),
+    Question(
+        variable="dimension_grown",
+        expected="duration",
+        kind="concept",
+        choices=DIMENSIONS,
+        hints=[
+            "Relationship marketing grows a relationship in two dimensions: how long it lasts, and how much it holds.",
+            "The programme changes neither purchases nor trust. What does it change?",
+        ],
+        solution="dimension_grown = 'duration'",
+        success="staying longer is duration; depth would be buying more, sharing more, trusting more.",
+        wrong={
+            "depth": "depth is how much the relationship holds (purchases, information, trust, commitment), which the "
+            "programme leaves unchanged; staying longer is the other dimension.",
+        },
+    ),
+]
+
+
 QUESTIONS = [
     Question(
-        variable="n_friends",
-        expected=lambda company: int((_observed(company) == "friend").sum()),
+        variable="n_business_friends",
+        expected=_business_friends,
         kind="number",
         hints=[
             "`relationships.stages_at(...)` places every customer signed up by a date; pass the five tables and "
-            "`company.observation_end`.",
-            'The result is a Series of stages; compare it with `"friend"` and sum the True values.',
+            "`company.observation_end`. The result is indexed by `customer_id`.",
+            'The business customers are those with `segment == "B2B"` in `company.customers`; keep their stages '
+            "with `.isin(...)` on the index.",
+            'Compare the kept stages with `"friend"` and sum the True values.',
         ],
         solution=(
             "from helpers import relationships\n"
             "stages_end = relationships.stages_at(company.customers, company.transactions, company.surveys,\n"
             "                                     company.bonds, company.churn, company.observation_end)\n"
-            'n_friends = int((stages_end == "friend").sum())'
+            'business = company.customers.loc[company.customers["segment"] == "B2B", "customer_id"]\n'
+            'n_business_friends = int((stages_end[stages_end.index.isin(business)] == "friend").sum())'
         ),
-        success="these are the customers whose trust the company must keep: the goal with friends is to retain.",
+        success="these are the business customers whose trust the company must keep: the goal with friends is to "
+        "retain.",
         mistakes=[
             (
-                lambda answer, company: answer == int((_latent(company) == "friend").sum()),
-                "that is the number of *latent* friends from `company.truth`. The question asks what the "
+                lambda answer, company: answer == int((_observed(company) == "friend").sum()),
+                "that counts every friend, households included. Keep only the business customers (segment B2B).",
+            ),
+            (
+                lambda answer, company: answer == _business_friends(company, _latent(company)),
+                "that is the number of *latent* business friends from `company.truth`. The question asks what the "
                 "company's own rule sees: use `relationships.stages_at`.",
-            )
+            ),
         ],
     ),
     Question(
@@ -308,6 +410,7 @@ QUESTIONS = [
         ),
         success="closer customers buy more and stay longer; lesson 06 turns this into lifetime value.",
     ),
+    *CONCEPTUAL,
 ]
 
 
