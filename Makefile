@@ -2,7 +2,7 @@
 #   make lab        set up (first time only) and open the course in JupyterLab
 #   make test       set up (first time only) and run every test, notebooks included
 #   make present LESSON=03  show one lesson without code, in large type for a projector (Voilà)
-#   make data       regenerate datasets/ from the seed
+#   make data       regenerate datasets/ (the course's company and the messy example) from the seed
 #   make notebooks  re-execute every lesson and solution notebook, then the exercises
 #   make exercises  regenerate exercises/ from solutions/
 #   make slides     offline slide decks with speaker notes, guide pages and handouts in build/slides
@@ -59,6 +59,7 @@ format: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m helpers generate --out datasets
+	$(BIN)/python -m helpers.example_data
 
 # Re-executes every lesson and solution in place (outputs are committed), then the exercises. No widget
 # state is stored: each widget's output carries its chart as a picture, which every viewer shows offline.

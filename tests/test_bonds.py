@@ -611,6 +611,57 @@ def test_lesson_charts_draw_what_they_show():
     plt.close("all")
 
 
+#: Width in px that a notebook output gets in JupyterLab on a 1280 px screen with the file browser open.
+OUTPUT_WIDTH_PX = 840
+
+
+def smallest_text_on_screen(fig) -> float:
+    """The smallest text of ``fig`` in screen px, once the image is scaled down to the output's width."""
+    import io
+
+    from matplotlib.text import Text
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    buffer.seek(0)
+    scale = min(1.0, OUTPUT_WIDTH_PX / Image.open(buffer).size[0])
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes) * 100 / 72 * scale
+
+
+def test_lesson_charts_keep_every_label_at_12_px_beside_the_file_browser():
+    table = programme_return_table(
+        pd.DataFrame(
+            {"monthly_churn": [0.05, 0.03], "margin_per_month": [20.0, 100.0]},
+            index=pd.Index(["B2C", "B2B"], name="segment"),
+        ),
+        cumulative_packages(COSTS, FACTORS),
+    )
+    shares = reasons_for_leaving(
+        pd.DataFrame({"customer_id": [1, 2], "segment": ["B2C", "B2B"]}),
+        pd.DataFrame({"customer_id": [1, 2], "reason": ["price", "poor_service"]}),
+    )
+    projection = bonds.project_budget(
+        1000, [0.25] * 4, cumulative_packages(COSTS, FACTORS), customers=2000, monthly_churn=0.04, margin_per_month=20
+    )
+    figures = {
+        "ladder": bond_plots.bond_ladder(bonds.bond_level_profile(), pd.Series(COSTS)),
+        "reasons": bond_plots.reasons_chart(shares, family="segment"),
+        "returns, one panel": bond_plots.return_chart({"truth": table}, title="Three-year return"),
+        "returns, two panels": bond_plots.return_chart(
+            {"naive estimate": table, "truth": table},
+            title="Three-year return per enrolled customer:\nnaive estimate against the truth",
+        ),
+        "budget": bond_plots.budget_chart(projection),
+    }
+    try:
+        for name, fig in figures.items():
+            assert smallest_text_on_screen(fig) >= 12, name
+    finally:
+        plt.close("all")
+
+
 def test_cap_level_pools_the_deep_levels_and_refuses_unknown_ones():
     levels = pd.Series(["customization", "none", "financial"], index=[7, 8, 9], name="bond")
     capped = cap_level(levels, "financial")

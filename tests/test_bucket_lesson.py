@@ -115,6 +115,43 @@ def test_pareto_chart_bars_line_and_threshold():
     assert any(np.allclose(line.get_ydata(), 0.8) for line in line_ax.lines if line is not cumulative)
 
 
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"price": 611, "competitor_offer": 454, "no_longer_needed": 309, "poor_service": 284, "product_fit": 216},
+        {"price": 90, "poor_service": 5, "product_fit": 3, "competitor_offer": 2},  # steep, then flat
+        {"price": 20, "poor_service": 19, "product_fit": 18, "competitor_offer": 17},  # nearly straight
+    ],
+)
+def test_pareto_percentages_stay_off_the_cumulative_line(counts):
+    """Each cumulative label's box (with its padding) keeps a few pixels clear of the line and its markers."""
+    churn = pd.DataFrame({"reason": [r for r, n in counts.items() for _ in range(n)]})
+    fig = charts.pareto_chart(churn_reason_pareto(churn))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    line_ax = fig.axes[1]
+    (line,) = [line for line in line_ax.lines if line.get_label() == "cumulative share"]
+    xy = line_ax.transData.transform(np.c_[line.get_xdata(), line.get_ydata()])
+    # points along the line, every pixel or so; the line's half width and the markers' radius
+    # in pixels, each with 3 pixels of air
+    along = np.concatenate([np.linspace(a, b, 200) for a, b in zip(xy[:-1], xy[1:])])
+    clear = line.get_linewidth() / 2 * fig.dpi / 72 + 3
+    reach = line.get_markersize() / 2 * fig.dpi / 72 + 3
+    labels = [t for t in line_ax.texts if t.get_gid() == "cumulative label"]
+    assert len(labels) == len(counts)
+    for text in labels:
+        box = text.get_bbox_patch().get_window_extent(renderer)
+        near = (
+            (along[:, 0] > box.x0 - clear)
+            & (along[:, 0] < box.x1 + clear)
+            & (along[:, 1] > box.y0 - clear)
+            & (along[:, 1] < box.y1 + clear)
+        )
+        assert not near.any(), f"label {text.get_text()} sits on the line"
+        centres = np.hypot(np.clip(xy[:, 0], box.x0, box.x1) - xy[:, 0], np.clip(xy[:, 1], box.y0, box.y1) - xy[:, 1])
+        assert (centres > reach).all(), f"label {text.get_text()} covers a marker"
+
+
 def test_reason_mix_chart_stacks_the_shares():
     mix = pd.DataFrame(
         {"price": [0.6, 0.25], "poor_service": [0.4, 0.75], "customers": [50, 20]}, index=["satisfied", "dissatisfied"]
@@ -250,8 +287,20 @@ def test_every_model_solution_is_correct_on_the_course_company(company):
         ("lifetime_years", lambda c: 12 * leaky_bucket._lifetime_years(c), "in months"),
         ("last_vital_reason", leaky_bucket._first_trivial, "first of the trivial many"),
         ("monthly_churn", lambda c: leaky_bucket._last_year(c)["churn_rate"].mean(), "plain average"),
-        ("long_run_customers", lambda c: leaky_bucket._calibration(c).customers_now, "today's base"),
-        ("saved_customer_cost", lambda c: 2.0 / 0.15, "left out the churn rate"),
+        ("long_run_with_programme", lambda c: leaky_bucket._calibration(c).customers_now, "today's base"),
+        ("long_run_with_programme", lambda c: round(leaky_bucket._calibration(c).steady_state), "lesson prints"),
+        ("long_run_with_programme", lambda c: leaky_bucket._long_run(c, 0.15), "lesson's programme"),
+        ("long_run_with_programme", lambda c: leaky_bucket._long_run(c, 0.75), "*to*"),
+        ("long_run_with_programme", lambda c: 1.25 * leaky_bucket._long_run(c, 0.0), "raised today's steady state"),
+        (
+            "saved_customer_cost",
+            lambda c: leaky_bucket.PROGRAMME_COST / leaky_bucket.PROGRAMME_CUT,
+            "left out the churn rate",
+        ),
+        ("steady_state_if_inflow_doubles", lambda c: "it stays the same", "pace of approach"),
+        ("unpluggable_hole", lambda c: "poor_service", "fix the service"),
+        ("plug_wins_when", lambda c: "enrolled", "cost per customer *saved*"),
+        ("first_step", lambda c: "advertise more", "pours more in"),
     ],
 )
 def test_common_mistakes_get_their_explanation(company, variable, wrong, words):
@@ -259,3 +308,24 @@ def test_common_mistakes_get_their_explanation(company, variable, wrong, words):
     verdict = question.evaluate(wrong(company), company)
     assert verdict.outcome is Outcome.INCORRECT
     assert words in verdict.message
+
+
+def test_the_pour_or_plug_money_axis_labels_do_not_run_into_each_other():
+    result = pour_or_plug(
+        60,
+        initial_customers=3000,
+        acquisition_spend=30_000,
+        cost_per_acquisition=550,
+        churn_rate=0.032,
+        margin_per_customer=40,
+        programme_cost_per_customer=2,
+        churn_reduction=0.15,
+    )
+    fig = charts.pour_or_plug_chart(result)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks = [t for t in fig.axes[1].get_xticklabels() if t.get_text() and t.get_visible()]
+    boxes = sorted((t.get_window_extent(renderer) for t in ticks), key=lambda b: b.x0)
+    assert len(boxes) >= 3
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:], strict=False))
+    plt.close(fig)

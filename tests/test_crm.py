@@ -190,3 +190,24 @@ def test_cutoffs_for_top_share():
     assert crm_widgets.cutoffs_for_top_share(0.2) == [0.2, 0.4, 0.6, 0.8]
     with pytest.raises(ValueError):
         crm_widgets.cutoffs_for_top_share(1.0)
+
+
+def test_holdout_hit_rate_agrees_with_offer_hit_rates_and_counts_missing_offers_as_misses(company):
+    cutoff = company.observation_end - pd.DateOffset(months=6)
+    segment = company.customers.set_index("customer_id")["segment"]
+    table = crm.offer_hit_rates(company.transactions, cutoff, segment=segment)
+    before = company.transactions[company.transactions["date"] <= cutoff]
+    for strategy in crm.STRATEGIES:
+        offer = crm.next_best_offer(before, strategy=strategy, segment=segment)
+        assert crm.holdout_hit_rate(company.transactions, cutoff, offer) == pytest.approx(
+            table.loc[strategy, "hit_rate"]
+        )
+    assert crm.holdout_hit_rate(company.transactions, cutoff, pd.Series(dtype=object)) == 0.0
+
+
+def test_true_tastes_are_read_from_the_truth_one_row_per_customer(company):
+    tastes = crm.true_category_tastes(company.truth)
+    if tastes is None:  # a generator without individual tastes
+        pytest.skip("this company's truth holds no tastes")
+    assert np.allclose(tastes.sum(axis=1), 1.0, atol=1e-3)
+    assert set(tastes.index) == set(company.customers["customer_id"])

@@ -24,6 +24,7 @@ from helpers.loyalty import (
     satisfaction_loyalty_curve,
     satisfaction_scale,
     segment_summary,
+    stage_share_by_answer,
     survey_outcomes,
 )
 from helpers.plots.loyalty import curve_chart, matrix_diagram, nps_by_type_chart, truth_chart
@@ -437,3 +438,28 @@ def test_charts_draw_what_they_promise():
         index=range(1, 6),
     )
     assert [len(ax.patches) for ax in truth_chart(comparison).axes] == [10, 10]
+
+
+def test_stage_share_by_answer_matches_each_answer_with_the_stage_on_its_day():
+    # Customer 1 is a stranger until June, a friend after: the February 3 is a stranger's, the August 3 a
+    # friend's, so half the 3s are strangers'. Customer 2's 5 is a friend's; customer 3 answered before
+    # any recorded stage, which counts as not a stranger.
+    surveys = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3],
+            "date": dates("2022-02-01", "2022-08-01", "2022-03-01", "2021-12-01"),
+            "satisfaction": [3, 3, 5, 5],
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3],
+            "date": dates("2022-01-01", "2022-06-01", "2022-01-01", "2022-01-01"),
+            "stage": ["stranger", "friend", "friend", "stranger"],
+        }
+    )
+    shares = stage_share_by_answer(surveys, history, "stranger")
+    assert shares.to_dict() == {3: 0.5, 5: 0.0}
+    assert stage_share_by_answer(surveys, history, "friend").to_dict() == {3: 0.5, 5: 0.5}
+    with pytest.raises(ValueError, match="stage_history table is missing"):
+        stage_share_by_answer(surveys, history.drop(columns="stage"), "stranger")

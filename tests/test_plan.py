@@ -216,12 +216,15 @@ def test_measured_assumptions_never_assume_an_unmeasured_level_ends_churn():
 def test_true_assumptions_read_the_simulation_and_assumed_effects_list_every_move():
     params = default_params()
     truth = plan.true_assumptions(params, assumptions())
-    assert truth.bond_churn["social"] == pytest.approx(0.85 * 0.70)
-    assert truth.bond_cost["customization"] == pytest.approx(2 + 6 + 12)
+    factor, cost = params["bond_churn_factor"], params["bond_cost_per_month"]
+    by_level = params["satisfaction_churn_factor"]
+    # packages are cumulative: the social package holds the financial and the social bond
+    assert truth.bond_churn["social"] == pytest.approx(factor["financial"] * factor["social"])
+    assert truth.bond_cost["customization"] == pytest.approx(cost["financial"] + cost["social"] + cost["customization"])
     effects = plan.assumed_effects(truth)
-    # 3 → 4: 1.0 / 1.02; 4 → 5: 0.15 / 1.0
-    assert effects["satisfaction 3 → 4"] == pytest.approx(1 / 1.02)
-    assert effects["satisfaction 4 → 5"] == pytest.approx(0.15)
+    # 3 → 4: level 4's factor over level 3's; 4 → 5: level 5's over level 4's
+    assert effects["satisfaction 3 → 4"] == pytest.approx(by_level["4"] / by_level["3"])
+    assert effects["satisfaction 4 → 5"] == pytest.approx(by_level["5"] / by_level["4"])
     assert truth.nps_by_level.equals(assumptions().nps_by_level)
 
 
@@ -529,6 +532,81 @@ def test_the_charts_draw_the_lesson_tables(company_plan):
         assert title, figure
     table = plan_plots.kpi_table(plan.check_targets(projection.kpis, plan.set_targets(projection.kpis)))
     assert set(table["met"]) <= {"✔", "✘"}
+
+
+#: Width in px of a notebook's output in JupyterLab on a 1280 px screen with the file browser open.
+OUTPUT_WIDTH_PX = 850
+
+
+def drawn_texts(fig) -> list:
+    """The texts matplotlib draws in ``fig``: visible, not empty, and of the tick labels only those in view."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    all_ticks, in_view = set(), set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                all_ticks |= {id(tick.label1), id(tick.label2)}
+            if ax.axison and axis.get_visible():  # an axis turned off draws no tick label
+                in_view |= {id(label) for tick in axis._update_ticks() for label in (tick.label1, tick.label2)}
+    return [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and (id(t) not in all_ticks or id(t) in in_view)
+    ]
+
+
+def screen_scale(fig) -> float:
+    """How much JupyterLab shrinks ``fig`` (saved as the inline backend does) to fit the output beside the file browser."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    buffer.seek(0)
+    return min(1.0, OUTPUT_WIDTH_PX / Image.open(buffer).size[0])
+
+
+def test_every_text_of_the_lesson_charts_is_12_px_on_screen_and_none_overlaps(company_plan):
+    import matplotlib as mpl
+
+    from helpers import plots
+
+    _, base, measured, ctx = company_plan
+    with mpl.rc_context():
+        plots.use_theme()
+        projection = plan.project_plan(base, worked_plan(), measured, ctx)
+        effects = pd.DataFrame({"best estimate": plan.assumed_effects(measured)})
+        figures = {
+            "phases": plan_plots.planning_phases_diagram(plan.planning_phases()),
+            "steps": plan_plots.loyalty_steps_diagram(plan.loyalty_steps()),
+            "best actions": plan_plots.best_action_map(
+                plan.best_actions(plan.action_returns(base, measured)), segments=plan.PLAN_SEGMENTS, tiers=plan.TIERS
+            ),
+            "projection": plan_plots.projection_chart(projection.cohort, projection.bucket),
+            "stages": plan_plots.stage_outlook_chart(projection.stages),
+            "portfolio": plan_plots.portfolio_chart(
+                plan.portfolio(base["segment"], base["tier"], base["profit_per_month"])
+            ),
+            "effects": plan_plots.effects_chart(effects),
+            "gains": plan_plots.truth_gain_chart(
+                pd.DataFrame({"best estimate": [1.2e6, 2.5e5], "truth": [4e5, -7e4]}, index=["equity", "profit"])
+            ),
+            "dashboard": plan_plots.plan_dashboard(projection, plan.set_targets(projection.kpis)),
+        }
+        for name, fig in figures.items():
+            scale = screen_scale(fig)
+            texts = drawn_texts(fig)  # drawn again after savefig: its tight bbox moves the axis labels
+            smallest = min(t.get_fontsize() for t in texts) * fig.dpi / 72 * scale
+            assert smallest >= 12, (name, smallest)
+            renderer = fig.canvas.get_renderer()
+            boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+            overlaps = [
+                (a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1 :] if box_a.overlaps(box_b)
+            ]
+            assert not overlaps, (name, overlaps)
 
 
 def test_plan_scenario_projects_the_chosen_effects_and_the_widget_redraws(company_plan):

@@ -622,3 +622,22 @@ def test_scenario_timing_including_rendering_is_measured():
         plt.close(result.figure)
     print(f"migration_scenario incl. PNG rendering: slowest {max(timings):.0f} ms")  # measured, not asserted
     assert len(timings) == 3
+
+
+def test_one_rung_share_counts_only_moves_between_neighbouring_rungs():
+    counts = pd.DataFrame(0, index=list(relationships.STATES), columns=list(relationships.STATES))
+    counts.loc["stranger", "acquaintance"] = 3  # one rung
+    counts.loc["partner", "friend"] = 1  # one rung
+    counts.loc["stranger", "friend"] = 4  # two rungs
+    counts.loc["stranger", "lost"] = 50  # leaving is not a move between rungs
+    counts.loc["friend", "friend"] = 9  # staying is not a move
+    assert relationships.one_rung_share(counts) == pytest.approx(0.5)
+    assert np.isnan(relationships.one_rung_share(counts * 0))
+
+
+def test_the_mix_comparison_stacks_its_two_charts_at_a_single_charts_width():
+    mix = pd.DataFrame({"stranger": [10, 8], "friend": [0, 4]})
+    fig = relationship_plots.mix_comparison_chart(mix, mix)
+    assert fig.get_size_inches()[0] <= 10
+    assert fig.axes[0].get_position().y0 > fig.axes[1].get_position().y0
+    plt.close("all")

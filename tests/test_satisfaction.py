@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,6 +21,7 @@ from helpers.plots import satisfaction as satisfaction_plots
 from helpers.satisfaction import (
     MOMENT_TYPES,
     Projection,
+    chain_against_truth,
     chain_links,
     compare_risks,
     contact_outcomes,
@@ -424,27 +426,78 @@ def test_partial_correlation_matches_the_formula_and_removes_a_common_cause():
     assert result["slope"] == pytest.approx(coefficient)
 
 
+def _without_tenure_effect(params):
+    quality = {k: v for k, v in params["service_quality"].items() if "tenure" not in k.lower()}
+    return {**params, "service_quality": quality}
+
+
 def test_true_chain_effects_agree_with_a_simulation_of_the_generator_formula():
-    params = default_params()
+    params = _without_tenure_effect(default_params())
+    sat, ten, quality = params["employee_satisfaction"], params["employee_tenure"], params["service_quality"]
     truth = true_chain_effects(params)
-    assert truth["employee satisfaction → log tenure"] == pytest.approx(0.45 / 0.7)
-    assert truth["log tenure → customer satisfaction"] == 0
-    # Independent check: the derivative of E[2·logistic(0.3 + 0.35·z + shift + ε)] with respect to z, by a
-    # central difference over a large random sample of ε and acquisition channels, divided by sd 0.7.
+    assert truth["employee satisfaction → log tenure"] == pytest.approx(ten["per_sd_satisfaction"] / sat["sd"])
+    assert truth["log tenure → customer satisfaction"] == 0  # no tenure key: no tenure effect
+    # Independent check: the derivative of E[k·logistic(a + c·z + shift + ε)] with respect to z, by a central
+    # difference over a large random sample of ε and acquisition channels, divided by the sd of satisfaction.
     rng = np.random.default_rng(0)
     mix_b2c, mix_b2b = params["channel_mix"]["B2C"], params["channel_mix"]["B2B"]
     channels = list(mix_b2c)
-    weights = [0.8 * mix_b2c[c] + 0.2 * mix_b2b[c] for c in channels]
-    shift = np.array([params["service_quality"]["channel_shift"][c] for c in channels])[
+    share_b2b = params["share_b2b"]
+    weights = [(1 - share_b2b) * mix_b2c[c] + share_b2b * mix_b2b[c] for c in channels]
+    shift = np.array([quality["channel_shift"][c] for c in channels])[
         rng.choice(len(channels), size=400_000, p=weights)
     ]
-    noise = rng.normal(0, 0.8, 400_000)
+    noise = rng.normal(0, quality["noise_sd"], 400_000)
+    k = params["satisfaction"]["per_service_quality"]
 
     def mean_satisfaction(z):
-        return 2 * np.mean(1 / (1 + np.exp(-(0.3 + 0.35 * z + shift + noise))))
+        centre = quality["intercept"] + quality["per_sd_employee_satisfaction"] * z + shift + noise
+        return k * np.mean(1 / (1 + np.exp(-centre)))
 
-    numeric = (mean_satisfaction(0.01) - mean_satisfaction(-0.01)) / 0.02 / 0.7
+    numeric = (mean_satisfaction(0.01) - mean_satisfaction(-0.01)) / 0.02 / sat["sd"]
     assert truth["employee satisfaction → customer satisfaction"] == pytest.approx(numeric, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "per_log_month"),
+    [
+        ("per_log_tenure", 0.3, 0.3),
+        ("per_log_tenure_months", 0.3, 0.3),
+        ("per_doubling_tenure", 0.3, 0.3 / math.log(2)),
+        ("per_year_tenure", 0.12, 0.12 * 20 / 12),  # at the median tenure of 20 months
+    ],
+)
+def test_true_chain_effects_read_a_tenure_effect_however_it_is_named(key, value, per_log_month):
+    base = _without_tenure_effect(default_params())
+    params = {
+        **base,
+        "employee_tenure": {**base["employee_tenure"], "median_months": 20.0},
+        "service_quality": {**base["service_quality"], key: value},
+    }
+    quality = np.array([0.2, 0.5, 0.7, 0.9])
+    truth = true_chain_effects(params, quality)
+    to_satisfaction = params["satisfaction"]["per_service_quality"] * np.mean(quality * (1 - quality))
+    assert truth["log tenure → customer satisfaction"] == pytest.approx(to_satisfaction * per_log_month)
+    assert truth["employee satisfaction → customer satisfaction"] == pytest.approx(
+        to_satisfaction
+        * params["service_quality"]["per_sd_employee_satisfaction"]
+        / params["employee_satisfaction"]["sd"]
+    )
+    two = {**params, "service_quality": {**params["service_quality"], "tenure_bonus": 0.1}}
+    with pytest.raises(ValueError, match="several tenure effects"):
+        true_chain_effects(two)
+
+
+def test_partial_correlation_gives_the_standard_error_of_least_squares():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "z": rng.normal(size=60)})
+    frame["y"] = 0.5 * frame["x"] + 0.3 * frame["z"] + rng.normal(size=60)
+    result = partial_correlation(frame, "x", "y", "z")
+    design = np.column_stack([np.ones(60), frame["x"], frame["z"]])
+    coefficients, *_ = np.linalg.lstsq(design, frame["y"], rcond=None)
+    residuals = frame["y"] - design @ coefficients
+    covariance = residuals @ residuals / (60 - 3) * np.linalg.inv(design.T @ design)
+    assert result["se"] == pytest.approx(math.sqrt(covariance[1, 1]))
 
 
 # --------------------------------------------------------------------------- NPS
@@ -569,18 +622,17 @@ def test_on_the_course_company_the_chain_recovers_the_generator_links(company):
     chain = employee_chain(
         company.employees, company.customers, company.surveys, company.churn, company.observation_end
     )
-    truth = true_chain_effects(company.truth.params)
-    links = chain_links(chain, [("satisfaction", "log_tenure"), ("satisfaction", "customer_satisfaction")])
-    assert links.loc["satisfaction → log_tenure", "slope"] == pytest.approx(truth.iloc[0], abs=0.25)
-    assert links.loc["satisfaction → customer_satisfaction", "slope"] == pytest.approx(truth.iloc[2], abs=0.08)
-    held = partial_correlation(chain, "log_tenure", "customer_satisfaction", "satisfaction")
-    assert held["lower"] < 0 < held["upper"]  # tenure has no effect of its own in the generator
+    table = chain_against_truth(chain, company.truth.params, company.truth.customer_traits["service_quality"])
+    assert list(table.index) == list(true_chain_effects(company.truth.params).index)
+    assert (table["se"] > 0).all()
+    assert (table["in_se"].abs() < 3).all(), table
 
 
 # --------------------------------------------------------------------------- charts and widget
 
 
-def test_every_chart_returns_a_titled_figure(company):
+def lesson_charts(company) -> dict[str, Figure]:
+    """Every chart of lesson 07, drawn from the course's company as the lesson draws it."""
     gaps = satisfaction_gaps(company.surveys)
     touches = recent_touchpoints(company.surveys, company.interactions)
     outcomes = contact_outcomes(company.interactions, company.churn, company.observation_end)
@@ -598,26 +650,132 @@ def test_every_chart_returns_a_titled_figure(company):
         ],
     )
     quarters = nps_table(company.surveys["recommend"], company.surveys["date"].dt.to_period("Q").rename("quarter"))
-    figures = [
-        satisfaction_plots.idea_diagram(),
-        satisfaction_plots.gap_grid_chart(satisfaction_grid(gaps)),
-        satisfaction_plots.touchpoint_gap_chart(touchpoint_table(gaps, touches)),
-        satisfaction_plots.moments_chart(moments),
-        satisfaction_plots.recovery_chart(recovery_table(outcomes), pd.DataFrame({"ratio": [2.5]}, index=["crude"])),
-        satisfaction_plots.chain_chart(chain, links),
-        satisfaction_plots.nps_chart(
+    table = touchpoint_table(gaps, touches)
+    ratios = pd.DataFrame({"ratio": [2.5, 2.1]}, index=["crude", "within bands of other ratings"])
+    return {
+        "idea": satisfaction_plots.idea_diagram(),
+        "grid": satisfaction_plots.gap_grid_chart(satisfaction_grid(gaps)),
+        "touchpoints": satisfaction_plots.touchpoint_gap_chart(table),
+        "moments": satisfaction_plots.moments_chart(moments),
+        "recovery": satisfaction_plots.recovery_chart(recovery_table(outcomes), ratios),
+        "chain": satisfaction_plots.chain_chart(chain, links),
+        "nps": satisfaction_plots.nps_chart(
             quarters, nps_table(company.surveys["recommend"], tenure_at_answer(company.surveys, company.customers))
         ),
-        satisfaction_plots.importance_truth_chart(moments[["importance"]]),
-    ]
+        "projection": touchpoint_scenario(
+            level_outcomes(company.surveys), table, moments, churns=300, customer_months=10_000
+        ).figure,
+        "importance": satisfaction_plots.importance_truth_chart(
+            pd.DataFrame({"crude": moments["importance"], "same true service quality": moments["importance"] / 3})
+        ),
+    }
+
+
+def test_every_chart_returns_a_titled_figure(company):
+    charts = lesson_charts(company)
+    figures = list(charts.values())
     for fig in figures:
         assert isinstance(fig, Figure)
         titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes if ax.get_visible()]
         assert any(titles), fig
-    assert len(figures[5].axes) == 4
+    assert len(charts["chain"].axes) == 4
     # the moments chart writes every touchpoint's name beside its bubble
-    texts = " ".join(t.get_text() for t in figures[3].axes[0].texts)
+    texts = " ".join(t.get_text() for t in charts["moments"].axes[0].texts)
     assert all(name in texts for name in ("Purchase", "Complaint", "Service request", "Inquiry"))
+    plt.close("all")
+
+
+#: Width in px that a notebook output gets in JupyterLab on a 1280 px screen with the file browser open.
+OUTPUT_WIDTH_PX = 840
+
+
+def smallest_text_on_screen(fig: Figure) -> float:
+    """The smallest text of ``fig`` in screen px, once the image is scaled down to the output's width."""
+    import io
+
+    from matplotlib.text import Text
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    buffer.seek(0)
+    scale = min(1.0, OUTPUT_WIDTH_PX / Image.open(buffer).size[0])
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes) * 100 / 72 * scale
+
+
+def test_every_chart_keeps_its_text_at_12_px_beside_the_file_browser(company):
+    import matplotlib as mpl
+
+    from helpers import plots
+
+    with mpl.rc_context():
+        plots.use_theme()  # the lesson's theme, as the notebook sets it
+        try:
+            for name, fig in lesson_charts(company).items():
+                assert smallest_text_on_screen(fig) >= 12, name
+        finally:
+            plt.close("all")
+
+
+def _bubble_labels(fig: Figure) -> list:
+    """The labels of the moments chart's bubbles (the annotations; the quadrant names are plain texts)."""
+    from matplotlib.text import Annotation
+
+    return [t for t in fig.axes[0].texts if isinstance(t, Annotation)]
+
+
+@pytest.mark.parametrize(
+    "detectability, importance",
+    [
+        ([0.0, 0.2, 0.64, 0.81], [0.072, 0.066, 0.071, 0.142]),  # seed 7: two bubbles side by side, near a line
+        ([0.0, 1.0, 0.5, 0.02], [0.0, 0.05, 0.1, 0.01]),  # on the axis lines, the thresholds, each other
+    ],
+)
+def test_moments_chart_labels_stay_clear_of_each_other_the_lines_and_the_axes(detectability, importance):
+    moments = pd.DataFrame(
+        {"detectability": detectability, "importance": importance, "bad_moments": [996, 953, 1060, 1089]},
+        index=["purchase", "inquiry", "service_request", "complaint"],
+    )
+    fig = satisfaction_plots.moments_chart(moments)
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    boxes = [t.get_window_extent() for t in _bubble_labels(fig)]
+    assert len(boxes) == 4
+    frame = ax.get_window_extent()
+    for i, box in enumerate(boxes):
+        assert frame.x0 < box.x0 and box.x1 < frame.x1 and frame.y0 < box.y0 and box.y1 < frame.y1, "on an axis line"
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :]), "two labels overlap"
+        for x, y in ((0.5, None), (None, 0.05)):  # the threshold lines
+            if x is not None:
+                assert not box.x0 < ax.transData.transform((x, 0))[0] < box.x1, "a label on the detectability line"
+            else:
+                assert not box.y0 < ax.transData.transform((0, y))[1] < box.y1, "a label on the importance line"
+    plt.close(fig)
+
+
+def test_unmeasurable_effects_are_not_drawn_at_zero():
+    moments = pd.DataFrame(
+        {"detectability": [0.0, 0.8, 0.3], "importance": [0.09, 0.1, np.nan], "bad_moments": [300, 900, 0]},
+        index=["purchase", "complaint", "inquiry"],
+    )
+    fig = satisfaction_plots.moments_chart(moments)
+    assert len(fig.axes[0].collections[0].get_offsets()) == 2  # no bubble for the inquiry
+    assert "Inquiry" in fig.axes[0].get_xlabel() and len(_bubble_labels(fig)) == 2
+    importance = satisfaction_plots.importance_truth_chart(
+        pd.DataFrame(
+            {"crude": [0.09, 0.1], "same true service quality": [0.02, np.nan]}, index=["purchase", "complaint"]
+        )
+    )
+    texts = [t.get_text() for t in importance.axes[0].texts]
+    assert not any("nan" in t for t in texts) and any("not\nmeasurable" in t for t in texts)
+    groups = pd.DataFrame(
+        {"answers": [50, 0], "nps": [-20.0, np.nan], "lower": [-35.0, np.nan], "upper": [-5.0, np.nan]},
+        index=["B2B", "B2C"],
+    )
+    nps_texts = [t.get_text() for t in satisfaction_plots.nps_chart(groups, groups).axes[1].texts]
+    assert "−20 (n = 50)" in nps_texts and "not measurable (n = 0)" in nps_texts
+    plt.close("all")
 
 
 def test_the_scenario_is_pure_and_the_widget_redraws(company):

@@ -806,3 +806,36 @@ def test_fits_do_not_depend_on_the_number_of_blas_threads():
     one_thread = fit_with("1")
     assert "'r': 0.2" in one_thread  # the script printed the fits
     assert fit_with(None) == one_thread  # to the last digit
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    x=st.integers(min_value=1, max_value=40),
+    age=st.floats(min_value=10, max_value=160),
+)
+def test_a_customer_who_bought_more_often_is_doubted_sooner(x, age):
+    """P(alive) falls with the silence; right after a purchase a more frequent buyer is more surely alive, but
+    their silence turns into doubt sooner (Fader, Hardie & Lee 2005: the BG/NBD's "increasing frequency paradox")."""
+    from helpers.value import alive_by_silence, silence_until_doubt
+
+    params = {"r": 0.25, "alpha": 4.0, "a": 0.8, "b": 2.5}
+    slow, fast = alive_by_silence(params, x, age), alive_by_silence(params, x + 5, age)
+    assert slow.is_monotonic_decreasing and (slow.to_numpy() <= 1).all()
+    assert fast.iloc[0] >= slow.iloc[0]
+    assert silence_until_doubt(fast) <= silence_until_doubt(slow)
+
+
+def test_the_silence_widget_redraws_for_another_customer():
+    import matplotlib.pyplot as plt
+
+    from helpers.widgets.value import alive_scenario, alive_widget
+
+    params = {"r": 0.25, "alpha": 4.0, "a": 0.8, "b": 2.5}
+    box = alive_widget(params, rule_weeks=180 / 7)
+    before = box.children[-1].value
+    box.controls["repeat_purchases"].value = 30
+    assert box.children[-1].value != before
+    scenario = alive_scenario(30, 104, params=params, rule_weeks=180 / 7)
+    axes = scenario.figure.axes[0]
+    assert "30 repeat purchases in 104 weeks" in axes.get_title() + axes.get_title("left")
+    plt.close(scenario.figure)

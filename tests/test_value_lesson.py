@@ -302,18 +302,34 @@ def bound_question(variable):
 
 
 def test_exercise_mistakes_are_recognised(company, profit):
-    lead = bound_question("n_lead")
-    assert "net_profit" in lead.evaluate(int((profit["net_profit"] < 0).sum()), company).message
+    losers = bound_question("n_net_losers")
+    assert "`net_profit`" in losers.evaluate(int((profit["profit"] < 0).sum()), company).message
     every = customer_profitability(
         company.customers, company.transactions, company.interactions, company.bonds, company.observation_end
     )
-    assert "churn=company.churn" in lead.evaluate(int((every["profit"] < 0).sum()), company).message
+    assert "churn=company.churn" in losers.evaluate(int((every["net_profit"] < 0).sum()), company).message
     timing = bound_question("clv_average")
     verdict = timing.evaluate(clv(profit["profit"].mean(), 0.75, 0.10, timing="start"), company)
     assert verdict.outcome is Outcome.INCORRECT and "'start' timing" in verdict.message
-    recency = bound_question("p_buy_after_3")
-    first = recency_states(company.transactions, company.observation_end).loc[1, "purchase_probability"]
-    assert "recency 1" in recency.evaluate(first, company).message
+    silent = bound_question("p_silent_two_more_months")
+    p = recency_states(company.transactions, company.observation_end)["purchase_probability"]
+    assert "p₃ twice" in silent.evaluate((1 - p.loc[3]) ** 2, company).message
+    assert silent.evaluate((1 - p.loc[3]) * (1 - p.loc[4]), company).outcome is Outcome.CORRECT
+
+
+@pytest.mark.parametrize(
+    "variable", ["connector_for_effect", "tier_action", "lost_customer_reason", "higher_base_value"]
+)
+def test_conceptual_questions_explain_every_wrong_option(company, variable):
+    question = bound_question(variable)
+    right = question.expected(company)
+    for option in question.choices:
+        verdict = question.evaluate(option, company)
+        if option == right:
+            assert verdict.outcome is Outcome.CORRECT
+        else:
+            assert verdict.outcome is Outcome.INCORRECT
+            assert "not the one the data supports" not in verdict.message, f"{option}: no explanation of its own"
 
 
 def test_exercise_choice_lists_only_connectors_that_move_with_tenure():

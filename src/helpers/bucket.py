@@ -75,6 +75,7 @@ __all__ = [
     "model_vs_data",
     "periods_to_steady_state",
     "pour_or_plug",
+    "pour_or_plug_for",
     "profit_uplift_from_retention",
     "reason_mix",
     "retention_uplift_grid",
@@ -1070,6 +1071,41 @@ def pour_or_plug(
     return BudgetComparison(runs=runs, summary=summary)
 
 
+def pour_or_plug_for(
+    calibration: BucketCalibration, periods: int, *, programme_cost_per_customer: float, churn_reduction: float
+) -> BudgetComparison:
+    """:func:`pour_or_plug` for a company's own bucket, as :func:`calibrate_bucket` measured it.
+
+    The start is today's customers; the spend, the churn and the margin are the calibrated
+    ones; a customer won costs what a newcomer still there after the first month cost
+    (``cost_per_kept_acquisition``), since the bucket counts only those as inflow.
+
+    Parameters
+    ----------
+    calibration : BucketCalibration
+        the company's bucket (:func:`calibrate_bucket`).
+    periods : int
+        horizon, in the calibration's periods.
+    programme_cost_per_customer, churn_reduction : float
+        the retention programme, as in :func:`pour_or_plug`.
+
+    Returns
+    -------
+    BudgetComparison
+        as :func:`pour_or_plug`.
+    """
+    return pour_or_plug(
+        periods,
+        initial_customers=calibration.customers_now,
+        acquisition_spend=calibration.acquisition_spend,
+        cost_per_acquisition=calibration.cost_per_kept_acquisition,
+        churn_rate=calibration.churn_rate,
+        margin_per_customer=calibration.margin_per_customer,
+        programme_cost_per_customer=programme_cost_per_customer,
+        churn_reduction=churn_reduction,
+    )
+
+
 def _periods_checked(periods) -> int:
     if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 1:
         raise ValueError(f"periods must be an integer ≥ 1; got {periods!r}")
@@ -1583,4 +1619,168 @@ def structural_hazard_by_month(
     table["customers"] = table["customers"].fillna(0).astype(np.int64)
     table.index = pd.to_datetime({"year": months // 12, "month": months % 12 + 1, "day": 1})
     table.index.name = "month"
+    return table
+
+
+# ---------------------------------------------------------------------------------------
+# One customer, three lifetimes: reconciling lessons 01, 02 and 03
+# ---------------------------------------------------------------------------------------
+
+
+def median_lifetime(churn_rate):
+    """Median number of periods a customer stays, for a constant churn rate.
+
+    Same convention as :func:`helpers.retention.expected_lifetime` (the period of
+    acquisition counts): the survival after ``t`` periods is ``(1 − churn)^t`` and the
+    median is the first ``t`` at which at most half are still there,
+    ``ceil(ln 0.5 / ln(1 − churn))``. A geometric lifetime is skewed: its median is
+    about ``ln 2 ≈ 0.69`` of its mean ``1 / churn``.
+
+    Parameters
+    ----------
+    churn_rate : number or array-like
+        Churn per period, a fraction in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The median in periods, at least 1 (``inf`` for no churn).
+
+    Examples
+    --------
+    >>> median_lifetime(0.05)   # mean 1 / 0.05 = 20 periods
+    14.0
+    >>> median_lifetime([0.5, 1.0]).tolist()  # at least the period of acquisition
+    [1.0, 1.0]
+    """
+    churn = _check_range("churn_rate", churn_rate, 0, 1)
+    with np.errstate(divide="ignore"):
+        periods = np.maximum(1.0, np.ceil(np.log(0.5) / np.log1p(-churn) - 1e-9))
+    periods = np.where(churn == 0, np.inf, periods)
+    return float(periods) if np.ndim(periods) == 0 else periods
+
+
+def chain_survival(transition, periods: int, start: str = "stranger") -> pd.Series:
+    """Share of customers starting in ``start`` not yet lost after 0, 1, …, ``periods`` periods.
+
+    The survival of the stage model of lesson 01 (:mod:`helpers.relationships`): row
+    ``start`` of the matrix powers ``Pᵗ`` gives where a customer is after ``t`` periods,
+    and survival is one minus the probability of being in ``lost``. Its sum over all
+    ``t ≥ 0`` is the expected lifetime, the row sum of the fundamental matrix
+    (:func:`helpers.relationships.time_in_stages`).
+
+    Parameters
+    ----------
+    transition : DataFrame or array
+        Square matrix over the four stages and ``lost`` (last), rows summing to one.
+    periods : int
+        The last period to compute.
+    start : str
+        The starting stage.
+
+    Returns
+    -------
+    Series
+        Survival indexed by period ``0 … periods`` (``1.0`` at period 0).
+
+    Examples
+    --------
+    >>> P = np.diag([1.0] * 5); P[0] = [0.5, 0.0, 0.0, 0.0, 0.5]
+    >>> chain_survival(P, 3).tolist()
+    [1.0, 0.5, 0.25, 0.125]
+    """
+    from helpers import schema
+
+    matrix = np.asarray(transition, dtype=float)
+    states = [*schema.STAGES, "lost"]
+    if matrix.shape != (len(states), len(states)):
+        raise ValueError(f"transition must be a {len(states)} × {len(states)} matrix over {states}")
+    if start not in schema.STAGES:
+        raise ValueError(f"start must be one of {list(schema.STAGES)}, got {start!r}")
+    periods = _periods_checked(periods) if periods else 0
+    where = np.zeros(len(states))
+    where[states.index(start)] = 1.0
+    alive = [1.0]
+    for _ in range(periods):
+        where = where @ matrix
+        alive.append(1.0 - where[-1])
+    return pd.Series(alive, index=pd.RangeIndex(periods + 1, name="period"), name="survival")
+
+
+def lifetime_views(
+    churn_rate: float, survival_curve: pd.DataFrame, transition, *, months_per_step: int = 12
+) -> pd.DataFrame:
+    """A customer's lifetime as the three lessons measure it, side by side, in months.
+
+    * **one pooled churn rate** (lesson 03, :func:`calibrate_bucket`): every customer
+      leaks at the same monthly rate, so the lifetime is geometric: mean ``1 / churn``
+      (:func:`helpers.retention.expected_lifetime`), median :func:`median_lifetime`;
+    * **Kaplan–Meier from signup** (lesson 02, :func:`helpers.retention.survival_curve`):
+      the median read from the data (:func:`helpers.retention.median_survival`); the mean
+      only if the curve reaches zero, otherwise it depends on the unseen tail (NaN);
+    * **stage model** (lesson 01, :mod:`helpers.relationships`): a new stranger moving
+      between stages with yearly probabilities; mean from the fundamental matrix
+      (:func:`helpers.relationships.time_in_stages`), median the first whole step at
+      which at most half are left (:func:`chain_survival`).
+
+    The medians all mean "the first time at which at most half are still there", and the
+    two model means count the period of acquisition in full.
+
+    Parameters
+    ----------
+    churn_rate : float
+        Pooled monthly churn (``calibrate_bucket(...).churn_rate``).
+    survival_curve : DataFrame
+        An ungrouped Kaplan–Meier curve in months.
+    transition : DataFrame or array
+        The stage model's migration matrix over one step (a year).
+    months_per_step : int
+        Months in one step of ``transition`` (12 for a yearly matrix).
+
+    Returns
+    -------
+    DataFrame
+        One row per view (``pooled churn``, ``Kaplan–Meier``, ``stage model``) with
+        ``lesson``, ``mean_months``, ``median_months``, ``still_there`` (survival at
+        ``observed_months``, the end of what the view rests on) and ``observed_months``.
+
+    Examples
+    --------
+    >>> P = np.diag([1.0] * 5); P[0] = [0.5, 0.0, 0.0, 0.0, 0.5]
+    >>> curve = pd.DataFrame({"time": [0.0, 6.0, 12.0], "survival": [1.0, 0.6, 0.45]})
+    >>> views = lifetime_views(0.05, curve, P)
+    >>> views.index.tolist()
+    ['pooled churn', 'Kaplan–Meier', 'stage model']
+    >>> views["mean_months"].round(1).tolist(), views["median_months"].tolist()
+    ([20.0, nan, 24.0], [14.0, 12.0, 12.0])
+    """
+    from helpers.relationships import time_in_stages
+    from helpers.retention import median_survival, restricted_mean_survival
+
+    churn = float(_check_range("churn_rate", churn_rate, 0, 1, low_open=True))
+    require_columns("survival curve", survival_curve, ("time", "survival"))
+    if "group" in survival_curve.columns:
+        raise ValueError("lifetime_views needs one survival curve for all customers, not a grouped one")
+    observed = float(survival_curve["time"].max())
+    km_end = float(survival_curve["survival"].iloc[-1])
+    km_mean = restricted_mean_survival(survival_curve, observed) if km_end == 0 else math.nan
+    mean_steps = float(time_in_stages(transition).sum())
+    survival = chain_survival(transition, max(1, math.ceil(20 * mean_steps)))
+    below = survival[survival <= 0.5]
+    median_steps = float(below.index[0]) if len(below) else math.inf
+    rows = {
+        "pooled churn": ("03", float(expected_lifetime(1 - churn)), median_lifetime(churn), (1 - churn) ** observed),
+        "Kaplan–Meier": ("02", km_mean, median_survival(survival_curve), km_end),
+        "stage model": (
+            "01",
+            mean_steps * months_per_step,
+            median_steps * months_per_step,
+            float(np.interp(observed / months_per_step, survival.index, survival.to_numpy())),
+        ),
+    }
+    table = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["lesson", "mean_months", "median_months", "still_there"]
+    )
+    table["observed_months"] = observed
+    table.index.name = "view"
     return table

@@ -11,7 +11,8 @@ this module imports only :mod:`helpers.schema` and :mod:`helpers.rfm`.
 * **Collaborative CRM** — :func:`channel_mix` (each customer's use of web, phone,
   e-mail and face to face) and :func:`satisfaction_by_channel`.
 * **One to one** (Peppers & Rogers 1993, 1999: identify, differentiate, interact,
-  customize) — :func:`next_best_offer` and :func:`offer_hit_rates`, measured on a holdout.
+  customize) — :func:`next_best_offer` and :func:`offer_hit_rates`, measured on a holdout;
+  :func:`holdout_hit_rate` for other offers and :func:`true_category_tastes` for the simulation's truth.
 * **The single customer view** — :func:`customer_view` / :func:`customer_profile`.
 * **Implementing CRM** — :func:`crm_business_case` (an editable cost–benefit table),
   :func:`project_cash_flows`, :func:`npv`, :func:`payback_years`.
@@ -51,7 +52,9 @@ __all__ = [
     "STRATEGIES",
     "COST_KINDS",
     "npv",
+    "holdout_hit_rate",
     "offer_hit_rates",
+    "true_category_tastes",
     "payback_years",
     "project_cash_flows",
     "rfm_segment_value",
@@ -399,6 +402,33 @@ def next_best_offer(
     return best.reindex(index).fillna(default).rename("offer").astype(object)
 
 
+def _holdout(transactions: pd.DataFrame, cutoff) -> tuple[pd.DataFrame, pd.Index, pd.DataFrame]:
+    """The purchases up to ``cutoff``, the customers who bought before and after it, and what they bought after."""
+    require_columns("transactions", transactions, ("customer_id", "date", "category"))
+    cut = pd.Timestamp(cutoff)
+    before = transactions[transactions["date"] <= cut]
+    after = transactions[transactions["date"] > cut]
+    evaluated = pd.Index(sorted(set(before["customer_id"]) & set(after["customer_id"])), name="customer_id")
+    if len(evaluated) == 0:
+        raise ValueError(f"transactions.date: no customer bought both up to and after the cut-off {cut.date()}")
+    _check_categories(transactions)
+    bought_after = (
+        pd.crosstab(after["customer_id"], after["category"].astype(object)).reindex(
+            index=evaluated, columns=_category_labels(transactions), fill_value=0
+        )
+        > 0
+    )
+    return before, evaluated, bought_after
+
+
+def _hits(bought_after: pd.DataFrame, offer: pd.Series) -> int:
+    """How many of ``bought_after``'s customers bought the category offered to them."""
+    column = bought_after.columns.get_indexer(offer.reindex(bought_after.index).astype(object).to_numpy())
+    found = column >= 0
+    rows = np.arange(len(bought_after))[found]
+    return int(bought_after.to_numpy()[rows, column[found]].sum())
+
+
 def offer_hit_rates(transactions: pd.DataFrame, cutoff, segment: pd.Series | None = None) -> pd.DataFrame:
     """Compare a one-to-one offer with one offer for all (and one per segment) on a holdout period.
 
@@ -433,31 +463,77 @@ def offer_hit_rates(transactions: pd.DataFrame, cutoff, segment: pd.Series | Non
     >>> offer_hit_rates(tx, "2024-02-01")["hit_rate"].round(3).to_dict()
     {'own_history': 0.667, 'one_for_all': 0.333}
     """
-    require_columns("transactions", transactions, ("customer_id", "date", "category"))
-    cut = pd.Timestamp(cutoff)
-    before = transactions[transactions["date"] <= cut]
-    after = transactions[transactions["date"] > cut]
-    evaluated = pd.Index(sorted(set(before["customer_id"]) & set(after["customer_id"])), name="customer_id")
-    if len(evaluated) == 0:
-        raise ValueError(f"transactions.date: no customer bought both up to and after the cut-off {cut.date()}")
-    _check_categories(transactions)
-    bought_after = (
-        pd.crosstab(after["customer_id"], after["category"].astype(object)).reindex(
-            index=evaluated, columns=_category_labels(transactions), fill_value=0
-        )
-        > 0
-    )
+    before, evaluated, bought_after = _holdout(transactions, cutoff)
     rows = {}
     for strategy in STRATEGIES:
         if strategy == "by_segment" and segment is None:
             continue
         offer = next_best_offer(before, strategy=strategy, customers=evaluated, segment=segment)
-        column = bought_after.columns.get_indexer(offer.to_numpy())
-        hits = int(bought_after.to_numpy()[np.arange(len(evaluated)), column].sum())
+        hits = _hits(bought_after, offer)
         rows[strategy] = {"customers": len(evaluated), "hits": hits, "hit_rate": hits / len(evaluated)}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "strategy"
     return table
+
+
+def holdout_hit_rate(transactions: pd.DataFrame, cutoff, offer: pd.Series) -> float:
+    """The hit rate of given offers on the holdout of :func:`offer_hit_rates`.
+
+    For offers made another way, e.g. from the simulation's true tastes (the best offer
+    possible), measured on the same customers as :func:`offer_hit_rates`: those who bought
+    both up to and after ``cutoff``.
+
+    Parameters
+    ----------
+    transactions : one row per purchase with ``customer_id``, ``date`` and ``category``.
+    cutoff : date-like; the last day before the holdout.
+    offer : the category offered to each customer, indexed by customer id (a customer
+        without an offer counts as a miss).
+
+    Returns
+    -------
+    float
+        the share of the evaluated customers who bought their offered category after ``cutoff``, in [0, 1].
+
+    Example
+    -------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 2],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-03-01"] * 2),
+    ...     "category": ["premium", "premium", "basics", "services"]})
+    >>> holdout_hit_rate(tx, "2024-02-01", pd.Series({1: "premium", 2: "services"}))
+    1.0
+    """
+    _, evaluated, bought_after = _holdout(transactions, cutoff)
+    return _hits(bought_after, offer) / len(evaluated)
+
+
+def true_category_tastes(truth) -> pd.DataFrame | None:
+    """Each customer's true probability of buying each category (the simulation's tastes).
+
+    Parameters
+    ----------
+    truth : the simulation's :class:`~helpers.company.Truth` (``company.truth``).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        customers (index ``customer_id``) × product categories, rows summing to 1; ``None``
+        when the truth holds no tastes (a truth folder written before they existed).
+
+    Example
+    -------
+    >>> from types import SimpleNamespace
+    >>> true_category_tastes(SimpleNamespace(customer_tastes=None)) is None
+    True
+    >>> tastes = pd.DataFrame({"customer_id": [7], "basics": [0.9], "premium": [0.1]})
+    >>> true_category_tastes(SimpleNamespace(customer_tastes=tastes)).idxmax(axis=1).to_dict()
+    {7: 'basics'}
+    """
+    table = getattr(truth, "customer_tastes", None)
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        return None
+    tastes = table.set_index("customer_id")
+    return tastes[[c for c in _category_labels(pd.DataFrame({"category": tastes.columns})) if c in tastes.columns]]
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["money", "percent", "percent_text", "without_negative_zero"]
+__all__ = ["money", "number", "percent", "percent_text", "without_negative_zero"]
 
 _NONZERO_DIGIT = re.compile(r"[1-9]")
 
@@ -20,6 +20,17 @@ def money(value: float, _pos: object = None) -> str:
         if abs(value) >= limit:
             return without_negative_zero(f"{value / limit:.1f}{suffix}")
     return without_negative_zero(f"{value:.0f}")
+
+
+def number(value: float, spec: str = "") -> str:
+    """A number for a lesson's text: formatted with ``spec``, never ``-0``, with a typographic minus.
+
+    Examples
+    --------
+    >>> number(-0.82, "+.2f"), number(0.4, "+.1f"), number(-0.0004, ".1%"), number(1234.5, ",.0f")
+    ('−0.82', '+0.4', '0.0%', '1,234')
+    """
+    return without_negative_zero(format(value, spec)).replace("-", "\u2212")
 
 
 def percent(value: float, _pos: object = None) -> str:

@@ -86,6 +86,24 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "Counts of customers by true stage (rows) and assigned stage (columns).",
     ),
     (
+        1,
+        "prospect",
+        "cliente potencial",
+        "Someone who has never bought from the company: in the class notes the stranger is one; in the data there is no such customer yet.",
+    ),
+    (
+        1,
+        "duration and depth",
+        "duración y profundidad",
+        "The two dimensions along which relationship marketing grows a relationship: how long it lasts and how much it holds (purchases, information, trust).",
+    ),
+    (
+        1,
+        "target segment",
+        "segmento del mercado meta",
+        "The group of the market a company chooses to serve; relationships are built with customers of the segments chosen first.",
+    ),
+    (
         2,
         "retention bond",
         "vínculo (bono) de retención",
@@ -155,12 +173,24 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "How many times a group's monthly churn is that of a comparison group (1 = no difference).",
     ),
     (
+        2,
+        "showing appreciation",
+        "mostrar aprecio",
+        "Visible, personal thanks and interest in the customer (a call, a note, a greeting by name): cheap, and the start of a social bond.",
+    ),
+    (
+        2,
+        "Kaplan–Meier median",
+        "mediana de Kaplan–Meier",
+        "The first time at which the estimated survival curve is at or below one half: half the customers have left by then.",
+    ),
+    (
         3,
         "leaky bucket",
         "teoría del balde (cubo agujereado)",
         "Acquisition pours customers into the bucket while defections leak out through its holes.",
     ),
-    (3, "acquisition cost", "coste de captación", "What it costs to win one new customer."),
+    (3, "acquisition cost", "costo de captación", "What it costs to win one new customer."),
     (
         3,
         "expected lifetime",
@@ -171,8 +201,20 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
     (
         3,
         "cost per customer saved",
-        "coste por cliente retenido",
+        "costo por cliente retenido",
         "What a retention programme pays for each customer it keeps who would otherwise have left.",
+    ),
+    (
+        3,
+        "survivor bias",
+        "sesgo de supervivencia",
+        "Customers still there are those least likely to leave, so a group looks more loyal the longer it is watched.",
+    ),
+    (
+        3,
+        "customer-equity test",
+        "prueba del valor del cliente",
+        "Put the next unit of money where it buys more customers of equal value: plug the holes when a customer saved costs less than one won (Blattberg & Deighton 1996).",
     ),
     (
         4,
@@ -195,6 +237,30 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "RFM (recencia, frecuencia, valor monetario)",
         "Recency (time since the last purchase), frequency and monetary value of a customer's purchases, the "
         "classic segmentation of a customer base.",
+    ),
+    (
+        4,
+        "ERP",
+        "planificación de recursos empresariales (ERP)",
+        "Software that runs a company's internal resources (finance, stock, production, staff) in one system; CRM covers the customer side and feeds on the same data.",
+    ),
+    (
+        4,
+        "data warehouse, data mining",
+        "almacén de datos, minería de datos",
+        "One store for all the company's data, shaped for queries; and the search in it for patterns (segments, risks, next purchases).",
+    ),
+    (
+        4,
+        "face-to-face marketing",
+        "marketing cara a cara",
+        "Selling in person, where the employee is the company for the customer; a meeting may be spontaneous or planned (forma espontánea o prevista).",
+    ),
+    (
+        4,
+        "learning relationship",
+        "relación de aprendizaje",
+        "A relationship in which each contact teaches the company something that changes how it treats that customer next (Peppers & Rogers).",
     ),
     (
         5,
@@ -236,6 +302,18 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "Share of promoters (9–10) minus share of detractors (0–6) on the 0–10 'would you recommend us?' question.",
     ),
     (
+        5,
+        "five-level satisfaction scale",
+        "escala de satisfacción de cinco niveles",
+        "One question answered from 1 (completely dissatisfied) to 5 (completely satisfied); only the top level reliably buys loyalty.",
+    ),
+    (
+        5,
+        "the customer is not always right",
+        "el cliente no siempre tiene la razón",
+        "Keeping customers is not giving in to every demand: fix real failures, but a customer who abuses staff or costs more than they bring may be let go.",
+    ),
+    (
         6,
         "customer profitability",
         "rentabilidad del cliente",
@@ -244,7 +322,7 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
     (
         6,
         "cost to serve",
-        "coste de servir",
+        "costo de servir",
         "What serving a customer costs: contacts priced by channel, retention programmes, visits (activity-based costing).",
     ),
     (
@@ -301,18 +379,6 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "loyalty connectors",
         "conectores de la fidelización",
         "Six ways loyalty makes money: acquisition cost, repeat sales, cross-selling, referrals, price sensitivity, cost savings.",
-    ),
-    (
-        6,
-        "probability of being alive (P(alive))",
-        "probabilidad de seguir activo",
-        "In a non-contractual business, the chance that a silent customer has not quietly left (BG/NBD model).",
-    ),
-    (
-        6,
-        "calibration and holdout",
-        "calibración y validación",
-        "Fit a model on the earlier data, then check its predictions on later data it has not seen.",
     ),
     (7, "expectation", "expectativa", "The service a customer expects before the contact, here on a 1–7 scale."),
     (7, "perception", "percepción", "The service the customer feels they received, on the same 1–7 scale."),
@@ -381,6 +447,30 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "value, or revenue growth and profit.",
     ),
     (
+        7,
+        "value formula",
+        "fórmula de valor",
+        "The value a customer perceives: results and the quality of the process, against the price and the costs of getting the service (Heskett et al. 1997).",
+    ),
+    (
+        7,
+        "self-concept",
+        "autoconcepto",
+        "How customers see themselves (self-image), would like to be (ideal self) and value themselves (self-esteem); service that hurts it loses them.",
+    ),
+    (
+        7,
+        "high-quality vs correct service",
+        "servicio de alta calidad frente a prestaciones correctas",
+        "Correct service does what was promised; high-quality service goes beyond it and is what customers remember and repeat.",
+    ),
+    (
+        7,
+        "manualised processes",
+        "procesos manualizados",
+        "Each contact's steps written down and standard, so correct service does not depend on who serves.",
+    ),
+    (
         8,
         "loyalty plan",
         "plan de fidelización",
@@ -401,7 +491,7 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
     (
         8,
         "switching costs",
-        "coste de cambio de proveedor",
+        "costo de cambio de proveedor",
         "What a customer would lose in money, time and learning by leaving; alone, they make hostages, not apostles.",
     ),
     (
@@ -465,9 +555,21 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "A whole organization loyal to consistent methods: it earns loyalty by being loyal (fidelizar fidelizando).",
     ),
     (
+        8,
+        "consultative selling",
+        "venta consultiva",
+        "Selling from the customer's need, as an adviser: the job ends when the customer is kept, not when the order is signed.",
+    ),
+    (
+        8,
+        "objective and internalised view",
+        "punto de vista objetivo y de la interiorización",
+        "Two ways to position a customer-oriented strategy: on countable attributes (price, service, technology) or on what the customer feels and believes about the company.",
+    ),
+    (
         9,
         "mapping file",
-        "fichero de correspondencias",
+        "archivo de correspondencias",
         "A short text file (mapping.toml): which of your files and columns hold the course's tables, and how "
         "they are written.",
     ),
@@ -503,6 +605,36 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         "baja por inactividad",
         "Without a record of lost customers, one who has not bought for a set time (here 180 days) counts as lost.",
     ),
+    (
+        10,
+        "contractual and non-contractual setting",
+        "relación contractual y no contractual",
+        "In a contract the customer must end the relationship, so the company sees who leaves; without one a customer just stops buying, and leaving must be estimated.",
+    ),
+    (
+        10,
+        "BG/NBD model",
+        "modelo BG/NBD",
+        "Each customer buys at their own rate while alive and may silently drop out after any repeat purchase; it forecasts purchases and P(alive) (Fader, Hardie & Lee 2005).",
+    ),
+    (
+        10,
+        "Gamma-Gamma model",
+        "modelo Gamma-Gamma",
+        "Each customer's spend per purchase varies around their own average, and the averages vary across customers, independently of how often they buy (Fader, Hardie & Lee 2005).",
+    ),
+    (
+        10,
+        "probability of being alive (P(alive))",
+        "probabilidad de seguir activo",
+        "In a non-contractual business, the chance that a silent customer has not quietly left (BG/NBD model).",
+    ),
+    (
+        10,
+        "calibration and holdout",
+        "calibración y validación",
+        "Fit a model on the earlier data, then check its predictions on later data it has not seen.",
+    ),
 )
 
 
@@ -519,7 +651,7 @@ LABELS_ES: dict[str, str] = {
     "guaranteed satisfaction": "satisfacción garantizada",
     "personal service": "servicio personalizado",
     "no risk": "ausencia de riesgo",
-    "switching costs": "coste monetario del cambio de proveedor",
+    "switching costs": "costo monetario del cambio de proveedor",
     "retain the most valuable customers": "retener a los clientes más valiosos",
     "create, strengthen and keep relationships": "crear, fortalecer y conservar las relaciones",
     "raise customer satisfaction": "potenciar el nivel de satisfacción de los clientes",
@@ -642,7 +774,7 @@ def terms(lesson: int | None = None, *, recall: tuple[str, ...] = ()) -> pd.Data
 
     Parameters
     ----------
-    lesson : lesson number (0–8); None for every term.
+    lesson : lesson number (0–10); None for every term.
     recall : English terms from earlier lessons to list first, as a reminder.
 
     Returns

@@ -319,14 +319,33 @@ def lessons_starting_with(prefix: str, folder: Path) -> list[Path]:
 
 
 def read_notebook(path: str | Path) -> dict[str, Any]:
-    """A notebook file as a plain dictionary (nbformat 4 JSON), its prose cells read as Markdown.
+    """A notebook file as a plain dictionary (nbformat 4 JSON), as decks, guides and handouts read it.
 
     A prose cell (tag ``prose``, see :func:`helpers.notebook.prose`) is lesson text whose
-    numbers were computed; decks, guides and handouts read it as the Markdown cell it shows.
+    numbers were computed: it is read as the Markdown cell it shows. The students' section
+    times are left out (:func:`without_section_time`): the instructor's timing is the guide's.
     """
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
-    notebook["cells"] = [as_text(cell) for cell in notebook["cells"]]
+    notebook["cells"] = [without_section_time(as_text(cell)) for cell in notebook["cells"]]
     return notebook
+
+
+#: The line under a lesson's section heading that tells students its time ("*About 8 minutes.*").
+SECTION_TIME = re.compile(r"^(#{2,3} [^\n]*)\n\*About \d+ minutes?\.\*[ \t]*(?:\n|$)")
+
+
+def without_section_time(cell: dict[str, Any]) -> dict[str, Any]:
+    """A Markdown cell without the students' time line under its heading (the guide has the timing).
+
+    Examples
+    --------
+    >>> cell = {"cell_type": "markdown", "source": "## Take-aways\\n*About 5 minutes.*\\n- one"}
+    >>> without_section_time(cell)["source"]
+    '## Take-aways\\n- one'
+    """
+    if cell.get("cell_type") != "markdown":
+        return cell
+    return {**cell, "source": SECTION_TIME.sub(r"\1\n", cell_text(cell), count=1)}
 
 
 def as_text(cell: dict[str, Any]) -> dict[str, Any]:

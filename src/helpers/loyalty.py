@@ -50,6 +50,7 @@ __all__ = [
     "satisfaction_loyalty_curve",
     "satisfaction_scale",
     "segment_summary",
+    "stage_share_by_answer",
     "survey_outcomes",
 ]
 
@@ -601,6 +602,54 @@ def segment_summary(segments: pd.Series, value: pd.Series) -> pd.DataFrame:
     summary["value_share"] = summary["value"] / total_value if total_value else np.nan
     summary["value_per_customer"] = summary["value"] / summary["customers"].replace(0, np.nan)
     return summary
+
+
+def stage_share_by_answer(surveys: pd.DataFrame, stage_history: pd.DataFrame, stage: str) -> pd.Series:
+    """Share of the answers at each satisfaction level given by customers at one relationship stage.
+
+    Each answer is matched with the customer's stage on the day of the answer (the last
+    change of stage on or before it). Real data has no stage history: this reads the
+    simulation's truth (``company.truth.stage_history``) to explain who gives each answer.
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        survey answers with ``customer_id``, ``date`` and ``satisfaction`` (1–5).
+    stage_history : pandas.DataFrame
+        one row per change of stage, with ``customer_id``, ``date`` and ``stage``.
+    stage : str
+        the stage to count, e.g. ``"stranger"``.
+
+    Returns
+    -------
+    pandas.Series
+        Fraction in [0, 1] per satisfaction level (index ``satisfaction``, the levels that
+        have answers), of the answers given at ``stage``; answers dated before the
+        customer's first stage count as not at it.
+
+    Examples
+    --------
+    >>> surveys = pd.DataFrame({"customer_id": [1, 1, 2], "date": pd.to_datetime(["2022-02-01", "2022-08-01",
+    ...                         "2022-03-01"]), "satisfaction": [3, 3, 5]})
+    >>> history = pd.DataFrame({"customer_id": [1, 1, 2], "date": pd.to_datetime(["2022-01-01", "2022-06-01",
+    ...                         "2022-01-01"]), "stage": ["stranger", "friend", "friend"]})
+    >>> stage_share_by_answer(surveys, history, "stranger").to_dict()
+    {3: 0.5, 5: 0.0}
+    """
+    require_columns("surveys", surveys, ["customer_id", "date", "satisfaction"])
+    require_columns("stage_history", stage_history, ["customer_id", "date", "stage"])
+    answers = surveys[["customer_id", "date", "satisfaction"]].assign(
+        date=to_dates("surveys", surveys, "date"), _row=np.arange(len(surveys))
+    )
+    history = stage_history[["customer_id", "date", "stage"]].assign(
+        date=to_dates("stage_history", stage_history, "date")
+    )
+    matched = pd.merge_asof(
+        answers.sort_values("date"), history.sort_values("date"), on="date", by="customer_id", direction="backward"
+    )
+    at_stage = (matched["stage"].astype(object) == stage).astype(float)
+    shares = at_stage.groupby(matched["satisfaction"].astype(int)).mean()
+    return shares.rename_axis("satisfaction").rename(f"share_{stage}")
 
 
 # ---------------------------------------------------------------------------------------

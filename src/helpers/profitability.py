@@ -661,17 +661,18 @@ def loyalty_connectors(
       basket (*venta cruzada*);
     * ``price_sensitivity`` = ``R_y (g_y − g₁)``: a higher (or lower) margin rate, i.e.
       fewer (or more) discounts taken (*sensibilidad al precio*);
-    * ``cost_savings`` = ``C₁ − C_y``: cheaper (or dearer) to serve (*ahorro de costes
+    * ``cost_savings`` = ``C₁ − C_y``: cheaper (or dearer) to serve (*ahorro de costos
       comerciales*); ``C`` prices contacts by channel and charges bonds for every month held;
     * ``referrals`` — who referred whom is not recorded, so it is estimated: each customer
       acquired through ``referral_channel`` saved the difference between the mean
       acquisition cost of the other channels and that of referrals, and the referrals are
       shared among tenure years in proportion to promoter-years (customer-years × share of
       survey answers of 9–10 to "would you recommend us?"; Reichheld 2003). A year without
-      answers takes the overall share of promoters.
+      answers takes the overall share of promoters. Without referred customers (or without
+      any others) the saving cannot be measured: ``referrals`` is then NaN, not 0.
 
     The first five after ``acquisition_cost`` add up exactly to ``margin − cost_to_serve``
-    per customer-year; ``profit`` is the sum of all seven.
+    per customer-year; ``profit`` is the sum of all seven (an unmeasured one adds nothing).
 
     Parameters
     ----------
@@ -816,7 +817,9 @@ def loyalty_connectors(
         {"acquisition_cost": [-paid.mean() if len(paid) else 0.0]}, index=pd.Index([0], name="tenure_year")
     )
     table = pd.concat([year_zero, table]).fillna(0.0)[list(CONNECTORS)]
-    table["profit"] = table.sum(axis=1)
+    if not (referred.any() and (~referred).any()):  # no referred customers, or only: the saving is unmeasurable
+        table["referrals"] = np.nan
+    table["profit"] = table.sum(axis=1)  # an unmeasured connector adds nothing
     table["customer_years"] = np.append(np.nan, customer_years)
     table["margin"] = np.append(np.nan, per["M"])
     table["cost_to_serve"] = np.append(np.nan, per["C"])

@@ -71,6 +71,7 @@ __all__ = [
     "margin_by_stage",
     "newcomers",
     "observable_features",
+    "one_rung_share",
     "project_stages",
     "stage_mix",
     "stage_mix_over_time",
@@ -1322,3 +1323,37 @@ def base_value(counts, transition, margin, discount_rate: float) -> float:
     """
     values = value_by_stage(transition, margin, discount_rate).to_numpy()
     return float(_counts("counts", counts) @ values)
+
+
+def one_rung_share(counts: pd.DataFrame) -> float:
+    """Share of the off-diagonal customers of a stage-by-stage count table that sit one rung away.
+
+    For a confusion matrix (latent × observed stage) it is the share of the rule's mistakes
+    that are a neighbouring rung; for a migration matrix of counts (from
+    :func:`transition_matrix` with ``normalize=False``) the share of the moves between
+    rungs that go one rung up or down. Only the four stages count: moves to or from
+    ``lost`` are left out.
+
+    Parameters
+    ----------
+    counts : customers, index and columns stages (other labels, such as ``lost``, are ignored).
+
+    Returns
+    -------
+    float
+        A fraction in [0, 1]; NaN when no customer is off the diagonal.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame([[5, 2, 1], [0, 4, 1], [0, 1, 3]],
+    ...                      index=["stranger", "acquaintance", "friend"],
+    ...                      columns=["stranger", "acquaintance", "friend"])
+    >>> one_rung_share(table)
+    0.8
+    """
+    stages = [stage for stage in schema.STAGES if stage in counts.index and stage in counts.columns]
+    table = counts.loc[stages, stages].to_numpy(dtype=float)
+    rungs = np.array([schema.STAGES.index(stage) for stage in stages])
+    distance = np.abs(rungs[:, None] - rungs[None, :])
+    off = table[distance > 0].sum()
+    return float(table[distance == 1].sum() / off) if off > 0 else float("nan")

@@ -1,4 +1,4 @@
-"""Satisfaction, moments of truth and the service-profit chain: the measures behind lesson 07.
+"""Satisfaction, moments of truth and the employee–customer chain: the measures behind lesson 07.
 
 Four ideas, from one survey answer to the whole company:
 
@@ -16,14 +16,17 @@ Four ideas, from one survey answer to the whole company:
   :func:`moments_of_truth` classifies each touchpoint as detectable or not and as more
   or less important; :func:`recovery_table` and :func:`customer_rating_band` measure what
   resolving a complaint does (service recovery).
-* **The service-profit chain** (Heskett et al. 1994: internal service quality → employee
-  satisfaction → employee retention and productivity → external service value → customer
-  satisfaction → customer loyalty → revenue growth and profit), in the class notes'
-  simplified form: satisfied employees → loyal employees → satisfied customers → loyal
-  customers. :func:`employee_chain` builds one row
+* **The employee–customer chain** of the class notes: satisfied employees → loyal employees
+  → satisfied customers → loyal customers (*empleados satisfechos → empleados fieles →
+  clientes satisfechos → clientes fieles*). It is not Heskett et al.'s (1994) **service-profit
+  chain**, which runs from internal service quality through employee satisfaction, retention
+  and productivity, external service value, customer satisfaction and loyalty to revenue
+  growth and profit; the notes' chain keeps four of its stages. :func:`employee_chain` builds one row
   per employee with their satisfaction, tenure and what happens to their customers;
   :func:`chain_links` and :func:`partial_correlation` measure the chain link by link;
-  :func:`true_chain_effects` reads the links the course's simulation really contains.
+  :func:`true_chain_effects` reads the links the course's simulation really contains (built
+  the Heskett way: employee satisfaction and tenure both feed service quality), and
+  :func:`chain_against_truth` puts measured and true links side by side.
 * **Net Promoter Score over time and by segment** (Reichheld 2003): :func:`nps_table` (built on
   :func:`helpers.loyalty.nps`) with a confidence interval, and :func:`tenure_at_answer`.
 
@@ -76,6 +79,7 @@ __all__ = [
     "DISCONFIRMATION",
     "MOMENT_TYPES",
     "Projection",
+    "chain_against_truth",
     "chain_links",
     "compare_risks",
     "contact_outcomes",
@@ -862,7 +866,7 @@ def recovery_table(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------
-# The service-profit chain
+# The employee–customer chain (the class notes; Heskett et al. 1994 is the fuller chain)
 # ---------------------------------------------------------------------------------------
 
 
@@ -875,7 +879,7 @@ def employee_chain(
     *,
     interactions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per employee: the links of the class notes' simplified service-profit chain.
+    """One row per employee: the links of the class notes' employee–customer chain.
 
     *Satisfied employees → loyal employees → satisfied customers → loyal customers*: the class
     notes' four links, a simplified form of Heskett et al.'s (1994) chain, which runs from
@@ -1074,7 +1078,8 @@ def partial_correlation(
     pandas.Series
         Series ``r``, ``lower``, ``upper``, ``slope`` (the change of y per unit of x with the
         controls held fixed: the coefficient of x in the regression of y on x and the controls),
-        ``n`` and ``controls`` (k).
+        ``se`` (the slope's standard error, ``√(Σe² / (n − 2 − k) / Σx̃²)`` with e the residuals
+        of that regression and x̃ the residuals of x on the controls), ``n`` and ``controls`` (k).
 
     Examples
     --------
@@ -1100,66 +1105,191 @@ def partial_correlation(
     enough = n > len(names) + 1 and denominator > 0
     r = float(rx @ ry / denominator) if enough else np.nan
     slope = float(rx @ ry / (rx @ rx)) if enough else np.nan
+    left = ry - slope * rx
+    se = float(np.sqrt(left @ left / (n - 2 - len(names)) / (rx @ rx))) if enough and n > 2 + len(names) else np.nan
     lower, upper = _fisher_interval(r, n, len(names), conf_level)
     return pd.Series(
-        {"r": r, "lower": lower, "upper": upper, "slope": slope, "n": n, "controls": len(names)},
+        {"r": r, "lower": lower, "upper": upper, "slope": slope, "se": se, "n": n, "controls": len(names)},
         name=f"{x} → {y} | {', '.join(names)}",
     )
 
 
-def true_chain_effects(params: Mapping) -> pd.Series:
-    """The links of the service-profit chain that the course's simulation really contains.
+def _tenure_effect(params: Mapping) -> tuple[float, str]:
+    """The generator's effect of employee tenure on service quality, per unit of log tenure (months).
 
-    Read from the generator's parameters (``company.truth.params``; see
-    :mod:`helpers.synthetic`), per point of employee satisfaction (1–5 scale):
+    The generator may state it in several ways (its parameter names are read, not assumed):
+    per unit of log months (``per_log_tenure``, ``per_log_month``…), per doubling of tenure,
+    per standard deviation of log tenure, or per year or month of tenure (then taken at the
+    median tenure, where d(log t) = dt / t). No key naming tenure means no effect (0).
+
+    Returns
+    -------
+    tuple of (float, str)
+        the coefficient on the logit of service quality per unit of log tenure, and the key read.
+    """
+    quality, tenure = params.get("service_quality", {}), params.get("employee_tenure", {})
+    found = {}
+    for key, value in quality.items():
+        if isinstance(value, Mapping):  # e.g. {"tenure": {"per_log_month": 0.2, ...}}
+            found.update({f"{key}.{k}": v for k, v in value.items() if isinstance(v, (int, float))})
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            found[key] = value
+    found = {
+        k: float(v)
+        for k, v in found.items()
+        if "tenure" in k.lower()
+        and not k.lower().endswith(("ref", "reference", "reference_months", "centre", "center"))
+    }
+    if not found:
+        return 0.0, ""
+    if len(found) > 1:
+        raise ValueError(f"service_quality has several tenure effects, {sorted(found)}: say which one to read")
+    key, value = next(iter(found.items()))
+    name = key.lower()
+    median = float(tenure.get("median_months", 20.0))
+    if "doubling" in name:
+        return value / np.log(2), key
+    if "sd" in name:  # per standard deviation of log tenure: b·z from satisfaction plus the noise σ
+        spread = float(tenure.get("sd_log", np.hypot(tenure.get("per_sd_satisfaction", 0.0), tenure.get("sigma", 0.0))))
+        return value / spread, key
+    if "log" in name:
+        return value, key
+    if "year" in name:
+        return value * median / 12, key
+    if "month" in name:
+        return value * median, key
+    return value, key  # a bare "tenure" coefficient: taken per unit of log months
+
+
+def true_chain_effects(params: Mapping, service_quality: Sequence[float] | None = None) -> pd.Series:
+    """The links of the class notes' employee–customer chain that the course's simulation really contains.
+
+    Read from the generator's parameters (``company.truth.params``; see :mod:`helpers.synthetic`,
+    which follows Heskett et al.'s 1994 service-profit chain: employee satisfaction and tenure
+    both feed the service quality a customer receives). Each link is a *direct* effect, the
+    other employee measure held fixed, the quantity a partial regression over employees measures:
 
     * ``employee satisfaction → log tenure``: tenure = median × e^(b·z) × noise with
-      z = (satisfaction − mean)/sd, so the slope of log tenure is ``b / sd``;
-    * ``log tenure → customer satisfaction``: 0 — tenure has no effect of its own; satisfied
-      employees both stay longer and serve better;
-    * ``employee satisfaction → customer satisfaction``: service quality is
-      logistic(a + c·z + shift + ε) and latent satisfaction rises by ``per_service_quality``
-      per unit of quality, so the slope at the average employee is
-      ``per_service_quality · (c / sd) · E[q(1 − q)]``; the expectation over the noise ε and the
-      customers' acquisition channels is taken by Gauss–Hermite quadrature (survey answers are
-      rounded to whole levels, which changes this slope little in the middle of the scale).
+      z = (satisfaction − mean)/sd, so the slope of log tenure is ``b / sd`` per point;
+    * ``log tenure → customer satisfaction``: service quality is
+      logistic(a + c·z + t·log tenure + shift + ε) and latent satisfaction rises by
+      ``per_service_quality`` per unit of quality, so the slope is
+      ``per_service_quality · t · E[q(1 − q)]`` (0 when the generator has no tenure effect;
+      see :func:`_tenure_effect` for how ``t`` is read);
+    * ``employee satisfaction → customer satisfaction``: likewise
+      ``per_service_quality · (c / sd) · E[q(1 − q)]`` per point of employee satisfaction.
+
+    ``E[q(1 − q)]``, the average slope of the logistic curve, is the mean over the customers'
+    true service quality when ``service_quality`` is given (``company.truth.customer_traits``),
+    else a Gauss–Hermite quadrature over the noise and the acquisition channels at the average
+    employee. Survey answers are rounded to whole levels, which changes these slopes little in
+    the middle of the scale.
 
     Parameters
     ----------
     params : mapping
         the simulation's parameters.
+    service_quality : sequence of float, optional
+        the customers' true service quality (0–1).
 
     Returns
     -------
     pandas.Series
-        Series indexed by link, in points (or log-months) per point of employee satisfaction.
+        Series indexed by link, in points of customer satisfaction (or log-months of tenure)
+        per point of employee satisfaction or per unit of log tenure.
 
     Examples
     --------
     >>> from helpers.synthetic import default_params
-    >>> true_chain_effects(default_params()).round(3).tolist()
-    [0.643, 0.0, 0.215]
+    >>> effects = true_chain_effects(default_params())
+    >>> effects.index.tolist()
+    ['employee satisfaction → log tenure', 'log tenure → customer satisfaction', 'employee satisfaction → customer satisfaction']
+    >>> bool(effects.iloc[0] > 0 and effects.iloc[2] > 0)
+    True
     """
     sat, ten, quality = params["employee_satisfaction"], params["employee_tenure"], params["service_quality"]
     per_point = 1.0 / sat["sd"]
-    nodes, weights = np.polynomial.hermite_e.hermegauss(40)
-    weights = weights / weights.sum()
-    share_b2b = params["share_b2b"]
-    consumers, businesses = params["channel_mix"]["B2C"], params["channel_mix"]["B2B"]
-    mix = {channel: (1 - share_b2b) * consumers[channel] + share_b2b * businesses[channel] for channel in consumers}
-    slope_of_quality = 0.0
-    for channel, share in mix.items():
-        q = 1 / (1 + np.exp(-(quality["intercept"] + quality["channel_shift"][channel] + quality["noise_sd"] * nodes)))
-        slope_of_quality += share * float(weights @ (q * (1 - q)))
-    customer = params["satisfaction"]["per_service_quality"] * quality["per_sd_employee_satisfaction"] * per_point
+    per_log_tenure, _ = _tenure_effect(params)
+    if service_quality is not None:
+        q = np.asarray(service_quality, dtype=float)
+        slope_of_quality = float(np.mean(q * (1 - q)))
+    else:
+        nodes, weights = np.polynomial.hermite_e.hermegauss(40)
+        weights = weights / weights.sum()
+        share_b2b = params["share_b2b"]
+        consumers, businesses = params["channel_mix"]["B2C"], params["channel_mix"]["B2B"]
+        mix = {c: (1 - share_b2b) * consumers[c] + share_b2b * businesses[c] for c in consumers}
+        slope_of_quality = 0.0
+        for channel, share in mix.items():
+            centre = quality["intercept"] + quality["channel_shift"][channel] + quality["noise_sd"] * nodes
+            q = 1 / (1 + np.exp(-centre))
+            slope_of_quality += share * float(weights @ (q * (1 - q)))
+    to_satisfaction = params["satisfaction"]["per_service_quality"] * slope_of_quality
     return pd.Series(
         {
             "employee satisfaction → log tenure": ten["per_sd_satisfaction"] * per_point,
-            "log tenure → customer satisfaction": 0.0,
-            "employee satisfaction → customer satisfaction": customer * slope_of_quality,
+            "log tenure → customer satisfaction": to_satisfaction * per_log_tenure,
+            "employee satisfaction → customer satisfaction": (
+                to_satisfaction * quality["per_sd_employee_satisfaction"] * per_point
+            ),
         },
         name="true_slope",
     )
+
+
+def chain_against_truth(
+    chain: pd.DataFrame, params: Mapping, service_quality: Sequence[float] | None = None
+) -> pd.DataFrame:
+    """The employee–customer chain measured over employees, beside the simulation's true links.
+
+    Measured (least squares over the rows of :func:`employee_chain`): the slope of log tenure
+    on employee satisfaction; the slope of customer satisfaction on log tenure with employee
+    satisfaction held fixed; and on employee satisfaction with log tenure held fixed (the
+    direct effects :func:`true_chain_effects` gives). A measured slope is called ``near`` the
+    truth when it lies within two standard errors of it.
+
+    Parameters
+    ----------
+    chain : pandas.DataFrame
+        the table of :func:`employee_chain` (``satisfaction``, ``log_tenure``, ``customer_satisfaction``).
+    params : mapping
+        the simulation's parameters (``company.truth.params``).
+    service_quality : sequence of float, optional
+        the customers' true service quality, passed on to :func:`true_chain_effects`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        DataFrame indexed like :func:`true_chain_effects` with ``measured``, ``se``, ``true``,
+        ``difference`` (measured − true), ``in_se`` (the difference in standard errors) and
+        ``near`` (True when ``|in_se| ≤ 2``).
+
+    Examples
+    --------
+    >>> from helpers.synthetic import default_params
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=200)
+    >>> staff = pd.DataFrame({"satisfaction": 3.6 + 0.7 * z, "log_tenure": 3 + 0.45 * z + rng.normal(0, 0.6, 200)})
+    >>> true = true_chain_effects(default_params())  # built with the true direct effects
+    >>> staff["customer_satisfaction"] = (3.9 + true.iloc[2] * (staff["satisfaction"] - 3.6)
+    ...     + true.iloc[1] * (staff["log_tenure"] - 3) + rng.normal(0, 0.1, 200))
+    >>> chain_against_truth(staff, default_params())["near"].tolist()
+    [True, True, True]
+    """
+    truth = true_chain_effects(params, service_quality)
+    fits = [
+        partial_correlation(chain, "satisfaction", "log_tenure", []),
+        partial_correlation(chain, "log_tenure", "customer_satisfaction", "satisfaction"),
+        partial_correlation(chain, "satisfaction", "customer_satisfaction", "log_tenure"),
+    ]
+    table = pd.DataFrame(
+        {"measured": [f["slope"] for f in fits], "se": [f["se"] for f in fits], "true": truth.to_numpy()},
+        index=truth.index,
+    )
+    table["difference"] = table["measured"] - table["true"]
+    table["in_se"] = table["difference"] / table["se"]
+    table["near"] = table["in_se"].abs() <= 2
+    return table
 
 
 # ---------------------------------------------------------------------------------------

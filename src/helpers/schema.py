@@ -94,7 +94,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         C("date", "datetime64[ns]", "date", "Day of the purchase", "fecha"),
         C("category", "category", "", "Product category", "categoría de producto"),
         C("amount", "float64", "currency", "Price paid, after any discount", "importe"),
-        C("cost", "float64", "currency", "Cost of goods sold; margin = amount − cost", "coste"),
+        C("cost", "float64", "currency", "Cost of goods sold; margin = amount − cost", "costo"),
         C("channel", "category", "", "Where the purchase was made", "canal"),
         C("promotion", "category", "", "Promotion used ('none' if none)", "promoción"),
     ),
@@ -141,7 +141,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "float64",
             "currency/month",
             "What the programme costs the company for this customer",
-            "coste mensual",
+            "costo mensual",
         ),
     ),
     "churn": (

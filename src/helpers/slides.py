@@ -725,10 +725,9 @@ def build_page(notebook: Path, out_dir: Path) -> Path:
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_input_tags = {"prose"}
-    config.HTMLExporter.mathjax_url = "assets/mathjax/tex-svg.js"
     config.HTMLExporter.require_js_url = ""  # no widget state is stored: nothing needs require.js
     config.HTMLExporter.exclude_anchor_links = True
-    exporter = HTMLExporter(config=config, template_name="lab")
+    exporter = HTMLExporter(config=config, template_name="page", extra_template_basedirs=[str(SLIDES_SETUP)])
     resources = {"metadata": {"name": guides.lesson_title(guides.read_notebook(notebook))}}
     body, _ = exporter.from_notebook_node(nbformat.reads(json.dumps(lesson), as_version=4), resources=resources)
     target = Path(out_dir) / f"{notebook.stem}.page.html"

@@ -68,6 +68,8 @@ __all__ = [
     "bgnbd_expected_purchases_new",
     "bgnbd_log_likelihood",
     "bgnbd_probability_alive",
+    "alive_by_silence",
+    "silence_until_doubt",
     "calibration_holdout",
     "clv",
     "expected_clv",
@@ -1163,6 +1165,60 @@ def bgnbd_probability_alive(params: Mapping, summary: pd.DataFrame) -> pd.Series
     r, alpha, a, b = _parameters(params, BGNBD_PARAMETERS, "BG/NBD")
     x, t_x, T = _summary_arrays(summary)
     return pd.Series(_probability_alive(r, alpha, a, b, x, t_x, T), index=summary.index, name="probability_alive")
+
+
+def alive_by_silence(params: Mapping, repeat_purchases: int, age: float) -> pd.Series:
+    """P(alive) of one customer by the time since their last purchase, from 0 up to ``age``.
+
+    The customer made ``repeat_purchases`` repeat purchases and first bought ``age`` time
+    units ago (weeks in the lessons); each value is :func:`bgnbd_probability_alive` with the
+    last purchase that long ago (recency ``age − silence``).
+
+    Parameters
+    ----------
+    params : dict
+        BG/NBD parameters ``{"r", "alpha", "a", "b"}`` (time in the same unit as ``age``).
+    repeat_purchases : int
+        the customer's repeat purchases, x.
+    age : float
+        time since the first purchase, T.
+
+    Returns
+    -------
+    pandas.Series
+        P(alive), indexed by the whole time units of silence 0, 1, …, < ``age``, named
+        ``probability_alive``; it falls as the silence grows.
+
+    Examples
+    --------
+    >>> curve = alive_by_silence({"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 2.0}, 1, 3.0)
+    >>> [round(p, 4) for p in curve]   # 1 / (1 + (1/2)(4/(1 + 3 - s))²); s = 2 is bgnbd_probability_alive's example
+    [0.6667, 0.5294, 0.3333]
+    >>> silence_until_doubt(curve), silence_until_doubt(curve, threshold=0.2)
+    (2.0, inf)
+    """
+    silence = np.arange(0, int(np.ceil(age)))
+    one = pd.DataFrame({"frequency": int(repeat_purchases), "recency": age - silence, "T": float(age)})
+    return pd.Series(bgnbd_probability_alive(params, one).to_numpy(), index=silence, name="probability_alive")
+
+
+def silence_until_doubt(curve: pd.Series, threshold: float = 0.5) -> float:
+    """The first silence at which P(alive) falls below ``threshold`` (infinity if it never does).
+
+    Parameters
+    ----------
+    curve : pandas.Series
+        P(alive) by silence, as :func:`alive_by_silence` returns it.
+    threshold : float, optional
+        the probability under which the customer is more likely gone than not.
+
+    Returns
+    -------
+    float
+        a value of ``curve.index`` (as a float), or ``inf``.
+    """
+    below = curve.index[curve.to_numpy() < threshold]
+    return float(below.min()) if len(below) else float("inf")
 
 
 def bgnbd_expected_purchases_new(params: Mapping, t):

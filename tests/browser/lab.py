@@ -230,12 +230,19 @@ def run_all(page, *, timeout_seconds: float = 600.0) -> None:
             await window.jupyterapp.commands.execute('notebook:run-all-cells');
         }"""
     )
+    # Asked of the notebook's model, not its prompts: a cell whose input is hidden (a prose cell) shows none.
     page.wait_for_function(
-        """(panel) => {
-            const prompts = [...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(prompt => /[0-9]/.test(prompt.textContent));
+        """() => {
+            const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+            let code = 0;
+            for (let i = 0; i < cells.length; i++) {
+                const cell = cells.get(i);
+                if (cell.type !== 'code') continue;
+                code += 1;
+                if (!cell.executionCount) return false;
+            }
+            return code > 0;
         }""",
-        arg=PANEL,
         timeout=timeout_seconds * 1000,
     )
     wait_until_idle(page, timeout_seconds=timeout_seconds)

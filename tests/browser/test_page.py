@@ -39,6 +39,9 @@ def test_the_page_needs_no_network_and_renders_its_formulas(opened):
     page, refused, failed = opened
     page.wait_for_function("document.querySelectorAll('mjx-container svg').length > 0", timeout=15000)
     assert refused == [] and failed == []
+    # inline formulas too, in Markdown cells and in computed prose: no "$...$" is left as text
+    text = page.evaluate("document.querySelector('main').innerText")
+    assert "\\text{" not in text and "$" not in text
 
 
 def test_the_page_shows_text_code_and_charts_but_not_the_code_of_its_prose(opened):

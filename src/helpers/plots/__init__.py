@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import ConciseDateFormatter, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 
 from helpers.formats import money, percent
 from helpers.glossary import label
@@ -304,7 +304,7 @@ class _MoneyAxisFormatter(Formatter):
         return f"{value / self._unit:.{self._decimals}f}{self._suffix}"
 
 
-def money_axis(axis) -> None:
+def money_axis(axis, *, most_ticks: int | None = None) -> None:
     """Label an axis's ticks as money in one unit, picked from the axis's largest amount.
 
     :func:`helpers.formats.money` picks the unit of each value on its own, so one axis
@@ -315,6 +315,8 @@ def money_axis(axis) -> None:
     ----------
     axis : matplotlib Axis
         e.g. ``ax.yaxis`` or ``ax.xaxis``.
+    most_ticks : int, optional
+        at most this many intervals between ticks (a narrow horizontal axis needs few).
 
     Examples
     --------
@@ -327,6 +329,8 @@ def money_axis(axis) -> None:
     >>> plt.close(fig)
     """
     axis.set_major_formatter(_MoneyAxisFormatter())
+    if most_ticks is not None:
+        axis.set_major_locator(MaxNLocator(nbins=most_ticks))
 
 
 def bar_chart(

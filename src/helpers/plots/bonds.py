@@ -66,7 +66,7 @@ def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, 
     >>> fig = bond_ladder(bond_level_profile(), pd.Series({"financial": 2.0}))
     >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(11, 5.6))
+    fig, ax = plt.subplots(figsize=(11, 5.8))
     levels = list(profile.index)
     width, rise = 1.0, 1.0
     for i, level in enumerate(levels):
@@ -90,7 +90,7 @@ def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, 
             profile.loc[level, "spanish"],
             ha="center",
             va="top",
-            fontsize=11,
+            fontsize=12,
             style="italic",
             color=ink,
         )
@@ -103,9 +103,9 @@ def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, 
             "\n".join(lines),
             ha="center",
             va="bottom",
-            fontsize=10.5,
+            fontsize=12,
             color=OKABE_ITO["black"],
-            linespacing=1.35,
+            linespacing=1.3,
         )
     n = len(levels)
     arrow = FancyArrowPatch(
@@ -261,7 +261,7 @@ def reasons_chart(
     for j, (group, colour) in enumerate(zip(groups, colours)):
         y = positions + (j - (len(groups) - 1) / 2) * height
         bars = ax.barh(y, shares[group].to_numpy(), height=height * 0.95, color=colour, label=label(group))
-        ax.bar_label(bars, labels=[percent(v) for v in shares[group]], padding=3, fontsize=10)
+        ax.bar_label(bars, labels=[percent(v) for v in shares[group]], padding=3, fontsize=12)
     ax.set_yticks(positions, [label(r) for r in shares.index])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
@@ -281,7 +281,11 @@ def return_chart(
     programme: str = "level",
     title: str = "",
 ) -> Figure:
-    """Return per enrolled customer by programme and group, one panel per scenario.
+    """Return per enrolled customer by programme and group, one panel per scenario, stacked.
+
+    The panels are stacked one above the other with a shared axis, so that the figure stays
+    narrow enough to be shown unscaled beside JupyterLab's file browser (a 1280 px screen):
+    every label keeps at least 12 px on screen.
 
     Parameters
     ----------
@@ -301,8 +305,11 @@ def return_chart(
     >>> fig = return_chart({"truth": t})
     >>> plt.close(fig)
     """
-    fig, axes = plt.subplots(1, len(tables), figsize=(6.2 * len(tables) + 1, 5.6), sharey=True, squeeze=False)
-    for ax, (name, table) in zip(axes[0], tables.items()):
+    n = len(tables)
+    fig, axes = plt.subplots(
+        n, 1, figsize=(7.2, 5.6 if n == 1 else 4.3 * n + 0.9), sharex=True, sharey=True, squeeze=False
+    )
+    for ax, (name, table) in zip(axes[:, 0], tables.items()):
         wide = table.pivot(index=programme, columns=group, values=value)
         order = [lv for lv in PALETTES["bond"] if lv in wide.index] or list(wide.index)
         wide = wide.reindex(order)
@@ -318,10 +325,10 @@ def return_chart(
         ax.axhline(0, color=OKABE_ITO["black"], lw=1)
         ax.set_xticks(x, [label(lv) for lv in wide.index])
         money_axis(ax.yaxis)  # one unit on the axis: -0.5k next to -1.0k, not -500
-        ax.margins(y=0.12)
+        ax.margins(y=0.15)
         ax.set_title(label(name), fontsize=14)
-    axes[0][0].set_ylabel("net return per enrolled customer")
-    axes[0][-1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_ylabel("net return per\nenrolled customer" if n > 1 else "net return per enrolled customer")
+    axes[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.suptitle(title, x=0.02, ha="left", fontsize=16, fontweight="bold")
     return fig
 
@@ -348,11 +355,11 @@ def budget_chart(projection, *, title: str = "") -> Figure:
     monthly, by_level, totals = projection
     # Fixed axes positions (no constrained layout) keep the widget quick to redraw; the
     # placeholder engine stops savefig from switching the theme's layout engine back on.
-    fig = plt.figure(
-        figsize=(12.5, 5.2), layout=PlaceHolderLayoutEngine(adjust_compatible=True, colorbar_gridspec=True)
-    )
-    left = fig.add_axes((0.08, 0.13, 0.41, 0.70))
-    right = fig.add_axes((0.64, 0.13, 0.33, 0.70))
+    fig = plt.figure(figsize=(9.6, 5.0), layout=PlaceHolderLayoutEngine(adjust_compatible=True, colorbar_gridspec=True))
+    # 9.6 inches wide: shown unscaled, or nearly, beside JupyterLab's file browser on a 1280 px
+    # screen, so that no label falls under 12 px.
+    left = fig.add_axes((0.10, 0.14, 0.38, 0.68))
+    right = fig.add_axes((0.66, 0.14, 0.31, 0.68))
     months = monthly.index.to_numpy()
     left.plot(months, monthly["without_programmes"], color=OKABE_ITO["grey"], label="Without programmes")
     left.plot(months, monthly["with_programmes"], color=ACCENT, label="With programmes")
@@ -367,12 +374,12 @@ def budget_chart(projection, *, title: str = "") -> Figure:
     profit = by_level["net_profit"].to_numpy(dtype=float)
     colours = [PALETTES["bond"].get(str(n), ACCENT) for n in names]
     bars = right.barh([label(n) for n in names][::-1], profit[::-1], color=colours[::-1])
-    right.bar_label(bars, labels=[money(v) for v in profit[::-1]], padding=3, fontsize=11)
+    right.bar_label(bars, labels=[money(v) for v in profit[::-1]], padding=3, fontsize=12)
     right.axvline(0, color=OKABE_ITO["black"], lw=1)
-    limit = max(float(np.abs(profit).max()), 1.0) * 1.45
+    limit = max(float(np.abs(profit).max()), 1.0) * 1.9  # room for a label beside the longest bar
     right.set_xlim(-limit, limit)
     right.xaxis.set_major_locator(MaxNLocator(4, symmetric=True))
-    right.xaxis.set_major_formatter(FuncFormatter(money))
+    money_axis(right.xaxis, most_ticks=4)
     right.grid(axis="x")
     right.grid(axis="y", visible=False)
     right.set(title="Profit gain by programme", xlabel=f"margin kept − cost, {len(months) - 1} months")

@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Arc, Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, OKABE_ITO, PALETTES, SECOND, label, money, percent, text_colour_on
+from helpers.plots import ACCENT, OKABE_ITO, PALETTES, SECOND, label, money, money_axis, percent, text_colour_on
 
 __all__ = [
     "REASON_COLOURS",
@@ -585,13 +585,15 @@ def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "
         label="cumulative share",
     )
     # The cumulative line only rises, so the space up and to the left of each point is
-    # clear of both its segments: a label there never sits on the line.
+    # clear of both its segments; the offset keeps the label's box (and its padding) off
+    # the marker and the incoming segment, which runs below the point's height.
     for x, y in zip(positions, pareto["cumulative_share"]):
         right.annotate(
             f"{y:.0%}",
             (x, y),
             textcoords="offset points",
-            xytext=(-7, 5),
+            xytext=(-11, 9),
+            gid="cumulative label",
             ha="right",
             va="bottom",
             fontsize=12,
@@ -802,7 +804,7 @@ def pour_or_plug_chart(comparison, *, title: str = "") -> Figure:
             color="#333333",
         )
     right.axvline(0, color="#555555", lw=1)
-    right.xaxis.set_major_formatter(FuncFormatter(money))
+    money_axis(right.xaxis, most_ticks=4)
     right.grid(axis="y", visible=False)
     right.grid(axis="x")
     right.margins(x=0.3)

@@ -54,11 +54,11 @@ def _box(ax, x, y, w, h, title, lines, colour):
     ax.text(
         x + 0.02,
         y + h - 0.11,
-        "\n".join(f"• {line}" for line in lines),
+        "\n".join(f"   {line.strip()}" if line.startswith("  ") else f"• {line}" for line in lines),
         ha="left",
         va="top",
-        fontsize=11,
-        linespacing=1.5,
+        fontsize=14,
+        linespacing=1.6,
     )
 
 
@@ -92,7 +92,7 @@ def crm_components_diagram() -> Figure:
         "CRM joins all four; software alone is not CRM (Payne & Frow 2005)",
         ha="center",
         va="center",
-        fontsize=12,
+        fontsize=14,
         style="italic",
     )
     _box(
@@ -103,11 +103,10 @@ def crm_components_diagram() -> Figure:
         0.66,
         "Operational CRM",
         [
-            "sales, marketing and",
-            "service processes",
+            "sales, marketing, service",
             "records in a database",
-            "SQL: the sales pipeline,",
-            "open service requests,",
+            "the sales pipeline",
+            "open service requests",
             "customers to call today",
         ],
         OKABE_ITO["orange"],
@@ -120,11 +119,11 @@ def crm_components_diagram() -> Figure:
         0.66,
         "Analytical CRM",
         [
-            "data warehouse:",
-            "a star schema of sales",
-            "data mining:",
-            "RFM segments, cohorts,",
-            "customer-value ranking,",
+            "data warehouse",
+            "  (a star schema)",
+            "data mining: cohorts,",
+            "  RFM segments",
+            "customer-value ranking",
             "next best offer",
         ],
         OKABE_ITO["blue"],
@@ -137,11 +136,12 @@ def crm_components_diagram() -> Figure:
         0.66,
         "Collaborative CRM",
         [
-            "the channels: web, phone,",
-            "e-mail, face to face",
+            "web, phone, e-mail,",
+            "  face to face",
             "channel mix per customer",
+            "face to face: a moment",
+            "  of truth",
             "single customer view",
-            "shared by every employee",
         ],
         OKABE_ITO["green"],
     )
@@ -210,8 +210,8 @@ def segment_value_chart(
     """
     fig = fixed_figure((12, height))  # fixed axes: a widget redraws this chart on every change
     bottom, top = 0.12 / height, 1 - 0.75 / height  # inches below the bars and above them (the titles)
-    left = fig.add_axes((0.14, bottom, 0.4, top - bottom))
-    right = fig.add_axes((0.59, bottom, 0.4, top - bottom))
+    left = fig.add_axes((0.17, bottom, 0.37, top - bottom))
+    right = fig.add_axes((0.6, bottom, 0.37, top - bottom))
     names = [label(n) for n in table.index][::-1]
     for ax, column, colour, heading in (
         (left, "share_of_customers", OKABE_ITO["grey"], "Share of customers"),
@@ -219,8 +219,9 @@ def segment_value_chart(
     ):
         values = table[column].to_numpy(float)[::-1]
         bars = ax.barh(names, values, color=colour)
-        ax.bar_label(bars, labels=[percent(v) for v in values], padding=3, fontsize=11)
-        ax.set_xlim(0, max(values.max() * 1.25, 0.05))
+        ax.bar_label(bars, labels=[percent(v) for v in values], padding=3, fontsize=13)
+        ax.set_xlim(0, max(values.max() * 1.3, 0.05))
+        ax.tick_params(axis="y", labelsize=13)
         ax.tick_params(axis="x", bottom=False, labelbottom=False)  # the bars carry their values
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
@@ -297,8 +298,8 @@ def customer_view_figure(view: dict) -> Figure:
     # Fixed axes and date ticks: a widget redraws this page whenever another customer is chosen.
     fig = fixed_figure((12, 6.4))
     text_ax = fig.add_axes((0.003, 0.08, 0.25, 0.86))
-    buy_ax = fig.add_axes((0.5, 0.54, 0.38, 0.4))
-    contact_ax = fig.add_axes((0.5, 0.08, 0.38, 0.4), sharex=buy_ax)
+    buy_ax = fig.add_axes((0.52, 0.54, 0.35, 0.4))
+    contact_ax = fig.add_axes((0.52, 0.08, 0.35, 0.4), sharex=buy_ax)
     text_ax.axis("off")
     ident, typ, cons, stage, value = (view[k] for k in ("identity", "typology", "consumption", "stage", "value"))
     promos = view["promotions"]
@@ -348,8 +349,8 @@ def customer_view_figure(view: dict) -> Figure:
     )
     for heading, content in lines:
         if heading:
-            text_ax.text(0, y, heading, fontsize=11, fontweight="bold", va="top", transform=text_ax.transAxes)
-        text_ax.text(0.41, y, textwrap.fill(content, 42), fontsize=11, va="top", transform=text_ax.transAxes)
+            text_ax.text(0, y, heading, fontsize=12.5, fontweight="bold", va="top", transform=text_ax.transAxes)
+        text_ax.text(0.45, y, textwrap.fill(content, 38), fontsize=12.5, va="top", transform=text_ax.transAxes)
         y -= 0.085
     purchases = view["purchases"]
     for channel, colour in PALETTES["channel"].items():
@@ -362,7 +363,7 @@ def customer_view_figure(view: dict) -> Figure:
     buy_ax.set(ylabel="amount")
     buy_ax.yaxis.set_major_formatter(FuncFormatter(money))
     if len(purchases):
-        buy_ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
+        buy_ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12.5)
     contacts = view["interactions"]
     kinds = ["purchase", "inquiry", "service_request", "complaint"]
     for channel, colour in PALETTES["channel"].items():
@@ -379,10 +380,10 @@ def customer_view_figure(view: dict) -> Figure:
             )
     if len(surveys):
         for date, level in zip(surveys["date"], surveys["satisfaction"]):
-            contact_ax.annotate(f"★{level}", (date, 3.6), fontsize=10, ha="center", color=OKABE_ITO["dark_grey"])
+            contact_ax.annotate(f"★{level}", (date, 3.6), fontsize=12.5, ha="center", color=OKABE_ITO["dark_grey"])
     contact_ax.set_yticks(range(len(kinds)), [label(k) for k in kinds])
     contact_ax.set_ylim(-0.6, 4.0)
-    contact_ax.set_title("Contacts (black ring = unresolved) and survey answers (★)", fontsize=12, y=1.0)
+    contact_ax.set_title("Contacts (black ring = unresolved) and survey answers (★)", fontsize=13, y=1.0)
     contact_ax.tick_params(axis="x", labelrotation=30)
     buy_ax.tick_params(labelbottom=False)
     if len(purchases) or len(contacts):

@@ -60,7 +60,7 @@ def matrix_diagram() -> Figure:
             fontweight="bold",
             color="white",
         )
-        ax.text(x + w / 2, y + h / 2 - 0.06, text, ha="center", va="center", fontsize=11.5, color="white")
+        ax.text(x + w / 2, y + h / 2 - 0.06, text, ha="center", va="center", fontsize=12.5, color="white")
     ax.add_patch(Rectangle((0.4, 0), 0.2, 1, color=colours["indifferent"], alpha=0.35, lw=0))
     ax.add_patch(Rectangle((0, 0.4), 1, 0.2, color=colours["indifferent"], alpha=0.35, lw=0))
     ax.text(
@@ -322,7 +322,7 @@ def truth_chart(comparison: pd.DataFrame) -> Figure:
                 color=colour,
                 label="measured in the data" if kind == "measured" else "true factor in the simulation",
             )
-            ax.bar_label(bars, labels=[f"{v:.2f}" if np.isfinite(v) else "" for v in values], padding=2, fontsize=9.5)
+            ax.bar_label(bars, labels=[f"{v:.2f}" if np.isfinite(v) else "" for v in values], padding=2, fontsize=12)
         ax.axhline(1, color="#333333", lw=1)
         ax.set(xticks=levels, xticklabels=[str(i) for i in comparison.index], xlabel="Satisfaction answer", title=title)
         ax.margins(y=0.15)

@@ -24,6 +24,7 @@ from helpers.plots import (
     fixed_figure,
     label,
     money,
+    money_axis,
     percent,
     text_colour_on,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "churn_by_segment_chart",
     "effects_chart",
     "kpi_table",
+    "kpi_words",
     "loyalty_steps_diagram",
     "plan_dashboard",
     "planning_phases_diagram",
@@ -54,6 +56,9 @@ ACTION_COLOURS = {
     "service recovery": OKABE_ITO["purple"],
     "delight": OKABE_ITO["yellow"],
 }
+#: Width in inches of a chart JupyterLab shows at full size beside its file browser on a 1280 px screen
+#: (about 850 px of output; savefig's tight margin adds about 10 px to the 830 px of the figure).
+SCREEN_WIDTH = 8.3
 _DARK_TEXT = {"do nothing", "delight", "social bond", "financial bond"}
 _KPI_NAMES = {
     "retention_12m": ("12-month retention", "percent"),
@@ -81,6 +86,31 @@ def _format(value: float, kind: str) -> str:
         "money": money,
         "count": lambda v: f"{v:,.0f}",
     }[kind](value)
+
+
+#: How lesson text names each KPI of :func:`helpers.plan.plan_kpis` in a sentence.
+KPI_WORDS = {
+    "retention_12m": "overall retention",
+    "retention_12m_top_tiers": "the top tiers' retention",
+    "nps": "the NPS",
+    "apostle_share": "the share of apostles",
+    "customer_equity": "customer equity",
+    "profit_3_years": "three-year profit",
+}
+
+
+def kpi_words(kpis) -> str:
+    """KPI row names listed in words for a sentence of lesson text ("none" for an empty list).
+
+    >>> kpi_words(["nps", "apostle_share", "customer_equity"])
+    'the NPS, the share of apostles and customer equity'
+    >>> kpi_words([]), kpi_words(["nps"])
+    ('none', 'the NPS')
+    """
+    words = [KPI_WORDS.get(str(kpi), label(kpi)) for kpi in kpis]
+    if not words:
+        return "none"
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +143,7 @@ def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
 
 
 def planning_phases_diagram(phases: pd.DataFrame) -> Figure:
-    """The five phases of the plan as a chain of chevrons, each with its Spanish name and question.
+    """The five phases of the plan as a column of chevrons, each with its Spanish name and question.
 
     Parameters
     ----------
@@ -126,24 +156,25 @@ def planning_phases_diagram(phases: pd.DataFrame) -> Figure:
     >>> len(planning_phases_diagram(planning_phases()).axes[0].patches)
     5
     """
-    fig = plt.figure(figsize=(14, 4.6), layout="constrained")
+    # 8.3 in wide (under 850 px with the margin savefig adds): JupyterLab shows it at full size beside
+    # the file browser, so the smallest text (11 pt) stays at about 15 px; the phases run top to bottom
+    fig = plt.figure(figsize=(SCREEN_WIDTH, 0.95 * len(phases) + 0.7), layout="constrained")
     ax = fig.add_subplot()
     colours = [OKABE_ITO[k] for k in ("sky_blue", "blue", "green", "orange", "purple")]
-    dark_text = {OKABE_ITO["sky_blue"], OKABE_ITO["orange"], OKABE_ITO["purple"]}
-    width, tip, height, gap = 2.7, 0.35, 3.0, 0.12
+    width, tip, gap = 4.3, 0.2, 0.06
     for i, (_, row) in enumerate(phases.iterrows()):
-        x = i * (width + gap)
-        left_notch = tip if i else 0.0
+        top, bottom = -i, -i - 1 + gap
+        notch = tip if i else 0.0
         colour = colours[i % len(colours)]
         ax.add_patch(
             Polygon(
                 [
-                    (x, 0),
-                    (x + width, 0),
-                    (x + width + tip, height / 2),
-                    (x + width, height),
-                    (x, height),
-                    (x + left_notch, height / 2),
+                    (0, top),
+                    (width / 2, top - notch),
+                    (width, top),
+                    (width, bottom),
+                    (width / 2, bottom - tip),
+                    (0, bottom),
                 ],
                 closed=True,
                 facecolor=colour,
@@ -151,44 +182,36 @@ def planning_phases_diagram(phases: pd.DataFrame) -> Figure:
                 lw=2,
             )
         )
-        text_colour = "#1a1a1a" if colour in dark_text else "white"
-        centre = x + width / 2 + left_notch / 2
-        ax.text(
-            centre,
-            height - 0.2,
-            _wrap(f"{i + 1}. {label(row['phase'])}", 24),
+        middle = (top - notch + bottom) / 2
+        text_colour = text_colour_on(colour)
+        name = ax.annotate(
+            f"{i + 1}. {label(row['phase'])}",
+            (width / 2, middle),
+            xytext=(0, 1),
+            textcoords="offset points",
             ha="center",
-            va="top",
+            va="bottom",
             fontsize=12.5,
             fontweight="bold",
             color=text_colour,
-            linespacing=1.15,
         )
-        ax.text(
-            centre,
-            height - 0.85,
-            _wrap(f"({row['Spanish']})", 24),
+        ax.annotate(
+            f"({row['Spanish']})",
+            (0.5, 0),
+            xycoords=name,
+            xytext=(0, -3),
+            textcoords="offset points",
             ha="center",
             va="top",
-            fontsize=10.5,
+            fontsize=11,
             style="italic",
             color=text_colour,
-            linespacing=1.15,
         )
-        ax.text(
-            centre,
-            0.3,
-            _wrap(row["question"], 22),
-            ha="center",
-            va="bottom",
-            fontsize=11.5,
-            color=text_colour,
-            linespacing=1.25,
-        )
-    ax.set_xlim(-0.05, len(phases) * (width + gap) + tip)
-    ax.set_ylim(-0.05, height + 0.05)
+        ax.text(width + 0.25, middle, _wrap(row["question"], 44), ha="left", va="center", fontsize=12, linespacing=1.3)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(-len(phases) - tip, 0)
     ax.set_axis_off()
-    ax.set_title("Planning a loyalty strategy: five phases (fases de la planificación)")
+    ax.set_title("Planning a loyalty strategy: five phases\n(fases de la planificación)")
     return fig
 
 
@@ -217,10 +240,11 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
     >>> len(loyalty_steps_diagram(loyalty_steps()).axes[0].patches)
     5
     """
-    fig = plt.figure(figsize=(13, 6.2), layout="constrained")
+    # full size beside the file browser (SCREEN_WIDTH), no text under 10.5 pt: about 15 px on screen
+    fig = plt.figure(figsize=(SCREEN_WIDTH, 6.4), layout="constrained")
     ax = fig.add_subplot()
     greens = ["#cfe8dd", "#9fd1bb", "#5fb794", "#2b9a70", OKABE_ITO["green"]]
-    width, first, rise = 2.5, 1.9, 0.7
+    width, first, rise = 2.0, 2.4, 0.75
     for i, (_, row) in enumerate(steps.iterrows()):
         x, top = i * width, first + i * rise
         ax.add_patch(
@@ -233,22 +257,25 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
                 edgecolor="none",
             )
         )
-        colour = "white" if i >= 2 else "#1a1a1a"
-        english = _wrap(label(row["English"]), 20)
-        ax.text(
-            x + width / 2,
-            top - 0.12,
+        colour = text_colour_on(greens[i])
+        # each text hangs below the one above it, so wrapped lines never run into the next
+        step = ax.annotate(
             f"Step {int(row['step'])}",
+            (x + width / 2, top),
+            xytext=(0, -6),
+            textcoords="offset points",
             ha="center",
             va="top",
             fontsize=12,
             color=colour,
             fontweight="bold",
         )
-        ax.text(
-            x + width / 2,
-            top - 0.45,
-            english,
+        english = ax.annotate(
+            _wrap(label(row["English"]), 14),
+            (0.5, 0),
+            xycoords=step,
+            xytext=(0, -6),
+            textcoords="offset points",
             ha="center",
             va="top",
             fontsize=11.5,
@@ -256,13 +283,15 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
             fontweight="bold",
             linespacing=1.15,
         )
-        ax.text(
-            x + width / 2,
-            top - 0.62 - 0.2 * english.count("\n") - 0.2,
-            _wrap(f"({row['Spanish']})", 24),
+        ax.annotate(
+            _wrap(f"({row['Spanish']})", 17),
+            (0.5, 0),
+            xycoords=english,
+            xytext=(0, -6),
+            textcoords="offset points",
             ha="center",
             va="top",
-            fontsize=10,
+            fontsize=10.5,
             color=colour,
             style="italic",
             linespacing=1.15,
@@ -270,23 +299,23 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
     last_top = first + (len(steps) - 1) * rise
     ax.annotate(
         "",
-        xy=(len(steps) * width - 0.3, last_top + 0.6),
-        xytext=(0.3, first + 0.45),
+        xy=(len(steps) * width - 0.3, last_top + 0.55),
+        xytext=(0.3, first + 0.3),
         arrowprops=dict(arrowstyle="-|>", color="#555555", lw=2, mutation_scale=22),
     )
     ax.text(
         0.1,
-        last_top + 0.35,
+        last_top + 0.75,
         "The organization climbs from the bottom:\nloyal customers rest on satisfied,\ncapable employees.",
         ha="left",
         va="top",
-        fontsize=12.5,
+        fontsize=12,
         color="#333333",
     )
     ax.set_xlim(0, len(steps) * width)
-    ax.set_ylim(0, last_top + 0.7)
+    ax.set_ylim(0, last_top + 0.8)
     ax.set_axis_off()
-    ax.set_title("The five steps of loyalty (los cinco peldaños de la fidelización)")
+    ax.set_title("The five steps of loyalty\n(los cinco peldaños de la fidelización)")
     return fig
 
 
@@ -319,7 +348,9 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
     shares = grid.pivot(index="segment", columns="tier", values="value_share").reindex(index=segments, columns=tiers)
     customers = grid.pivot(index="segment", columns="tier", values="customers").reindex(index=segments, columns=tiers)
     values = grid.pivot(index="segment", columns="tier", values="value").reindex(index=segments, columns=tiers)
-    fig = plt.figure(figsize=(13, 0.75 * len(segments) + 2.2), layout="constrained")
+    # 10.5 in wide with no text under 12.5 pt: at least 12 px on screen when JupyterLab shrinks the
+    # chart to fit a 1280 px window with the file browser open (about 850 px of output)
+    fig = plt.figure(figsize=(10.5, 0.85 * len(segments) + 1.8), layout="constrained")
     ax = fig.add_subplot()
     shade = np.clip(shares.to_numpy(dtype=float), 0, None)
     vmax = max(float(np.nanmax(shade)), 1e-9)
@@ -335,13 +366,17 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
                 f"{int(n):,} customers\n{money(v)}\n{share}",  # three short lines: large enough to read
                 ha="center",
                 va="center",
-                fontsize=13,
+                fontsize=13.5,
                 linespacing=1.25,
                 color="white" if dark else "#222222",
             )
     ax.xaxis.tick_top()
-    ax.set_xticks(range(len(tiers)), [label(t) for t in tiers])
-    ax.set_yticks(range(len(segments)), [f"{label(s)} ({spanish(TYPE_PLURALS.get(s, s).lower())})" for s in segments])
+    ax.set_xticks(range(len(tiers)), [label(t) for t in tiers], fontsize=14)
+    ax.set_yticks(
+        range(len(segments)),
+        [f"{label(s)}\n({spanish(TYPE_PLURALS.get(s, s).lower())})" for s in segments],
+        fontsize=13.5,
+    )
     for tick, segment in zip(ax.get_yticklabels(), segments):
         tick.set_color(SEGMENT_COLOURS.get(segment, "#222222"))
         tick.set_fontweight("bold")
@@ -371,7 +406,7 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
     >>> len(churn_by_segment_chart(churn).axes[0].patches)
     2
     """
-    fig = plt.figure(figsize=(11, 5.5), layout="constrained")
+    fig = plt.figure(figsize=(10.5, 5.5), layout="constrained")
     ax = fig.add_subplot()
     names = [str(s) for s in churn.index]
     bars = ax.barh(
@@ -384,12 +419,12 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
             for r, h, n in zip(churn["retention"][::-1], churn["monthly_churn"][::-1], churn["customers"][::-1])
         ],
         padding=4,
-        fontsize=11,
+        fontsize=12.5,
     )
-    ax.set_yticks(range(len(names)), [label(s) for s in names[::-1]])
+    ax.set_yticks(range(len(names)), [label(s) for s in names[::-1]], fontsize=12.5)
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set_xlim(0, 1.75)
+    ax.set_xlim(0, 1.95)
     ax.spines["bottom"].set_bounds(0, 1)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
@@ -422,7 +457,7 @@ def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier o
     >>> len(effects_chart(table).axes[0].patches)
     4
     """
-    fig = plt.figure(figsize=(12, 5.8), layout="constrained")
+    fig = plt.figure(figsize=(11, 5.8), layout="constrained")
     ax = fig.add_subplot()
     colours = {"naive": NEGATIVE, "best estimate": SECOND, "truth": OKABE_ITO["black"]}
     fallback = [ACCENT, OKABE_ITO["sky_blue"], OKABE_ITO["green"]]
@@ -437,25 +472,28 @@ def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier o
         bars = ax.bar(x + (j - (n - 1) / 2) * width, values, width, color=colour, label=label(column))
         inside = (values > 1.0 - crowded) & (values <= 1.0)
         ax.bar_label(
-            bars, labels=["" if near else f"{v:.2f}" for v, near in zip(values, inside)], padding=2, fontsize=12
+            bars, labels=["" if near else f"{v:.2f}" for v, near in zip(values, inside)], padding=2, fontsize=12.5
         )
         for bar, v in zip(bars, values):
             if 1.0 - crowded < v <= 1.0:  # written inside the top of its bar, below the line
                 ax.annotate(
                     f"{v:.2f}",
                     (bar.get_x() + bar.get_width() / 2, v),
-                    xytext=(0, -4),
+                    xytext=(0, -8),  # inside the bar, clear of the no-effect line above it
                     textcoords="offset points",
                     ha="center",
                     va="top",
-                    fontsize=12,
+                    fontsize=12.5,
                     color=text_colour_on(colour),
                 )
     ax.axhline(1.0, color=OKABE_ITO["dark_grey"], ls="--", lw=1.5)
     ax.text(
-        len(multipliers) - 0.45, 1.02, "no effect", ha="right", va="bottom", fontsize=12, color=OKABE_ITO["dark_grey"]
+        len(multipliers) - 0.45, 1.02, "no effect", ha="right", va="bottom", fontsize=12.5, color=OKABE_ITO["dark_grey"]
     )
-    ax.set_xticks(x, [str(i) for i in multipliers.index])
+    ax.set_xticks(
+        x, [str(i).replace(" → ", "\n→ ").replace(" bond", "\nbond") for i in multipliers.index], fontsize=12.5
+    )
+    ax.tick_params(axis="y", labelsize=12.5)
     ax.set_ylim(0, top)
     ax.set(ylabel="churn multiplier (1 = no effect)", title=title)
     ax.legend(loc="upper left", ncols=n)
@@ -484,13 +522,14 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
     cells = best.assign(segment=best["segment"].astype(str), tier=best["tier"].astype(str)).set_index(
         ["segment", "tier"]
     )
-    fig = plt.figure(figsize=(12, 0.8 * len(segments) + 2.4), layout="constrained")
+    # full size beside the file browser (SCREEN_WIDTH), no text under 11 pt: about 15 px on screen
+    fig = plt.figure(figsize=(SCREEN_WIDTH, 0.95 * len(segments) + 1.5), layout="constrained")
     ax = fig.add_subplot()
     for i, segment in enumerate(segments):
         for j, tier in enumerate(tiers):
             if (segment, tier) not in cells.index:
                 ax.add_patch(plt.Rectangle((j - 0.48, i - 0.46), 0.96, 0.92, facecolor="white", edgecolor="#dddddd"))
-                ax.text(j, i, "no customer", ha="center", va="center", fontsize=10.5, color="#888888")
+                ax.text(j, i, "no customer", ha="center", va="center", fontsize=11, color="#666666")
                 continue
             row = cells.loc[(segment, tier)]
             action = str(row["action"])
@@ -507,10 +546,10 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
             ax.text(
                 j,
                 i,
-                f"{label(action)}\n{detail}",
+                f"{_wrap(label(action), 16)}\n{detail}",  # "Customization / bond" on two lines
                 ha="center",
                 va="center",
-                fontsize=10.5,
+                fontsize=11,
                 color="#1a1a1a" if action in _DARK_TEXT else "white",
                 linespacing=1.2,
             )
@@ -526,7 +565,7 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title("The best action per type and tier: three-year return per customer reached", pad=12)
+    ax.set_title("The best action per type and tier\n(three-year return per customer reached)", pad=12)
     return fig
 
 
@@ -554,7 +593,8 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     >>> len(projection_chart(cohort, bucket).axes)
     2
     """
-    fig = plt.figure(figsize=(14, 5.6), layout="constrained")
+    # full size beside the file browser (SCREEN_WIDTH): the smallest text (11 pt) stays at about 15 px
+    fig = plt.figure(figsize=(SCREEN_WIDTH, 4.8), layout="constrained")
     left, right = fig.subplots(1, 2)
     left.plot(bucket.index, bucket["customers_do_nothing"], color=OKABE_ITO["dark_grey"], ls="--", label="do nothing")
     left.plot(bucket.index, bucket["customers_plan"], color=ACCENT, label="with the plan")
@@ -562,52 +602,57 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     extra = bucket["customers_plan"].iloc[-1] - bucket["customers_do_nothing"].iloc[-1]
     left.text(
         0.98,
-        0.04,
-        f"with the plan: {extra:+,.0f} customers\nin month {bucket.index[-1]}",
+        0.03,
+        f"with the plan:\n{extra:+,.0f} customers\nin month {bucket.index[-1]}",
         transform=left.transAxes,
         ha="right",
         va="bottom",
-        fontsize=12.5,
+        fontsize=12,
         color=ACCENT,
     )
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    left.set(
-        xlabel="months from today", ylabel="customers (with newcomers)", title="The base: the leaky bucket (lesson 03)"
-    )
-    left.legend(loc="upper left")
+    left.tick_params(labelsize=11)
+    left.set_xlabel("months from today")
+    left.set_ylabel("customers (with newcomers)")
+    left.set_title("Customers\n(lesson 03's leaky bucket)", fontsize=13.5)
+    left.legend(loc="upper left", fontsize=11.5)
     gain = cohort["profit_gain"]
     right.axhline(0, color=OKABE_ITO["dark_grey"], lw=1.2)
     right.plot(cohort.index, gain, color=ACCENT)
     right.fill_between(cohort.index, 0, gain, where=gain >= 0, color=OKABE_ITO["green"], alpha=0.25, interpolate=True)
     right.fill_between(cohort.index, 0, gain, where=gain < 0, color=NEGATIVE, alpha=0.25, interpolate=True)
+    low, high = min(float(gain.min()), 0.0), max(float(gain.max()), 0.0)
+    span = (high - low) or 1.0
+    # room above the curve's end for its label, and below the zero line for the payback month
+    right.set_ylim(low - 0.22 * span, high + 0.2 * span)
     positive = gain.index[gain.to_numpy() > 0]
     if len(positive) and gain.iloc[-1] > 0:
         first = int(positive[0])
-        right.annotate(
+        right.annotate(  # below the zero line and to the right: the curve is above the line from here on
             f"pays back in month {first}",
             (first, 0),
-            xytext=(0, 28),
+            xytext=(10, -22),
             textcoords="offset points",
-            ha="center",
-            fontsize=11.5,
-            arrowprops=dict(arrowstyle="-|>", color="#333333"),
+            ha="left",
+            va="top",
+            fontsize=12,
+            arrowprops=dict(arrowstyle="-|>", color="#333333", shrinkA=2, shrinkB=2),
         )
-    right.annotate(
-        f"{money(gain.iloc[-1])} in\n{cohort.index[-1]} months",
+    right.annotate(  # beside the end, on the side away from the curve
+        f"{money(gain.iloc[-1])} in {cohort.index[-1]} months",
         (cohort.index[-1], gain.iloc[-1]),
-        xytext=(-10, 0),
+        xytext=(4, 8 if gain.iloc[-1] >= 0 else -8),
         textcoords="offset points",
         ha="right",
-        va="center",
+        va="bottom" if gain.iloc[-1] >= 0 else "top",
         fontsize=12,
         color=ACCENT,
     )
-    right.yaxis.set_major_formatter(FuncFormatter(money))
-    right.set(
-        xlabel="months from today",
-        ylabel="cumulative profit, plan − do nothing",
-        title="What today's customers earn with the plan",
-    )
+    money_axis(right.yaxis)
+    right.tick_params(labelsize=11)
+    right.set_xlabel("months from today")
+    right.set_ylabel("cumulative profit gained")
+    right.set_title("Profit gained from today's\ncustomers (plan − do nothing)", fontsize=13.5)
     return fig
 
 
@@ -631,11 +676,13 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
     last = stages.index.get_level_values("period").max()
     rows = {
         "today": stages.xs(("do nothing", 0)),
-        f"in {last} years, doing nothing": stages.xs(("do nothing", last)),
-        f"in {last} years, with the plan": stages.xs(("plan", last)),
+        f"in {last} years,\ndoing nothing": stages.xs(("do nothing", last)),
+        f"in {last} years,\nwith the plan": stages.xs(("plan", last)),
     }
     table = pd.DataFrame(rows).T[ladder]
-    fig = plt.figure(figsize=(13, 4.6), layout="constrained")
+    # full size beside the file browser (SCREEN_WIDTH), no text under 11 pt: about 15 px on screen;
+    # the legend goes under the chart so the bars keep the width
+    fig = plt.figure(figsize=(SCREEN_WIDTH, 4.4), layout="constrained")
     ax = fig.add_subplot()
     left = np.zeros(len(table))
     for stage in ladder:
@@ -643,18 +690,19 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
         bars = ax.barh(range(len(table)), values, left=left, color=PALETTES["stage"][stage], label=label(stage))
         ax.bar_label(
             bars,
-            labels=[f"{v:,.0f}" if v > 0.06 * table.sum(axis=1).max() else "" for v in values],
+            labels=[f"{v:,.0f}" if v > 0.09 * table.sum(axis=1).max() else "" for v in values],
             label_type="center",
-            color="white" if stage in ("friend", "partner") else "#1a1a1a",
+            color=text_colour_on(PALETTES["stage"][stage]),
             fontsize=11,
         )
         left += values
     ax.set_yticks(range(len(table)), list(table.index))
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.tick_params(axis="x", labelsize=11)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.legend(loc="outside lower center", ncols=len(ladder), fontsize=11.5)
     ax.set(xlabel="active customers by observed stage", title="The ladder (lesson 01's migration matrix)")
     return fig
 
@@ -763,7 +811,7 @@ def truth_gain_chart(gains: pd.DataFrame) -> Figure:
     >>> len(truth_gain_chart(gains).axes[0].patches)
     4
     """
-    fig = plt.figure(figsize=(12, 5.2), layout="constrained")
+    fig = plt.figure(figsize=(10.5, 5.2), layout="constrained")
     ax = fig.add_subplot()
     colours = {"naive": NEGATIVE, "best estimate": SECOND, "truth": OKABE_ITO["black"]}
     n = gains.shape[1]
@@ -777,11 +825,12 @@ def truth_gain_chart(gains: pd.DataFrame) -> Figure:
             color=colours.get(str(column), ACCENT),
             label=label(column),
         )
-        ax.bar_label(bars, labels=[money(v) for v in gains[column]], padding=4, fontsize=11)
-    ax.set_yticks(y, [str(i) for i in gains.index])
+        ax.bar_label(bars, labels=[money(v) for v in gains[column]], padding=4, fontsize=12.5)
+    ax.set_yticks(y, [str(i).replace(", ", ",\n") for i in gains.index], fontsize=12.5)
+    ax.tick_params(axis="x", labelsize=12.5)
     ax.invert_yaxis()
     ax.axvline(0, color=OKABE_ITO["dark_grey"], lw=1.2)
-    ax.xaxis.set_major_formatter(FuncFormatter(money))
+    money_axis(ax.xaxis, most_ticks=4)
     ax.margins(x=0.15)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)

@@ -339,11 +339,17 @@ def connectors_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     up, down = np.zeros(len(years)), np.zeros(len(years))
     for column, name in _CONNECTOR_NAMES.items():
         values = table[column].to_numpy(float)
+        if np.isnan(values).all():  # not measurable on these data: named, not drawn as a zero
+            ax.bar([], [], color="none", label=f"{name} (not measured)")
+            continue
+        values = np.nan_to_num(values)
         bottom = np.where(values >= 0, up, down)
         ax.bar(years, values, bottom=bottom, color=_CONNECTOR_COLOURS[column], label=name, width=0.6)
         up, down = up + np.clip(values, 0, None), down + np.clip(values, None, 0)
     ax.scatter(years, table["profit"], color="black", zorder=3, marker="D", s=40, label="profit (net)")
     for year, value, top, bottom in zip(years, table["profit"], up, down):
+        if not np.isfinite(value):
+            continue
         above = value >= 0
         ax.annotate(
             f"net {money(value)}",
@@ -357,7 +363,7 @@ def connectors_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
         )
     ax.axhline(0, color=OKABE_ITO["dark_grey"], lw=1)
     ax.margins(y=0.12)
-    ax.yaxis.set_major_formatter(FuncFormatter(money))
+    money_axis(ax.yaxis)  # one unit on the axis: 0.8k next to 1.0k, not 800
     ax.set_xticks(years, ["acquisition" if y == 0 else f"year {y}" for y in years])
     ax.set(ylabel="currency per customer-year", title=title or "Why a loyal customer is worth more each year")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -384,7 +390,7 @@ def lost_customer_chart(value: pd.Series, *, title: str = "") -> Figure:
     }
     bars = ax.barh(list(items)[::-1], list(items.values())[::-1], color=[SECOND, ACCENT, OKABE_ITO["grey"]][::-1])
     ax.bar_label(bars, labels=[money(v) for v in list(items.values())[::-1]], padding=4, fontsize=13)
-    ax.xaxis.set_major_formatter(FuncFormatter(money))
+    money_axis(ax.xaxis)  # one unit on the axis
     ax.margins(x=0.15)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)

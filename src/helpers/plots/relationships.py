@@ -57,7 +57,7 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
     5
     """
     fig, ax = axes_or_new(ax, figsize=(12, 6.2))
-    width, height = 2.45, 1.55
+    width, height = 2.45, 1.8
     for i, stage in enumerate(STAGES):
         x, y = i * 2.95, 1.45 + i * 0.95
         ax.add_patch(
@@ -79,27 +79,27 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
             f"{label(stage)}",
             ha="center",
             va="center",
-            fontsize=16,
+            fontsize=17,
             fontweight="bold",
             color=text_colour,
         )
         ax.text(
             x + width / 2,
-            y + height - 0.65,
+            y + height - 0.68,
             f"({spanish(stage)})",
             ha="center",
             va="center",
-            fontsize=12,
+            fontsize=14,
             style="italic",
             color=text_colour,
         )
         ax.text(
             x + width / 2,
-            y + 0.45,
-            f"advantage: {advantage}\ngoal: {goal}\nhorizon: {horizon}",
+            y + 0.5,
+            f"{advantage}\ngoal: {goal}\nhorizon: {horizon}",
             ha="center",
             va="center",
-            fontsize=11.5,
+            fontsize=14,
             color=text_colour,
             linespacing=1.3,
         )
@@ -153,18 +153,19 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
         "Lost (perdido): a customer who leaves does not come back",
         ha="center",
         va="center",
-        fontsize=13,
+        fontsize=15,
         color="white",
         fontweight="bold",
     )
     ax.text(
         0.0,
-        4.45,
+        1.45 + 3 * 0.95 + height + 0.1,
+        "each box: advantage, goal, horizon\n"
         "solid arrow: promotion, one stage up\ndashed arrow: demotion, one stage down\n"
         "arrow down: the customer is lost",
         ha="left",
-        va="center",
-        fontsize=12,
+        va="top",
+        fontsize=14,
         color="#333333",
         linespacing=1.4,
     )
@@ -188,7 +189,7 @@ def _heatmap(
                 texts[i][j],
                 ha="center",
                 va="center",
-                fontsize=12.5,
+                fontsize=14,
                 color="white" if dark else "#222222",
                 fontweight="bold" if i == j else "normal",
             )
@@ -321,18 +322,20 @@ def mix_comparison_chart(
     share: bool = True,
     titles: tuple[str, str] = ("Observed stages (rule)", "Latent stages (truth)"),
 ) -> Figure:
-    """Two stage-mix charts side by side on the same scale, with one legend.
+    """Two stage-mix charts one above the other on the same scales, with one legend.
+
+    Stacked, each chart keeps the width of a single :func:`stage_mix_chart` (side by side,
+    a notebook shrinks the wide figure and its labels fall under 12 px on screen).
 
     >>> mix = pd.DataFrame({"stranger": [10, 8], "friend": [0, 4]})
     >>> len(mix_comparison_chart(mix, mix).axes)
     2
     """
-    fig, axes = plt.subplots(1, 2, figsize=(15, 5.5), sharey=True)
+    fig, axes = plt.subplots(2, 1, figsize=(10, 9), sharex=True, sharey=True)
     for ax, frame, title in zip(axes, (observed, latent), titles):
         _stack(ax, frame, share=share)
         ax.set_title(title)
-        ax.tick_params(axis="x", labelrotation=30)
-    axes[0].set_ylabel("share of active customers" if share else "active customers")
+        ax.set_ylabel("share of active customers" if share else "active customers")
     handles, labels_ = axes[1].get_legend_handles_labels()
     axes[1].legend(handles[::-1], labels_[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig

@@ -1,4 +1,7 @@
-"""Charts of lesson 07: satisfaction gaps, moments of truth, the service-profit chain and the NPS.
+"""Charts of lesson 07: satisfaction gaps, moments of truth, the employee–customer chain and the NPS.
+
+The idea diagram draws both chains, each under its own name: Heskett et al.'s (1994)
+service-profit chain and the class notes' four-link employee–customer chain.
 
 Every function takes the tables of :mod:`helpers.satisfaction` and returns a matplotlib
 ``Figure``; colours come from the course palettes and accents of :mod:`helpers.plots`.
@@ -6,12 +9,15 @@ Every function takes the tables of :mod:`helpers.satisfaction` and returns a mat
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 
 from helpers.glossary import spanish
 from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, percent
@@ -31,10 +37,19 @@ __all__ = [
 
 _GREY = OKABE_ITO["grey"]
 
+#: Width of the wide charts, in inches. JupyterLab beside the file browser on a 1280 px screen gives an
+#: output about 840 px; a wider figure is shrunk, so its smallest text (11.5 pt) must stay at 12 px or more.
+_WIDE = 10.0
+
+
+def _signed(value: float, spec: str) -> str:
+    """A number formatted with ``spec``, with the typographic minus of the tick labels: -0.82 → '−0.82'."""
+    return format(value, spec).replace("-", "−")
+
 
 def _points(share: float, _pos: object = None) -> str:
-    """A difference of shares as signed percentage points: 0.05 → '+5 pts', 0 → '0'."""
-    return f"{100 * share:+.0f} pts" if round(100 * share) else "0"
+    """A difference of shares as signed percentage points: 0.05 → '+5 pts', -0.02 → '−2 pts', 0 → '0'."""
+    return f"{_signed(100 * share, '+.0f')} pts" if round(100 * share) else "0"
 
 
 #: The chains :func:`idea_diagram` can draw, by the name its ``chain`` argument takes.
@@ -77,7 +92,7 @@ def _row_heading(ax, y: float, text: str) -> None:
 
 def _service_profit_row(ax, low: float, *, heading: bool) -> float:
     """Heskett et al.'s seven stages as small boxes from ``low``; returns the centre of customer satisfaction."""
-    width, gap, height = 0.115, 0.0275, 0.2
+    width, gap, height = 0.12, 0.022, 0.2
     for i, (text, colour) in enumerate(_SERVICE_PROFIT_STAGES):
         x = 0.01 + i * (width + gap)
         ax.add_patch(FancyBboxPatch((x, low), width, height, boxstyle="round,pad=0.008", color=colour, alpha=0.3, lw=0))
@@ -110,7 +125,7 @@ def _notes_row(ax, low: float, *, heading: bool) -> float:
         _row_heading(
             ax,
             low + height + 0.09,
-            f"{_NOTES_NAME} ({spanish('employee–customer chain')}), each arrow a claim to test on data",
+            f"{_NOTES_NAME} ({spanish('employee–customer chain')})",
         )
     return 0.01 + 2 * (width + gap) + width / 2
 
@@ -170,7 +185,7 @@ def idea_diagram(chain: str = "both") -> Figure:
         raise ValueError(f"chain must be one of {list(CHAINS)}, not {chain!r}")
     # The height of the figure follows the rows drawn, so boxes and text keep one size.
     top = {"both": 1.25, "service-profit": 0.6, "notes": 0.7}[chain]
-    fig = plt.figure(figsize=(12, 1.1 + 5.4 * (top - 0.05)), layout="constrained")
+    fig = plt.figure(figsize=(_WIDE, 1.1 + 5.4 * (top - 0.05)), layout="constrained")
     ax = fig.add_subplot()
     if chain == "service-profit":
         centre = _service_profit_row(ax, 0.36, heading=False)
@@ -301,7 +316,7 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
     >>> len(touchpoint_gap_chart(table).axes[0].patches)
     3
     """
-    fig = plt.figure(figsize=(11.5, 6.2), layout="constrained")
+    fig = plt.figure(figsize=(_WIDE, 6.2), layout="constrained")
     ax = fig.add_subplot()
     names = [t for t in table.index.get_level_values("touchpoint").unique() if t != "no recorded contact"]
     y = np.arange(len(names))[::-1] + 1.0
@@ -309,9 +324,9 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
     def labelled(bars, gaps, counts):
         ax.bar_label(
             bars,
-            labels=[f"{g:+.2f} (n = {n:,})" if np.isfinite(g) else "" for g, n in zip(gaps, counts)],
+            labels=[f"{_signed(g, '+.2f')} (n = {n:,})" if np.isfinite(g) else "" for g, n in zip(gaps, counts)],
             padding=4,
-            fontsize=11,
+            fontsize=11.5,
         )
 
     for shift, moment, colour in ((0.2, "went well", ACCENT), (-0.2, "went badly", NEGATIVE)):
@@ -329,17 +344,106 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
         yticks=ticks,
         yticklabels=tick_labels,
         xlabel="Mean gap: perception − expectation (points, 1–7 scale)",
-        title="The satisfaction gap after each touchpoint (last 30 days before the answer)",
+        title="The gap after each touchpoint (30 days before the answer)",
     )
     ax.margins(x=0.3)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.legend(loc="upper left")
+    # a free band above the bars for the legend, on the wider side of the zero line, so that it covers
+    # no bar, no label and no line
+    ax.set_ylim(-0.6, len(names) + 1.3)
+    low, high = ax.get_xlim()
+    ax.legend(loc="upper left" if -low >= high else "upper right")
     return fig
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    """The area two boxes (display units) share; 0 when they do not touch."""
+    width, height = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _place_bubble_labels(ax, bubbles, texts, *, lines=(), avoid=()) -> list:
+    """Label each bubble on the side where its text covers nothing: no other bubble or label, no line, no edge.
+
+    Tries, for each bubble in turn, a label under it, above it, to its right, to its left and
+    the corners in between, and keeps the first that overlaps nothing (else the one that
+    overlaps least). Call it once the axes' limits are set: positions are measured on screen.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    bubbles : sequence of (x, y, radius)
+        centres in data units, radii in points.
+    texts : sequence of str
+        one label per bubble.
+    lines : sequence of (axis, value)
+        reference lines to keep clear: ``("y", 0.05)`` is a horizontal line at 0.05, ``("x", 0.5)`` a vertical one.
+    avoid : sequence of matplotlib artists
+        other texts to keep clear (e.g. the quadrant names).
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+    """
+    fig = ax.figure
+    fig.draw_without_rendering()  # settle the layout: the positions below are in screen units
+    frame = ax.get_window_extent()
+    to_px = fig.dpi / 72
+    obstacles = [artist.get_window_extent() for artist in avoid]
+    for axis, value in lines:
+        if axis == "y":
+            level = ax.transData.transform((0, value))[1]
+            obstacles.append(Bbox.from_extents(frame.x0, level - 2, frame.x1, level + 2))
+        else:
+            level = ax.transData.transform((value, 0))[0]
+            obstacles.append(Bbox.from_extents(level - 2, frame.y0, level + 2, frame.y1))
+    for x, y, radius in bubbles:
+        cx, cy = ax.transData.transform((x, y))
+        r = (radius + 2) * to_px
+        obstacles.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+    labels = []
+    for (x, y, radius), text in zip(bubbles, texts):
+        step = radius + 5
+        candidates = (
+            ((0, -step), "center", "top"),
+            ((0, step), "center", "bottom"),
+            ((step, 0), "left", "center"),
+            ((-step, 0), "right", "center"),
+            ((-radius, -step), "left", "top"),
+            ((radius, -step), "right", "top"),
+            ((-radius, step), "left", "bottom"),
+            ((radius, step), "right", "bottom"),
+        )
+        annotation = ax.annotate(
+            text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=12, fontweight="bold"
+        )
+        best = None
+        for offset, ha, va in candidates:
+            annotation.xyann = offset
+            annotation.set(ha=ha, va=va)
+            box = annotation.get_window_extent()
+            outside = box.width * box.height - _overlap(box, frame.shrunk(0.99, 0.99))
+            score = 10 * outside + sum(_overlap(box, other) for other in obstacles)
+            if best is None or score < best[0]:
+                best = (score, offset, ha, va, box)
+            if score == 0:
+                break
+        _, offset, ha, va, box = best
+        annotation.xyann = offset
+        annotation.set(ha=ha, va=va)
+        obstacles.append(box)
+        labels.append(annotation)
+    return labels
 
 
 def moments_chart(moments: pd.DataFrame, *, detectable_from: float = 0.5, important_from: float = 0.05) -> Figure:
     """The moments of truth on two axes: detectability and importance, one bubble per touchpoint.
+
+    Each bubble's label goes where it covers no other bubble, label, threshold line, quadrant
+    name or axis line (under the bubble when there is room); the vertical axis leaves room
+    below the lowest bubble and above the highest. A touchpoint whose importance or detectability cannot
+    be measured (no bad or no good moment followed) gets no bubble: the x-axis label names it.
 
     Parameters
     ----------
@@ -350,60 +454,72 @@ def moments_chart(moments: pd.DataFrame, *, detectable_from: float = 0.5, import
 
     Examples
     --------
-    >>> moments = pd.DataFrame({"detectability": [0.0, 0.8], "importance": [0.09, 0.1], "bad_moments": [300, 900]},
-    ...     index=["purchase", "complaint"])
-    >>> len(moments_chart(moments).axes[0].collections)
-    1
+    >>> moments = pd.DataFrame({"detectability": [0.0, 0.8, 0.3], "importance": [0.09, 0.1, np.nan],
+    ...     "bad_moments": [300, 900, 0]}, index=["purchase", "complaint", "inquiry"])
+    >>> fig = moments_chart(moments)
+    >>> len(fig.axes[0].collections[0].get_offsets())  # the inquiry, unmeasurable, is not drawn at zero
+    2
+    >>> "Inquiry" in fig.axes[0].get_xlabel()
+    True
     """
-    fig = plt.figure(figsize=(11.5, 6.6), layout="constrained")
+    fig = plt.figure(figsize=(_WIDE, 6.6), layout="constrained")
     ax = fig.add_subplot()
-    x = moments["detectability"].to_numpy(dtype=float)
-    y = moments["importance"].to_numpy(dtype=float)
-    size = moments["bad_moments"].to_numpy(dtype=float)
-    top = max(np.nanmax(y, initial=important_from) * 1.3, important_from * 2)
-    bottom = min(np.nanmin(y, initial=0.0) * 1.3, -0.01)
+    measured = moments[["detectability", "importance"]].notna().all(axis=1)
+    drawn = moments[measured]
+    x = drawn["detectability"].to_numpy(dtype=float)
+    y = drawn["importance"].to_numpy(dtype=float)
+    size = drawn["bad_moments"].to_numpy(dtype=float)
+    # Room under the lowest bubble for its label (about a quarter of the height) and above the highest
+    # for the quadrant names (about a sixth): solve for the span that leaves both.
+    high = max(np.max(y, initial=important_from), important_from * 1.5)
+    low = min(np.min(y, initial=0.0), 0.0)
+    span = (high - low) / (1 - 0.27 - 0.17)
+    bottom, top = low - 0.27 * span, high + 0.17 * span
     ax.axhspan(important_from, top, color=_GREY, alpha=0.12, lw=0)
     ax.axvline(detectable_from, color="#333333", ls="--", lw=1.2)
     ax.axhline(important_from, color="#333333", ls="--", lw=1.2)
-    ax.scatter(x, y, s=80 + 1500 * size / max(size.max(), 1), color=ACCENT, alpha=0.75, edgecolor="white", lw=1.5)
-    for name, xi, yi, n in zip(moments.index, x, y, size):
-        ax.annotate(
-            f"{label(name)}\n{n:,.0f} bad moments",
-            (xi, yi),
-            textcoords="offset points",
-            xytext=(0, -34),
-            ha="center",
-            va="top",
-            fontsize=11.5,
-            fontweight="bold",
-        )
+    area = 80 + 1500 * size / max(size.max(initial=0), 1)  # points²
+    ax.scatter(x, y, s=area, color=ACCENT, alpha=0.75, edgecolor="white", lw=1.5)
     corners = {
-        "not detectable, more important": (0.01, top, "left", "top"),
-        "detectable, more important": (0.99, top, "right", "top"),
-        "not detectable, less important": (0.01, bottom, "left", "bottom"),
-        "detectable, less important": (0.99, bottom, "right", "bottom"),
+        "not detectable, more important": (0.01, 0.99, "left", "top"),
+        "detectable, more important": (0.99, 0.99, "right", "top"),
+        "not detectable, less important": (0.01, 0.01, "left", "bottom"),
+        "detectable, less important": (0.99, 0.01, "right", "bottom"),
     }
-    for kind, (cx, cy, ha, va) in corners.items():
+    names = [
         ax.text(
             cx,
             cy,
             f"{label(kind)}\n({spanish(kind)})",
             ha=ha,
             va=va,
-            fontsize=11,
+            fontsize=11.5,
             color="#444444",
-            transform=ax.get_yaxis_transform(),
+            transform=ax.transAxes,
             style="italic",
         )
+        for kind, (cx, cy, ha, va) in corners.items()
+    ]
+    xlabel = "Detectability: share of bad moments the company's record flags (not resolved)"
+    if not measured.all():
+        missing = ", ".join(label(name) for name in moments.index[~measured])
+        xlabel += f"\nNot drawn, not measurable (no bad or no good moment to compare): {missing}"
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(FuncFormatter(_points))
     ax.set(
         xlim=(-0.08, 1.08),
-        ylim=(bottom - 0.01, top + 0.005),
-        xlabel="Detectability: share of bad moments the company's record flags (not resolved)",
+        ylim=(bottom, top),
+        xlabel=xlabel,
         ylabel="Importance: extra customers lost\nper 100 bad moments (90 days)",
         title="Moments of truth (momentos de la verdad): detectable? important?",
+    )
+    _place_bubble_labels(
+        ax,
+        list(zip(x, y, np.sqrt(area) / 2)),
+        [f"{label(name)}\n{n:,.0f} bad moments" for name, n in zip(drawn.index, size)],
+        lines=(("y", important_from), ("x", detectable_from)),
+        avoid=names,
     )
     return fig
 
@@ -428,19 +544,29 @@ def recovery_chart(recovery: pd.DataFrame, comparisons: pd.DataFrame) -> Figure:
     >>> len(fig.axes)
     2
     """
-    fig = plt.figure(figsize=(12, 5.2), layout="constrained")
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
+    fig = plt.figure(figsize=(_WIDE, 5.2), layout="constrained")
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     colours = [NEGATIVE, ACCENT, _GREY]
     names = ["Complaint\nnot resolved", "Complaint\nresolved", "Request or inquiry,\nresolved"]
     bars = left.bar(names, recovery["left_share"].to_numpy(dtype=float), color=colours[: len(recovery)])
     shares = zip(recovery["left_share"], recovery["contacts"])
-    left.bar_label(bars, labels=[f"{v:.0%}\n({n:,} contacts)" for v, n in shares], padding=3, fontsize=11)
+    left.bar_label(
+        bars,
+        labels=[
+            f"{v:.0%}\n({n:,} contacts)" if np.isfinite(v) else f"not measurable\n({n:,} contacts)" for v, n in shares
+        ],
+        padding=3,
+        fontsize=11.5,
+    )
     left.yaxis.set_major_formatter(FuncFormatter(percent))
     left.margins(y=0.3)
     left.set(ylabel="share who left within 90 days", title="Who left after the contact")
     ratios = comparisons["ratio"].to_numpy(dtype=float)
-    bars = right.barh([label(n) for n in comparisons.index][::-1], ratios[::-1], color=SECOND)
-    right.bar_label(bars, labels=[f"× {v:.2f}" for v in ratios[::-1]], padding=3)
+    names = [textwrap.fill(label(n), 16) for n in comparisons.index][::-1]
+    bars = right.barh(names, ratios[::-1], color=SECOND)
+    right.bar_label(
+        bars, labels=[f"× {v:.2f}" if np.isfinite(v) else "not measurable" for v in ratios[::-1]], padding=3
+    )
     right.axvline(1, color="#333333", lw=1)
     right.margins(x=0.25)
     right.set(xlabel="risk of leaving, unresolved ÷ resolved", title="Unresolved vs resolved")
@@ -483,7 +609,7 @@ _CHAIN_TITLES = {
 
 
 def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
-    """The service-profit chain link by link: one scatter per link, one dot per employee.
+    """The class notes' employee–customer chain link by link: one scatter per link, one dot per employee.
 
     Parameters
     ----------
@@ -502,7 +628,7 @@ def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
     1
     """
     count = len(links)
-    fig = plt.figure(figsize=(6.2 * min(count, 2), 4.6 * ((count + 1) // 2)), layout="constrained")
+    fig = plt.figure(figsize=(_WIDE / 2 * min(count, 2), 4.6 * ((count + 1) // 2)), layout="constrained")
     axes = np.atleast_1d(fig.subplots((count + 1) // 2, min(count, 2))).ravel()
     for ax, (_, link) in zip(axes, links.iterrows()):
         x, y = link["x"], link["y"]
@@ -528,7 +654,9 @@ def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
             )
         title, xlabel, ylabel = _CHAIN_TITLES.get((x, y), (f"{label(x)} → {label(y)}", label(x), label(y)))
         ax.set_title(
-            f"{title}\nr = {link['r']:+.2f} (95% CI {link['lower']:+.2f} to {link['upper']:+.2f})", fontsize=13
+            f"{title}\nr = {_signed(link['r'], '+.2f')} (95% CI {_signed(link['lower'], '+.2f')} to "
+            f"{_signed(link['upper'], '+.2f')})",
+            fontsize=13,
         )
         ax.set(xlabel=xlabel, ylabel=ylabel)
         if y == "monthly_churn":
@@ -558,7 +686,7 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     >>> len(nps_chart(table, table).axes)
     2
     """
-    fig = plt.figure(figsize=(13, 5.4), layout="constrained")
+    fig = plt.figure(figsize=(_WIDE, 5.4), layout="constrained")
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     periods = [str(p) for p in by_period.index]
     steps = np.arange(len(periods))
@@ -567,10 +695,10 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     )
     left.plot(steps, by_period["nps"], marker="o", color=ACCENT, label="NPS")
     left.axhline(0, color="#333333", lw=1)
-    every = max(1, len(periods) // 6)
+    every = next((k for k in (1, 2, 4, 8, 12, 20, 40) if len(periods) / k <= 4.5), 80)  # at most 5 labels
     left.set_xticks(steps[::every], periods[::every])
     left.set(ylabel="NPS (points)", title="NPS by quarter of the answer")
-    left.legend(loc="lower right")
+    left.legend(loc="best")
     names = [label(g) for g in by_group.index][::-1]
     y = np.arange(len(names))
     values = by_group["nps"].to_numpy(dtype=float)[::-1]
@@ -579,17 +707,13 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     colours = [PALETTES["segment"].get(str(g), ACCENT) for g in by_group.index][::-1]
     right.errorbar(values, y, xerr=[values - low, high - values], fmt="none", ecolor="#666666", capsize=4, lw=1.5)
     right.scatter(values, y, s=90, color=colours, zorder=3)
+    # The values in a column right of the panel: a label above its dot would cross the zero line.
+    column = right.get_yaxis_transform()
     for yi, value, n in zip(y, values, by_group["answers"].to_numpy()[::-1]):
-        right.annotate(
-            f"{value:+.0f} (n = {n:,})",
-            (value, yi),
-            textcoords="offset points",
-            xytext=(0, 9),
-            ha="center",
-            fontsize=11,
-        )
+        text = f"{_signed(value, '+.0f')} (n = {n:,})" if np.isfinite(value) else f"not measurable (n = {n:,})"
+        right.text(1.03, yi, text, transform=column, ha="left", va="center", fontsize=11.5)
     right.axvline(0, color="#333333", lw=1)
-    right.margins(x=0.2)
+    right.margins(x=0.1)
     right.set(yticks=y, yticklabels=names, ylim=(-0.6, len(names) - 0.3), xlabel="NPS (points)", title=group_title)
     right.grid(axis="y", visible=False)
     right.grid(axis="x", visible=True)
@@ -629,38 +753,51 @@ def projection_chart(
     >>> len(projection_chart(measures, touchpoint="complaint", improvement=0.5).axes)
     3
     """
-    fig = fixed_figure((12, 3.8))  # fixed axes: a widget redraws this chart on every change
-    axes = [fig.add_axes((left, 0.145, 0.31, 0.625)) for left in (0.025, 0.355, 0.685)]
+    fig = fixed_figure((_WIDE, 3.8))  # fixed axes: a widget redraws this chart on every change
+    axes = [fig.add_axes((left, 0.145, 0.295, 0.625)) for left in (0.025, 0.36, 0.695)]
     panels = (
-        ("satisfaction", "Mean satisfaction (1–5)", 1.0, "{:.3f}", "{:+.3f}", "change in points"),
-        ("nps", "NPS", 1.0, "{:+.1f}", "{:+.2f}", "change in NPS points"),
-        ("retention", "12-month retention", 100.0, "{:.1f} %", "{:+.2f}", "change in percentage points"),
+        ("satisfaction", "Mean satisfaction (1–5)", 1.0, ".3f", "+.3f", "change in points"),
+        ("nps", "NPS", 1.0, "+.1f", "+.2f", "change in NPS points"),
+        ("retention", "12-month retention", 100.0, ".1f", "+.2f", "change in percentage points"),
     )
     for ax, (row, title, unit, level_fmt, change_fmt, xlabel) in zip(axes, panels):
         now, projected = measures.loc[row, "now"] * unit, measures.loc[row, "projected"] * unit
         change = projected - now
-        bar = ax.barh([0], [change], height=0.5, color=ACCENT if change >= 0 else NEGATIVE)
-        ax.bar_label(bar, labels=[change_fmt.format(change)], padding=4, fontsize=13, fontweight="bold")
-        ends = [0.0, change]
-        if potential is not None:
-            full = float(potential[row]) * unit
-            ax.axvline(full, color=SECOND, ls="--", lw=2)
-            ax.text(
-                full, 0.42, " all fixed", color=SECOND, fontsize=11, va="bottom", ha="left" if full >= 0 else "right"
-            )
+        ends = [0.0]
+        if np.isfinite(change):
+            bar = ax.barh([0], [change], height=0.5, color=ACCENT if change >= 0 else NEGATIVE)
+            ax.bar_label(bar, labels=[_signed(change, change_fmt)], padding=4, fontsize=13, fontweight="bold")
+            ends.append(change)
+        else:  # no bar at zero for a change the data cannot measure
+            ax.text(0.5, 0.5, "not measurable", transform=ax.transAxes, ha="center", va="center", fontsize=13)
+        full = float(potential[row]) * unit if potential is not None else np.nan
+        if np.isfinite(full):
             ends.append(full)
-        if axis_max is not None:
+        if axis_max is not None and np.isfinite(axis_max[row]):
             ends.append(float(axis_max[row]) * unit)
         low, high = min(ends), max(ends)
         span = (high - low) or 1e-3
-        ax.set_xlim(low - 0.05 * span if low < 0 else 0, high + 0.3 * span)
+        start, end = (low - 0.05 * span if low < 0 else 0), high + 0.3 * span
+        ax.set_xlim(start, end)
+        if np.isfinite(full):
+            ax.axvline(full, color=SECOND, ls="--", lw=2)
+            # the words on the side of the line with more room, so they never leave the panel
+            right_half = (full - start) > (end - start) / 2
+            ax.text(
+                full,
+                0.42,
+                "all fixed " if right_half else " all fixed",
+                color=SECOND,
+                fontsize=12,
+                va="bottom",
+                ha="right" if right_half else "left",
+            )
         ax.axvline(0, color="#333333", lw=1)
-        ax.set(
-            yticks=[],
-            ylim=(-0.6, 0.75),
-            xlabel=xlabel,
-            title=f"{title}\n{level_fmt.format(now)} → {level_fmt.format(projected)}",
-        )
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, prune="upper"))  # no tick label at the panel's edge
+        suffix = " %" if unit == 100.0 else ""
+        levels = f"{_signed(now, level_fmt)}{suffix} → {_signed(projected, level_fmt)}{suffix}"
+        ax.set(yticks=[], ylim=(-0.6, 0.75), xlabel=xlabel)
+        ax.set_title(f"{title}\n{levels}", fontsize=14)
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
     fig.suptitle(
@@ -689,7 +826,7 @@ def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
     >>> len(importance_truth_chart(comparison).axes[0].patches)
     4
     """
-    fig = plt.figure(figsize=(11, 5), layout="constrained")
+    fig = plt.figure(figsize=(_WIDE, 5), layout="constrained")
     ax = fig.add_subplot()
     steps = np.arange(len(comparison))
     width = 0.8 / comparison.shape[1]
@@ -698,7 +835,22 @@ def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
         bars = ax.bar(
             steps + (i - (comparison.shape[1] - 1) / 2) * width, values, width=width, color=colour, label=label(column)
         )
-        ax.bar_label(bars, labels=[f"{100 * v:+.1f}" for v in values], padding=2, fontsize=11)
+        ax.bar_label(
+            bars, labels=[_signed(100 * v, "+.1f") if np.isfinite(v) else "" for v in values], padding=3, fontsize=11.5
+        )
+        for step in steps[~np.isfinite(values)]:  # no bar, and no dot at zero, for an effect the data cannot measure
+            position = step + (i - (comparison.shape[1] - 1) / 2) * width
+            ax.annotate(
+                "not\nmeasurable",
+                (position, 0),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                va="bottom",
+                fontsize=11.5,
+                color="#555555",
+                style="italic",
+            )
     ax.axhline(0, color="#333333", lw=1)
     ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(FuncFormatter(_points))
@@ -709,5 +861,5 @@ def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
         ylabel="extra customers lost\nper 100 bad moments",
         title="Importance of a bad moment: how it is measured matters",
     )
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")
     return fig

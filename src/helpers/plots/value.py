@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, SECOND, money, percent
+from helpers.plots import ACCENT, SECOND, money, money_axis, percent
 
 __all__ = ["clv_chart", "holdout_chart", "recency_chart", "truth_alive_chart"]
 
@@ -59,8 +59,8 @@ def recency_chart(states: pd.DataFrame, values: pd.Series) -> Figure:
         xlabel="months since the last purchase", ylabel="probability of buying next month", title="Who buys next month"
     )
     bars = right.bar(ticks, values.to_numpy(float), color=SECOND)
-    right.bar_label(bars, labels=[money(v) for v in values], padding=2, fontsize=9.5)
-    right.yaxis.set_major_formatter(FuncFormatter(money))
+    right.bar_label(bars, labels=[money(v) for v in values], padding=2, fontsize=11)
+    money_axis(right.yaxis)  # one unit on the axis: 0.8k next to 1.0k, not 800
     right.margins(y=0.12)
     right.set(
         xlabel="months since the last purchase",
@@ -78,6 +78,33 @@ def _paired_bars(table: pd.DataFrame, bars) -> tuple[Figure, plt.Axes]:
         ax.bar(x + shift, table[column], width=0.4, color=colour, label=name)
     ax.set_xticks(x, [f"{i}\n({n:,})" for i, n in zip(table.index, table["customers"])])
     return fig, ax
+
+
+def silence_chart(curve: pd.Series, rule: float, *, repeat_purchases: int, age: float) -> Figure:
+    """P(alive) of one customer against the silence since their last purchase, beside an inactivity rule.
+
+    Parameters
+    ----------
+    curve : pandas.Series
+        P(alive) by weeks of silence (:func:`helpers.value.alive_by_silence`).
+    rule : float
+        the weeks of silence after which an inactivity rule calls a customer lost.
+    repeat_purchases, age : the customer's repeat purchases and weeks since the first purchase (for the title).
+    """
+    below = curve.index[curve.to_numpy() < 0.5]
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    ax.plot(curve.index, curve, color=ACCENT, lw=3, label="P(alive) from the BG/NBD")
+    ax.axvline(rule, color=SECOND, ls="--", lw=2, label=f"lesson 03's rule: lost after {rule * 7:.0f} days")
+    ax.yaxis.set_major_formatter(percent)
+    when = f"after {below.min()} weeks of silence" if below.size else "not within this age"
+    ax.set(
+        ylim=(0, 1.05),
+        xlabel="weeks since the last purchase",
+        ylabel="probability of being alive",
+        title=f"{int(repeat_purchases)} repeat purchases in {int(age)} weeks: below 50 % {when}",
+    )
+    ax.legend(loc="lower left")
+    return fig
 
 
 def holdout_chart(comparison: pd.DataFrame, *, title: str = "") -> Figure:

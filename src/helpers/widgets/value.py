@@ -1,21 +1,24 @@
-"""Lesson 06 widget: a customer lifetime value calculator.
+"""Lesson 06 widget: a customer lifetime value calculator; lesson 10's: when a silence means goodbye.
 
-The scenario function :func:`clv_scenario` is pure (numbers in, a table and a figure out),
-so tests call it without a browser; :func:`clv_widget` only wires sliders to it.
+The scenario functions :func:`clv_scenario` and :func:`alive_scenario` are pure (numbers in,
+a table and a figure out), so tests call them without a browser; :func:`clv_widget` and
+:func:`alive_widget` only wire sliders to them.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
 from helpers.plots import money
-from helpers.plots.value import clv_chart
-from helpers.value import CLV_TIMINGS, clv, margin_multiple
+from helpers.plots.value import clv_chart, silence_chart
+from helpers.value import CLV_TIMINGS, alive_by_silence, clv, margin_multiple
 from helpers.widgets import Scenario, slider, what_if
 
-__all__ = ["clv_scenario", "clv_widget"]
+__all__ = ["alive_scenario", "alive_widget", "clv_scenario", "clv_widget"]
 
 _TIMING_NAMES = {
     "start": "paid at the start of each year (Farris et al.)",
@@ -129,3 +132,44 @@ def clv_widget(margin: float = 100.0, retention: float = 0.8, discount_rate: flo
         ),
     }
     return what_if(clv_scenario, controls)
+
+
+def alive_scenario(repeat_purchases: float = 10.0, age_weeks: float = 104.0, *, params, rule_weeks: float) -> Scenario:
+    """P(alive) of one customer by weeks of silence, against an inactivity rule (lesson 10).
+
+    Parameters
+    ----------
+    repeat_purchases : float, optional
+        the customer's repeat purchases (a slider gives a float; it is made whole).
+    age_weeks : float, optional
+        weeks since the first purchase.
+    params : dict
+        fitted BG/NBD parameters, time in weeks.
+    rule_weeks : float
+        weeks of silence after which the inactivity rule calls a customer lost.
+
+    Returns
+    -------
+    Scenario
+        ``data`` is the P(alive) curve (:func:`helpers.value.alive_by_silence`); ``figure`` draws it.
+
+    Examples
+    --------
+    >>> result = alive_scenario(2, 52, params={"r": 0.25, "alpha": 4.0, "a": 0.8, "b": 2.5}, rule_weeks=180 / 7)
+    >>> bool(result.data.is_monotonic_decreasing), len(result.data)
+    (True, 52)
+    """
+    curve = alive_by_silence(params, int(repeat_purchases), float(age_weeks))
+    figure = silence_chart(curve, rule_weeks, repeat_purchases=int(repeat_purchases), age=age_weeks)
+    return Scenario(curve, figure)
+
+
+def alive_widget(params, rule_weeks: float) -> widgets.VBox:
+    """Sliders for a customer's repeat purchases and age, redrawing :func:`alive_scenario`."""
+    return what_if(
+        partial(alive_scenario, params=params, rule_weeks=rule_weeks),
+        {
+            "repeat_purchases": slider("Repeat purchases", 10, 1, 40, 1, fmt=".0f"),
+            "age_weeks": slider("Weeks since the first purchase", 104, 30, 160, 2, fmt=".0f"),
+        },
+    )
