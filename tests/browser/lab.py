@@ -28,6 +28,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: What the copy holds: the lessons, the exercises and the data they load.
@@ -222,30 +224,38 @@ def wait_until_idle(page, *, timeout_seconds: float = 600.0, settle_seconds: flo
     raise TimeoutError(f"the notebook was still running after {timeout_seconds:.0f} s")
 
 
-def run_all(page, *, timeout_seconds: float = 600.0) -> None:
-    """Clear the outputs, run every cell of the open notebook (Run › Run All Cells) and wait until all have run."""
-    page.evaluate(
-        """async () => {
-            await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
-            await window.jupyterapp.commands.execute('notebook:run-all-cells');
-        }"""
-    )
+def run_all(page, *, timeout_seconds: float = 600.0, retry_after_seconds: float = 60.0) -> None:
+    """Clear the outputs, run every cell of the open notebook (Run › Run All Cells) and wait until all have run.
+
+    If no cell has started after ``retry_after_seconds`` (a request lost while the kernel was
+    being replaced), the cells are sent again, up to three times.
+    """
+    start = """async () => {
+        await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
+        window.jupyterapp.commands.execute('notebook:run-all-cells');  // resolves only when every cell has run
+    }"""
     # Asked of the notebook's model, not its prompts: a cell whose input is hidden (a prose cell) shows none.
-    page.wait_for_function(
-        """() => {
-            const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-            let code = 0;
-            for (let i = 0; i < cells.length; i++) {
-                const cell = cells.get(i);
-                if (cell.type !== 'code') continue;
-                code += 1;
-                if (!cell.executionCount) return false;
-            }
-            return code > 0;
-        }""",
-        timeout=timeout_seconds * 1000,
-    )
-    wait_until_idle(page, timeout_seconds=timeout_seconds)
+    executed = """(wanted) => {
+        const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+        let code = 0, done = 0;
+        for (let i = 0; i < cells.length; i++) {
+            const cell = cells.get(i);
+            if (cell.type !== 'code') continue;
+            code += 1;
+            if (cell.executionCount) done += 1;
+        }
+        return code > 0 && (wanted === 'all' ? done === code : done > 0);
+    }"""
+    deadline = time.monotonic() + timeout_seconds
+    for _attempt in range(3):
+        page.evaluate(start)
+        try:
+            page.wait_for_function(executed, arg="any", timeout=retry_after_seconds * 1000)
+            break
+        except PlaywrightTimeout:
+            wait_until_idle(page, timeout_seconds=retry_after_seconds)
+    remaining = max(deadline - time.monotonic(), 1.0)
+    page.wait_for_function(executed, arg="all", timeout=remaining * 1000)
 
 
 def cell_errors(page) -> list[str]:
