@@ -209,6 +209,20 @@ def test_a_lesson_fits_one_class(lesson):
         )
 
 
+def test_the_instructor_overview_lists_every_lesson_with_its_time():
+    """instructor/README.md's table of lessons gives each lesson's time as its sections add it up."""
+    overview = (ROOT / "instructor" / "README.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| (\d\d) \| .* \| (\d+) min \|", overview, flags=re.MULTILINE))
+    for lesson in LESSONS:
+        text = nbformat.read(lesson, as_version=4)
+        minutes = sum(
+            int(_SECTION_TIME.match(cell.source.splitlines()[1]).group(1))
+            for cell in text.cells
+            if cell.cell_type == "markdown" and cell.source.startswith("## ")
+        )
+        assert listed.get(lesson.stem[:2]) == str(minutes), f"instructor/README.md: {lesson.stem} takes {minutes} min"
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_prose_cells_show_their_text_not_their_code(lesson):
     """A prose cell's input is hidden in JupyterLab; its only output is the text."""

@@ -56,7 +56,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         1,
         "partner",
         "socio",
-        "A committed customer with a personalised offer and shared investments; the goal is to enhance the relationship.",
+        (
+            "A committed customer with a personalised offer and shared investments; the goal is to enhance the "
+            "relationship."
+        ),
     ),
     (1, "trust", "confianza", "The customer's confidence that the company will keep its promises."),
     (1, "commitment", "compromiso", "The customer's wish to keep the relationship going, even at some cost."),
@@ -89,19 +92,28 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         1,
         "prospect",
         "cliente potencial",
-        "Someone who has never bought from the company: in the class notes the stranger is one; in the data there is no such customer yet.",
+        (
+            "Someone who has never bought from the company: in the class notes the stranger is one; in the data "
+            "there is no such customer yet."
+        ),
     ),
     (
         1,
         "duration and depth",
         "duración y profundidad",
-        "The two dimensions along which relationship marketing grows a relationship: how long it lasts and how much it holds (purchases, information, trust).",
+        (
+            "The two dimensions along which relationship marketing grows a relationship: how long it lasts and how "
+            "much it holds (purchases, information, trust)."
+        ),
     ),
     (
         1,
         "target segment",
         "segmento del mercado meta",
-        "The group of the market a company chooses to serve; relationships are built with customers of the segments chosen first.",
+        (
+            "The group of the market a company chooses to serve; relationships are built with customers of the "
+            "segments chosen first."
+        ),
     ),
     (
         2,
@@ -176,13 +188,19 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         2,
         "showing appreciation",
         "mostrar aprecio",
-        "Visible, personal thanks and interest in the customer (a call, a note, a greeting by name): cheap, and the start of a social bond.",
+        (
+            "Visible, personal thanks and interest in the customer (a call, a note, a greeting by name): cheap, and "
+            "the start of a social bond."
+        ),
     ),
     (
         2,
         "Kaplan–Meier median",
         "mediana de Kaplan–Meier",
-        "The first time at which the estimated survival curve is at or below one half: half the customers have left by then.",
+        (
+            "The first time at which the estimated survival curve is at or below one half: half the customers have "
+            "left by then."
+        ),
     ),
     (
         3,
@@ -214,7 +232,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         3,
         "customer-equity test",
         "prueba del valor del cliente",
-        "Put the next unit of money where it buys more customers of equal value: plug the holes when a customer saved costs less than one won (Blattberg & Deighton 1996).",
+        (
+            "Put the next unit of money where it buys more customers of equal value: plug the holes when a customer "
+            "saved costs less than one won (Blattberg & Deighton 1996)."
+        ),
     ),
     (
         4,
@@ -242,25 +263,37 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         4,
         "ERP",
         "planificación de recursos empresariales (ERP)",
-        "Software that runs a company's internal resources (finance, stock, production, staff) in one system; CRM covers the customer side and feeds on the same data.",
+        (
+            "Software that runs a company's internal resources (finance, stock, production, staff) in one system; "
+            "CRM covers the customer side and feeds on the same data."
+        ),
     ),
     (
         4,
         "data warehouse, data mining",
         "almacén de datos, minería de datos",
-        "One store for all the company's data, shaped for queries; and the search in it for patterns (segments, risks, next purchases).",
+        (
+            "One store for all the company's data, shaped for queries; and the search in it for patterns (segments, "
+            "risks, next purchases)."
+        ),
     ),
     (
         4,
         "face-to-face marketing",
         "marketing cara a cara",
-        "Selling in person, where the employee is the company for the customer; a meeting may be spontaneous or planned (forma espontánea o prevista).",
+        (
+            "Selling in person, where the employee is the company for the customer; a meeting may be spontaneous or "
+            "planned (forma espontánea o prevista)."
+        ),
     ),
     (
         4,
         "learning relationship",
         "relación de aprendizaje",
-        "A relationship in which each contact teaches the company something that changes how it treats that customer next (Peppers & Rogers).",
+        (
+            "A relationship in which each contact teaches the company something that changes how it treats that "
+            "customer next (Peppers & Rogers)."
+        ),
     ),
     (
         5,
@@ -305,13 +338,19 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         5,
         "five-level satisfaction scale",
         "escala de satisfacción de cinco niveles",
-        "One question answered from 1 (completely dissatisfied) to 5 (completely satisfied); only the top level reliably buys loyalty.",
+        (
+            "One question answered from 1 (completely dissatisfied) to 5 (completely satisfied); only the top level "
+            "reliably buys loyalty."
+        ),
     ),
     (
         5,
         "the customer is not always right",
         "el cliente no siempre tiene la razón",
-        "Keeping customers is not giving in to every demand: fix real failures, but a customer who abuses staff or costs more than they bring may be let go.",
+        (
+            "Keeping customers is not giving in to every demand: fix real failures, but a customer who abuses staff "
+            "or costs more than they bring may be let go."
+        ),
     ),
     (
         6,
@@ -323,7 +362,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         6,
         "cost to serve",
         "costo de servir",
-        "What serving a customer costs: contacts priced by channel, retention programmes, visits (activity-based costing).",
+        (
+            "What serving a customer costs: contacts priced by channel, retention programmes, visits (activity-based "
+            "costing)."
+        ),
     ),
     (
         6,
@@ -378,7 +420,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         6,
         "loyalty connectors",
         "conectores de la fidelización",
-        "Six ways loyalty makes money: acquisition cost, repeat sales, cross-selling, referrals, price sensitivity, cost savings.",
+        (
+            "Six ways loyalty makes money: acquisition cost, repeat sales, cross-selling, referrals, price "
+            "sensitivity, cost savings."
+        ),
     ),
     (7, "expectation", "expectativa", "The service a customer expects before the contact, here on a 1–7 scale."),
     (7, "perception", "percepción", "The service the customer feels they received, on the same 1–7 scale."),
@@ -450,19 +495,28 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         7,
         "value formula",
         "fórmula de valor",
-        "The value a customer perceives: results and the quality of the process, against the price and the costs of getting the service (Heskett et al. 1997).",
+        (
+            "The value a customer perceives: results and the quality of the process, against the price and the costs "
+            "of getting the service (Heskett et al. 1997)."
+        ),
     ),
     (
         7,
         "self-concept",
         "autoconcepto",
-        "How customers see themselves (self-image), would like to be (ideal self) and value themselves (self-esteem); service that hurts it loses them.",
+        (
+            "How customers see themselves (self-image), would like to be (ideal self) and value themselves "
+            "(self-esteem); service that hurts it loses them."
+        ),
     ),
     (
         7,
         "high-quality vs correct service",
         "servicio de alta calidad frente a prestaciones correctas",
-        "Correct service does what was promised; high-quality service goes beyond it and is what customers remember and repeat.",
+        (
+            "Correct service does what was promised; high-quality service goes beyond it and is what customers "
+            "remember and repeat."
+        ),
     ),
     (
         7,
@@ -540,7 +594,10 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         8,
         "five steps of loyalty",
         "cinco peldaños de la fidelización",
-        "Personal quality, employee satisfaction, an excellent commercial process, value for the effort, relationship marketing.",
+        (
+            "Personal quality, employee satisfaction, an excellent commercial process, value for the effort, "
+            "relationship marketing."
+        ),
     ),
     (
         8,
@@ -558,13 +615,19 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         8,
         "consultative selling",
         "venta consultiva",
-        "Selling from the customer's need, as an adviser: the job ends when the customer is kept, not when the order is signed.",
+        (
+            "Selling from the customer's need, as an adviser: the job ends when the customer is kept, not when the "
+            "order is signed."
+        ),
     ),
     (
         8,
         "objective and internalised view",
         "punto de vista objetivo y de la interiorización",
-        "Two ways to position a customer-oriented strategy: on countable attributes (price, service, technology) or on what the customer feels and believes about the company.",
+        (
+            "Two ways to position a customer-oriented strategy: on countable attributes (price, service, technology) "
+            "or on what the customer feels and believes about the company."
+        ),
     ),
     (
         9,
@@ -609,19 +672,28 @@ _TERMS: tuple[tuple[int, str, str, str], ...] = (
         10,
         "contractual and non-contractual setting",
         "relación contractual y no contractual",
-        "In a contract the customer must end the relationship, so the company sees who leaves; without one a customer just stops buying, and leaving must be estimated.",
+        (
+            "In a contract the customer must end the relationship, so the company sees who leaves; without one a "
+            "customer just stops buying, and leaving must be estimated."
+        ),
     ),
     (
         10,
         "BG/NBD model",
         "modelo BG/NBD",
-        "Each customer buys at their own rate while alive and may silently drop out after any repeat purchase; it forecasts purchases and P(alive) (Fader, Hardie & Lee 2005).",
+        (
+            "Each customer buys at their own rate while alive and may silently drop out after any repeat purchase; "
+            "it forecasts purchases and P(alive) (Fader, Hardie & Lee 2005)."
+        ),
     ),
     (
         10,
         "Gamma-Gamma model",
         "modelo Gamma-Gamma",
-        "Each customer's spend per purchase varies around their own average, and the averages vary across customers, independently of how often they buy (Fader, Hardie & Lee 2005).",
+        (
+            "Each customer's spend per purchase varies around their own average, and the averages vary across "
+            "customers, independently of how often they buy (Fader, Hardie & Lee 2005)."
+        ),
     ),
     (
         10,
@@ -658,7 +730,9 @@ LABELS_ES: dict[str, str] = {
     "build the loyalty of the most valuable": "fidelizar a los clientes más valiosos",
     "increase the value delivered and received": "incrementar el valor que se entrega a los clientes",
     "increase sales": "incrementar las ventas",
-    "know customers' behaviour and attitudes better": "conocer más a fondo los comportamientos y actitudes de los clientes",
+    "know customers' behaviour and attitudes better": (
+        "conocer más a fondo los comportamientos y actitudes de los clientes"
+    ),
     "personal quality and emotional intelligence": "calidad personal e inteligencia emocional",
     "excellence in the commercial process": "excelencia en el proceso comercial",
     "value for the effort": "valor por el esfuerzo",

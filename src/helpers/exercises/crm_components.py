@@ -101,9 +101,11 @@ CONCEPTUAL = [
         success="a data warehouse plus data mining to find trends is the notes' analytical CRM (business "
         "intelligence); its result will later be used by the operational and collaborative parts.",
         wrong={
-            "operational": "operational CRM runs the daily sales, marketing and service processes: taking an order, logging "
-            "a call, routing a request. Mining years of purchases for patterns is not a process step but "
-            "learning from the records.",
+            "operational": (
+                "operational CRM runs the daily sales, marketing and service processes: taking an order, logging a "
+                "call, routing a request. Mining years of purchases for patterns is not a process step but learning "
+                "from the records."
+            ),
             "collaborative": "collaborative CRM manages the channels where customers and the company meet (web, phone, "
             "e-mail, face to face) and shares one history across them. Nothing here happens in a channel; "
             "a channel may use the result later.",
@@ -126,8 +128,10 @@ CONCEPTUAL = [
         wrong={
             "identify": "the bank knows each customer by name and account number: that is identify, the first step. "
             "Look for the step that lets the customer answer back.",
-            "differentiate": "ranking customers by value and needs is differentiate, and the bank does it. Look for the step "
-            "that lets the customer answer back.",
+            "differentiate": (
+                "ranking customers by value and needs is differentiate, and the bank does it. Look for the step that "
+                "lets the customer answer back."
+            ),
             "customize": "the tailored offer is customize, and the bank makes one. What it lacks comes before: hearing "
             "from the customer, so that the next offer fits better than the last.",
         },
@@ -146,12 +150,16 @@ CONCEPTUAL = [
         success="an ERP looks inward, at resources and operations; a CRM looks outward, at customers. They "
         "share data, but neither replaces the other.",
         wrong={
-            "operational crm": "operational CRM runs the customer-facing processes: sales, marketing and service. Purchasing, "
-            "stock, production, accounting and payroll are the company's internal resources: that system "
-            "plans resources, it does not manage relationships.",
-            "analytical crm": "analytical CRM analyses customer data (a data warehouse and data mining) to learn; it does not "
-            "run purchasing, production or payroll. A system that runs every department's operations in one "
-            "database is something else.",
+            "operational crm": (
+                "operational CRM runs the customer-facing processes: sales, marketing and service. Purchasing, "
+                "stock, production, accounting and payroll are the company's internal resources: that system plans "
+                "resources, it does not manage relationships."
+            ),
+            "analytical crm": (
+                "analytical CRM analyses customer data (a data warehouse and data mining) to learn; it does not run "
+                "purchasing, production or payroll. A system that runs every department's operations in one database "
+                "is something else."
+            ),
         },
     ),
     Question(

@@ -218,7 +218,10 @@ QUESTIONS = [
                 lambda a, c: _close(
                     a, _states(c).loc[3, "purchase_probability"] * _states(c).loc[4, "purchase_probability"], 1e-3
                 ),
-                "that is the chance of buying in both months. The question asks for buying in neither: (1 − p₃)(1 − p₄).",
+                (
+                    "that is the chance of buying in both months. The question asks for buying in neither: (1 − "
+                    "p₃)(1 − p₄)."
+                ),
             ),
             (
                 lambda a, c: _close(a, 1 - _states(c).loc[3, "purchase_probability"], 1e-3),
@@ -292,14 +295,20 @@ QUESTIONS = [
         ],
         solution="connector_for_effect = 'cost_savings'",
         wrong={
-            "repeat_sales": "repeat sales are more purchases of the same products. Here she buys the same; what changes is how "
-            "much it costs to serve her.",
+            "repeat_sales": (
+                "repeat sales are more purchases of the same products. Here she buys the same; what changes is how "
+                "much it costs to serve her."
+            ),
             "cross_selling": "cross-selling is buying categories outside the first basket. Nothing new is bought here.",
             "referrals": "referrals are new customers a loyal one brings. She brings no one in this story.",
-            "price_sensitivity": "price sensitivity is about the price she pays (discounts taken or a premium accepted). Her price "
-            "does not change here; the company's cost of handling her orders does.",
-            "acquisition_cost": "the acquisition cost is paid once, when the customer is won. She is in her fourth year; this "
-            "effect recurs every year she stays.",
+            "price_sensitivity": (
+                "price sensitivity is about the price she pays (discounts taken or a premium accepted). Her price "
+                "does not change here; the company's cost of handling her orders does."
+            ),
+            "acquisition_cost": (
+                "the acquisition cost is paid once, when the customer is won. She is in her fourth year; this effect "
+                "recurs every year she stays."
+            ),
         },
         success="a loyal customer who knows the company and uses its cheapest channels costs less to serve: "
         "Reichheld's cost savings (ahorro de costos comerciales).",
@@ -316,12 +325,18 @@ QUESTIONS = [
         ],
         solution="tier_action = 'gold_cross_sell'",
         wrong={
-            "platinum_protect": "platinum is the top 5 %; she is just below it. And protecting is not enough when half her spend goes "
-            "to a competitor: the gold tier's task is to move her up.",
-            "iron_serve_efficiently": "iron customers bring thin profit; she is in the top 20 %. Serving her the cheapest way would risk "
-            "the spend you still have and miss the part you do not.",
-            "lead_change_terms": "lead customers cost more than they bring; her profit is high. Changing her terms would push a "
-            "profitable customer towards the competitor.",
+            "platinum_protect": (
+                "platinum is the top 5 %; she is just below it. And protecting is not enough when half her spend "
+                "goes to a competitor: the gold tier's task is to move her up."
+            ),
+            "iron_serve_efficiently": (
+                "iron customers bring thin profit; she is in the top 20 %. Serving her the cheapest way would risk "
+                "the spend you still have and miss the part you do not."
+            ),
+            "lead_change_terms": (
+                "lead customers cost more than they bring; her profit is high. Changing her terms would push a "
+                "profitable customer towards the competitor."
+            ),
         },
         success="gold: profitable but sharing her buying with competitors. Cross-sell, deepen the bond and learn "
         "what keeps the rest of her spend elsewhere (Zeithaml, Rust & Lemon 2001).",
@@ -340,10 +355,14 @@ QUESTIONS = [
         wrong={
             "discounting": "discounting makes future profit worth *less* today, not more. The loss is large despite "
             "discounting, because it runs over every future year.",
-            "only_one_year": "that is the yearly report's view. The customer would have stayed several more years, with a profit "
-            "that grows with tenure; all of it leaves with them.",
-            "revenue_not_profit": "counting revenue instead of profit would overstate every year, lost or not. The real value is "
-            "larger because of the years it counts, not because of what it counts in each.",
+            "only_one_year": (
+                "that is the yearly report's view. The customer would have stayed several more years, with a profit "
+                "that grows with tenure; all of it leaves with them."
+            ),
+            "revenue_not_profit": (
+                "counting revenue instead of profit would overstate every year, lost or not. The real value is "
+                "larger because of the years it counts, not because of what it counts in each."
+            ),
         },
         success="the lost customer takes every future year's profit, and a replacement costs an acquisition and "
         "starts again at the bottom of the tenure curve (el valor real de un cliente perdido).",
@@ -362,10 +381,14 @@ QUESTIONS = [
         ],
         solution="higher_base_value = 'lesson_01'",
         wrong={
-            "lesson_06": "lesson 06 subtracts the cost to serve, waits a year (and for the customer to stay) before counting "
-            "the first margin, and lets no one grow: each choice lowers the value.",
-            "the_same": "the same retention is not the same model: what is counted each year, when the first year counts "
-            "and whether customers climb all differ, and all push lesson 01's value up.",
+            "lesson_06": (
+                "lesson 06 subtracts the cost to serve, waits a year (and for the customer to stay) before counting "
+                "the first margin, and lets no one grow: each choice lowers the value."
+            ),
+            "the_same": (
+                "the same retention is not the same model: what is counted each year, when the first year counts and "
+                "whether customers climb all differ, and all push lesson 01's value up."
+            ),
         },
         success="every difference pushes lesson 01's value up; that is why a base's value must be quoted with its "
         "model (section 8, One base, three values).",

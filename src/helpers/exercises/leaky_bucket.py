@@ -414,12 +414,15 @@ QUESTIONS = [
         ],
         solution="steady_state_if_inflow_doubles = 'it doubles'",
         wrong={
-            "it rises by less than double": "the outflow does grow with the base, but only until it matches the new inflow: the "
-            "steady state inflow / churn is proportional to the inflow, so twice the inflow settles at "
-            "exactly twice the base. What does not change is the pace: the gap still shrinks by "
-            "(1 − churn) a month.",
-            "it stays the same": "the ceiling is inflow / churn, so more inflow raises it. What doubling the inflow leaves "
-            "unchanged is the pace of approach, set by churn alone.",
+            "it rises by less than double": (
+                "the outflow does grow with the base, but only until it matches the new inflow: the steady state "
+                "inflow / churn is proportional to the inflow, so twice the inflow settles at exactly twice the "
+                "base. What does not change is the pace: the gap still shrinks by (1 − churn) a month."
+            ),
+            "it stays the same": (
+                "the ceiling is inflow / churn, so more inflow raises it. What doubling the inflow leaves unchanged "
+                "is the pace of approach, set by churn alone."
+            ),
             "it halves": "the inflow is the numerator of inflow / churn, not the denominator: more pouring raises the "
             "level; more churn (a bigger denominator) lowers it.",
         },
@@ -446,7 +449,9 @@ QUESTIONS = [
             "poor_service": "poor service is the hole most fully in the company's hands: fix the service.",
             "product_fit": "a poor fit can be plugged by customization (one-to-one offers, mass customization) or "
             "by steering the customer to a product that fits.",
-            "unresolved_complaint": "a complaint is a chance to recover: resolving it quickly and well plugs this hole.",
+            "unresolved_complaint": (
+                "a complaint is a chance to recover: resolving it quickly and well plugs this hole."
+            ),
         },
         success="a customer whose need has ended leaves whatever you do. The most a company can do is follow "
         "the customer to the next need and part on good terms; leave this hole out when you budget plugs.",
@@ -488,8 +493,10 @@ QUESTIONS = [
         ],
         solution="first_step = 'learn why they leave'",
         wrong={
-            "discount for everyone": "a blanket discount is paid for every customer, including the many who would have stayed, "
-            "and does nothing for those who leave over service: first find out which holes there are.",
+            "discount for everyone": (
+                "a blanket discount is paid for every customer, including the many who would have stayed, and does "
+                "nothing for those who leave over service: first find out which holes there are."
+            ),
             "advertise more": "that pours more in; it plugs nothing. The notes' remedy starts with understanding why "
             "customers leave, then spending time on keeping them.",
             "wait for complaints": "most unhappy customers never complain, and in the lesson many lost customers never "

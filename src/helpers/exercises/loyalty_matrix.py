@@ -233,13 +233,19 @@ QUESTIONS = [
         success="satisfied but not tied: a better offer is enough to take her. Only a bond a discount cannot "
         "copy (social, customization) would have kept her.",
         wrong={
-            "apostle": "years of satisfied buying are not a bond. An apostle is satisfied *and* tied (bonds, commitment) "
-            "and does not leave for a 10 % discount; a satisfied customer who does is a mercenary.",
+            "apostle": (
+                "years of satisfied buying are not a bond. An apostle is satisfied *and* tied (bonds, commitment) "
+                "and does not leave for a 10 % discount; a satisfied customer who does is a mercenary."
+            ),
             "hostage": "a hostage is tied but unhappy. She was satisfied, and nothing held her back.",
-            "terrorist": "a terrorist is dissatisfied and speaks badly of the company. She was satisfied and left quietly "
-            "for price.",
-            "indifferent": "the indifferent sit in the middle of the loyalty axis. She is clearly satisfied and clearly "
-            "untied: a corner of the matrix, not its middle.",
+            "terrorist": (
+                "a terrorist is dissatisfied and speaks badly of the company. She was satisfied and left quietly for "
+                "price."
+            ),
+            "indifferent": (
+                "the indifferent sit in the middle of the loyalty axis. She is clearly satisfied and clearly untied: "
+                "a corner of the matrix, not its middle."
+            ),
         },
     ),
     Question(
@@ -259,8 +265,10 @@ QUESTIONS = [
             "terrorist": "a terrorist is dissatisfied and *not* tied, so leaves. This one is held by a contract and a "
             "structural bond. It becomes a terrorist the day the contract ends, if nothing changes.",
             "mercenary": "a mercenary is satisfied and not tied; this customer is the opposite on both axes.",
-            "indifferent": "the indifferent are in the middle of the loyalty axis. A three-year contract and an ordering "
-            "system built into the customer's own purchasing are about as tied as a customer gets.",
+            "indifferent": (
+                "the indifferent are in the middle of the loyalty axis. A three-year contract and an ordering system "
+                "built into the customer's own purchasing are about as tied as a customer gets."
+            ),
         },
     ),
     Question(

@@ -350,9 +350,13 @@ QUESTIONS = [
         solution='phase_after_objectives = "customer-oriented strategy"',
         success="once the objectives are set, the plan decides what to offer to whom; then who delivers it.",
         wrong={
-            "commercial analysis": "the commercial analysis comes first: the objectives are set from what it finds, not before it.",
-            "organization-oriented strategy": "the organization is prepared to deliver a strategy, so the customer-oriented strategy (what to offer "
-            "to whom) must exist first.",
+            "commercial analysis": (
+                "the commercial analysis comes first: the objectives are set from what it finds, not before it."
+            ),
+            "organization-oriented strategy": (
+                "the organization is prepared to deliver a strategy, so the customer-oriented strategy (what to "
+                "offer to whom) must exist first."
+            ),
             "scope": "the scope is the last phase: whom the plan reaches and at what cost can only be fixed once both "
             "strategies are chosen.",
         },
@@ -370,8 +374,10 @@ QUESTIONS = [
         solution='training_strategy = "organization-oriented"',
         success="it prepares and motivates the people who deliver the plan: the lower steps of loyalty.",
         wrong={
-            "customer-oriented": "customers gain from it in the end, but it offers them nothing directly: it prepares and motivates "
-            "employees (emotional intelligence, job satisfaction), which is the organization-oriented strategy.",
+            "customer-oriented": (
+                "customers gain from it in the end, but it offers them nothing directly: it prepares and motivates "
+                "employees (emotional intelligence, job satisfaction), which is the organization-oriented strategy."
+            ),
         },
     ),
     Question(
@@ -388,9 +394,11 @@ QUESTIONS = [
         success="a relationship with a person who knows you is carried inside, and a competitor cannot copy it by "
         "matching a number.",
         wrong={
-            "objective": "prices and delivery times are the objective view, and the competitor has just matched them. An "
-            "adviser who knows the customer's history works on the relationship the customer carries inside: the "
-            "internalised view.",
+            "objective": (
+                "prices and delivery times are the objective view, and the competitor has just matched them. An "
+                "adviser who knows the customer's history works on the relationship the customer carries inside: the "
+                "internalised view."
+            ),
         },
     ),
     Question(
@@ -412,11 +420,17 @@ QUESTIONS = [
         success="the three areas are the value of the effort, the value of the customer and employee satisfaction: "
         "customer satisfaction is the result, not one of the areas.",
         wrong={
-            "the value of the effort": "that is a key area: what the customer gets must be worth what they give, and the employees' effort "
-            "is recognised.",
-            "the value of the customer": "that is a key area: knowing what each customer is worth, so effort goes where it counts.",
-            "employee satisfaction": "that is a key area, and the notes insist on it: the culture of loyalty starts with satisfied "
-            "employees, who then satisfy customers.",
+            "the value of the effort": (
+                "that is a key area: what the customer gets must be worth what they give, and the employees' effort "
+                "is recognised."
+            ),
+            "the value of the customer": (
+                "that is a key area: knowing what each customer is worth, so effort goes where it counts."
+            ),
+            "employee satisfaction": (
+                "that is a key area, and the notes insist on it: the culture of loyalty starts with satisfied "
+                "employees, who then satisfy customers."
+            ),
         },
     ),
     Question(
@@ -432,12 +446,18 @@ QUESTIONS = [
         solution='consultative_seller = "Ben, at retention"',
         success="consultative selling: the job ends at retention, not at the order.",
         wrong={
-            "ana, at the sale": "Ana's is a transactional sale: the largest order, booked, and on to the next prospect. Consultative "
-            "selling starts from the customer's needs and goes on after the order.",
-            "ana, at retention": "Ana moves on once the order is booked, so her job in fact ends at the sale: that is a transactional "
-            "sale, not a consultative one.",
-            "ben, at the sale": "Ben sells consultatively, but the job does not end at the sale: checking after delivery and staying "
-            "the contact are part of it, up to the last phase, retention.",
+            "ana, at the sale": (
+                "Ana's is a transactional sale: the largest order, booked, and on to the next prospect. Consultative "
+                "selling starts from the customer's needs and goes on after the order."
+            ),
+            "ana, at retention": (
+                "Ana moves on once the order is booked, so her job in fact ends at the sale: that is a transactional "
+                "sale, not a consultative one."
+            ),
+            "ben, at the sale": (
+                "Ben sells consultatively, but the job does not end at the sale: checking after delivery and staying "
+                "the contact are part of it, up to the last phase, retention."
+            ),
         },
     ),
 ]

@@ -276,12 +276,18 @@ QUESTIONS = [
         ],
         solution="contractual_business = 'phone_plan'",
         wrong={
-            "supermarket_loyalty_card": "a loyalty card records each purchase, but nobody hands it back when they start shopping elsewhere: "
-            "the supermarket never sees the customer leave. Non-contractual.",
-            "online_shop_account": "an account that stays open is not a relationship that goes on: a customer can stop buying and never "
-            "close it. The shop sees purchases, not departures.",
-            "wholesaler_regular_orders": "regular orders are a habit, not a contract: a customer who stops ordering tells nobody, and a late "
-            "order may be a pause or a goodbye. That ambiguity is exactly what the BG/NBD models.",
+            "supermarket_loyalty_card": (
+                "a loyalty card records each purchase, but nobody hands it back when they start shopping elsewhere: "
+                "the supermarket never sees the customer leave. Non-contractual."
+            ),
+            "online_shop_account": (
+                "an account that stays open is not a relationship that goes on: a customer can stop buying and never "
+                "close it. The shop sees purchases, not departures."
+            ),
+            "wholesaler_regular_orders": (
+                "regular orders are a habit, not a contract: a customer who stops ordering tells nobody, and a late "
+                "order may be a pause or a goodbye. That ambiguity is exactly what the BG/NBD models."
+            ),
         },
         success="a subscriber must cancel, so the company knows the day they leave and can count its churn; the "
         "others see purchases only (relación contractual / no contractual).",
@@ -298,13 +304,19 @@ QUESTIONS = [
         ],
         solution="alive_meaning = 'not_yet_dropped_out'",
         wrong={
-            "buys_next_month": "alive is not about the next purchase: a live customer who buys twice a year will most likely not buy "
-            "next month. The chance of buying soon is what the expected purchases give, and it also depends on "
-            "the customer's rate.",
-            "bought_recently": "recency is an input, not the meaning: the same silence is normal for a slow buyer and alarming for a "
-            "fast one. And a customer who bought once, long ago, is alive by construction.",
-            "satisfied": "the model knows only purchase dates; it says nothing about satisfaction. A hostage (lesson 05) can be "
-            "alive and unhappy, and a satisfied customer can leave.",
+            "buys_next_month": (
+                "alive is not about the next purchase: a live customer who buys twice a year will most likely not "
+                "buy next month. The chance of buying soon is what the expected purchases give, and it also depends "
+                "on the customer's rate."
+            ),
+            "bought_recently": (
+                "recency is an input, not the meaning: the same silence is normal for a slow buyer and alarming for "
+                "a fast one. And a customer who bought once, long ago, is alive by construction."
+            ),
+            "satisfied": (
+                "the model knows only purchase dates; it says nothing about satisfaction. A hostage (lesson 05) can "
+                "be alive and unhappy, and a satisfied customer can leave."
+            ),
         },
         success="alive means the customer has not yet silently left; P(alive) is the chance of that, read against "
         "their own rhythm (the other side of customer mortality, mortalidad de clientes).",
@@ -323,11 +335,15 @@ QUESTIONS = [
         wrong={
             "always": "where departures are recorded (a contractual business), the churn rate is a count, a fact; the "
             "BG/NBD would replace it with assumptions. Count what you can see.",
-            "rates_change": "the BG/NBD assumes each customer's buying rate stays constant; where rates change (as in the "
-            "simulation, where the rate depends on the relationship stage) it misses its holdout, as section 1 "
-            "showed. That is a reason for caution, not for choosing it.",
-            "few_customers": "the BG/NBD learns how rates and drop-out chances vary across customers: it needs many of them. With "
-            "a handful, there is nothing to estimate the distributions from.",
+            "rates_change": (
+                "the BG/NBD assumes each customer's buying rate stays constant; where rates change (as in the "
+                "simulation, where the rate depends on the relationship stage) it misses its holdout, as section 1 "
+                "showed. That is a reason for caution, not for choosing it."
+            ),
+            "few_customers": (
+                "the BG/NBD learns how rates and drop-out chances vary across customers: it needs many of them. With "
+                "a handful, there is nothing to estimate the distributions from."
+            ),
         },
         success="where customers leave without telling and you need a forecast per customer (purchases, P(alive), "
         "value), the BG/NBD gives what a churn rate or an inactivity rule cannot.",
@@ -350,12 +366,18 @@ QUESTIONS = [
         ],
         solution="gamma_gamma_assumption = 'spend_independent_of_frequency'",
         wrong={
-            "same_average_for_all": "the averages vary across customers, as a gamma distribution: that is one of the two gammas. Only a "
-            "customer with no repeat purchase gets the average of all customers.",
-            "spend_grows_with_frequency": "the opposite: the model assumes spend per purchase does not depend on how often a customer buys. If "
-            "it grew with frequency, the expected CLV of frequent buyers would be too low.",
-            "fixed_amount": "each purchase varies at random around the customer's own average: the model is about that spread. "
-            "Only the average is assumed stable over time.",
+            "same_average_for_all": (
+                "the averages vary across customers, as a gamma distribution: that is one of the two gammas. Only a "
+                "customer with no repeat purchase gets the average of all customers."
+            ),
+            "spend_grows_with_frequency": (
+                "the opposite: the model assumes spend per purchase does not depend on how often a customer buys. If "
+                "it grew with frequency, the expected CLV of frequent buyers would be too low."
+            ),
+            "fixed_amount": (
+                "each purchase varies at random around the customer's own average: the model is about that spread. "
+                "Only the average is assumed stable over time."
+            ),
         },
         success="spend per purchase varies around each customer's own average, the averages vary across customers, "
         "and none of it depends on how often they buy: check the correlation before trusting the CLV.",

@@ -117,8 +117,10 @@ CONCEPTUAL = [
         wrong={
             "stranger": "a stranger is drawn only by an attractive offer and has invested nothing in the relationship; "
             "this customer shares its plans and has linked its systems.",
-            "acquaintance": "an acquaintance is satisfied with a standard offer (product parity) and can switch without much "
-            "effort; here the offer is built for this one customer and switching is costly.",
+            "acquaintance": (
+                "an acquaintance is satisfied with a standard offer (product parity) and can switch without much "
+                "effort; here the offer is built for this one customer and switching is costly."
+            ),
             "friend": "a friend trusts an offer tailored to its *segment*; sharing information and investing together "
             "in an offer made for one customer is commitment, the mark of the rung above.",
         },
@@ -136,10 +138,14 @@ CONCEPTUAL = [
         success="satisfaction with a standard offer is easy for a rival to match; trust in a distinctive offer "
         "takes longer to build and to imitate.",
         wrong={
-            "attractiveness": "attractiveness of the offer is what wins strangers, and the rival has just matched it: that is "
-            "why the acquaintances left.",
-            "satisfaction": "acquaintances are satisfied too, and they left; satisfaction with a standard offer cannot be "
-            "what keeps the friends.",
+            "attractiveness": (
+                "attractiveness of the offer is what wins strangers, and the rival has just matched it: that is why "
+                "the acquaintances left."
+            ),
+            "satisfaction": (
+                "acquaintances are satisfied too, and they left; satisfaction with a standard offer cannot be what "
+                "keeps the friends."
+            ),
             "commitment": "commitment (shared information and investments) is added only at the partner rung; friends "
             "rest on satisfaction plus one more source.",
         },
@@ -157,7 +163,9 @@ CONCEPTUAL = [
         success="acquaintances stay while the company meets their needs with value comparable to the rivals'; "
         "trust, and the goal of retaining, come a rung later.",
         wrong={
-            "acquire": "acquiring is the goal with strangers, whose business is not won yet; these households already buy.",
+            "acquire": (
+                "acquiring is the goal with strangers, whose business is not won yet; these households already buy."
+            ),
             "retain": "retaining is the goal with friends, whose trust in a distinctive offer the company must keep; "
             "acquaintances have no such trust yet.",
             "enhance": "enhancing the relationship is the goal with partners, who invest in it with the company.",

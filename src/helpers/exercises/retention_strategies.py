@@ -259,7 +259,9 @@ QUESTIONS = [
             'true_multiplier = company.truth.params["bond_churn_factor"]["financial"]\n'
             'naive_vs_truth = "overstates" if naive < true_multiplier else "understates"'
         ),
-        success="members are closer, more satisfied customers who would churn less anyway: selection, not the programme.",
+        success=(
+            "members are closer, more satisfied customers who would churn less anyway: selection, not the programme."
+        ),
     ),
     Question(
         variable="break_even_social_b2b",
@@ -314,8 +316,11 @@ QUESTIONS = [
         kind="choice",
         choices=SEGMENTS,
         hints=[
-            "Use the simulation's true factors: `bonds.cumulative_packages(company.truth.params['bond_cost_per_month'], "
-            "company.truth.params['bond_churn_factor'])`.",
+            (
+                "Use the simulation's true factors: "
+                "`bonds.cumulative_packages(company.truth.params['bond_cost_per_month'], "
+                "company.truth.params['bond_churn_factor'])`."
+            ),
             "`bonds.programme_return_table(bonds.enrolment_baseline(panel), packages, horizon_months=36)` gives the "
             "net return per enrolled customer for every segment and level.",
             "Keep the rows of the social level and take the segment with the larger `net_return`.",
@@ -340,7 +345,10 @@ QUESTIONS = [
         kind="concept",
         choices=BOND_LEVELS,
         hints=[
-            "Ask how the tactic ties the customer: through price, a person, a service shaped to them, or their own systems?",
+            (
+                "Ask how the tactic ties the customer: through price, a person, a service shaped to them, or their "
+                "own systems?"
+            ),
             "The free coffee is the same for every card holder and rewards volume and frequency.",
         ],
         solution='points_card_level = "financial"',
@@ -349,13 +357,17 @@ QUESTIONS = [
             "quick for a rival to copy."
         ),
         wrong={
-            "structural": "a card and the database behind it are not a structural bond. Structural bonds build the service "
-            "into the customer's own processes (ordering, delivery, invoicing), so leaving means reorganising; "
-            "a stamp card works through price, and a rival can print one tomorrow.",
+            "structural": (
+                "a card and the database behind it are not a structural bond. Structural bonds build the service "
+                "into the customer's own processes (ordering, delivery, invoicing), so leaving means reorganising; a "
+                "stamp card works through price, and a rival can print one tomorrow."
+            ),
             "social": "nothing in the card is personal: nobody knows the customer's name or keeps in touch. The reward "
             "is a price incentive, the same for every holder.",
-            "customization": "nothing is adapted to the customer: every holder gets the same free coffee after the same number "
-            "of purchases. Rewards for volume and frequency work through price.",
+            "customization": (
+                "nothing is adapted to the customer: every holder gets the same free coffee after the same number of "
+                "purchases. Rewards for volume and frequency work through price."
+            ),
         },
     ),
     Question(
@@ -374,10 +386,14 @@ QUESTIONS = [
             "customization bond."
         ),
         wrong={
-            "structural": "the customer uses the supplier's website, but nothing is built into the customer's own ordering, "
-            "delivery or invoicing systems. What is adapted is the product itself, to each customer's needs.",
-            "financial": "there is no discount or reward: the price is that of the standard range. The tie is a product "
-            "shaped to the customer.",
+            "structural": (
+                "the customer uses the supplier's website, but nothing is built into the customer's own ordering, "
+                "delivery or invoicing systems. What is adapted is the product itself, to each customer's needs."
+            ),
+            "financial": (
+                "there is no discount or reward: the price is that of the standard range. The tie is a product "
+                "shaped to the customer."
+            ),
             "social": "no personal relationship is involved: the customer designs alone, online. The tie is the "
             "tailored product.",
         },
@@ -397,12 +413,16 @@ QUESTIONS = [
             "to copy, and the costliest to build."
         ),
         wrong={
-            "financial": "price incentives are the easiest to copy: a rival can match a discount or a points scheme tomorrow. "
-            "That is their main drawback.",
+            "financial": (
+                "price incentives are the easiest to copy: a rival can match a discount or a points scheme tomorrow. "
+                "That is their main drawback."
+            ),
             "social": "social bonds are harder to copy than a price, but a rival can build relationships too, and they "
             "can leave with the salesperson who holds them. There are two deeper levels.",
-            "customization": "a rival can invest in flexible processes and learn preferences too. What it cannot easily undo is "
-            "a service built into the customer's own systems, the level above.",
+            "customization": (
+                "a rival can invest in flexible processes and learn preferences too. What it cannot easily undo is a "
+                "service built into the customer's own systems, the level above."
+            ),
         },
     ),
     Question(
@@ -420,10 +440,14 @@ QUESTIONS = [
             "keep a bond valuable, not only hard to break."
         ),
         wrong={
-            "partner": "a partner (lesson 01) trusts the company and is committed because it wants to be. This customer is "
-            "dissatisfied and its commitment is forced by the cost of switching.",
-            "mercenary": "a mercenary is free to leave and does so for a better price. This customer would like to leave "
-            "and cannot, at least not yet.",
+            "partner": (
+                "a partner (lesson 01) trusts the company and is committed because it wants to be. This customer is "
+                "dissatisfied and its commitment is forced by the cost of switching."
+            ),
+            "mercenary": (
+                "a mercenary is free to leave and does so for a better price. This customer would like to leave and "
+                "cannot, at least not yet."
+            ),
         },
     ),
 ]

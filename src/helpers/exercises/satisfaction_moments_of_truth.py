@@ -324,11 +324,17 @@ CONCEPTUAL = [
         ],
         solution='moment_quadrant = "not detectable, more important"',
         wrong={
-            "detectable, more important": "it matters, but nothing in the hotel's records flags it: the guest did not complain and the stay "
-            "looks normal. A moment is detectable only if the company can see it go wrong at the time.",
-            "detectable, less important": "neither half fits: the failure left no trace in the records, and it cost a customer.",
-            "not detectable, less important": "it is invisible, yes, but not minor: the guest took their next stays elsewhere. Importance is "
-            "measured by what a bad moment does to loyalty.",
+            "detectable, more important": (
+                "it matters, but nothing in the hotel's records flags it: the guest did not complain and the stay "
+                "looks normal. A moment is detectable only if the company can see it go wrong at the time."
+            ),
+            "detectable, less important": (
+                "neither half fits: the failure left no trace in the records, and it cost a customer."
+            ),
+            "not detectable, less important": (
+                "it is invisible, yes, but not minor: the guest took their next stays elsewhere. Importance is "
+                "measured by what a bad moment does to loyalty."
+            ),
         },
         success="the most dangerous quadrant: make it visible (a one-question rating at checkout, a follow-up) "
         "before it empties the bucket.",
@@ -345,11 +351,17 @@ CONCEPTUAL = [
         ],
         solution='why_satisfaction_fell = "expectations rose more than perception"',
         wrong={
-            "the service got worse": "the service improved: waits fell from 15 to 8 minutes. Satisfaction compares that with what the "
-            "customer expected, and the rival's promise raised the expectation.",
-            "satisfaction does not depend on the service": "it does, through perception; but perception is judged against expectation, which rose more.",
-            "the survey scale changed": "nothing in the case says so. The same question can fall when expectations rise faster than the "
-            "service improves.",
+            "the service got worse": (
+                "the service improved: waits fell from 15 to 8 minutes. Satisfaction compares that with what the "
+                "customer expected, and the rival's promise raised the expectation."
+            ),
+            "satisfaction does not depend on the service": (
+                "it does, through perception; but perception is judged against expectation, which rose more."
+            ),
+            "the survey scale changed": (
+                "nothing in the case says so. The same question can fall when expectations rise faster than the "
+                "service improves."
+            ),
         },
         success="satisfaction = perception against expectation: manage what you promise (and watch competitors' "
         "promises) as well as what you deliver.",
@@ -366,10 +378,14 @@ CONCEPTUAL = [
         ],
         solution='broken_link = "satisfied employees → loyal employees"',
         wrong={
-            "loyal employees → satisfied customers": "that link works as the chain predicts: without loyal (long-serving) employees, customers start "
-            "from zero and are less satisfied. The chain breaks earlier: satisfied staff do not stay.",
-            "satisfied customers → loyal customers": "the customers are not satisfied in the first place, so this link is never tested. Look for the "
-            "first stage that does not follow from the one before.",
+            "loyal employees → satisfied customers": (
+                "that link works as the chain predicts: without loyal (long-serving) employees, customers start from "
+                "zero and are less satisfied. The chain breaks earlier: satisfied staff do not stay."
+            ),
+            "satisfied customers → loyal customers": (
+                "the customers are not satisfied in the first place, so this link is never tested. Look for the "
+                "first stage that does not follow from the one before."
+            ),
         },
         success="satisfaction alone did not keep the staff (pay, career, workload matter too); fix that link and "
         "the rest of the chain can work.",

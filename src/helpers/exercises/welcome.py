@@ -34,10 +34,14 @@ CONCEPTUAL = [
         wrong={
             "customers": "customers holds one row per customer and the channel they were *acquired* through, not the "
             "channel of each contact.",
-            "transactions": "transactions records purchases and the channel of each sale; whether a problem was solved is "
-            "recorded with each contact.",
-            "surveys": "surveys holds the occasional answer on satisfaction, trust and commitment, not what happened at "
-            "each contact.",
+            "transactions": (
+                "transactions records purchases and the channel of each sale; whether a problem was solved is "
+                "recorded with each contact."
+            ),
+            "surveys": (
+                "surveys holds the occasional answer on satisfaction, trust and commitment, not what happened at "
+                "each contact."
+            ),
             "bonds": "bonds records enrolments in loyalty programmes; nothing there is about contacts.",
             "churn": "churn says who left and why; it knows nothing about the contacts of the customers who stayed.",
             "employees": "employees describes the staff (satisfaction, tenure), not the contacts they handle.",
@@ -56,11 +60,17 @@ CONCEPTUAL = [
         success="satisfaction comes from the survey answers and leaving from the churn table; lesson 05 joins them "
         "to build the loyalty matrix.",
         wrong={
-            "transactions and churn": "transactions tell you what customers bought, not how satisfied they were; the 1–5 answer is "
-            "in another table.",
-            "surveys and interactions": "interactions records contacts, not whether the customer left; leaving has a table of its own.",
-            "customers and bonds": "neither table holds satisfaction or defection: customers describes who they are, bonds which "
-            "programmes they joined.",
+            "transactions and churn": (
+                "transactions tell you what customers bought, not how satisfied they were; the 1–5 answer is in "
+                "another table."
+            ),
+            "surveys and interactions": (
+                "interactions records contacts, not whether the customer left; leaving has a table of its own."
+            ),
+            "customers and bonds": (
+                "neither table holds satisfaction or defection: customers describes who they are, bonds which "
+                "programmes they joined."
+            ),
         },
     ),
     Question(
@@ -78,8 +88,10 @@ CONCEPTUAL = [
         wrong={
             "prospect": "a prospect (cliente potencial) has never bought and is in none of the tables; this household "
             "signed up and bought, so it is a row in customers and in transactions.",
-            "acquaintance": "an acquaintance (conocido) is satisfied and familiar with the company; this household has no "
-            "opinion yet and would leave for a better price: it is still on trial.",
+            "acquaintance": (
+                "an acquaintance (conocido) is satisfied and familiar with the company; this household has no "
+                "opinion yet and would leave for a better price: it is still on trial."
+            ),
         },
     ),
 ]
