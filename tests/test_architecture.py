@@ -35,6 +35,8 @@ PRESENTATION = {
     "handouts",
     "present",
     "grading",
+    # the Spanish edition's catalogues (it reads the question banks)
+    "translate",
 }
 DATA = {"company", "synthetic", "data", "warehouse", "own_data", "example_data", "engines"}
 

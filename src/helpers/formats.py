@@ -1,7 +1,9 @@
 """How the course writes numbers for readers: amounts of money and percentages.
 
 Charts (:mod:`helpers.plots`, as tick formatters) and the report's text use the same
-functions, so a number reads the same everywhere. Pure functions, no plotting.
+functions, so a number reads the same everywhere. Each follows the language in use
+(:func:`helpers.i18n.use`): in Spanish a decimal comma and a point between thousands
+(``1.234,5``). Pure functions, no plotting.
 """
 
 from __future__ import annotations
@@ -9,16 +11,42 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["money", "number", "percent", "percent_text", "without_negative_zero"]
+from helpers.i18n import language
+
+__all__ = ["localize", "money", "number", "percent", "percent_text", "without_negative_zero"]
 
 _NONZERO_DIGIT = re.compile(r"[1-9]")
+# A number as English writes it: 1,234 or 1,234.5 or 0.25 (not a date, not a version 1.2.3).
+_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
+
+
+def localize(text: str, lang: str | None = None) -> str:
+    """``text`` with its English-written numbers in the language's format (default: the one in use).
+
+    Spanish takes a decimal comma and a point between thousands. Lesson text computed
+    with :func:`helpers.notebook.prose` passes through it, so a translated sentence keeps
+    the English format specifications (``{share:.1%}``) and still reads as Spanish.
+
+    Examples
+    --------
+    >>> localize("1,234.5 customers, 0.25 of them, 3.5M, 12 % in 2024-01-31, version 1.2.3", "es")
+    '1.234,5 customers, 0,25 of them, 3,5M, 12 % in 2024-01-31, version 1.2.3'
+    >>> localize("1,234.5", "en")
+    '1,234.5'
+    """
+    if (lang or language()) != "es":
+        return text
+    return _ENGLISH_NUMBER.sub(lambda match: match.group().translate(_TO_SPANISH), text)
+
+
+_TO_SPANISH = str.maketrans({",": ".", ".": ","})
 
 
 def money(value: float, _pos: object = None) -> str:
     """Format an amount of money compactly: 1234567 → '1.2M', 5300 → '5.3k'."""
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= limit:
-            return without_negative_zero(f"{value / limit:.1f}{suffix}")
+            return localize(without_negative_zero(f"{value / limit:.1f}{suffix}"))
     return without_negative_zero(f"{value:.0f}")
 
 
@@ -30,7 +58,7 @@ def number(value: float, spec: str = "") -> str:
     >>> number(-0.82, "+.2f"), number(0.4, "+.1f"), number(-0.0004, ".1%"), number(1234.5, ",.0f")
     ('−0.82', '+0.4', '0.0%', '1,234')
     """
-    return without_negative_zero(format(value, spec)).replace("-", "\u2212")
+    return localize(without_negative_zero(format(value, spec)).replace("-", "\u2212"))
 
 
 def percent(value: float, _pos: object = None) -> str:

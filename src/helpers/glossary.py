@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.i18n import language
+
 # (lesson where the term is introduced, English, Spanish, definition)
 _TERMS: tuple[tuple[int, str, str, str], ...] = (
     (
@@ -858,15 +860,15 @@ def spanish(name: str) -> str:
     raise KeyError(f"no Spanish term for {name!r}; add it to helpers.glossary.LABELS_ES")
 
 
-def label(name: object, lang: str = "en") -> str:
+def label(name: object, lang: str | None = None) -> str:
     """A name as readers see it in a language: ``face_to_face`` → ``Face to face``, or its Spanish term.
 
     Parameters
     ----------
     name : object
         A column, category or framework name (underscores allowed).
-    lang : {"en", "es"}
-        The language of the label.
+    lang : {"en", "es"}, optional
+        The language of the label; by default the one in use (:func:`helpers.i18n.use`).
 
     Returns
     -------
@@ -880,6 +882,7 @@ def label(name: object, lang: str = "en") -> str:
     ('Face to face', 'socio')
     """
     text = str(name).replace("_", " ")
+    lang = lang or language()
     if lang == "es":
         return spanish(text)
     if lang != "en":

@@ -48,6 +48,8 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 
+from helpers.formats import localize
+
 #: The notebook variable holding the company the lesson runs on.
 COMPANY_VARIABLE = "company"
 
@@ -205,7 +207,7 @@ class Prose:
     """
 
     def __init__(self, text: str) -> None:
-        self.text = textwrap.dedent(text).strip()
+        self.text = localize(textwrap.dedent(text).strip())
 
     def _repr_markdown_(self) -> str:
         return self.text
@@ -225,7 +227,8 @@ def prose(text: str) -> Prose:
     Returns
     -------
     Prose
-        displayed as Markdown by Jupyter, as the text itself elsewhere.
+        displayed as Markdown by Jupyter, as the text itself elsewhere; its numbers in
+        the language in use (:func:`helpers.formats.localize`: ``0,25`` in Spanish).
 
     Examples
     --------

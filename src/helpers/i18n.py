@@ -1,0 +1,129 @@
+"""The language the course speaks: English (the source) or Spanish, chosen by each lesson.
+
+A lesson's parameters cell sets ``LANG`` and its import cell calls :func:`use`; from then on
+every message of the helpers (chart titles and axes, widget labels, check feedback, the
+``%%needs`` message, data errors) is looked up in the Spanish catalogue, category labels
+come from the glossary (:func:`helpers.glossary.label`), and numbers are written with a
+decimal comma (:func:`helpers.formats.number`)::
+
+    from helpers import i18n
+    i18n.use("es")
+    _("Customers")            # "Clientes"
+
+The English text is the source and the key. Each Spanish message lives in a gettext
+catalogue (PO file) under ``helpers/locale/es/``, read and written with Babel, the library
+Sphinx and Flask use for theirs; a translator edits them with any PO editor (Poedit) or a
+text editor. ``python -m helpers.translate update`` adds new messages to the catalogues
+and marks changed ones *fuzzy*; a test fails while a message is missing or fuzzy.
+
+In a module, mark a message with ``_`` where it is shown (``_("Month")``), and with ``N_``
+where it is defined before the language is known (a constant); format it after the lookup:
+``_("{count} customers").format(count=n)``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "show_tables_in", "use"]
+
+#: The languages the course is written in; the first is the source.
+LANGUAGES = ("en", "es")
+
+#: The folder of the helpers' catalogues: ``locale/<lang>/*.po``.
+LOCALE = Path(__file__).with_name("locale")
+
+_current = {"lang": "en"}
+
+
+def use(lang: str) -> None:
+    """Speak ``lang`` ("en" or "es") from now on, in this Python process.
+
+    In a notebook it also shows pandas tables with the language's decimal mark
+    (:func:`show_tables_in`).
+
+    Raises
+    ------
+    ValueError
+        For a language the course is not written in.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"the course speaks {' or '.join(LANGUAGES)}, not {lang!r}")
+    _current["lang"] = lang
+    show_tables_in(lang)
+
+
+def language() -> str:
+    """The language in use: "en" unless :func:`use` chose another."""
+    return _current["lang"]
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every translated message of ``lang``, by its English text (fuzzy and empty ones left out)."""
+    from babel.messages.pofile import read_po
+
+    messages = {}
+    for path in sorted((LOCALE / lang).glob("*.po")):
+        with path.open("rb") as file:
+            for message in read_po(file):
+                if message.id and message.string and not message.fuzzy:
+                    messages[message.id] = message.string
+    return messages
+
+
+def gettext(message: str) -> str:
+    """``message`` in the language in use; the English text when it has no translation."""
+    lang = language()
+    if lang == LANGUAGES[0]:
+        return message
+    return catalogue(lang).get(message, message)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark ``message`` for the catalogue without translating it yet (a constant defined at import)."""
+    return message
+
+
+def show_tables_in(lang: str) -> None:
+    """In a notebook, show pandas tables with ``lang``'s decimal mark (a comma in Spanish).
+
+    Registers IPython display formatters for data frames (HTML and plain text, the same
+    rows and columns pandas would show); English removes them. Outside IPython it does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the course
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import pandas as pd
+
+    formatters = shell.display_formatter.formatters
+    for mime, spanish in (("text/html", _frame_html_es), ("text/plain", _frame_text_es)):
+        if lang == "es":
+            formatters[mime].for_type(pd.DataFrame, spanish)
+        else:
+            formatters[mime].type_printers.pop(pd.DataFrame, None)
+
+
+def _frame_html_es(frame) -> str:
+    from pandas import get_option
+    from pandas.io.formats import format as fmt
+
+    options = {name: get_option(f"display.{name}") for name in ("max_rows", "min_rows", "show_dimensions")}
+    formatter = fmt.DataFrameFormatter(
+        frame, max_cols=get_option("display.max_columns"), decimal=",", bold_rows=True, escape=True, **options
+    )
+    return fmt.DataFrameRenderer(formatter).to_html(notebook=True)
+
+
+def _frame_text_es(frame, printer, cycle) -> None:
+    from pandas.io.formats import format as fmt
+
+    printer.text(frame.to_string(decimal=",", **fmt.get_dataframe_repr_params()))
