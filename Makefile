@@ -1,9 +1,11 @@
 # Relationship Marketing & CRM Workbook
 #   make lab        set up (first time only) and open the course in JupyterLab
+#   make lab-es     the same, opening the Spanish edition (notebooks/es)
 #   make test       set up (first time only) and run every test, notebooks included
-#   make present LESSON=03  show one lesson without code, in large type for a projector (Voilà)
+#   make present LESSON=03  show one lesson without code, in large type for a projector (Voilà); LESSON=es/03 in Spanish
 #   make data       regenerate datasets/ (the course's company and the messy example) from the seed
-#   make notebooks  re-execute every lesson and solution notebook, then the exercises
+#   make notebooks  re-execute every lesson and solution notebook (both editions), then the exercises
+#   make translations  bring the Spanish catalogues in step with an English change (new: empty; changed: fuzzy)
 #   make exercises  regenerate exercises/ from solutions/
 #   make slides     offline slide decks with speaker notes, guide pages and handouts in build/slides
 #   make format     format the code and fix what the linter can (ruff)
@@ -15,10 +17,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SLIDES_STAMP := etc/slides/node_modules/.installed
 FIRST_LESSON := notebooks/00_welcome.ipynb
+FIRST_LESSON_ES := notebooks/es/00_bienvenida.ipynb
 # Tests run on both cores; set JOBS=1 to run them one at a time.
 JOBS ?= auto
 
-.PHONY: lab test data notebooks exercises slides lock bench format clean
+.PHONY: lab lab-es test data notebooks translations exercises slides lock bench format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 lab")'
@@ -40,6 +43,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The whole course is browsable (lessons, exercises, data); the first lesson opens at start.
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(FIRST_LESSON)
+
+# La edición en español: the same course, opening its first lesson.
+lab-es: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(FIRST_LESSON_ES)
 
 # One lesson without code, its widgets working, in the projector theme of etc/voila/; LESSON is the
 # start of its name (03 is notebooks/03_leaky_bucket.ipynb). Serves that lesson only; prints its URL.
@@ -63,9 +70,11 @@ data: $(STAMP)
 
 # Re-executes every lesson and solution in place (outputs are committed), then the exercises. No widget
 # state is stored: each widget's output carries its chart as a picture, which every viewer shows offline.
+# The Spanish edition is first written from the English notebooks and their catalogues (translations/es).
 notebooks: $(STAMP)
-	for folder in notebooks solutions; do \
-	  (cd $$folder && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	$(BIN)/python -m helpers.translate build
+	for folder in notebooks solutions notebooks/es solutions/es; do \
+	  (cd $$folder && $(CURDIR)/$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	     --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 	     --ExecutePreprocessor.timeout=600 *.ipynb) || exit 1; \
 	done
@@ -73,6 +82,12 @@ notebooks: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python -m helpers.exercise_builder solutions exercises
+	$(BIN)/python -m helpers.exercise_builder solutions/es exercises/es
+
+# After an English change: new cells and messages appear empty, changed ones fuzzy (see CONTRIBUTING.md).
+translations: $(STAMP)
+	$(BIN)/python -m helpers.translate update
+	$(BIN)/python -m helpers.translate status || true
 
 # The decks' assets (reveal.js, MathJax), pinned by etc/slides/package-lock.json; reinstalled when it changes.
 $(SLIDES_STAMP): etc/slides/package.json etc/slides/package-lock.json

@@ -111,12 +111,13 @@ def test_there_is_no_import_cycle():
 
 
 def test_no_module_imports_another_modules_private_names():
+    """``_`` of helpers.i18n is public: gettext's name for "translate this", which the extractor looks for."""
     offences = [
         f"{module} imports {target}.{name}"
         for module in MODULES
         for target, names in imported(module)
         for name in names
-        if name.startswith("_")
+        if name.startswith("_") and (target, name) != ("i18n", "_")
     ]
     assert not offences
 

@@ -11,35 +11,11 @@ from __future__ import annotations
 import math
 import re
 
-from helpers.i18n import language
+from helpers.i18n import localize
 
 __all__ = ["localize", "money", "number", "percent", "percent_text", "without_negative_zero"]
 
 _NONZERO_DIGIT = re.compile(r"[1-9]")
-# A number as English writes it: 1,234 or 1,234.5 or 0.25 (not a date, not a version 1.2.3).
-_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
-
-
-def localize(text: str, lang: str | None = None) -> str:
-    """``text`` with its English-written numbers in the language's format (default: the one in use).
-
-    Spanish takes a decimal comma and a point between thousands. Lesson text computed
-    with :func:`helpers.notebook.prose` passes through it, so a translated sentence keeps
-    the English format specifications (``{share:.1%}``) and still reads as Spanish.
-
-    Examples
-    --------
-    >>> localize("1,234.5 customers, 0.25 of them, 3.5M, 12 % in 2024-01-31, version 1.2.3", "es")
-    '1.234,5 customers, 0,25 of them, 3,5M, 12 % in 2024-01-31, version 1.2.3'
-    >>> localize("1,234.5", "en")
-    '1,234.5'
-    """
-    if (lang or language()) != "es":
-        return text
-    return _ENGLISH_NUMBER.sub(lambda match: match.group().translate(_TO_SPANISH), text)
-
-
-_TO_SPANISH = str.maketrans({",": ".", ".": ","})
 
 
 def money(value: float, _pos: object = None) -> str:

@@ -57,6 +57,7 @@ import nbformat
 import helpers.exercises
 from helpers.checks import Outcome, Verdict, bind
 from helpers.synthetic import DEFAULT_SEED
+from helpers.translate import file_names
 
 #: The columns of the grades file, in order.
 COLUMNS = ("student", "lesson", "question", "outcome", "message", "seconds", "file")
@@ -143,7 +144,8 @@ def lesson_from_name(stem: str) -> tuple[str, str | None]:
     -------
     tuple of (str, str or None)
         The student (the whole name when no lesson ends it) and the lesson (a key of
-        :data:`LESSONS`, e.g. ``00_welcome``) or None.
+        :data:`LESSONS`, e.g. ``00_welcome``) or None. The Spanish edition's file names
+        (``05_matriz_de_lealtad``) name the same lessons.
 
     Examples
     --------
@@ -153,10 +155,14 @@ def lesson_from_name(stem: str) -> tuple[str, str | None]:
     ('', '01_relationship_evolution')
     >>> lesson_from_name("ana")
     ('ana', None)
+    >>> lesson_from_name("ana_garcia_05_matriz_de_lealtad")  # the Spanish edition's file
+    ('ana_garcia', '05_loyalty_matrix')
     """
+    spanish = {english.split("_", 1)[1]: name.split("_", 1)[1] for english, name in file_names().items()}
     for lesson, path in sorted(LESSONS.items(), key=lambda item: -len(item[1])):
         bank = path.rsplit(".", 1)[1]
-        match = re.fullmatch(rf"(?:(?P<student>.*?)_)??(?:\d+_)?{bank}", stem, flags=re.IGNORECASE)
+        names = "|".join(re.escape(name) for name in (bank, spanish.get(bank, bank)))
+        match = re.fullmatch(rf"(?:(?P<student>.*?)_)??(?:\d+_)?(?:{names})", stem, flags=re.IGNORECASE)
         if match:
             return match["student"] or "", lesson
     return stem, None

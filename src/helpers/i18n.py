@@ -24,9 +24,10 @@ where it is defined before the language is known (a constant); format it after t
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "show_tables_in", "use"]
+__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "localize", "show_tables_in", "use"]
 
 #: The languages the course is written in; the first is the source.
 LANGUAGES = ("en", "es")
@@ -89,11 +90,37 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     return message
 
 
+# A number as English writes it: 1,234 or 1,234.5 or 0.25 (not a date, not a version 1.2.3).
+_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
+
+
+def localize(text: str, lang: str | None = None) -> str:
+    """``text`` with its English-written numbers in the language's format (default: the one in use).
+
+    Spanish takes a decimal comma and a point between thousands. Lesson text computed
+    with :func:`helpers.notebook.prose` passes through it (as do :mod:`helpers.formats` and pandas tables), so a translated sentence keeps
+    the English format specifications (``{share:.1%}``) and still reads as Spanish.
+
+    Examples
+    --------
+    >>> localize("1,234.5 customers, 0.25 of them, 3.5M, 12 % in 2024-01-31, version 1.2.3", "es")
+    '1.234,5 customers, 0,25 of them, 3,5M, 12 % in 2024-01-31, version 1.2.3'
+    >>> localize("1,234.5", "en")
+    '1,234.5'
+    """
+    if (lang or language()) != "es":
+        return text
+    return _ENGLISH_NUMBER.sub(lambda match: match.group().translate(_TO_SPANISH), text)
+
+
+_TO_SPANISH = str.maketrans({",": ".", ".": ","})
+
+
 def show_tables_in(lang: str) -> None:
     """In a notebook, show pandas tables with ``lang``'s decimal mark (a comma in Spanish).
 
     Registers IPython display formatters for data frames (HTML and plain text, the same
-    rows and columns pandas would show); English removes them. Outside IPython it does nothing.
+    rows and columns pandas would show) and series; English removes them. Outside IPython it does nothing.
     """
     try:
         from IPython import get_ipython
@@ -105,11 +132,13 @@ def show_tables_in(lang: str) -> None:
     import pandas as pd
 
     formatters = shell.display_formatter.formatters
-    for mime, spanish in (("text/html", _frame_html_es), ("text/plain", _frame_text_es)):
+    spanish = (("text/html", pd.DataFrame, _frame_html_es), ("text/plain", pd.DataFrame, _frame_text_es))
+    spanish += (("text/plain", pd.Series, _series_text_es),)
+    for mime, kind, printer in spanish:
         if lang == "es":
-            formatters[mime].for_type(pd.DataFrame, spanish)
+            formatters[mime].for_type(kind, printer)
         else:
-            formatters[mime].type_printers.pop(pd.DataFrame, None)
+            formatters[mime].type_printers.pop(kind, None)
 
 
 def _frame_html_es(frame) -> str:
@@ -127,3 +156,7 @@ def _frame_text_es(frame, printer, cycle) -> None:
     from pandas.io.formats import format as fmt
 
     printer.text(frame.to_string(decimal=",", **fmt.get_dataframe_repr_params()))
+
+
+def _series_text_es(series, printer, cycle) -> None:
+    printer.text(localize(repr(series), "es"))

@@ -51,7 +51,8 @@ def find_lesson(prefix: str, folder: Path = LESSONS) -> Path:
     ----------
     prefix : str
         The start of the lesson's file name: ``03``, ``03_leaky`` or the whole name (with
-        or without ``.ipynb``); a lone digit means its lesson (``3`` is ``03``).
+        or without ``.ipynb``); a lone digit means its lesson (``3`` is ``03``). ``es/03``
+        is the lesson of the Spanish edition (``notebooks/es/``).
     folder : pathlib.Path
         The folder of the lessons (default: ``notebooks/``).
 
@@ -71,13 +72,18 @@ def find_lesson(prefix: str, folder: Path = LESSONS) -> Path:
     '03_leaky_bucket.ipynb'
     >>> find_lesson("5").name
     '05_loyalty_matrix.ipynb'
+    >>> find_lesson("es/03").relative_to(LESSONS).as_posix()
+    'es/03_teoria_del_balde.ipynb'
     >>> find_lesson("0")
     Traceback (most recent call last):
     ...
     helpers.present.LessonNotFound: '0' matches 10 lessons: 00_welcome, 01_relationship_evolution, ...; give more of the name, e.g. LESSON=00
     """
+    edition, _slash, prefix = prefix.strip().rpartition("/")
+    if edition:
+        folder = folder / edition
     names = ", ".join(path.stem for path in lessons_starting_with("", folder))
-    prefix = prefix.strip().removesuffix(".ipynb")
+    prefix = prefix.removesuffix(".ipynb")
     if not prefix:
         raise LessonNotFound(f"name the lesson to present, e.g. make present LESSON=03; the lessons are: {names}")
     matches = lessons_starting_with(prefix, folder)

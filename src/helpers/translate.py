@@ -238,17 +238,18 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def update(lang: str = "es") -> list[Path]:
-    """Bring every catalogue in step with the English source; returns the files written."""
+def update(lang: str = "es", only: tuple[str, ...] = ()) -> list[Path]:
+    """Bring every catalogue (or those whose file name starts with one of ``only``) in step with the English.
+
+    Returns the files written.
+    """
+    sources = [(helper_catalogue_path(name, lang), messages) for name, messages in helper_messages().items()]
+    sources += [(notebook_catalogue_path(nb, lang), notebook_messages(nb)) for nb in english_notebooks()]
     written = []
-    for name, messages in helper_messages().items():
-        path = helper_catalogue_path(name, lang)
-        write_catalogue(merge(messages, read_catalogue(path)), path)
-        written.append(path)
-    for notebook in english_notebooks():
-        path = notebook_catalogue_path(notebook, lang)
-        write_catalogue(merge(notebook_messages(notebook), read_catalogue(path)), path)
-        written.append(path)
+    for path, messages in sources:
+        if not only or path.name.startswith(only):
+            write_catalogue(merge(messages, read_catalogue(path)), path)
+            written.append(path)
     return written
 
 
@@ -323,6 +324,20 @@ def translated_notebook(english: Path, lang: str = "es") -> tuple[str, dict]:
     return f"{file_name}.ipynb", notebook
 
 
+def file_names(folder: str = "solutions", lang: str = "es") -> dict[str, str]:
+    """The translated file name of each English notebook of ``folder``, by English name (no ``.ipynb``).
+
+    >>> file_names()["05_loyalty_matrix"]
+    '05_matriz_de_lealtad'
+    """
+    names = {}
+    for path in sorted((TRANSLATIONS / lang / folder).glob("*.po")):
+        entry = read_catalogue(path).get(path.stem, context=FILE_NAME)
+        if entry is not None and entry.string:
+            names[path.stem] = entry.string
+    return names
+
+
 def spanish_path(english: Path, lang: str = "es") -> Path:
     """Where the Spanish edition of an English notebook is written."""
     file_name = translated_notebook(english, lang)[0]
@@ -373,11 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m helpers.translate {update,status,build}``."""
     parser = argparse.ArgumentParser(prog="python -m helpers.translate", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("update", "status", "build"))
-    parser.add_argument("notebooks", nargs="*", type=Path, help="build: only these English notebooks")
+    parser.add_argument(
+        "only", nargs="*", help="build: only these English notebooks; update: only catalogues whose name starts so"
+    )
     parser.add_argument("--lang", default="es", choices=("es",))
     args = parser.parse_args(argv)
     if args.command == "update":
-        for path in update(args.lang):
+        for path in update(args.lang, tuple(args.only)):
             print(path.relative_to(ROOT))
     elif args.command == "status":
         rows = status(args.lang)
@@ -386,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if any(fuzzy or missing for _path, _done, fuzzy, missing in rows) else 0
     else:
         try:
-            for path in build(args.lang, args.notebooks):
+            for path in build(args.lang, [Path(p) for p in args.only]):
                 print(path.relative_to(ROOT))
         except StaleTranslation as error:
             print(error, file=sys.stderr)
