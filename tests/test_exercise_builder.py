@@ -63,14 +63,20 @@ def test_build_writes_then_reports_nothing_stale(tmp_path):
     assert build(tmp_path, out, check=True) == [out / "lesson.ipynb"]
 
 
-def test_committed_exercises_are_in_sync_with_solutions():
+@pytest.mark.parametrize("edition", ["", "es"])
+def test_committed_exercises_are_in_sync_with_solutions(edition):
+    solutions, exercises = ROOT / "solutions" / edition, ROOT / "exercises" / edition
     result = subprocess.run(
-        [sys.executable, "-m", "helpers.exercise_builder", "solutions", "exercises", "--check"],
+        [sys.executable, "-m", "helpers.exercise_builder", str(solutions), str(exercises), "--check"],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, f"run `make exercises`:\n{result.stdout}{result.stderr}"
-    assert sorted(p.name for p in (ROOT / "exercises").glob("*.ipynb")) == sorted(
-        p.name for p in (ROOT / "solutions").glob("*.ipynb")
-    )
+    assert sorted(p.name for p in exercises.glob("*.ipynb")) == sorted(p.name for p in solutions.glob("*.ipynb"))
+
+
+def test_a_spanish_exercise_asks_in_spanish():
+    solution = nbformat.v4.new_notebook(metadata={"course": {"lang": "es"}})
+    solution.cells = [nbformat.v4.new_code_cell("# BEGIN SOLUTION\nx = 1\n# END SOLUTION\ny = 2  # SOLUTION")]
+    assert exercise_notebook(solution).cells[0].source == "# su código aquí\ny = ____  # su respuesta"

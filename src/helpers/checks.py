@@ -14,11 +14,18 @@ An exercise notebook binds a lesson's questions to the student's data and namesp
 Expected answers are computed from the company the student has loaded, never written
 into the question, so a class that regenerates the company with another seed still gets
 correct checks. ``check`` never prints the expected answer.
+
+Feedback speaks the language in use (:func:`helpers.i18n.use`): the checks' own words and
+the question banks' hints, explanations and praise are looked up when they are printed,
+numbers follow the language (:func:`helpers.formats.localize`), and a choice may be
+answered with the Spanish term the glossary gives for it (``"mercenario"`` for
+``"mercenary"``).
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -27,6 +34,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from helpers import glossary
+from helpers.formats import localize
+from helpers.i18n import N_, _
 
 
 class _Blank:
@@ -58,9 +69,11 @@ class Verdict:
     message: str
 
     def __str__(self) -> str:
-        mark = {Outcome.CORRECT: "✔ Correct", Outcome.INCORRECT: "✘ Not yet", Outcome.NOT_ATTEMPTED: "… Not attempted"}[
-            self.outcome
-        ]
+        mark = {
+            Outcome.CORRECT: _("✔ Correct"),
+            Outcome.INCORRECT: _("✘ Not yet"),
+            Outcome.NOT_ATTEMPTED: _("… Not attempted"),
+        }[self.outcome]
         return f"{mark}: {self.message}"
 
 
@@ -102,7 +115,7 @@ class Question:
     choices: Sequence[str] = ()
     rel_tol: float = 1e-6
     mistakes: Sequence[Mistake] = ()
-    success: str = "well done."
+    success: str = N_("well done.")
     wrong: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -126,47 +139,98 @@ class Question:
         unexplained = [
             option
             for option in self.choices
-            if option.lower() != label.lower() and not any(applies(option, None) for applies, _ in self.mistakes)
+            if option.lower() != label.lower() and not any(applies(option, None) for applies, _why in self.mistakes)
         ]
         if unexplained:
             raise ValueError(f"question on {self.variable!r}: explain why each wrong option is wrong: {unexplained}")
         self.expected = lambda _company: label
 
     def evaluate(self, answer: Any, company: Any) -> Verdict:
-        """Judge ``answer`` against the answer computed from ``company``."""
+        """Judge ``answer`` against the answer computed from ``company``, in the language in use.
+
+        A choice or concept answer may be written as the option's Spanish term in the
+        glossary (case and accents aside): it counts as that option.
+        """
         if answer is _UNWRITTEN:
             return Verdict(
                 Outcome.NOT_ATTEMPTED,
-                f"write the code that stores your answer in `{self.variable}` where the cell says "
-                "`# your code here`, run it, then run the check again.",
+                _(
+                    "write the code that stores your answer in `{variable}` where the cell says "
+                    "`# your code here`, run it, then run the check again."
+                ).format(variable=self.variable),
             )
         if isinstance(answer, _Blank):
             return Verdict(
                 Outcome.NOT_ATTEMPTED,
-                f"replace ____ in `{self.variable} = ____` with your answer, then run the check again.",
+                _("replace ____ in `{variable} = ____` with your answer, then run the check again.").format(
+                    variable=self.variable
+                ),
             )
+        if self.kind in ("choice", "concept"):
+            answer = self.option_for(answer)
         expected = self.expected(company)
         check = {"number": _wrong_number, "choice": self._wrong_choice, "concept": self._wrong_choice}
         problem = check.get(self.kind, _wrong_series)(answer, expected, self.rel_tol)
         if problem is None:
-            return Verdict(Outcome.CORRECT, self.success)
+            return Verdict(Outcome.CORRECT, _(self.success))
         for applies, explanation in self.mistakes:
             try:
                 if applies(answer, company):
-                    return Verdict(Outcome.INCORRECT, explanation)
+                    return Verdict(Outcome.INCORRECT, _(explanation))
             except (TypeError, ValueError, KeyError):
                 continue
         return Verdict(Outcome.INCORRECT, problem)
 
+    def option_for(self, answer: Any) -> Any:
+        """The choice ``answer`` names when it is written as the option's Spanish term; else ``answer`` itself.
+
+        Case, accents and spaces aside; a term the glossary gives as alternatives
+        ("fidelidad, lealtad") may be answered with either.
+
+        Examples
+        --------
+        >>> question = Question("kind", "mercenary", "concept", (), "", choices=("apostle", "mercenary"),
+        ...                     wrong={"apostle": "no"})
+        >>> question.option_for("Mercenario"), question.option_for("apóstol"), question.option_for("mercenary")
+        ('mercenary', 'apostle', 'mercenary')
+        """
+        if not isinstance(answer, str):
+            return answer
+        given = _plain(answer)
+        if given in [c.lower() for c in self.choices]:
+            return answer
+        for option in self.choices:
+            try:
+                spanish = glossary.label(option, "es")
+            except KeyError:
+                continue
+            if given in {_plain(spanish), *(_plain(part) for part in spanish.split(","))}:
+                return option
+        return answer
+
     def _wrong_choice(self, answer: Any, expected: Any, _tol: float) -> str | None:
         if not isinstance(answer, str):
-            return f"answer with one of the labels {list(self.choices)} as a string, e.g. `'{self.choices[0]}'`."
+            return _("answer with one of the labels {labels} as a string, e.g. `'{example}'`.").format(
+                labels=list(self.choices), example=self.choices[0]
+            )
         given = answer.strip().lower()
         if given not in [c.lower() for c in self.choices]:
-            return f"{answer!r} is not one of the options {list(self.choices)}."
+            return _("{answer} is not one of the options {labels}.").format(
+                answer=repr(answer), labels=list(self.choices)
+            )
         if given != str(expected).lower():
-            return "that is one of the options, but not the one the data supports. Look again, or ask for a hint."
+            return _("that is one of the options, but not the one the data supports. Look again, or ask for a hint.")
         return None
+
+
+def _plain(text: str) -> str:
+    """``text`` lowercased, without accents, with single spaces: how a written choice is compared.
+
+    >>> _plain("  Apóstoles  ")
+    'apostoles'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
 def _says(option: str) -> Callable[[Any, Any], bool]:
@@ -178,35 +242,35 @@ def _wrong_number(answer: Any, expected: Any, rel_tol: float) -> str | None:
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
         kind = type(answer).__name__
         extra = (
-            " Did you forget to reduce it to one number (e.g. with len(), .sum() or .mean())?"
+            " " + _("Did you forget to reduce it to one number (e.g. with len(), .sum() or .mean())?")
             if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list))
             else ""
         )
-        return f"the answer should be a single number, not a {kind}.{extra}"
+        return _("the answer should be a single number, not a {kind}.").format(kind=kind) + extra
     if math.isnan(float(answer)):
-        return "the answer is NaN (not a number): a missing value slipped into the computation."
+        return _("the answer is NaN (not a number): a missing value slipped into the computation.")
     if math.isclose(float(answer), float(expected), rel_tol=rel_tol, abs_tol=1e-9):
         return None
-    direction = "too high" if float(answer) > float(expected) else "too low"
-    return f"{answer:,.4g} is {direction}."
+    wrong = _("{answer} is too high.") if float(answer) > float(expected) else _("{answer} is too low.")
+    return wrong.format(answer=localize(f"{answer:,.4g}"))
 
 
 def _wrong_series(answer: Any, expected: pd.Series, rel_tol: float) -> str | None:
     if not isinstance(answer, pd.Series):
-        return f"the answer should be a pandas Series, not a {type(answer).__name__}."
+        return _("the answer should be a pandas Series, not a {kind}.").format(kind=type(answer).__name__)
     missing = [str(i) for i in expected.index if i not in answer.index]
     extra = [str(i) for i in answer.index if i not in expected.index]
     if missing or extra:
-        parts = ([f"missing labels {missing[:5]}"] if missing else []) + (
-            [f"unexpected labels {extra[:5]}"] if extra else []
+        parts = ([_("missing labels {labels}").format(labels=missing[:5])] if missing else []) + (
+            [_("unexpected labels {labels}").format(labels=extra[:5])] if extra else []
         )
-        return "the index is not right: " + "; ".join(parts) + "."
+        return _("the index is not right: {problems}.").format(problems="; ".join(parts))
     given = pd.to_numeric(answer.reindex(expected.index), errors="coerce").to_numpy(dtype=float)
     wanted = expected.to_numpy(dtype=float)
     close = np.isclose(given, wanted, rtol=rel_tol, atol=1e-9)
     if not close.all():
         first = expected.index[~close][0]
-        return f"the value for {first!r} is not right."
+        return _("the value for {label} is not right.").format(label=repr(first))
     return None
 
 
@@ -227,17 +291,21 @@ class BoundQuestion:
 
     def check(self) -> None:
         """Print whether the answer is correct, with a reason when it is not."""
-        print(f"Question {self.number} — {self.verdict()}")
+        print(_("Question {number} — {verdict}").format(number=self.number, verdict=self.verdict()))
 
     def hint(self) -> None:
         """Print the next hint; each call reveals one more."""
         hints = self.question.hints
         self._hints_shown = min(self._hints_shown + 1, len(hints))
-        print(f"Hint {self._hints_shown} of {len(hints)}: {hints[self._hints_shown - 1]}")
+        print(
+            _("Hint {shown} of {count}: {hint}").format(
+                shown=self._hints_shown, count=len(hints), hint=_(hints[self._hints_shown - 1])
+            )
+        )
 
     def solution(self) -> None:
         """Print the model solution."""
-        print(f"Solution to question {self.number}:\n\n{self.question.solution}")
+        print(_("Solution to question {number}:").format(number=self.number) + f"\n\n{self.question.solution}")
 
 
 def bind(questions: Sequence[Question], company: Any, namespace: Mapping[str, Any]) -> SimpleNamespace:

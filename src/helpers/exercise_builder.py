@@ -24,6 +24,8 @@ from pathlib import Path
 
 import nbformat
 
+from helpers.i18n import _, speaking
+
 ANSWER_LINE = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_][\w\s,]*?)\s*=\s*.+?\s*#\s*SOLUTION\s*$")
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 
@@ -42,7 +44,7 @@ def strip_solution(source: str) -> str:
             if inside:
                 raise ValueError(f"line {number}: '{BEGIN}' inside another solution block")
             inside = True
-            out.append(line[: len(line) - len(line.lstrip())] + "# your code here")
+            out.append(line[: len(line) - len(line.lstrip())] + _("# your code here"))
         elif stripped == END:
             if not inside:
                 raise ValueError(f"line {number}: '{END}' without a '{BEGIN}'")
@@ -55,7 +57,7 @@ def strip_solution(source: str) -> str:
                 raise ValueError(f"line {number}: a '# SOLUTION' line must assign an answer: {line!r}")
             targets = [t.strip() for t in match["target"].split(",")]
             blanks = ", ".join("____" for _ in targets)
-            out.append(f"{match['indent']}{', '.join(targets)} = {blanks}  # your answer")
+            out.append(f"{match['indent']}{', '.join(targets)} = {blanks}  " + _("# your answer"))
         else:
             out.append(line)
     if inside:
@@ -64,12 +66,14 @@ def strip_solution(source: str) -> str:
 
 
 def exercise_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The exercise version of a solution notebook: placeholders, no outputs."""
+    """The exercise version of a solution notebook: placeholders (in its edition's language), no outputs."""
     exercise = copy.deepcopy(solution)
+    lang = exercise.metadata.get("course", {}).get("lang", "en")
     for cell in exercise.cells:
         if cell.cell_type != "code":
             continue
-        cell.source = strip_solution(cell.source)
+        with speaking(lang):
+            cell.source = strip_solution(cell.source)
         cell.outputs = []
         cell.execution_count = None
         cell.metadata.pop("execution", None)

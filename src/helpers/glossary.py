@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.i18n import language
+from helpers.i18n import N_, _, language
 
 # (lesson where the term is introduced, English, Spanish, definition)
 _TERMS: tuple[tuple[int, str, str, str], ...] = (
@@ -854,7 +854,7 @@ def spanish(name: str) -> str:
     """
     if name in LABELS_ES:
         return LABELS_ES[name]
-    for _, english, term, _ in _TERMS:
+    for _lesson, english, term, _meaning in _TERMS:
         if english == name:
             return term
     raise KeyError(f"no Spanish term for {name!r}; add it to helpers.glossary.LABELS_ES")
@@ -901,7 +901,10 @@ def terms(lesson: int | None = None, *, recall: tuple[str, ...] = ()) -> pd.Data
     Returns
     -------
     DataFrame with columns ``English``, ``Spanish``, ``Meaning`` (and ``Lesson`` when all
-    terms are returned), in the order the course introduces them.
+    terms are returned), in the order the course introduces them. In Spanish
+    (:func:`helpers.i18n.use`) the Spanish term comes first: columns ``Término`` (the
+    Spanish term), ``Inglés`` (the English one) and ``Definición`` (the definition in
+    Spanish, from the catalogue ``locale/es/glossary.po``), after ``Lección``.
 
     >>> terms(lesson=5)["English"].tolist()[:2]
     ['apostle', 'mercenary']
@@ -910,7 +913,7 @@ def terms(lesson: int | None = None, *, recall: tuple[str, ...] = ()) -> pd.Data
     """
     table = pd.DataFrame(_TERMS, columns=["Lesson", "English", "Spanish", "Meaning"])
     if lesson is None:
-        return table
+        return _in_language(table)
     unknown = sorted(set(recall) - set(table["English"]))
     if unknown:
         raise ValueError(f"no glossary terms {unknown}; the glossary has {table['English'].tolist()}")
@@ -918,4 +921,21 @@ def terms(lesson: int | None = None, *, recall: tuple[str, ...] = ()) -> pd.Data
     if chosen.empty:
         raise ValueError(f"no terms for lesson {lesson}; lessons with terms: {sorted(table['Lesson'].unique())}")
     recalled = table.set_index("English").loc[list(recall)].reset_index()
-    return pd.concat([recalled, chosen]).drop(columns="Lesson").reset_index(drop=True)
+    return _in_language(pd.concat([recalled, chosen]).drop(columns="Lesson").reset_index(drop=True))
+
+
+#: The glossary table's column headers, as the language in use writes them.
+_HEADERS = {"Lesson": N_("Lesson"), "Spanish": N_("Term"), "English": N_("English"), "Meaning": N_("Meaning")}
+
+
+def _in_language(table: pd.DataFrame) -> pd.DataFrame:
+    """The glossary table as the language in use shows it.
+
+    English: the table as it is. Spanish: the Spanish term first, then the English one,
+    then the definition translated; the headers in Spanish.
+    """
+    if language() == "en":
+        return table
+    order = [column for column in ("Lesson", "Spanish", "English", "Meaning") if column in table.columns]
+    shown = table[order].assign(Meaning=table["Meaning"].map(_))
+    return shown.rename(columns={column: _(header) for column, header in _HEADERS.items()})

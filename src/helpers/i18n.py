@@ -23,11 +23,12 @@ where it is defined before the language is known (a constant); format it after t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "localize", "show_tables_in", "use"]
+__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "localize", "show_tables_in", "speaking", "use"]
 
 #: The languages the course is written in; the first is the source.
 LANGUAGES = ("en", "es")
@@ -58,6 +59,26 @@ def use(lang: str) -> None:
 def language() -> str:
     """The language in use: "en" unless :func:`use` chose another."""
     return _current["lang"]
+
+
+@contextlib.contextmanager
+def speaking(lang: str):
+    """Speak ``lang`` inside a ``with`` block only (a tool writing a notebook of the other edition).
+
+    >>> with speaking("es"):
+    ...     language()
+    'es'
+    >>> language()
+    'en'
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"the course speaks {' or '.join(LANGUAGES)}, not {lang!r}")
+    before = language()
+    _current["lang"] = lang
+    try:
+        yield
+    finally:
+        _current["lang"] = before
 
 
 @functools.cache

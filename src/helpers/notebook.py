@@ -49,12 +49,20 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 
 from helpers.formats import localize
+from helpers.i18n import N_, _
 
 #: The notebook variable holding the company the lesson runs on.
 COMPANY_VARIABLE = "company"
 
 #: The units of a span of dates (``transactions.date>=2m``): keyword of ``pd.DateOffset``, singular word.
 SPAN_UNITS = {"d": ("days", "day"), "m": ("months", "month"), "y": ("years", "year")}
+
+#: How a span of dates is written for readers, by unit: (one, several), ``{count}`` the number.
+_SPAN_WORDS = {
+    "d": (N_("{count} day"), N_("{count} days")),
+    "m": (N_("{count} month"), N_("{count} months")),
+    "y": (N_("{count} year"), N_("{count} years")),
+}
 
 _WORD = re.compile(r"(?P<table>[^.<>=]+)(?:\.(?P<column>[^.<>=]+))?(?:>=(?P<least>\d+)(?P<unit>[a-z]*))?")
 
@@ -88,29 +96,39 @@ def parse_requirements(line: str) -> list[tuple]:
         table, column, least, unit = match.group("table", "column", "least", "unit") if match else (None,) * 4
         if word.startswith(("<", ">", "=")) or word.endswith(("<", ">", "=")):
             raise UsageError(
-                f"%%needs: cannot read {word!r}; write a condition without spaces: "
-                "customers>=100 or transactions.date>=1y"
+                _(
+                    "%%needs: cannot read {word}; write a condition without spaces: "
+                    "customers>=100 or transactions.date>=1y"
+                ).format(word=repr(word))
             )
         if table is None or (least is None and ("=" in word or "<" in word or ">" in word)):
             raise UsageError(
-                f"%%needs: cannot read {word!r}; write a table (surveys) or a table.column "
-                "(customers.segment), optionally with >=: customers>=100, transactions.date>=1y"
+                _(
+                    "%%needs: cannot read {word}; write a table (surveys) or a table.column "
+                    "(customers.segment), optionally with >=: customers>=100, transactions.date>=1y"
+                ).format(word=repr(word))
             )
         columns = (column,) if column else ()
         if least is None:
             out.append((table, columns))
         elif column is None:
             if unit:
-                raise UsageError(f"%%needs: {word!r}: a number of rows takes no unit; write {table}>={least}")
+                raise UsageError(
+                    _("%%needs: {word}: a number of rows takes no unit; write {table}>={least}").format(
+                        word=repr(word), table=table, least=least
+                    )
+                )
             out.append((table, columns, int(least)))
         else:
             if unit not in SPAN_UNITS:
                 raise UsageError(
-                    f"%%needs: {word!r}: give the span of dates a unit, d, m or y (e.g. {table}.{column}>={least}m)"
+                    _(
+                        "%%needs: {word}: give the span of dates a unit, d, m or y (e.g. {table}.{column}>={least}m)"
+                    ).format(word=repr(word), table=table, column=column, least=least)
                 )
             out.append((table, columns, (int(least), unit)))
     if not out:
-        raise UsageError("%%needs: name what the cell needs, e.g. %%needs surveys customers.segment")
+        raise UsageError(_("%%needs: name what the cell needs, e.g. %%needs surveys customers.segment"))
     return out
 
 
@@ -145,7 +163,7 @@ def unmet(company, requirements: list[tuple]) -> list[tuple]:
     for requirement in requirements:
         table, columns, least = requirement[0], requirement[1], requirement[2] if len(requirement) > 2 else None
         if table == "truth" and least is not None:
-            raise ValueError("truth takes no >= condition")
+            raise ValueError(_("truth takes no >= condition"))
         met = company.has(table, *columns)
         if isinstance(least, int):  # table>=N: rows
             met = met and len(getattr(company, table)) >= least
@@ -153,7 +171,11 @@ def unmet(company, requirements: list[tuple]) -> list[tuple]:
             count, unit = least
             values = getattr(company, table).get(columns[0])
             if values is None or not pd.api.types.is_datetime64_any_dtype(values):
-                raise ValueError(f"{table}.{columns[0]}>={count}{unit}: a span needs a column of dates")
+                raise ValueError(
+                    _("{table}.{column}>={count}{unit}: a span needs a column of dates").format(
+                        table=table, column=columns[0], count=count, unit=unit
+                    )
+                )
             if met:
                 values = values.dropna()
                 met = values.min() + pd.DateOffset(**{SPAN_UNITS[unit][0]: count}) <= values.max()
@@ -163,20 +185,24 @@ def unmet(company, requirements: list[tuple]) -> list[tuple]:
 
 
 def _describe(requirement: tuple) -> str:
-    """The words naming one requirement, for :func:`describe_missing`."""
+    """The words naming one requirement, for :func:`describe_missing`, in the language in use."""
     table, columns = requirement[0], requirement[1]
     if table == "truth":
-        return "the simulation's ground truth"
+        return _("the simulation's ground truth")
     if len(requirement) > 2 and isinstance(requirement[2], int):
-        return f"at least {requirement[2]:,} rows in the {table} table"
+        return _("at least {count} rows in the {table} table").format(
+            count=localize(f"{requirement[2]:,}"), table=table
+        )
     if len(requirement) > 2:
         count, unit = requirement[2]
-        plural, singular = SPAN_UNITS[unit]
-        span = f"{count} {singular if count == 1 else plural}"
-        return f"dates spanning at least {span} in the {columns[0]} column of the {table} table"
+        one, several = _SPAN_WORDS[unit]
+        span = _(one if count == 1 else several).format(count=count)
+        return _("dates spanning at least {span} in the {column} column of the {table} table").format(
+            span=span, column=columns[0], table=table
+        )
     if columns:
-        return f"the {columns[0]} column of the {table} table"
-    return f"the {table} table"
+        return _("the {column} column of the {table} table").format(column=columns[0], table=table)
+    return _("the {table} table").format(table=table)
 
 
 def describe_missing(requirements: list[tuple]) -> str:
@@ -193,10 +219,12 @@ def describe_missing(requirements: list[tuple]) -> str:
     in the date column of the transactions table, which your data does not have.
     """
     if [requirement[0] for requirement in requirements] == ["truth"]:
-        return "⏭ Skipped: this section needs the simulation's ground truth, which real data does not have."
+        return _("⏭ Skipped: this section needs the simulation's ground truth, which real data does not have.")
     parts = [_describe(requirement) for requirement in requirements]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"⏭ Skipped: this section needs {listed}, which your data does not have."
+    listed = (
+        parts[0] if len(parts) == 1 else _("{first} and {last}").format(first=", ".join(parts[:-1]), last=parts[-1])
+    )
+    return _("⏭ Skipped: this section needs {listed}, which your data does not have.").format(listed=listed)
 
 
 class Prose:
@@ -256,12 +284,14 @@ class NeedsMagics(Magics):
         company = self.shell.user_ns.get(COMPANY_VARIABLE)
         if company is None or not hasattr(company, "has"):
             raise UsageError(
-                f"%%needs looks for the variable {COMPANY_VARIABLE!r} (from lesson_company); run the import cell first"
+                _("%%needs looks for the variable {variable} (from lesson_company); run the import cell first").format(
+                    variable=repr(COMPANY_VARIABLE)
+                )
             )
         try:
             lacking = unmet(company, requirements)
         except ValueError as err:
-            raise UsageError(f"%%needs: {err}") from None
+            raise UsageError(f"%%needs: {err}") from None  # the error already speaks the language
         if lacking:
             print(describe_missing(lacking))
             return None

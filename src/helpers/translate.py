@@ -42,7 +42,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from helpers.i18n import LOCALE
+from helpers.i18n import LOCALE, speaking
 
 __all__ = [
     "EDITIONS",
@@ -116,7 +116,9 @@ def _data_messages():
             texts = [*question.hints, question.success, *(why for _test, why in question.mistakes)]
             for text in texts:
                 yield f"exercises.{bank}", Message(text, note=note)
-    for english, meaning in glossary.terms()[["English", "Meaning"]].itertuples(index=False):
+    with speaking("en"):
+        terms = glossary.terms()[["English", "Meaning"]]
+    for english, meaning in terms.itertuples(index=False):
         yield "glossary", Message(meaning, note=f"definition of {english}")
 
 

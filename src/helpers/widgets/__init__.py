@@ -23,6 +23,9 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from helpers.formats import number
+from helpers.glossary import label
+from helpers.i18n import _, language
 from helpers.plots import figure_png
 
 
@@ -38,10 +41,17 @@ def slider(
 ) -> widgets.FloatSlider:
     """A slider with a readable label and readout; ``fmt`` is a format spec (".0%", ",.0f").
 
+    ``description`` is shown as given: translate it where it is written
+    (``slider(_("Monthly churn"), ...)``). In English the slider shows its own readout.
+    In another language the browser's readout would write numbers the English way
+    (``5,000.5``), so the slider hides it and a label beside it (:func:`readout_of`,
+    laid out by :func:`what_if`) shows the value with :func:`helpers.formats.number`
+    (``5.000,5`` in Spanish).
+
     >>> slider("Monthly churn", 0.05, 0, 0.3, 0.01, fmt=".0%").readout_format
     '.0%'
     """
-    return widgets.FloatSlider(
+    control = widgets.FloatSlider(
         value=value,
         min=min,
         max=max,
@@ -52,6 +62,53 @@ def slider(
         style={"description_width": "initial"},
         layout=widgets.Layout(width="420px"),
     )
+    if language() != "en":
+        control.readout = False
+        shown = widgets.Label(layout=widgets.Layout(min_width="4.5em"))
+
+        def show(_change: object = None) -> None:
+            shown.value = number(control.value, fmt)
+
+        control.observe(show, names="value")
+        show()
+        control.readout_label = shown
+    return control
+
+
+def readout_of(control: widgets.Widget) -> widgets.Label | None:
+    """The label showing ``control``'s value in the language in use, or None (the slider's own readout).
+
+    >>> readout_of(slider("Churn", 0.1, 0, 1, 0.1)) is None   # English: the slider's own readout
+    True
+    """
+    return getattr(control, "readout_label", None)
+
+
+def option_label(value: object) -> str:
+    """How a dropdown shows one of its values: the glossary's label, else the message in the language in use.
+
+    >>> option_label("B2C"), option_label("naive")
+    ('B2C', 'naive')
+    """
+    try:
+        return label(value) if language() != "en" else str(value)
+    except KeyError:
+        return _(str(value))
+
+
+def dropdown_options(values) -> list:
+    """The ``options`` of a dropdown over ``values``: the values themselves in English, else (label, value) pairs.
+
+    The widget's value stays the English name the scenario function takes; only what the
+    reader sees changes (:func:`option_label`).
+
+    >>> dropdown_options(["all", "B2C"])
+    ['all', 'B2C']
+    """
+    values = list(values)
+    if language() == "en":
+        return values
+    return [(option_label(value), value) for value in values]
 
 
 class WhatIf(widgets.VBox):
@@ -88,7 +145,10 @@ class WhatIf(widgets.VBox):
         self._seen: OrderedDict[tuple, tuple[Scenario, bytes | None]] = OrderedDict()
         self._moves = 0  # changes so far; a chart drawn ahead is skipped once the controls move again
         items = list(self.controls.values())
-        rows = [widgets.HBox(items[i : i + columns]) for i in range(0, len(items), columns)]
+        rows = [
+            widgets.HBox([shown for control in items[i : i + columns] for shown in _with_readout(control)])
+            for i in range(0, len(items), columns)
+        ]
         super().__init__([*rows, self.chart])
         for control in items:
             control.observe(self._changed, names="value")
@@ -172,7 +232,7 @@ class WhatIf(widgets.VBox):
 
     def __repr__(self) -> str:
         names = ", ".join(str(getattr(control, "description", "") or name) for name, control in self.controls.items())
-        return f"What-if: {names}" if len(names) <= 100 else f"What-if: {names[:99]}…"
+        return _("What-if: {names}").format(names=names if len(names) <= 100 else f"{names[:99]}…")
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -180,6 +240,12 @@ class WhatIf(widgets.VBox):
         if self.chart.value:
             bundle["image/png"] = base64.b64encode(self.chart.value).decode("ascii")
         return bundle
+
+
+def _with_readout(control: widgets.Widget) -> list[widgets.Widget]:
+    """A control as laid out in its row: itself, then its readout label when it has one."""
+    shown = readout_of(control)
+    return [control] if shown is None else [control, shown]
 
 
 def what_if(

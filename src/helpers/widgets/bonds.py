@@ -19,10 +19,28 @@ import pandas as pd
 
 from helpers import schema
 from helpers.bonds import project_budget
+from helpers.i18n import N_, _
 from helpers.plots.bonds import budget_chart
-from helpers.widgets import Scenario, slider, what_if
+from helpers.widgets import Scenario, dropdown_options, slider, what_if
 
 __all__ = ["BudgetInputs", "budget_scenario", "budget_widget"]
+
+# What the menus show for the names lesson 02 gives the customer groups and the views of the
+# effects (:func:`helpers.widgets.option_label` looks them up; the values stay these names).
+_OPTION_NAMES = (
+    # Translators: the customer group "all customers", in a menu named "Customers"
+    N_("all"),
+    N_("truth (simulation)"),
+    N_("best estimate (data)"),
+    N_("naive estimate (data)"),
+)
+# The label of each level's share slider, by bond level.
+_SHARE_LABELS = {
+    "financial": N_("Financial share"),
+    "social": N_("Social share"),
+    "customization": N_("Customization share"),
+    "structural": N_("Structural share"),
+}
 
 
 @dataclass(frozen=True)
@@ -130,20 +148,20 @@ def budget_widget(
     """
     step = max(round(max_budget / 120, -2), 50.0)
     controls = {
-        "budget_per_month": slider("Budget per month", budget_per_month, 0, max_budget, step, fmt=",.0f"),
+        "budget_per_month": slider(_("Budget per month"), budget_per_month, 0, max_budget, step, fmt=",.0f"),
         "segment": widgets.Dropdown(
-            options=list(inputs.baseline.index),
+            options=dropdown_options(inputs.baseline.index),
             value=inputs.baseline.index[0],
-            description="Customers",
+            description=_("Customers"),
             style={"description_width": "initial"},
         ),
     }
     for level, share in zip(schema.BOND_LEVELS, (0.4, 0.3, 0.2, 0.1)):
-        controls[level] = slider(f"{level.capitalize()} share", share, 0, 1, 0.05, fmt=".0%")
+        controls[level] = slider(_(_SHARE_LABELS[level]), share, 0, 1, 0.05, fmt=".0%")
     controls["effect"] = widgets.Dropdown(
-        options=list(inputs.packages),
+        options=dropdown_options(inputs.packages),
         value=next(iter(inputs.packages)),
-        description="Effects",
+        description=_("Effects"),
         style={"description_width": "initial"},
     )
     return what_if(partial(budget_scenario, inputs=inputs, months=months), controls)

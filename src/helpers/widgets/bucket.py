@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from helpers.bucket import BucketCalibration, cost_per_customer_saved, periods_to_steady_state, simulate, steady_state
+from helpers.i18n import _
 from helpers.plots import money
 from helpers.plots.bucket import bucket_dashboard
 from helpers.widgets import Scenario, slider, what_if
@@ -150,11 +151,11 @@ def bucket_scenario(
     saved = cost_per_customer_saved(programme_cost, churn_rate, churn_reduction)
     last = run.iloc[-1]
     lines = [
-        f"Profit in month {months}: {money(last['profit'])} a month",
-        f"A customer won costs {money(calibration.cost_per_kept_acquisition)}",
+        _("Profit in month {months}: {profit} a month").format(months=months, profit=money(last["profit"])),
+        _("A customer won costs {cost}").format(cost=money(calibration.cost_per_kept_acquisition)),
     ]
     if churn_reduction > 0:
-        lines.append(f"A customer saved costs {money(saved) if math.isfinite(saved) else '∞'}")
+        lines.append(_("A customer saved costs {cost}").format(cost=money(saved) if math.isfinite(saved) else "∞"))
     figure = bucket_dashboard(
         run,
         capacity=capacity or bucket_capacity(calibration),
@@ -202,13 +203,13 @@ def bucket_widget(
     top_spend = max(1000.0, math.ceil(3 * calibration.acquisition_spend / 1000) * 1000)
     controls = {
         "acquisition_spend": slider(
-            "Acquisition spend per month", round(calibration.acquisition_spend, -2), 0, top_spend, 500, fmt=",.0f"
+            _("Acquisition spend per month"), round(calibration.acquisition_spend, -2), 0, top_spend, 500, fmt=",.0f"
         ),
         "churn_rate": slider(
-            "Monthly churn (without programme)", round(calibration.churn_rate, 3), 0.005, 0.12, 0.0025, fmt=".1%"
+            _("Monthly churn (without programme)"), round(calibration.churn_rate, 3), 0.005, 0.12, 0.0025, fmt=".1%"
         ),
-        "churn_reduction": slider("Programme: share of churn removed", 0.0, 0, 0.8, 0.05, fmt=".0%"),
-        "programme_cost_per_customer": slider("Programme: cost per customer per month", 2.0, 0, 20, 0.5, fmt=".1f"),
+        "churn_reduction": slider(_("Programme: share of churn removed"), 0.0, 0, 0.8, 0.05, fmt=".0%"),
+        "programme_cost_per_customer": slider(_("Programme: cost per customer per month"), 2.0, 0, 20, 0.5, fmt=".1f"),
     }
     scenario = partial(
         bucket_scenario,

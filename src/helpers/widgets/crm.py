@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from helpers import crm
+from helpers.formats import percent
+from helpers.i18n import _
 from helpers.plots import crm as crm_plots
 from helpers.rfm import rfm_scores
 from helpers.widgets import Scenario
@@ -54,7 +56,10 @@ def rfm_cutoffs_scenario(
     scores = rfm_scores(summary, cutoffs=cutoffs)
     table = crm.rfm_segment_value(scores, margin)
     figure = crm_plots.segment_value_chart(
-        table, title=f"RFM segments: top R score for {top_share_r:.0%}, top F score for {top_share_f:.0%}"
+        table,
+        title=_("RFM segments: top R score for {top_share_r}, top F score for {top_share_f}").format(
+            top_share_r=percent(top_share_r), top_share_f=percent(top_share_f)
+        ),
     )
     return Scenario(table, figure)
 

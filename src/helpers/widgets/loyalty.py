@@ -12,6 +12,7 @@ from functools import partial
 import ipywidgets as widgets
 import pandas as pd
 
+from helpers.i18n import _
 from helpers.loyalty import loyalty_index, loyalty_segment, segment_summary
 from helpers.plots.loyalty import matrix_chart
 from helpers.widgets import Scenario, slider, what_if
@@ -79,13 +80,13 @@ def matrix_scenario(
 def matrix_widget(table: pd.DataFrame) -> widgets.VBox:
     """Sliders for the four thresholds of the loyalty matrix, redrawing :func:`matrix_scenario`."""
     controls = {
-        "high_loyalty": slider("Tied from loyalty index", 0.5, 0.0, 1.0, 0.05),
-        "low_loyalty": slider("Loose below loyalty index", 0.35, 0.0, 1.0, 0.05),
+        "high_loyalty": slider(_("Tied from loyalty index"), 0.5, 0.0, 1.0, 0.05),
+        "low_loyalty": slider(_("Loose below loyalty index"), 0.35, 0.0, 1.0, 0.05),
         "satisfied_from": widgets.IntSlider(
             value=4,
             min=2,
             max=5,
-            description="Satisfied from level",
+            description=_("Satisfied from level"),
             continuous_update=False,
             style={"description_width": "initial"},
             layout=widgets.Layout(width="420px"),
@@ -94,7 +95,7 @@ def matrix_widget(table: pd.DataFrame) -> widgets.VBox:
             value=3,
             min=1,
             max=4,
-            description="Dissatisfied up to level",
+            description=_("Dissatisfied up to level"),
             continuous_update=False,
             style={"description_width": "initial"},
             layout=widgets.Layout(width="420px"),

@@ -16,10 +16,12 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from helpers.formats import localize
+from helpers.i18n import N_, _
 from helpers.plan import PLAN_SEGMENTS, TIERS, PlanAssumptions, PlanContext, project_plan
 from helpers.plots import label
 from helpers.plots.plan import plan_dashboard
-from helpers.widgets import Scenario, slider, what_if
+from helpers.widgets import Scenario, dropdown_options, option_label, slider, what_if
 
 __all__ = ["PlanInputs", "choices_to_plan", "plan_scenario", "plan_widget"]
 
@@ -27,6 +29,9 @@ __all__ = ["PlanInputs", "choices_to_plan", "plan_scenario", "plan_widget"]
 SEGMENT_KEYS = {segment: segment.replace(" ", "_") for segment in PLAN_SEGMENTS}
 _LAYOUT = widgets.Layout(width="420px")
 _STYLE = {"description_width": "initial"}
+# What the menus show for the actions without a glossary term and for the names lesson 08
+# gives its sets of effects (:func:`helpers.widgets.option_label`; the values stay these names).
+_OPTION_NAMES = (N_("do nothing"), N_("delight"), N_("best estimate"), N_("naive"), N_("truth"))
 
 
 class PlanInputs(NamedTuple):
@@ -98,8 +103,11 @@ def plan_scenario(inputs: PlanInputs, *, effects: str | None = None, lowest_tier
     figure = plan_dashboard(
         projection,
         inputs.targets,
-        title=f"Effects: {name}  ·  {spent:,.0f} a month  ·  "
-        f"{int(projection.kpis.loc['customers_reached', 'plan']):,} customers reached",
+        title=_("Effects: {name}  ·  {spent} a month  ·  {reached} customers reached").format(
+            name=option_label(name),
+            spent=localize(f"{spent:,.0f}"),
+            reached=localize(f"{int(projection.kpis.loc['customers_reached', 'plan']):,}"),
+        ),
     )
     return Scenario(projection, figure)
 
@@ -126,14 +134,30 @@ def plan_widget(
     for segment, key in SEGMENT_KEYS.items():
         start = plan.loc[segment] if segment in plan.index else pd.Series({"action": actions[0], "budget_per_month": 0})
         budget = float(np.clip(start["budget_per_month"], 0, max_budget))
-        controls[f"{key}_budget"] = slider(f"{label(segment)}: budget a month", budget, 0, max_budget, 50, fmt=",.0f")
+        shown = label(segment)
+        controls[f"{key}_budget"] = slider(
+            _("{segment}: budget a month").format(segment=shown[:1].upper() + shown[1:]),
+            budget,
+            0,
+            max_budget,
+            50,
+            fmt=",.0f",
+        )
         controls[f"{key}_action"] = widgets.Dropdown(
-            options=actions, value=str(start["action"]), description="action", style=_STYLE, layout=_LAYOUT
+            options=dropdown_options(actions),
+            value=str(start["action"]),
+            description=_("action"),
+            style=_STYLE,
+            layout=_LAYOUT,
         )
     controls["lowest_tier"] = widgets.Dropdown(
-        options=list(TIERS), value=lowest_tier, description="Reach down to tier", style=_STYLE, layout=_LAYOUT
+        options=dropdown_options(TIERS),
+        value=lowest_tier,
+        description=_("Reach down to tier"),
+        style=_STYLE,
+        layout=_LAYOUT,
     )
     controls["effects"] = widgets.Dropdown(
-        options=list(inputs.assumptions), description="Effects", style=_STYLE, layout=_LAYOUT
+        options=dropdown_options(inputs.assumptions), description=_("Effects"), style=_STYLE, layout=_LAYOUT
     )
     return what_if(partial(plan_scenario, inputs), controls)

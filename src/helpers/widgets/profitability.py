@@ -11,6 +11,7 @@ from functools import partial
 import ipywidgets as widgets
 import pandas as pd
 
+from helpers.i18n import _
 from helpers.plots import money, percent
 from helpers.plots.profitability import pyramid_chart
 from helpers.profitability import pyramid_tier, tier_summary
@@ -49,9 +50,8 @@ def pyramid_scenario(
     cut_offs = {"platinum": float(platinum), "gold": max(float(gold), float(platinum)), "lead_below": float(lead_below)}
     summary = tier_summary(pyramid_tier(profit, **cut_offs), profit)
     summary.attrs["cut_offs"] = cut_offs
-    title = (
-        f"Pyramid: platinum = top {percent(cut_offs['platinum'])}, gold = down to top "
-        f"{percent(cut_offs['gold'])}, lead = profit below {money(cut_offs['lead_below'])}"
+    title = _("Pyramid: platinum = top {platinum}, gold = down to top {gold}, lead = profit below {lead}").format(
+        platinum=percent(cut_offs["platinum"]), gold=percent(cut_offs["gold"]), lead=money(cut_offs["lead_below"])
     )
     return Scenario(summary, pyramid_chart(summary, title=title))
 
@@ -59,8 +59,8 @@ def pyramid_scenario(
 def pyramid_widget(profit: pd.Series) -> widgets.VBox:
     """Sliders for the three cut-offs of the pyramid, redrawing :func:`pyramid_scenario`."""
     controls = {
-        "platinum": slider("Platinum: top share", 0.05, 0.0, 0.3, 0.01, fmt=".0%"),
-        "gold": slider("Platinum + gold: top share", 0.20, 0.0, 0.6, 0.01, fmt=".0%"),
-        "lead_below": slider("Lead: profit below", 0.0, -200.0, 300.0, 10.0, fmt=",.0f"),
+        "platinum": slider(_("Platinum: top share"), 0.05, 0.0, 0.3, 0.01, fmt=".0%"),
+        "gold": slider(_("Platinum + gold: top share"), 0.20, 0.0, 0.6, 0.01, fmt=".0%"),
+        "lead_below": slider(_("Lead: profit below"), 0.0, -200.0, 300.0, 10.0, fmt=",.0f"),
     }
     return what_if(partial(pyramid_scenario, profit), controls)

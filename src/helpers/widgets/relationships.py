@@ -17,6 +17,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers import relationships, schema
+from helpers.formats import localize
+from helpers.i18n import _
 from helpers.plots import money
 from helpers.plots.relationships import projection_chart
 from helpers.widgets import Scenario
@@ -92,9 +94,16 @@ def migration_scenario(
     close = float(final_mix[["friend", "partner"]].sum())
     before = baseline.iloc[-1][list(schema.STAGES)]
     close_before = float(before[["friend", "partner"]].sum() / before.sum()) if before.sum() > 0 else 0.0
-    note = (
-        f"Value of today's base\n{money(value)}  (baseline {money(baseline_value)}, {change:+.0%})\n"
-        f"Friends + partners in {periods} periods\n{close:.0%}  (baseline {close_before:.0%})"
+    note = _(
+        "Value of today's base\n{value}  (baseline {baseline_value}, {change})\n"
+        "Friends + partners in {periods} periods\n{close}  (baseline {close_before})"
+    ).format(
+        value=money(value),
+        baseline_value=money(baseline_value),
+        change=localize(f"{change:+.0%}"),
+        periods=periods,
+        close=localize(f"{close:.0%}"),
+        close_before=localize(f"{close_before:.0%}"),
     )
     # Fixed axes, no layout engine: the widget redraws this figure on every change, and
     # skipping the constrained layout makes each redraw about a fifth faster.
@@ -106,7 +115,11 @@ def migration_scenario(
         baseline=baseline,
         note=note,
         ax=ax,
-        title=f"Promotions ×{promotion_factor:.2f}, demotions ×{demotion_factor:.2f}, losses ×{churn_factor:.2f}",
+        title=localize(
+            _(
+                "Promotions ×{promotion_factor:.2f}, demotions ×{demotion_factor:.2f}, losses ×{churn_factor:.2f}"
+            ).format(promotion_factor=promotion_factor, demotion_factor=demotion_factor, churn_factor=churn_factor)
+        ),
     )
     data = {
         "transition": adjusted,

@@ -12,6 +12,7 @@ from functools import partial
 import ipywidgets as widgets
 import pandas as pd
 
+from helpers.i18n import _
 from helpers.plots import label
 from helpers.plots.satisfaction import projection_chart
 from helpers.satisfaction import MOMENTS, project_improvement
@@ -145,13 +146,13 @@ def touchpoint_widget(
     """A slider (share of bad moments fixed) and a menu (touchpoint) redrawing :func:`touchpoint_scenario`."""
     options = touchpoint_options(touchpoints, moments)
     if not options:
-        raise ValueError("no touchpoint has survey answers after both good and bad moments: nothing to project")
+        raise ValueError(_("no touchpoint has survey answers after both good and bad moments: nothing to project"))
     controls = {
-        "improvement": slider("Share of bad moments that go well", 0.5, 0.0, 1.0, 0.05, fmt=".0%"),
+        "improvement": slider(_("Share of bad moments that go well"), 0.5, 0.0, 1.0, 0.05, fmt=".0%"),
         "touchpoint": widgets.Dropdown(
             options=[(label(t), t) for t in options],
             value="complaint" if "complaint" in options else options[0],
-            description="Touchpoint",
+            description=_("Touchpoint"),
             style={"description_width": "initial"},
             layout=widgets.Layout(width="420px"),
         ),

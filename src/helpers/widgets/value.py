@@ -13,6 +13,8 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from helpers.formats import localize
+from helpers.i18n import N_, _
 from helpers.plots import money
 from helpers.plots.value import clv_chart, silence_chart
 from helpers.value import CLV_TIMINGS, alive_by_silence, clv, margin_multiple
@@ -21,9 +23,9 @@ from helpers.widgets import Scenario, slider, what_if
 __all__ = ["alive_scenario", "alive_widget", "clv_scenario", "clv_widget"]
 
 _TIMING_NAMES = {
-    "start": "paid at the start of each year (Farris et al.)",
-    "end": "paid at the end of each year (first year for sure)",
-    "end_retained": "paid at the end of each year, if retained (Gupta & Lehmann)",
+    "start": N_("paid at the start of each year (Farris et al.)"),
+    "end": N_("paid at the end of each year (first year for sure)"),
+    "end_retained": N_("paid at the end of each year, if retained (Gupta & Lehmann)"),
 }
 
 
@@ -75,15 +77,21 @@ def clv_scenario(
     )
     value, multiple = by_timing[timing], margin_multiple(retention, discount_rate)
     share_shown = float(cumulative[-1] / value) if value else 1.0
-    title = (
-        f"CLV {money(value)} = {money(margin)} × {value / margin if margin else 0:.2f}; "
-        f"margin multiple r/(1+d−r) = {multiple:.2f}"
+    title = _("CLV {value} = {margin} × {times}; margin multiple r/(1+d−r) = {multiple}").format(
+        value=money(value),
+        margin=money(margin),
+        times=localize(f"{value / margin if margin else 0:.2f}"),
+        multiple=localize(f"{multiple:.2f}"),
     )
     figure = clv_chart(flows, title=title)
     figure.axes[0].text(
         0.99,
         0.04,
-        f"{_TIMING_NAMES[timing]}\n{share_shown:.1%} of the CLV comes in the first {years} years",
+        _(_TIMING_NAMES[timing])
+        + "\n"
+        + _("{share} of the CLV comes in the first {years} years").format(
+            share=localize(f"{share_shown:.1%}"), years=years
+        ),
         transform=figure.axes[0].transAxes,
         ha="right",
         va="bottom",
@@ -120,14 +128,14 @@ def clv_widget(margin: float = 100.0, retention: float = 0.8, discount_rate: flo
     """
     controls = {
         "margin": slider(
-            "Margin per year", round(float(margin)), 0, max(2000, 2 * round(float(margin))), 10, fmt=",.0f"
+            _("Margin per year"), round(float(margin)), 0, max(2000, 2 * round(float(margin))), 10, fmt=",.0f"
         ),
-        "retention": slider("Retention per year", float(retention), 0.0, 0.95, 0.01, fmt=".0%"),
-        "discount_rate": slider("Discount rate per year", float(discount_rate), 0.0, 0.3, 0.01, fmt=".0%"),
+        "retention": slider(_("Retention per year"), float(retention), 0.0, 0.95, 0.01, fmt=".0%"),
+        "discount_rate": slider(_("Discount rate per year"), float(discount_rate), 0.0, 0.3, 0.01, fmt=".0%"),
         "timing": widgets.Dropdown(
-            options=[(text, name) for name, text in _TIMING_NAMES.items()],
+            options=[(_(text), name) for name, text in _TIMING_NAMES.items()],
             value="end_retained",
-            description="Margins",
+            description=_("Margins"),
             layout=widgets.Layout(width="420px"),
         ),
     }
@@ -169,7 +177,7 @@ def alive_widget(params, rule_weeks: float) -> widgets.VBox:
     return what_if(
         partial(alive_scenario, params=params, rule_weeks=rule_weeks),
         {
-            "repeat_purchases": slider("Repeat purchases", 10, 1, 40, 1, fmt=".0f"),
-            "age_weeks": slider("Weeks since the first purchase", 104, 30, 160, 2, fmt=".0f"),
+            "repeat_purchases": slider(_("Repeat purchases"), 10, 1, 40, 1, fmt=".0f"),
+            "age_weeks": slider(_("Weeks since the first purchase"), 104, 30, 160, 2, fmt=".0f"),
         },
     )
