@@ -112,7 +112,8 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
 
 
 # A number as English writes it: 1,234 or 1,234.5 or 0.25 (not a date, not a version 1.2.3).
-_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
+# English never writes a thousands group after a lone 0, so "0,123" is already Spanish (from number()).
+_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(?:(?!0,)\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d]|[.,]\d)")
 
 
 def localize(text: str, lang: str | None = None) -> str:
@@ -126,6 +127,8 @@ def localize(text: str, lang: str | None = None) -> str:
     --------
     >>> localize("1,234.5 customers, 0.25 of them, 3.5M, 12 % in 2024-01-31, version 1.2.3", "es")
     '1.234,5 customers, 0,25 of them, 3,5M, 12 % in 2024-01-31, version 1.2.3'
+    >>> localize(localize("0.123 and 0.5", "es"), "es")  # a number already in Spanish stays so
+    '0,123 and 0,5'
     >>> localize("1,234.5", "en")
     '1,234.5'
     """
