@@ -7,16 +7,26 @@ which stays distinguishable for the common kinds of colour blindness.
 
 Plot functions take tidy pandas data, draw on a new or given ``Axes`` and return the
 ``Figure``, so a widget callback or a test can use them without a browser.
+
+Every chart speaks the language in use (:func:`helpers.i18n.use`): its texts are
+messages of the catalogues (``_("...")``), its category labels come from the glossary
+(:func:`category`), and its numbers follow :mod:`helpers.formats` (a decimal comma in
+Spanish, month names on date axes too).
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 import struct
 import zlib
 from collections.abc import Sequence
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.scale as mscale
+import matplotlib.units as munits
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
@@ -25,10 +35,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import ConciseDateFormatter, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator, ScalarFormatter
 
-from helpers.formats import money, percent
+from helpers.formats import localize, money, percent
 from helpers.glossary import label
+from helpers.glossary import spanish as spanish_term
+from helpers.i18n import gettext as _
+from helpers.i18n import language
 
 OKABE_ITO = {
     "black": "#000000",
@@ -88,6 +101,195 @@ PALETTES: dict[str, dict[str, str]] = {
 ACCENT = _c["blue"]
 SECOND = _c["orange"]
 NEGATIVE = _c["vermillion"]
+
+
+def category(name: object, family: str | None = None) -> str:
+    """A category's label as a chart shows it, in the language in use.
+
+    In English, :func:`helpers.glossary.label` (``face_to_face`` → ``Face to face``). In
+    Spanish, the glossary's term with a capital first letter (``partner`` → ``Socio``); a
+    bond level reads as its bond (``financial`` → ``Vínculo financiero``) when ``family``
+    is "bond". A name the glossary does not know (an analyst's own label, a method) is
+    looked up in the catalogues by its English label, and shown as it is when it has no
+    translation.
+
+    Parameters
+    ----------
+    name : object
+        A category, column or group name (underscores allowed).
+    family : str, optional
+        The palette family the name belongs to (e.g. "bond").
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> category("face_to_face"), category("financial", "bond")
+    ('Face to face', 'Financial')
+    """
+    english = label(name, "en")
+    if language() == "en":
+        return english
+    text = str(name).replace("_", " ")
+    if family == "bond":
+        if text == "none":
+            return _("No bond")
+        if text.endswith(" or deeper"):
+            return _("{level} or deeper").format(level=category(text.removesuffix(" or deeper"), family))
+        if text in PALETTES["bond"]:
+            text = f"{text} bond"
+    try:
+        term = spanish_term(text)
+    except KeyError:
+        return _(english)
+    return term[:1].upper() + term[1:]
+
+
+def term(name: str) -> str:
+    """A name inside a chart's text, in the language in use: as written in English, or its Spanish term.
+
+    Unlike :func:`category`, the English keeps its case ("dissatisfied"); a name the glossary
+    does not know is looked up in the catalogues.
+
+    >>> term("completely satisfied")
+    'completely satisfied'
+    """
+    if language() == "en":
+        return name
+    try:
+        return spanish_term(name)
+    except KeyError:
+        return _(name)
+
+
+def with_spanish(name: str, english: str | None = None, sep: str = " ") -> str:
+    """A glossary term with its Spanish beside it in English (``Partner (socio)``); the Spanish term alone in Spanish.
+
+    Parameters
+    ----------
+    name : str
+        The English name the glossary knows (e.g. "partner", "apostles").
+    english : str, optional
+        The English text to show (default: :func:`helpers.glossary.label` of ``name``).
+    sep : str
+        What separates the English text from the Spanish in parentheses (a space or a new line).
+
+    Examples
+    --------
+    >>> with_spanish("partner"), with_spanish("apostles", "Apostles", "\\n")
+    ('Partner (socio)', 'Apostles\\n(apóstoles)')
+    """
+    if language() == "en":
+        return f"{english or label(name)}{sep}({spanish_term(name)})"
+    return category(name)
+
+
+def count(value: float, _pos: object = None) -> str:
+    """A count with separators between thousands, in the language in use: 1234 → '1,234' ('1.234' in Spanish).
+
+    >>> count(1234.4)
+    '1,234'
+    """
+    return localize(f"{value:,.0f}")
+
+
+_MONTHS = dict(
+    zip(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"),
+    )
+)
+_MONTH_NAME = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b")
+
+
+def local_dates(text: str) -> str:
+    """A date label written by matplotlib (English month names) in the language in use.
+
+    >>> local_dates("2024-Apr")
+    '2024-Apr'
+    """
+    if language() == "en":
+        return text
+    return _MONTH_NAME.sub(lambda match: _MONTHS[match.group()], text)
+
+
+class _ConciseDates(ConciseDateFormatter):
+    """Matplotlib's concise date labels ("2024", "Apr"), with the month names of the language in use."""
+
+    def __call__(self, x, pos=None):
+        return local_dates(super().__call__(x, pos))
+
+    def format_ticks(self, values):
+        return [local_dates(text) for text in super().format_ticks(values)]
+
+    def get_offset(self):
+        return local_dates(super().get_offset())
+
+
+class _ConciseDateConverter(mdates.ConciseDateConverter):
+    """The theme's date converter ("date.converter": "concise") with :class:`_ConciseDates` labels."""
+
+    def axisinfo(self, unit, axis):
+        info = super().axisinfo(unit, axis)
+        info.majfmt = _ConciseDates(
+            info.majloc,
+            tz=unit,
+            formats=self._formats,
+            zero_formats=self._zero_formats,
+            offset_formats=self._offset_formats,
+            show_offset=self._show_offset,
+        )
+        return info
+
+
+class _DateConverter:
+    """Matplotlib's converter of dates (:rc:`date.converter`), with month names in the language in use."""
+
+    @staticmethod
+    def _get_converter():
+        interval_multiples = mpl.rcParams["date.interval_multiples"]
+        if mpl.rcParams["date.converter"] == "concise":
+            return _ConciseDateConverter(interval_multiples=interval_multiples)
+        return mdates.DateConverter(interval_multiples=interval_multiples)
+
+    def axisinfo(self, *args, **kwargs):
+        return self._get_converter().axisinfo(*args, **kwargs)
+
+    def default_units(self, *args, **kwargs):
+        return self._get_converter().default_units(*args, **kwargs)
+
+    def convert(self, *args, **kwargs):
+        return self._get_converter().convert(*args, **kwargs)
+
+
+class _LocalNumbers(ScalarFormatter):
+    """Matplotlib's default tick labels (0.25, 0.50, …) with the decimal mark of the language in use."""
+
+    def __call__(self, x, pos=None):
+        return localize(super().__call__(x, pos))
+
+    def get_offset(self):
+        return localize(super().get_offset())
+
+
+class _LinearScale(mscale.LinearScale):
+    """Matplotlib's linear scale (the default of every axis), with :class:`_LocalNumbers` tick labels."""
+
+    def __init__(self, *args, **kwargs):  # no named *axis* parameter: matplotlib 3.11 is phasing it out
+        super().__init__(*args, **kwargs)
+
+    def set_default_locators_and_formatters(self, axis):
+        super().set_default_locators_and_formatters(axis)
+        axis.set_major_formatter(_LocalNumbers())
+
+
+mscale.register_scale(_LinearScale)  # its name is "linear": every new axis has it
+_MATPLOTLIB_DATES = getattr(mdates, "_SwitchableDateConverter", None)
+for _type in (np.datetime64, datetime.date, datetime.datetime):
+    if _MATPLOTLIB_DATES is not None and type(munits.registry.get(_type)) is _MATPLOTLIB_DATES:  # not pandas'
+        munits.registry[_type] = _DateConverter()
 
 
 def use_theme(context: str = "notebook") -> None:
@@ -257,7 +459,7 @@ def month_ticks(ax: Axes, *, most: int = 8) -> None:
     computed once from the current x limits, which are then kept. Labels stay concise
     ("2024", "Apr", "Jul"). A span without the first of a month keeps the automatic ticks.
 
-    >>> fig, ax = plt.subplots(); _ = ax.plot(pd.to_datetime(["2023-02-10", "2024-05-01"]), [1, 2])
+    >>> fig, ax = plt.subplots(); lines = ax.plot(pd.to_datetime(["2023-02-10", "2024-05-01"]), [1, 2])
     >>> month_ticks(ax)
     >>> [d.strftime("%Y-%m") for d in num2date(ax.get_xticks())]
     ['2023-04', '2023-07', '2023-10', '2024-01', '2024-04']
@@ -273,7 +475,7 @@ def month_ticks(ax: Axes, *, most: int = 8) -> None:
         return
     locator = FixedLocator(date2num(ticks.to_pydatetime()))
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(_ConciseDates(locator))
     ax.set_xlim(low, high)
 
 
@@ -301,7 +503,7 @@ class _MoneyAxisFormatter(Formatter):
     def __call__(self, value: float, pos: object = None) -> str:
         if value == 0:
             return "0"
-        return f"{value / self._unit:.{self._decimals}f}{self._suffix}"
+        return localize(f"{value / self._unit:.{self._decimals}f}{self._suffix}")
 
 
 def money_axis(axis, *, most_ticks: int | None = None) -> None:
@@ -320,11 +522,11 @@ def money_axis(axis, *, most_ticks: int | None = None) -> None:
 
     Examples
     --------
-    >>> fig, ax = plt.subplots(); _ = ax.bar(["a", "b"], [1_400_000, 800_000])
+    >>> fig, ax = plt.subplots(); bars = ax.bar(["a", "b"], [1_400_000, 800_000])
     >>> money_axis(ax.yaxis)
     >>> ax.yaxis.get_major_formatter().format_ticks([0, 400_000, 800_000, 1_200_000])
     ['0', '0.4M', '0.8M', '1.2M']
-    >>> _ = ax.set_ylim(0, 900_000); ax.yaxis.get_major_formatter().format_ticks([0, 250_000, 500_000, 750_000])
+    >>> limits = ax.set_ylim(0, 900_000); ax.yaxis.get_major_formatter().format_ticks([0, 250_000, 500_000, 750_000])
     ['0', '250k', '500k', '750k']
     >>> plt.close(fig)
     """
@@ -357,13 +559,13 @@ def bar_chart(
     -------
     >>> fig = bar_chart(pd.Series({"web": 5, "phone": 3}), family="channel", title="Contacts")
     """
-    formatters = {"count": lambda v: f"{v:,.0f}", "money": money, "percent": percent}
+    formatters = {"count": count, "money": money, "percent": percent}
     if fmt not in formatters:
         raise ValueError(f"fmt must be one of {sorted(formatters)}, not {fmt!r}")
     fig, ax = axes_or_new(ax)
     names = [str(i) for i in values.index]
     colours = colours_for(family, names) if family else [ACCENT] * len(values)
-    ticks = [label(n) for n in names]
+    ticks = [category(n, family) for n in names]
     if horizontal:
         bars = ax.barh(ticks[::-1], values.to_numpy()[::-1], color=colours[::-1])
         ax.grid(axis="x")
@@ -401,7 +603,7 @@ def line_chart(
     fig, ax = axes_or_new(ax)
     colours = palette(family, [str(c) for c in frame.columns]) if family else [None] * frame.shape[1]
     for column, colour in zip(frame.columns, colours):
-        ax.plot(frame.index, frame[column], label=label(column), color=colour)
+        ax.plot(frame.index, frame[column], label=category(column, family), color=colour)
     if frame.shape[1] > 1:
         ax.legend()
     if fmt == "money":
@@ -424,7 +626,7 @@ def stacked_share_chart(
     ax.stackplot(
         shares.index,
         shares.to_numpy().T,
-        labels=[label(c) for c in columns],
+        labels=[category(c, family) for c in columns],
         colors=palette(family, columns),
         alpha=0.9,
     )
@@ -503,7 +705,7 @@ def figure_png(figure: Figure) -> bytes:
     is drawn without font hinting (at screen resolution it looks the same, and text is most
     of a redraw: about a fifth faster), and the opaque image is stored as RGB.
 
-    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 1])
+    >>> fig, ax = plt.subplots(); lines = ax.plot([0, 1])
     >>> figure_png(fig)[:4]
     b'\\x89PNG'
     >>> plt.close(fig)

@@ -9,6 +9,7 @@ level that Zeithaml & Bitner add between the social and the structural.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -20,13 +21,18 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from helpers.formats import localize
+from helpers.i18n import N_, language
+from helpers.i18n import gettext as _
 from helpers.plots import (
     ACCENT,
     NEGATIVE,
     OKABE_ITO,
     PALETTES,
     axes_or_new,
+    category,
     colours_for,
+    count,
     label,
     money,
     money_axis,
@@ -45,6 +51,29 @@ __all__ = [
 
 #: Colours of the estimation methods in :func:`effect_chart`, in order of use.
 METHOD_COLOURS = [OKABE_ITO[k] for k in ("vermillion", "orange", "sky_blue", "blue", "green", "purple")]
+
+#: Words these charts show that come as data, for the catalogue: the bond profile's main tool and ease of
+#: copying (:func:`helpers.bonds.bond_level_profile`), and the names lesson 02 gives its methods, groups
+#: and panels (translated where drawn, through :func:`helpers.plots.category`).
+DATA_WORDS = (
+    N_("price"),
+    N_("personal communication"),
+    N_("the service itself"),
+    N_("the service delivery system"),
+    N_("easy"),
+    N_("harder"),
+    N_("hard"),
+    N_("very hard"),
+    N_("Naive"),
+    N_("Same tenure & segment"),
+    N_("+ same recent purchases"),
+    N_("Same true stage"),
+    N_("No bond"),
+    N_("With a bond"),
+    N_("Naive estimate"),
+    N_("Best estimate from the data"),
+    N_("Truth"),
+)
 
 
 def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, *, title: str = "") -> Figure:
@@ -74,29 +103,35 @@ def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, 
         ax.add_patch(Rectangle((i * width, 0), width * 0.96, (i + 1) * rise, color=colour, alpha=0.9, lw=0))
         top = (i + 1) * rise
         ink = text_colour_on(colour)
+        spanish = language() == "es"  # the Spanish edition names the bond once, on two lines: "Vínculo / financiero"
+        name = category(level, "bond").replace(" ", "\n", 1) if spanish else label(level)
         ax.text(
             i * width + 0.48,
             top - 0.22,
-            f"{i + 1}. {label(level)}",
+            f"{i + 1}. {name}",
             ha="center",
             va="top",
             fontsize=14,
             fontweight="bold",
             color=ink,
         )
-        ax.text(
-            i * width + 0.48,
-            top - 0.55,
-            profile.loc[level, "spanish"],
-            ha="center",
-            va="top",
-            fontsize=12,
-            style="italic",
-            color=ink,
-        )
-        lines = [f"tool: {profile.loc[level, 'main_tool']}", f"to copy: {profile.loc[level, 'ease_of_copying']}"]
+        if not spanish:
+            ax.text(
+                i * width + 0.48,
+                top - 0.55,
+                profile.loc[level, "spanish"],
+                ha="center",
+                va="top",
+                fontsize=12,
+                style="italic",
+                color=ink,
+            )
+        lines = [
+            _("tool: {tool}").format(tool=_(str(profile.loc[level, "main_tool"]))),
+            _("to copy: {ease}").format(ease=_(str(profile.loc[level, "ease_of_copying"]))),
+        ]
         if cost_per_month is not None and level in cost_per_month.index and pd.notna(cost_per_month[level]):
-            lines.append(f"cost: {cost_per_month[level]:,.0f} / member / month")
+            lines.append(_("cost: {cost} / member / month").format(cost=count(cost_per_month[level])))
         ax.text(
             i * width + 0.48,
             top + 0.12,
@@ -115,7 +150,7 @@ def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, 
     ax.text(
         n / 2,
         n + 1.7,
-        "deeper bond: costlier, harder for a competitor to copy, more durable",
+        _("deeper bond: costlier, harder for a competitor to copy, more durable"),
         ha="center",
         va="bottom",
         fontsize=12,
@@ -126,7 +161,9 @@ def bond_ladder(profile: pd.DataFrame, cost_per_month: pd.Series | None = None, 
     ax.axis("off")
     ax.set_title(
         title
-        or "Four levels of retention bonds\nthree from Berry & Parasuraman (1991), customization from Zeithaml & Bitner"
+        or _(
+            "Four levels of retention bonds\nthree from Berry & Parasuraman (1991), customization from Zeithaml & Bitner"
+        )
     )
     return fig
 
@@ -194,7 +231,7 @@ def effect_chart(
             ms=8,
             capsize=3,
             lw=2,
-            label=label(method),
+            label=category(method),
         )
         silent.update(rows.index[unmeasured])
     if truth is not None:
@@ -207,26 +244,26 @@ def effect_chart(
             color=OKABE_ITO["black"],
             lw=3,
             zorder=5,
-            label="Truth (simulation)",
+            label=_("Truth (simulation)"),
         )
     for level in silent:
         ax.text(
             1.03,
             levels.index(level),
-            "not measurable:\nno member left",
+            _("not measurable:\nno member left"),
             va="center",
             ha="left",
             fontsize=12,
             color=OKABE_ITO["dark_grey"],
         )
     ax.axvline(1.0, color=OKABE_ITO["dark_grey"], ls="--", lw=1.5)
-    ax.text(1.0, -0.6, " no effect", va="center", ha="left", fontsize=12, color=OKABE_ITO["dark_grey"])
-    ax.set_yticks(range(len(levels)), [label(lv) for lv in levels])
+    ax.text(1.0, -0.6, " " + _("no effect"), va="center", ha="left", fontsize=12, color=OKABE_ITO["dark_grey"])
+    ax.set_yticks(range(len(levels)), [category(lv, "bond") for lv in levels])
     ax.set_ylim(len(levels) - 0.5, -0.8)
     ax.set_xlim(-0.03, xmax)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    ax.set(title=title, xlabel="churn multiplier against customers without any bond (1 = no effect)")
+    ax.set(title=title, xlabel=_("churn multiplier against customers without any bond (1 = no effect)"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
@@ -260,15 +297,15 @@ def reasons_chart(
     positions = np.arange(len(shares))
     for j, (group, colour) in enumerate(zip(groups, colours)):
         y = positions + (j - (len(groups) - 1) / 2) * height
-        bars = ax.barh(y, shares[group].to_numpy(), height=height * 0.95, color=colour, label=label(group))
+        bars = ax.barh(y, shares[group].to_numpy(), height=height * 0.95, color=colour, label=category(group, family))
         ax.bar_label(bars, labels=[percent(v) for v in shares[group]], padding=3, fontsize=12)
-    ax.set_yticks(positions, [label(r) for r in shares.index])
+    ax.set_yticks(positions, [category(r) for r in shares.index])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.margins(x=0.12)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    ax.set(title=title, xlabel="share of the group's lost customers")
+    ax.set(title=title, xlabel=_("share of the group's lost customers"))
     ax.legend(loc="lower right")
     return fig
 
@@ -319,16 +356,27 @@ def return_chart(
         x = np.arange(len(wide))
         for j, (g, colour) in enumerate(zip(groups, colours)):
             bars = ax.bar(
-                x + (j - (len(groups) - 1) / 2) * width, wide[g].to_numpy(), width * 0.95, color=colour, label=label(g)
+                x + (j - (len(groups) - 1) / 2) * width,
+                wide[g].to_numpy(),
+                width * 0.95,
+                color=colour,
+                label=category(g, group if group in PALETTES else None),
             )
             ax.bar_label(bars, labels=[money(v) for v in wide[g]], padding=2, fontsize=12)
         ax.axhline(0, color=OKABE_ITO["black"], lw=1)
-        ax.set_xticks(x, [label(lv) for lv in wide.index])
+        ticks = [category(lv, "bond" if programme == "level" else None) for lv in wide.index]
+        if language() == "es":  # "Vínculo de / personalización": longer than the English, on two lines
+            ticks = [textwrap.fill(tick, 12, break_long_words=False) for tick in ticks]
+        ax.set_xticks(x, ticks)
         money_axis(ax.yaxis)  # one unit on the axis: -0.5k next to -1.0k, not -500
         ax.margins(y=0.15)
-        ax.set_title(label(name), fontsize=14)
-        ax.set_ylabel("net return per\nenrolled customer" if n > 1 else "net return per enrolled customer")
-    axes[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_title(category(name), fontsize=14)
+        ax.set_ylabel(_("net return per\nenrolled customer") if n > 1 else _("net return per enrolled customer"))
+    if language() == "en":
+        axes[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    else:  # the longer Spanish groups ("Consumidores (B2C)") under the panels, so the bars keep the width
+        handles, names = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=len(names))
     fig.suptitle(title, x=0.02, ha="left", fontsize=16, fontweight="bold")
     return fig
 
@@ -361,19 +409,19 @@ def budget_chart(projection, *, title: str = "") -> Figure:
     left = fig.add_axes((0.10, 0.14, 0.38, 0.68))
     right = fig.add_axes((0.66, 0.14, 0.31, 0.68))
     months = monthly.index.to_numpy()
-    left.plot(months, monthly["without_programmes"], color=OKABE_ITO["grey"], label="Without programmes")
-    left.plot(months, monthly["with_programmes"], color=ACCENT, label="With programmes")
+    left.plot(months, monthly["without_programmes"], color=OKABE_ITO["grey"], label=_("Without programmes"))
+    left.plot(months, monthly["with_programmes"], color=ACCENT, label=_("With programmes"))
     left.fill_between(months, monthly["without_programmes"], monthly["with_programmes"], color=ACCENT, alpha=0.15, lw=0)
     left.set_ylim(0, float(monthly["with_programmes"].max()) * 1.05 or 1)
     left.set_xlim(0, months[-1])
-    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-    left.set(title="Customers kept", xlabel="months from now", ylabel="customers")
+    left.yaxis.set_major_formatter(FuncFormatter(count))
+    left.set(title=_("Customers kept"), xlabel=_("months from now"), ylabel=_("customers"))
     left.legend(loc="lower left")
 
     names = list(by_level.index)
     profit = by_level["net_profit"].to_numpy(dtype=float)
     colours = [PALETTES["bond"].get(str(n), ACCENT) for n in names]
-    bars = right.barh([label(n) for n in names][::-1], profit[::-1], color=colours[::-1])
+    bars = right.barh([category(n, "bond") for n in names][::-1], profit[::-1], color=colours[::-1])
     right.bar_label(bars, labels=[money(v) for v in profit[::-1]], padding=3, fontsize=12)
     right.axvline(0, color=OKABE_ITO["black"], lw=1)
     limit = max(float(np.abs(profit).max()), 1.0) * 1.9  # room for a label beside the longest bar
@@ -382,11 +430,15 @@ def budget_chart(projection, *, title: str = "") -> Figure:
     money_axis(right.xaxis, most_ticks=4)
     right.grid(axis="x")
     right.grid(axis="y", visible=False)
-    right.set(title="Profit gain by programme", xlabel=f"margin kept − cost, {len(months) - 1} months")
+    right.set(
+        title=_("Profit gain by programme"),
+        xlabel=_("margin kept − cost, {months} months").format(months=len(months) - 1),
+    )
     total = totals["net_profit"]
-    words = (
-        f"{totals['extra_customers_at_end']:+,.0f} customers after {len(months) - 1} months, "
-        f"profit {'+' if total >= 0 else '−'}{money(abs(total))}"
+    words = _("{customers} customers after {months} months, profit {profit}").format(
+        customers=localize(f"{totals['extra_customers_at_end']:+,.0f}"),
+        months=len(months) - 1,
+        profit=f"{'+' if total >= 0 else '−'}{money(abs(total))}",
     )
     fig.suptitle(
         title or words,

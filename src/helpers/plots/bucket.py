@@ -29,7 +29,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Arc, Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, OKABE_ITO, PALETTES, SECOND, label, money, money_axis, percent, text_colour_on
+from helpers.formats import localize
+from helpers.i18n import N_, language
+from helpers.i18n import gettext as _
+from helpers.plots import (
+    ACCENT,
+    OKABE_ITO,
+    PALETTES,
+    SECOND,
+    category,
+    count,
+    money,
+    money_axis,
+    percent,
+    text_colour_on,
+)
 
 __all__ = [
     "REASON_COLOURS",
@@ -51,6 +65,20 @@ _c = OKABE_ITO
 REASON_COLOURS = PALETTES["reason"]
 #: One colour per way of spending the budget.
 STRATEGY_COLOURS = {"as is": _c["grey"], "plug the holes": _c["green"], "pour more in": _c["blue"]}
+#: Names these charts show that come as data (the strategies, the satisfaction bands of
+#: :data:`helpers.bucket.SATISFACTION_BANDS`, the period), for the catalogue; translated where drawn.
+DATA_WORDS = (
+    N_("As is"),
+    N_("Plug the holes"),
+    N_("Pour more in"),
+    N_("Dissatisfied (1–2)"),
+    N_("Neutral (3)"),
+    N_("Satisfied (4)"),
+    N_("Completely satisfied (5)"),
+    N_("No survey answer"),
+    N_("Other reasons"),
+    N_("month"),
+)
 
 _WATER = "#56B4E9"  # sky blue
 _WATER_EDGE = "#0072B2"  # blue
@@ -74,7 +102,7 @@ def _reason_colour(reason: str, position: int) -> str:
 
 
 def _count(value: float) -> str:
-    return f"{value:,.0f}"
+    return count(value)
 
 
 def bucket_picture(
@@ -187,7 +215,7 @@ def bucket_picture(
 
     # --- the level, written in the water (or above it when the bucket is nearly empty)
     deep = water_top - _BOTTOM > 1.3
-    noun = "customer" if round(level) == 1 else "customers"
+    noun = _("customer") if round(level) == 1 else _("customers")
     ax.text(
         _CENTRE,
         (_BOTTOM + water_top) / 2 if deep else _BOTTOM + 2.0,
@@ -217,7 +245,7 @@ def bucket_picture(
         ax.text(
             _CENTRE + _RIM_HALF + 0.3,
             _RIM + 0.35,
-            "overflows!",
+            _("overflows!"),
             ha="left",
             va="bottom",
             fontsize=12,
@@ -235,7 +263,7 @@ def bucket_picture(
         ax.text(
             _CENTRE + half - 0.12,
             y + 0.08,
-            f"long run {_count(steady_state)}",
+            _("long run {customers}").format(customers=_count(steady_state)),
             ha="right",
             va="bottom",
             fontsize=11,
@@ -246,7 +274,9 @@ def bucket_picture(
         ax.text(
             _CENTRE + _RIM_HALF + 0.3,
             _RIM - 0.9,
-            "long run\n" + (f"{_count(steady_state)} ↑" if np.isfinite(steady_state) else "no limit ↑"),
+            _("long run\n{level}").format(
+                level=f"{_count(steady_state)} ↑" if np.isfinite(steady_state) else _("no limit ↑")
+            ),
             ha="left",
             va="top",
             fontsize=11,
@@ -277,7 +307,7 @@ def bucket_picture(
     ax.text(
         0.3,
         pipe_y + 0.55,
-        f"In: {_count(inflow)} new customers / {period}",
+        _("In: {customers} new customers / {period}").format(customers=_count(inflow), period=_(period)),
         ha="left",
         va="bottom",
         fontsize=13,
@@ -337,13 +367,13 @@ def bucket_picture(
                     markerfacecolor="#1a1a1a",
                     markeredgecolor=colour,
                     markeredgewidth=3,
-                    label=f"{label(name)}: {_count(flow)}",
+                    label=f"{category(name)}: {_count(flow)}",
                 )
             )
     ax.text(
         _CENTRE,
         -1.55,
-        f"Out: {_count(outflow)} customers leave / {period}",
+        _("Out: {customers} customers leave / {period}").format(customers=_count(outflow), period=_(period)),
         ha="center",
         va="top",
         fontsize=13,
@@ -399,26 +429,28 @@ def leaky_bucket_diagram() -> Figure:
         (
             -7.3,
             9.4,
-            "Pour in — acquisition (captación)\nsales, advertising, promotion:\ntime, energy and money",
+            _("Pour in — acquisition (captación)\nsales, advertising, promotion:\ntime, energy and money"),
             _WATER_EDGE,
         ),
         (
             10.6,
             6.0,
-            "The base (la base de clientes):\nwhat is in the bucket now;\nit settles where in = out",
+            _("The base (la base de clientes):\nwhat is in the bucket now;\nit settles where in = out"),
             "#08306b",
         ),
         (
             10.6,
             2.2,
-            "Leaks — defections (deserciones)\none hole per reason for leaving;\n"
-            "plug them: learn WHY customers\nleave, and spend time keeping them",
+            _(
+                "Leaks — defections (deserciones)\none hole per reason for leaving;\n"
+                "plug them: learn WHY customers\nleave, and spend time keeping them"
+            ),
             _c["vermillion"],
         ),
     ]
     for x, y, text, colour in notes:
         ax.text(x, y, text, fontsize=12.5, color=colour, va="top", ha="left", linespacing=1.25)
-    ax.set_title("The leaky bucket (teoría del balde)", loc="left")
+    ax.set_title(_("The leaky bucket (teoría del balde)"), loc="left")
     return fig
 
 
@@ -482,13 +514,13 @@ def bucket_dashboard(
         holes=holes,
         flow_scale=flow_scale,
         ax=bucket_ax,
-        title=f"The bucket in {months} months",
+        title=_("The bucket in {months} months").format(months=months),
     )
 
     line_ax.axvline(0, color="#bbbbbb", lw=1.5)
     if history is not None and len(history):
         past = np.arange(-len(history) + 1, 1)
-        line_ax.plot(past, history.to_numpy(dtype=float), color="#333333", lw=2.5, label="real base (the data)")
+        line_ax.plot(past, history.to_numpy(dtype=float), color="#333333", lw=2.5, label=_("real base (the data)"))
     start = float(run["customers_start"].iloc[0])
     future = np.arange(0, months + 1)
     if baseline is not None:
@@ -498,25 +530,27 @@ def bucket_dashboard(
             color=_c["grey"],
             lw=2.5,
             ls=(0, (5, 3)),
-            label="as it is today",
+            label=_("as it is today"),
         )
-    line_ax.plot(future, np.r_[start, run["customers_end"].to_numpy()], color=ACCENT, lw=3.5, label="your scenario")
+    line_ax.plot(future, np.r_[start, run["customers_end"].to_numpy()], color=ACCENT, lw=3.5, label=_("your scenario"))
     top = max(capacity, 1.05 * float(run["customers_end"].max()))
     if np.isfinite(steady_state) and steady_state <= top:
         line_ax.axhline(steady_state, color=ACCENT, lw=1.5, ls=(0, (2, 2)))
         if steady_state == 0:
-            text = "long run 0: the bucket empties"
+            text = _("long run 0: the bucket empties")
         elif np.isfinite(periods_to_steady_state):
-            text = f"long run {_count(steady_state)}\n(within 5% after {periods_to_steady_state:.0f} months)"
+            text = _("long run {customers}\n(within 5% after {months} months)").format(
+                customers=_count(steady_state), months=f"{periods_to_steady_state:.0f}"
+            )
         else:
-            text = f"long run {_count(steady_state)}"
+            text = _("long run {customers}").format(customers=_count(steady_state))
         line_ax.text(months, steady_state + 0.01 * top, text, ha="right", va="bottom", fontsize=11.5, color=ACCENT)
     line_ax.set_ylim(0, top)
     line_ax.set_xlim(-(len(history) - 1) if history is not None and len(history) else 0, months)
-    line_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-    line_ax.set(xlabel="months from now", ylabel="customers")
-    line_ax.set_title("Customers at the end of each month", y=1.0)
-    line_ax.text(0.5, 0.02, "now", transform=line_ax.get_xaxis_transform(), ha="left", color="#888888", fontsize=11)
+    line_ax.yaxis.set_major_formatter(FuncFormatter(count))
+    line_ax.set(xlabel=_("months from now"), ylabel=_("customers"))
+    line_ax.set_title(_("Customers at the end of each month"), y=1.0)
+    line_ax.text(0.5, 0.02, _("now"), transform=line_ax.get_xaxis_transform(), ha="left", color="#888888", fontsize=11)
     line_ax.legend(
         loc="upper left", fontsize=11.5, frameon=True, facecolor="white", edgecolor="none", framealpha=0.9
     )  # the long-run line may run behind it
@@ -570,9 +604,9 @@ def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "
     for bar, vital in zip(bars, pareto["vital_few"]):
         if not vital:  # the trivial many, faded
             bar.set_alpha(0.35)
-    ax.bar_label(bars, labels=[f"{c:,.0f}" for c in pareto["customers"]], padding=3, fontsize=12)
-    ax.set_xticks(positions, [label(r).replace(" ", "\n", 1) for r in reasons])
-    ax.set_ylabel("customers lost")
+    ax.bar_label(bars, labels=[count(c) for c in pareto["customers"]], padding=3, fontsize=12)
+    ax.set_xticks(positions, [category(r).replace(" ", "\n", 1) for r in reasons])
+    ax.set_ylabel(_("customers lost"))
     ax.margins(y=0.15)
     right = ax.twinx()
     right.plot(
@@ -582,14 +616,14 @@ def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "
         marker="o",
         markersize=8,
         lw=2.5,
-        label="cumulative share",
+        label=_("cumulative share"),
     )
     # The cumulative line only rises, so the space up and to the left of each point is
     # clear of both its segments; the offset keeps the label's box (and its padding) off
     # the marker and the incoming segment, which runs below the point's height.
     for x, y in zip(positions, pareto["cumulative_share"]):
         right.annotate(
-            f"{y:.0%}",
+            localize(f"{y:.0%}"),
             (x, y),
             textcoords="offset points",
             xytext=(-11, 9),
@@ -604,7 +638,7 @@ def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "
     right.text(
         len(reasons) - 0.5,
         threshold,
-        f"{threshold:.0%}",
+        localize(f"{threshold:.0%}"),
         ha="right",
         va="bottom",
         color=_c["vermillion"],
@@ -613,12 +647,16 @@ def pareto_chart(pareto: pd.DataFrame, *, threshold: float = 0.8, title: str = "
     )
     right.set_ylim(0, 1.12)
     right.yaxis.set_major_formatter(FuncFormatter(percent))
-    right.set_ylabel("cumulative share of those lost")
+    right.set_ylabel(_("cumulative share of those lost"))
     right.grid(False)
     right.spines["right"].set_visible(True)
-    ax.set_title(title or "Why customers leave: the holes in the bucket, largest first")
+    ax.set_title(title or _("Why customers leave: the holes in the bucket, largest first"))
     ax.set_xlabel(
-        f"reason for leaving (faded: beyond the vital few that reach {threshold:.0%})", fontsize=12, color="#555555"
+        _("reason for leaving (faded: beyond the vital few that reach {share})").format(
+            share=localize(f"{threshold:.0%}")
+        ),
+        fontsize=12,
+        color="#555555",
     )
     return fig
 
@@ -646,18 +684,18 @@ def reason_mix_chart(mix: pd.DataFrame, *, title: str = "", ax: Axes | None = No
         fig, ax = plt.subplots(figsize=(13, 1.1 * len(mix) + 2.2))
     fig = ax.figure
     shares = mix.drop(columns="customers")
-    rows = [f"{label(i)}  (n = {n:,.0f})" for i, n in zip(mix.index, mix["customers"])][::-1]
+    rows = [f"{category(i)}  (n = {count(n)})" for i, n in zip(mix.index, mix["customers"])][::-1]
     left = np.zeros(len(mix))
     for position, reason in enumerate(shares.columns):
         values = shares[reason].to_numpy(dtype=float)[::-1]
         colour = _reason_colour(reason, position)
-        ax.barh(rows, values, left=left, color=colour, edgecolor="white", label=label(reason), height=0.7)
+        ax.barh(rows, values, left=left, color=colour, edgecolor="white", label=category(reason), height=0.7)
         for y, (start, value) in enumerate(zip(left, values)):
             if value >= 0.07:
                 ax.text(
                     start + value / 2,
                     y,
-                    f"{value:.0%}",
+                    localize(f"{value:.0%}"),
                     ha="center",
                     va="center",
                     fontsize=12,
@@ -669,8 +707,10 @@ def reason_mix_chart(mix: pd.DataFrame, *, title: str = "", ax: Axes | None = No
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x")
+    # one row of six reasons over the bars; the longer Spanish names take rows of three
+    ncols = min(len(shares.columns), 6 if language() == "en" else 3)
     ax.legend(
-        ncols=min(len(shares.columns), 6),
+        ncols=ncols,
         loc="lower left",
         bbox_to_anchor=(0, 1.0),
         fontsize=11.5,
@@ -678,7 +718,8 @@ def reason_mix_chart(mix: pd.DataFrame, *, title: str = "", ax: Axes | None = No
         columnspacing=1.0,
         frameon=False,
     )
-    ax.set_title(title or "Reasons for leaving, by group", pad=38)
+    rows = 1 if language() == "en" else -(-len(shares.columns) // ncols)
+    ax.set_title(title or _("Reasons for leaving, by group"), pad=38 + 20 * (rows - 1))
     return fig
 
 
@@ -709,13 +750,15 @@ def model_vs_data_chart(comparison: pd.DataFrame) -> Figure:
     x = comparison.index
     actual = comparison["actual_customers"]
     model = comparison["model_customers"]
-    top.fill_between(x, actual, model, color=SECOND, alpha=0.25, lw=0, label="gap")
-    top.plot(x, actual, color="#222222", lw=3, label="real base (the data)")
-    top.plot(x, model, color=ACCENT, lw=3, ls=(0, (5, 2)), label="the bucket model")
+    top.fill_between(x, actual, model, color=SECOND, alpha=0.25, lw=0, label=_("gap"))
+    top.plot(x, actual, color="#222222", lw=3, label=_("real base (the data)"))
+    top.plot(x, model, color=ACCENT, lw=3, ls=(0, (5, 2)), label=_("the bucket model"))
     worst = (model - actual).abs().idxmax()
     gap = float(model[worst] - actual[worst])
     top.annotate(
-        f"largest gap: {gap:+,.0f} customers\n({gap / actual[worst]:+.0%})",
+        _("largest gap: {customers} customers\n({share})").format(
+            customers=localize(f"{gap:+,.0f}"), share=localize(f"{gap / actual[worst]:+.0%}")
+        ),
         (worst, max(model[worst], actual[worst])),
         xytext=(0, 40),
         textcoords="offset points",
@@ -723,24 +766,24 @@ def model_vs_data_chart(comparison: pd.DataFrame) -> Figure:
         fontsize=12,
         arrowprops=dict(arrowstyle="->", color="#555555"),
     )
-    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-    top.set(title="The calibrated bucket against the real customer base", ylabel="customers")
+    top.yaxis.set_major_formatter(FuncFormatter(count))
+    top.set(title=_("The calibrated bucket against the real customer base"), ylabel=_("customers"))
     top.legend(loc="upper left")
     top.margins(y=0.18)
     top.set_ylim(bottom=0)
 
     measured = comparison["actual_churn_rate"]
-    bottom.plot(x, measured, color="#222222", lw=2, marker="o", markersize=4, label="measured each month")
+    bottom.plot(x, measured, color="#222222", lw=2, marker="o", markersize=4, label=_("measured each month"))
     bottom.plot(
         x,
         np.broadcast_to(comparison["model_churn_rate"].to_numpy(), len(x)),
         color=ACCENT,
         lw=2.5,
         ls=(0, (5, 2)),
-        label="the model's one rate",
+        label=_("the model's one rate"),
     )
-    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}" if v >= 0.1 else f"{v:.1%}"))
-    bottom.set(ylabel="monthly churn", title="…because the real leak is not constant")
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: localize(f"{v:.0%}" if v >= 0.1 else f"{v:.1%}")))
+    bottom.set(ylabel=_("monthly churn"), title=_("…because the real leak is not constant"))
     bottom.set_ylim(0, None)
     bottom.legend(loc="upper right", ncols=2)
     return fig
@@ -779,25 +822,25 @@ def pour_or_plug_chart(comparison, *, title: str = "") -> Figure:
             color=STRATEGY_COLOURS.get(name, ACCENT),
             lw=3.5 if name != "as is" else 2.5,
             ls="-" if name != "as is" else (0, (5, 3)),
-            label=label(name),
+            label=category(name),
         )
-    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-    left.set(title="Customers", xlabel="months from now", ylabel="customers at the end of the month")
+    left.yaxis.set_major_formatter(FuncFormatter(count))
+    left.set(title=_("Customers"), xlabel=_("months from now"), ylabel=_("customers at the end of the month"))
     left.legend(loc="upper left")
     summary = comparison.summary.iloc[1:]
     names = list(summary.index)[::-1]
     values = summary["extra_profit"].to_numpy()[::-1]
     bars = right.barh(
-        [label(n) for n in names], values, color=[STRATEGY_COLOURS.get(n, ACCENT) for n in names], height=0.6
+        [category(n) for n in names], values, color=[STRATEGY_COLOURS.get(n, ACCENT) for n in names], height=0.6
     )
     right.bar_label(bars, labels=[money(v) for v in values], padding=4, fontsize=13, fontweight="bold")
     for y, name in enumerate(names):
         cost = summary.loc[name, "cost_per_customer"]
-        what = "saved" if name == "plug the holes" else "won"
+        each = _("{cost} per customer saved") if name == "plug the holes" else _("{cost} per customer won")
         right.text(
             0.02,
             y - 0.42,
-            f"{money(cost)} per customer {what}",
+            each.format(cost=money(cost)),
             fontsize=11.5,
             transform=right.get_yaxis_transform(),
             va="top",
@@ -809,7 +852,7 @@ def pour_or_plug_chart(comparison, *, title: str = "") -> Figure:
     right.grid(axis="x")
     right.margins(x=0.3)
     right.set_ylim(-0.9, len(names) - 0.5)
-    right.set(title="Extra profit over the horizon", xlabel="vs as is (same money spent)")
+    right.set(title=_("Extra profit over the horizon"), xlabel=_("vs as is (same money spent)"))
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=16)
     return fig
@@ -855,7 +898,9 @@ def retention_uplift_chart(
     ax.text(
         0.01,
         (band[0] + band[1]) / 2,
-        f"Reichheld & Sasser (1990):\n+{band[0]:.0%} to +{band[1]:.0%}",
+        _("Reichheld & Sasser (1990):\n+{low} to +{high}").format(
+            low=localize(f"{band[0]:.0%}"), high=localize(f"{band[1]:.0%}")
+        ),
         transform=ax.get_yaxis_transform(),
         va="center",
         ha="left",
@@ -865,7 +910,7 @@ def retention_uplift_chart(
     )
     shades = plt.get_cmap("Blues")(np.linspace(0.4, 1.0, grid.shape[1]))
     for colour, ratio in zip(shades, grid.columns):
-        ax.plot(grid.index, grid[ratio].clip(upper=max_uplift * 1.05), color=colour, lw=3, label=f"{ratio:g}")
+        ax.plot(grid.index, grid[ratio].clip(upper=max_uplift * 1.05), color=colour, lw=3, label=localize(f"{ratio:g}"))
     if company is not None:
         r, uplift = company
         ax.plot(
@@ -880,7 +925,7 @@ def retention_uplift_chart(
             ls="none",
         )
         ax.annotate(
-            f"Nova Supply: +{uplift:.0%}",
+            localize(f"Nova Supply: +{uplift:.0%}"),
             (r, uplift),
             xytext=(-20, 34),
             textcoords="offset points",
@@ -892,15 +937,15 @@ def retention_uplift_chart(
         )
     ax.set_ylim(0, max_uplift)
     ax.set_xlim(grid.index.min(), grid.index.max())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"+{v:.0%}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"+{v:.0%}"))
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.set(
-        xlabel="yearly retention before the improvement",
-        ylabel="rise in a customer's value",
-        title="What five more points of retention are worth",
+        xlabel=_("yearly retention before the improvement"),
+        ylabel=_("rise in a customer's value"),
+        title=_("What five more points of retention are worth"),
     )
     ax.legend(
-        title="acquisition cost ÷ first-year profit",
+        title=_("acquisition cost ÷ first-year profit"),
         loc="upper right",
         ncols=grid.shape[1],
         bbox_to_anchor=(0.97, 1.0),
@@ -947,18 +992,20 @@ def truth_hazard_chart(hazard: pd.DataFrame, measured: pd.Series) -> Figure:
         lw=2,
         marker="o",
         markersize=4,
-        label="measured churn (the data)",
+        label=_("measured churn (the data)"),
     )
-    left.plot(hazard.index, hazard["mean_hazard"], color=_c["vermillion"], lw=3.5, label="built-in hazard (the truth)")
+    left.plot(
+        hazard.index, hazard["mean_hazard"], color=_c["vermillion"], lw=3.5, label=_("built-in hazard (the truth)")
+    )
     left.set_ylim(0, None)
-    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.1%}"))
-    left.set(title="The leak shrinks as the base matures", ylabel="monthly churn")
+    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: localize(f"{v:.1%}")))
+    left.set(title=_("The leak shrinks as the base matures"), ylabel=_("monthly churn"))
     left.legend(loc="upper right")
     first = hazard.iloc[0]
     drivers = {
-        "who is in the bucket\n(base churn: selection)": ("mean_base_churn", _c["grey"]),
-        "relationship stage\n(strangers → partners)": ("mean_stage_factor", PALETTES["stage"]["friend"]),
-        "retention bonds held": ("mean_bond_factor", PALETTES["bond"]["financial"]),
+        _("who is in the bucket\n(base churn: selection)"): ("mean_base_churn", _c["grey"]),
+        _("relationship stage\n(strangers → partners)"): ("mean_stage_factor", PALETTES["stage"]["friend"]),
+        _("retention bonds held"): ("mean_bond_factor", PALETTES["bond"]["financial"]),
     }
     for name, (column, colour) in drivers.items():
         relative = hazard[column] / first[column]
@@ -966,7 +1013,7 @@ def truth_hazard_chart(hazard: pd.DataFrame, measured: pd.Series) -> Figure:
         right.text(
             hazard.index[-1],
             float(relative.iloc[-1]),
-            f" {relative.iloc[-1] - 1:+.0%}",
+            localize(f" {relative.iloc[-1] - 1:+.0%}"),
             va="center",
             ha="left",
             fontsize=12,
@@ -974,8 +1021,8 @@ def truth_hazard_chart(hazard: pd.DataFrame, measured: pd.Series) -> Figure:
             fontweight="bold",
         )
     right.axhline(1, color="#bbbbbb", lw=1)
-    right.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
-    right.set(title="Its three drivers (first month = 100%)", ylabel="relative to the first month")
+    right.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+    right.set(title=_("Its three drivers (first month = 100%)"), ylabel=_("relative to the first month"))
     right.legend(loc="lower left", fontsize=11.5)
     right.margins(x=0.12)
     return fig

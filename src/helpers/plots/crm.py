@@ -14,17 +14,21 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
 
+from helpers.formats import localize
+from helpers.i18n import N_, language
+from helpers.i18n import gettext as _
 from helpers.plots import (
     ACCENT,
     NEGATIVE,
     OKABE_ITO,
     PALETTES,
     SECOND,
+    category,
     fixed_figure,
-    label,
     money,
     month_ticks,
     percent,
+    term,
 )
 
 __all__ = [
@@ -35,6 +39,23 @@ __all__ = [
     "segment_value_chart",
     "value_curve_chart",
 ]
+
+#: Names these charts show that come as data (the RFM segments of :data:`helpers.rfm.RFM_SEGMENTS`, a
+#: customer's status), for the catalogue; translated where drawn, through :func:`helpers.plots.category`.
+DATA_WORDS = (
+    N_("Champions"),
+    N_("Loyal"),
+    N_("Potential loyalists"),
+    N_("New"),
+    N_("Promising"),
+    N_("Need attention"),
+    N_("About to sleep"),
+    N_("Can't lose them"),
+    N_("At risk"),
+    N_("Hibernating"),
+    N_("active"),
+    N_("lost"),
+)
 
 
 def _box(ax, x, y, w, h, title, lines, colour):
@@ -51,10 +72,12 @@ def _box(ax, x, y, w, h, title, lines, colour):
         )
     )
     ax.text(x + w / 2, y + h - 0.035, title, ha="center", va="top", fontsize=14, fontweight="bold")
+    # an item's first line after a bullet, the lines it runs on to indented under it
+    rows = [f"• {row}" if i == 0 else f"   {row}" for item in lines for i, row in enumerate(item.split("\n"))]
     ax.text(
         x + 0.02,
         y + h - 0.11,
-        "\n".join(f"   {line.strip()}" if line.startswith("  ") else f"• {line}" for line in lines),
+        "\n".join(rows),
         ha="left",
         va="top",
         fontsize=14,
@@ -72,7 +95,7 @@ def crm_components_diagram() -> Figure:
     ax.set(xlim=(0, 1), ylim=(0, 1))
     ax.axis("off")
     ax.grid(False)
-    pillars = ["Strategy", "People", "Process", "Technology"]
+    pillars = [_("Strategy"), _("People"), _("Process"), _("Technology")]
     for i, name in enumerate(pillars):
         ax.add_patch(
             FancyBboxPatch(
@@ -89,7 +112,7 @@ def crm_components_diagram() -> Figure:
     ax.text(
         0.5,
         0.81,
-        "CRM joins all four; software alone is not CRM (Payne & Frow 2005)",
+        _("CRM joins all four; software alone is not CRM (Payne & Frow 2005)"),
         ha="center",
         va="center",
         fontsize=14,
@@ -101,13 +124,13 @@ def crm_components_diagram() -> Figure:
         0.08,
         0.3,
         0.66,
-        "Operational CRM",
+        category("operational CRM"),
         [
-            "sales, marketing, service",
-            "records in a database",
-            "the sales pipeline",
-            "open service requests",
-            "customers to call today",
+            _("sales, marketing, service"),
+            _("records in a database"),
+            _("the sales pipeline"),
+            _("open service requests"),
+            _("customers to call today"),
         ],
         OKABE_ITO["orange"],
     )
@@ -117,14 +140,12 @@ def crm_components_diagram() -> Figure:
         0.08,
         0.3,
         0.66,
-        "Analytical CRM",
+        category("analytical CRM"),
         [
-            "data warehouse",
-            "  (a star schema)",
-            "data mining: cohorts,",
-            "  RFM segments",
-            "customer-value ranking",
-            "next best offer",
+            _("data warehouse\n(a star schema)"),
+            _("data mining: cohorts,\nRFM segments"),
+            _("customer-value ranking"),
+            _("next best offer"),
         ],
         OKABE_ITO["blue"],
     )
@@ -134,14 +155,12 @@ def crm_components_diagram() -> Figure:
         0.08,
         0.3,
         0.66,
-        "Collaborative CRM",
+        category("collaborative CRM"),
         [
-            "web, phone, e-mail,",
-            "  face to face",
-            "channel mix per customer",
-            "face to face: a moment",
-            "  of truth",
-            "single customer view",
+            _("web, phone, e-mail,\nface to face"),
+            _("channel mix per customer"),
+            _("face to face: a moment\nof truth"),
+            _("single customer view"),
         ],
         OKABE_ITO["green"],
     )
@@ -152,7 +171,7 @@ def crm_components_diagram() -> Figure:
             xytext=(x, 0.41),
             arrowprops={"arrowstyle": "<|-|>", "color": OKABE_ITO["dark_grey"], "lw": 2},
         )
-    ax.set_title("The components of CRM · Los componentes del CRM")
+    ax.set_title(_("The components of CRM · Los componentes del CRM"))
     return fig
 
 
@@ -170,12 +189,14 @@ def value_curve_chart(ranking: pd.DataFrame, *, mark: float = 0.2) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 5.5))
     x = np.concatenate([[0.0], ranking["share_of_customers"].to_numpy(float)])
     y = np.concatenate([[0.0], ranking["cumulative_share_of_margin"].to_numpy(float)])
-    ax.plot(x, y, color=ACCENT, label="Customers, best first")
-    ax.plot([0, 1], [0, 1], color=OKABE_ITO["grey"], linestyle="--", linewidth=1.5, label="All customers equal")
+    ax.plot(x, y, color=ACCENT, label=_("Customers, best first"))
+    ax.plot([0, 1], [0, 1], color=OKABE_ITO["grey"], linestyle="--", linewidth=1.5, label=_("All customers equal"))
     at = float(np.interp(mark, x, y))
     ax.scatter([mark], [at], color=SECOND, zorder=3, s=60)
     ax.annotate(
-        f"top {mark:.0%} bring {at:.0%} of the margin",
+        _("top {customers} bring {margin} of the margin").format(
+            customers=localize(f"{mark:.0%}"), margin=localize(f"{at:.0%}")
+        ),
         (mark, at),
         xytext=(mark + 0.08, at - 0.12),
         fontsize=12,
@@ -186,16 +207,16 @@ def value_curve_chart(ranking: pd.DataFrame, *, mark: float = 0.2) -> Figure:
     ax.set(
         xlim=(0, 1),
         ylim=(0, 1.02),
-        xlabel="share of buying customers",
-        ylabel="share of gross margin",
-        title="Customer-value ranking: who brings the margin",
+        xlabel=_("share of buying customers"),
+        ylabel=_("share of gross margin"),
+        title=_("Customer-value ranking: who brings the margin"),
     )
     ax.legend(loc="lower right")
     return fig
 
 
 def segment_value_chart(
-    table: pd.DataFrame, *, title: str = "RFM segments: size and value", height: float = 6.0
+    table: pd.DataFrame, *, title: str = N_("RFM segments: size and value"), height: float = 6.0
 ) -> Figure:
     """Two panels of horizontal bars: share of customers and share of margin per segment.
 
@@ -212,10 +233,10 @@ def segment_value_chart(
     bottom, top = 0.12 / height, 1 - 0.75 / height  # inches below the bars and above them (the titles)
     left = fig.add_axes((0.17, bottom, 0.37, top - bottom))
     right = fig.add_axes((0.6, bottom, 0.37, top - bottom))
-    names = [label(n) for n in table.index][::-1]
+    names = [category(n) for n in table.index][::-1]
     for ax, column, colour, heading in (
-        (left, "share_of_customers", OKABE_ITO["grey"], "Share of customers"),
-        (right, "share_of_margin", ACCENT, "Share of margin"),
+        (left, "share_of_customers", OKABE_ITO["grey"], _("Share of customers")),
+        (right, "share_of_margin", ACCENT, _("Share of margin")),
     ):
         values = table[column].to_numpy(float)[::-1]
         bars = ax.barh(names, values, color=colour)
@@ -227,7 +248,7 @@ def segment_value_chart(
         ax.grid(axis="y", visible=False)
         ax.set_title(heading, fontsize=14)
     right.set_yticks([])  # the same segments as on the left, in the same order
-    fig.suptitle(title, fontsize=16, fontweight="bold", x=0.02, ha="left")
+    fig.suptitle(_(title), fontsize=16, fontweight="bold", x=0.02, ha="left")
     return fig
 
 
@@ -252,19 +273,26 @@ def satisfaction_by_channel_chart(table: pd.DataFrame) -> Figure:
     ax.errorbar(positions, mean, yerr=np.nan_to_num(error), fmt="none", ecolor="black", capsize=8, linewidth=2)
     for x, m, n in zip(positions, mean, shown["customers"]):
         ax.text(
-            x, 1.08, f"{m:.2f}\n(n = {n:,})", ha="center", va="bottom", fontsize=11, color="white", fontweight="bold"
+            x,
+            1.08,
+            localize(f"{m:.2f}\n(n = {n:,})"),
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            color="white",
+            fontweight="bold",
         )
-    ax.set_xticks(positions, [label(c) for c in shown.index])
+    ax.set_xticks(positions, [category(c) for c in shown.index])
     ax.set(
         ylim=(1, 5),
-        ylabel="mean satisfaction (1–5)",
-        xlabel="preferred channel",
-        title="Satisfaction by preferred channel (95 % intervals)",
+        ylabel=_("mean satisfaction (1–5)"),
+        xlabel=_("preferred channel"),
+        title=_("Satisfaction by preferred channel (95 % intervals)"),
     )
     return fig
 
 
-def cash_flow_chart(flows: pd.DataFrame, *, title: str = "CRM project: net cash flow by year") -> Figure:
+def cash_flow_chart(flows: pd.DataFrame, *, title: str = N_("CRM project: net cash flow by year")) -> Figure:
     """Net cash flow per year (bars) and the cumulative flow (line) of a CRM project.
 
     Parameters
@@ -275,16 +303,16 @@ def cash_flow_chart(flows: pd.DataFrame, *, title: str = "CRM project: net cash 
     >>> fig = cash_flow_chart(f)
     """
     fig, ax = plt.subplots(figsize=(10, 5))
-    years = [f"Year {y}" for y in flows.index]
+    years = [_("Year {year}").format(year=y) for y in flows.index]
     net = flows["net"].to_numpy(float)
-    bars = ax.bar(years, net, color=[NEGATIVE if v < 0 else ACCENT for v in net], width=0.6, label="Net cash flow")
+    bars = ax.bar(years, net, color=[NEGATIVE if v < 0 else ACCENT for v in net], width=0.6, label=_("Net cash flow"))
     ax.bar_label(bars, labels=[money(v) for v in net], padding=3, fontsize=11)
-    ax.plot(years, flows["cumulative"].to_numpy(float), color=SECOND, marker="o", label="Cumulative")
+    ax.plot(years, flows["cumulative"].to_numpy(float), color=SECOND, marker="o", label=_("Cumulative"))
     ax.axhline(0, color="black", linewidth=1)
     ax.yaxis.set_major_formatter(FuncFormatter(money))
     ax.margins(y=0.15)
     ax.legend(loc="upper left")
-    ax.set(title=title, ylabel="currency")
+    ax.set(title=_(title), ylabel=_("currency"))
     return fig
 
 
@@ -304,44 +332,88 @@ def customer_view_figure(view: dict) -> Figure:
     ident, typ, cons, stage, value = (view[k] for k in ("identity", "typology", "consumption", "stage", "value"))
     promos = view["promotions"]
     surveys = view["surveys"]
+    english = language() == "en"  # the English page names bond levels, status and segment as the data does
     lines = [
         (
-            "Identity",
-            f"#{ident['customer_id']} · since {ident['signup_date']}"
-            + (f" · via {label(ident['acquisition_channel'])}" if ident["acquisition_channel"] else ""),
-        ),
-        ("Typology", " · ".join(f"{label(v) if k != 'age' else f'age {v}'}" for k, v in typ.items()) or "not recorded"),
-        ("Consumption", f"{cons['purchases']} purchases · {money(cons['revenue'])} revenue"),
-        ("", f"favourite: {label(cons['favourite_category'])} · via {label(cons['preferred_channel'])}"),
-        ("Promotions", ", ".join(f"{label(k)} {v}" for k, v in promos.items() if k != "none" and v) or "none used"),
-        (
-            "Interactions",
-            f"{len(view['interactions'])} contacts · "
-            f"{int((view['interactions']['type'] == 'complaint').sum())} complaints",
+            _("Identity"),
+            _("#{customer} · since {date}").format(customer=ident["customer_id"], date=ident["signup_date"])
+            + (
+                " · " + _("via {channel}").format(channel=category(ident["acquisition_channel"]))
+                if ident["acquisition_channel"]
+                else ""
+            ),
         ),
         (
-            "Surveys",
-            f"{len(surveys)} answers"
-            + (f" · last satisfaction {surveys['satisfaction'].iloc[0]}" if len(surveys) else ""),
+            _("Typology"),
+            " · ".join(category(v) if k != "age" else _("age {age}").format(age=v) for k, v in typ.items())
+            or _("not recorded"),
         ),
-        ("Bonds", ", ".join(view["bonds"]) or "none"),
-        ("Stage", f"{stage['status']} · {stage['tenure_months']:.0f} months · RFM {stage['rfm_cell']}"),
+        (
+            _("Consumption"),
+            _("{purchases} purchases · {revenue} revenue").format(
+                purchases=cons["purchases"], revenue=money(cons["revenue"])
+            ),
+        ),
         (
             "",
-            f"segment: {stage['rfm_segment']}"
-            + (f" · left: {label(stage['lost_reason'])}" if stage["lost_reason"] else ""),
+            _("favourite: {category} · via {channel}").format(
+                category=category(cons["favourite_category"]), channel=category(cons["preferred_channel"])
+            ),
         ),
         (
-            "Value",
-            f"margin {money(value['margin'])}"
-            + (f" · top {value['top_share']:.0%} of buyers" if value["top_share"] is not None else ""),
+            _("Promotions"),
+            ", ".join(f"{category(k)} {v}" for k, v in promos.items() if k != "none" and v) or _("none used"),
+        ),
+        (
+            _("Interactions"),
+            _("{contacts} contacts · {complaints} complaints").format(
+                contacts=len(view["interactions"]),
+                complaints=int((view["interactions"]["type"] == "complaint").sum()),
+            ),
+        ),
+        (
+            _("Surveys"),
+            _("{answers} answers").format(answers=len(surveys))
+            + (
+                " · " + _("last satisfaction {level}").format(level=surveys["satisfaction"].iloc[0])
+                if len(surveys)
+                else ""
+            ),
+        ),
+        (
+            _("Bonds"),
+            ", ".join(str(b) if english else term(str(b)) for b in view["bonds"]) or _("none"),
+        ),
+        (
+            _("Stage"),
+            _("{status} · {months} months · RFM {cell}").format(
+                status=_(str(stage["status"])), months=f"{stage['tenure_months']:.0f}", cell=stage["rfm_cell"]
+            ),
+        ),
+        (
+            "",
+            _("segment: {segment}").format(segment=stage["rfm_segment"] if english else category(stage["rfm_segment"]))
+            + (
+                " · " + _("left: {reason}").format(reason=category(stage["lost_reason"]))
+                if stage["lost_reason"]
+                else ""
+            ),
+        ),
+        (
+            _("Value"),
+            _("margin {margin}").format(margin=money(value["margin"]))
+            + (
+                " · " + _("top {share} of buyers").format(share=localize(f"{value['top_share']:.0%}"))
+                if value["top_share"] is not None
+                else ""
+            ),
         ),
     ]
     y = 0.97
     text_ax.text(
         0,
         1.02,
-        f"Customer {ident['customer_id']}",
+        _("Customer {customer}").format(customer=ident["customer_id"]),
         fontsize=16,
         fontweight="bold",
         va="bottom",
@@ -356,11 +428,11 @@ def customer_view_figure(view: dict) -> Figure:
     for channel, colour in PALETTES["channel"].items():
         chosen = purchases[purchases["channel"].astype(object) == channel]
         if len(chosen):
-            buy_ax.scatter(chosen["date"], chosen["amount"], color=colour, s=45, label=label(channel))
+            buy_ax.scatter(chosen["date"], chosen["amount"], color=colour, s=45, label=category(channel))
     # titles at a fixed height (y=1): nothing is drawn above these axes, and matplotlib's search
     # for a clear spot measures every tick label again at each redraw
-    buy_ax.set_title("Purchases", y=1.0)
-    buy_ax.set(ylabel="amount")
+    buy_ax.set_title(_("Purchases"), y=1.0)
+    buy_ax.set(ylabel=_("amount"))
     buy_ax.yaxis.set_major_formatter(FuncFormatter(money))
     if len(purchases):
         buy_ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12.5)
@@ -381,9 +453,9 @@ def customer_view_figure(view: dict) -> Figure:
     if len(surveys):
         for date, level in zip(surveys["date"], surveys["satisfaction"]):
             contact_ax.annotate(f"★{level}", (date, 3.6), fontsize=12.5, ha="center", color=OKABE_ITO["dark_grey"])
-    contact_ax.set_yticks(range(len(kinds)), [label(k) for k in kinds])
+    contact_ax.set_yticks(range(len(kinds)), [category(k) for k in kinds])
     contact_ax.set_ylim(-0.6, 4.0)
-    contact_ax.set_title("Contacts (black ring = unresolved) and survey answers (★)", fontsize=13, y=1.0)
+    contact_ax.set_title(_("Contacts (black ring = unresolved) and survey answers (★)"), fontsize=13, y=1.0)
     contact_ax.tick_params(axis="x", labelrotation=30)
     buy_ax.tick_params(labelbottom=False)
     if len(purchases) or len(contacts):

@@ -13,10 +13,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from helpers.glossary import spanish
-from helpers.plots import ACCENT, PALETTES, SECOND, fixed_figure, label, money, percent
+from helpers.formats import localize
+from helpers.i18n import N_, language
+from helpers.i18n import gettext as _
+from helpers.plots import ACCENT, PALETTES, SECOND, category, count, fixed_figure, money, percent, term, with_spanish
 
-__all__ = ["curve_chart", "matrix_chart", "matrix_diagram", "nps_by_type_chart", "truth_chart"]
+__all__ = ["curve_chart", "matrix_chart", "matrix_diagram", "nps_by_type_chart", "truth_chart", "type_plural"]
 
 _TYPES = ("apostle", "mercenary", "hostage", "terrorist", "indifferent")
 #: The loyalty types as a plural heading ("Apostles"); their Spanish comes from the glossary.
@@ -27,6 +29,20 @@ TYPE_PLURALS = {
     "terrorist": "Terrorists",
     "indifferent": "Indifferent",
 }
+#: The groups of the NPS question, as a plural heading.
+_NPS_GROUPS = {"detractor": N_("Detractors"), "passive": N_("Passives"), "promoter": N_("Promoters")}
+
+
+def type_plural(kind: object) -> str:
+    """A loyalty type as a plural heading in the language in use: "Apostles" ("Apóstoles" in Spanish).
+
+    >>> type_plural("apostle"), type_plural("not surveyed")
+    ('Apostles', 'Not surveyed')
+    """
+    plural = TYPE_PLURALS.get(str(kind))
+    if plural is None:
+        return category(kind)
+    return plural if language() == "en" else category(plural.lower())
 
 
 def matrix_diagram() -> Figure:
@@ -43,17 +59,17 @@ def matrix_diagram() -> Figure:
     fig = plt.figure(figsize=(10, 6.2), layout="constrained")
     ax = fig.add_subplot()
     boxes = {  # (x, y, width, height, text)
-        "hostage": (0, 0.6, 0.4, 0.4, "Tied but unhappy: stay because\nleaving is hard, and resent it"),
-        "apostle": (0.6, 0.6, 0.4, 0.4, "Delighted and tied: stay,\nbuy more and recommend us"),
-        "terrorist": (0, 0, 0.4, 0.4, "Unhappy and loose: leave\nand speak badly of us"),
-        "mercenary": (0.6, 0, 0.4, 0.4, "Satisfied but loose: leave\nfor a better offer"),
+        "hostage": (0, 0.6, 0.4, 0.4, _("Tied but unhappy: stay because\nleaving is hard, and resent it")),
+        "apostle": (0.6, 0.6, 0.4, 0.4, _("Delighted and tied: stay,\nbuy more and recommend us")),
+        "terrorist": (0, 0, 0.4, 0.4, _("Unhappy and loose: leave\nand speak badly of us")),
+        "mercenary": (0.6, 0, 0.4, 0.4, _("Satisfied but loose: leave\nfor a better offer")),
     }
     for kind, (x, y, w, h, text) in boxes.items():
         ax.add_patch(Rectangle((x, y), w, h, color=colours[kind], alpha=0.85, lw=0))
         ax.text(
             x + w / 2,
             y + h - 0.07,
-            f"{TYPE_PLURALS[kind]} ({spanish(TYPE_PLURALS[kind].lower())})",
+            with_spanish(TYPE_PLURALS[kind].lower(), TYPE_PLURALS[kind]),
             ha="center",
             va="top",
             fontsize=14,
@@ -66,7 +82,7 @@ def matrix_diagram() -> Figure:
     ax.text(
         0.5,
         0.5,
-        "Indifferent\n(indiferentes)\nthe middle band",
+        _("Indifferent\n(indiferentes)\nthe middle band"),
         ha="center",
         va="center",
         fontsize=12,
@@ -78,11 +94,11 @@ def matrix_diagram() -> Figure:
         ylim=(0, 1),
         xticks=[0.2, 0.8],
         yticks=[0.2, 0.8],
-        xticklabels=["dissatisfied", "completely satisfied"],
-        yticklabels=["loose", "tied"],
-        xlabel="Satisfaction (satisfacción) →",
-        ylabel="Loyalty: behaviour and intention →",
-        title="The loyalty matrix\nfour corners: Jones & Sasser (1995); middle band: the class notes",
+        xticklabels=[term("dissatisfied"), term("completely satisfied")],
+        yticklabels=[_("loose"), _("tied")],
+        xlabel=_("Satisfaction (satisfacción) →"),
+        ylabel=_("Loyalty: behaviour and intention →"),
+        title=_("The loyalty matrix\nfour corners: Jones & Sasser (1995); middle band: the class notes"),
     )
     ax.grid(False)
     return fig
@@ -110,8 +126,8 @@ def curve_chart(curve: pd.DataFrame, *, window_days: int = 180) -> Figure:
     fig = plt.figure(figsize=(12, 5.5), layout="constrained")
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
     levels = curve.index.to_numpy()
-    left.plot(levels, curve["retention_rate"], marker="o", color=ACCENT, label="still a customer")
-    left.plot(levels, curve["repurchase_rate"], marker="s", color=SECOND, label="bought again", ls="--")
+    left.plot(levels, curve["retention_rate"], marker="o", color=ACCENT, label=_("still a customer"))
+    left.plot(levels, curve["repurchase_rate"], marker="s", color=SECOND, label=_("bought again"), ls="--")
     for level, rate in zip(levels, curve["retention_rate"]):
         if np.isfinite(rate):
             left.annotate(
@@ -127,15 +143,17 @@ def curve_chart(curve: pd.DataFrame, *, window_days: int = 180) -> Figure:
     left.set(
         ylim=(0, 1.05),
         xticks=levels,
-        xlabel="Satisfaction answer (1 = completely dissatisfied)",
-        title=f"Share of answers, {window_days} days later",
+        xlabel=_("Satisfaction answer (1 = completely dissatisfied)"),
+        title=_("Share of answers, {days} days later").format(days=window_days),
     )
     left.legend(loc="lower right")
     bars = right.bar([str(level) for level in levels], curve["purchases_per_answer"], color=colours)
-    right.bar_label(bars, labels=[f"{v:.1f}" for v in curve["purchases_per_answer"]], padding=3)
+    right.bar_label(bars, labels=[localize(f"{v:.1f}") for v in curve["purchases_per_answer"]], padding=3)
     right.margins(y=0.12)
     right.set(
-        xlabel="Satisfaction answer", title="Purchases per answer", ylabel=f"purchases in the next {window_days} days"
+        xlabel=_("Satisfaction answer"),
+        title=_("Purchases per answer"),
+        ylabel=_("purchases in the next {days} days").format(days=window_days),
     )
     return fig
 
@@ -213,9 +231,12 @@ def matrix_chart(
     }
     for kind, (px, py, ha, va) in places.items():
         row = summary.loc[kind]
-        text = (
-            f"{TYPE_PLURALS[kind]}: {row['customers']:,.0f} ({percent(row['share'])}), "
-            f"value {money(row['value'])} ({percent(row['value_share'])})"
+        text = _("{type}: {customers} ({share}), value {value} ({value_share})").format(
+            type=type_plural(kind),
+            customers=count(row["customers"]),
+            share=percent(row["share"]),
+            value=money(row["value"]),
+            value_share=percent(row["value_share"]),
         )
         ax.text(
             px,
@@ -234,11 +255,14 @@ def matrix_chart(
         ylim=(-0.23, 1.23),
         xticks=range(1, 6),
         yticks=np.linspace(0, 1, 6),
-        xlabel="Latest satisfaction answer (1 = completely dissatisfied … 5 = completely satisfied)",
-        ylabel="Loyalty index (0 = loose, 1 = tied)",
+        xlabel=_("Latest satisfaction answer (1 = completely dissatisfied … 5 = completely satisfied)"),
+        ylabel=_("Loyalty index (0 = loose, 1 = tied)"),
     )
     ax.set_title(
-        f"Loyalty matrix of {int(placed.sum()):,} surveyed customers; value = gross margin, last 12 months", fontsize=14
+        _("Loyalty matrix of {customers} surveyed customers; value = gross margin, last 12 months").format(
+            customers=count(int(placed.sum()))
+        ),
+        fontsize=14,
     )
     ax.grid(False)
     return fig
@@ -264,11 +288,11 @@ def nps_by_type_chart(shares: pd.DataFrame, scores: pd.Series | None = None) -> 
     colours = PALETTES["nps"]
     fig = plt.figure(figsize=(11, 5.2), layout="constrained")
     ax = fig.add_subplot()
-    names = [TYPE_PLURALS.get(str(k), label(k)) for k in shares.index][::-1]
+    names = [type_plural(k) for k in shares.index][::-1]
     left = np.zeros(len(shares))
     for column in ("detractor", "passive", "promoter"):
         widths = shares[column].to_numpy(dtype=float)[::-1]
-        bars = ax.barh(names, widths, left=left, color=colours[column], label=label(column) + "s")
+        bars = ax.barh(names, widths, left=left, color=colours[column], label=_(_NPS_GROUPS[column]))
         ax.bar_label(
             bars,
             labels=[percent(w) if w >= 0.07 else "" for w in widths],
@@ -282,7 +306,7 @@ def nps_by_type_chart(shares: pd.DataFrame, scores: pd.Series | None = None) -> 
         for y, kind in enumerate(shares.index[::-1]):
             ax.text(1.02, y, f"NPS {scores[kind]:+.0f}", va="center", fontsize=12)
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set(xlim=(0, 1.16), xticks=[0, 0.25, 0.5, 0.75, 1.0], title="Recommendation (0–10) by loyalty type")
+    ax.set(xlim=(0, 1.16), xticks=[0, 0.25, 0.5, 0.75, 1.0], title=_("Recommendation (0–10) by loyalty type"))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.1), ncols=3)
@@ -311,7 +335,7 @@ def truth_chart(comparison: pd.DataFrame) -> Figure:
     for ax, what, title in zip(
         axes,
         ("churn", "purchases"),
-        ("Churn risk, × that of a 'satisfied' (4)", "Purchases, × those of a 'satisfied' (4)"),
+        (_("Churn risk, × that of a 'satisfied' (4)"), _("Purchases, × those of a 'satisfied' (4)")),
     ):
         for shift, kind, colour in ((-0.2, "measured", ACCENT), (0.2, "true", SECOND)):
             values = comparison[f"{what}_{kind}"].to_numpy(dtype=float)
@@ -320,11 +344,18 @@ def truth_chart(comparison: pd.DataFrame) -> Figure:
                 values,
                 width=0.4,
                 color=colour,
-                label="measured in the data" if kind == "measured" else "true factor in the simulation",
+                label=_("measured in the data") if kind == "measured" else _("true factor in the simulation"),
             )
-            ax.bar_label(bars, labels=[f"{v:.2f}" if np.isfinite(v) else "" for v in values], padding=2, fontsize=12)
+            ax.bar_label(
+                bars, labels=[localize(f"{v:.2f}") if np.isfinite(v) else "" for v in values], padding=2, fontsize=12
+            )
         ax.axhline(1, color="#333333", lw=1)
-        ax.set(xticks=levels, xticklabels=[str(i) for i in comparison.index], xlabel="Satisfaction answer", title=title)
+        ax.set(
+            xticks=levels,
+            xticklabels=[str(i) for i in comparison.index],
+            xlabel=_("Satisfaction answer"),
+            title=title,
+        )
         ax.margins(y=0.15)
     axes[0].legend(loc="upper right")
     return fig

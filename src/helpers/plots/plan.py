@@ -14,13 +14,18 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Polygon
 from matplotlib.ticker import FuncFormatter
 
+from helpers.formats import localize
 from helpers.glossary import spanish
+from helpers.i18n import N_, language
+from helpers.i18n import gettext as _
 from helpers.plots import (
     ACCENT,
     NEGATIVE,
     OKABE_ITO,
     PALETTES,
     SECOND,
+    category,
+    count,
     fixed_figure,
     label,
     money,
@@ -28,7 +33,7 @@ from helpers.plots import (
     percent,
     text_colour_on,
 )
-from helpers.plots.loyalty import TYPE_PLURALS
+from helpers.plots.loyalty import TYPE_PLURALS, type_plural
 
 __all__ = [
     "ACTION_COLOURS",
@@ -60,42 +65,61 @@ ACTION_COLOURS = {
 #: (about 850 px of output; savefig's tight margin adds about 10 px to the 830 px of the figure).
 SCREEN_WIDTH = 8.3
 _DARK_TEXT = {"do nothing", "delight", "social bond", "financial bond"}
-_KPI_NAMES = {
-    "retention_12m": ("12-month retention", "percent"),
-    "retention_12m_top_tiers": ("12-month retention, platinum & gold", "percent"),
-    "nps": ("NPS (points)", "points"),
-    "apostle_share": ("share of apostles", "percent"),
-    "customer_equity": ("customer equity", "money"),
-    "profit_3_years": ("3-year profit, today's customers", "money"),
-    "customers_3_years": ("customers in 3 years (bucket)", "count"),
-    "friends_partners_3_years": ("friends & partners in 3 years", "count"),
-    "plan_cost_per_month": ("plan cost per month", "money"),
-    "customers_reached": ("customers reached", "count"),
-    "churn_reduction": ("share of churn removed", "percent"),
-    "monthly_churn": ("monthly churn", "percent"),
-    "customers": ("customers today", "count"),
+_KPI_NAMES = {  # the English names, translated where shown
+    "retention_12m": (N_("12-month retention"), "percent"),
+    "retention_12m_top_tiers": (N_("12-month retention, platinum & gold"), "percent"),
+    "nps": (N_("NPS (points)"), "points"),
+    "apostle_share": (N_("share of apostles"), "percent"),
+    "customer_equity": (N_("customer equity"), "money"),
+    "profit_3_years": (N_("3-year profit, today's customers"), "money"),
+    "customers_3_years": (N_("customers in 3 years (bucket)"), "count"),
+    "friends_partners_3_years": (N_("friends & partners in 3 years"), "count"),
+    "plan_cost_per_month": (N_("plan cost per month"), "money"),
+    "customers_reached": (N_("customers reached"), "count"),
+    "churn_reduction": (N_("share of churn removed"), "percent"),
+    "monthly_churn": (N_("monthly churn"), "percent"),
+    "customers": (N_("customers today"), "count"),
 }
+#: Names these charts and tables show that come as data (the plan's actions and columns, the sets of
+#: assumptions lesson 08 compares, the questions of :func:`helpers.plan.planning_phases`), for the
+#: catalogue; translated where shown, through :func:`helpers.plots.category`.
+DATA_WORDS = (
+    N_("Do nothing"),
+    N_("Plan"),
+    N_("Target"),
+    N_("Delight"),
+    N_("Naive"),
+    N_("Best estimate"),
+    N_("Truth"),
+    N_("Satisfaction 3 → 4"),
+    N_("Satisfaction 4 → 5"),
+    N_("What does a loyal customer gain, and which customers do we have?"),
+    N_("What do we want to achieve, in numbers we can check?"),
+    N_("Which bond or action for which customer, and what will it do?"),
+    N_("Are our people, at every level, prepared and motivated to deliver it?"),
+    N_("Whom exactly does the plan reach, at what cost, and what does it return?"),
+)
 
 
 def _format(value: float, kind: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
     return {
-        "percent": lambda v: f"{v:.1%}",
-        "points": lambda v: f"{v:+.1f}",
+        "percent": lambda v: localize(f"{v:.1%}"),
+        "points": lambda v: localize(f"{v:+.1f}"),
         "money": money,
-        "count": lambda v: f"{v:,.0f}",
+        "count": count,
     }[kind](value)
 
 
-#: How lesson text names each KPI of :func:`helpers.plan.plan_kpis` in a sentence.
+#: How lesson text names each KPI of :func:`helpers.plan.plan_kpis` in a sentence (translated where used).
 KPI_WORDS = {
-    "retention_12m": "overall retention",
-    "retention_12m_top_tiers": "the top tiers' retention",
-    "nps": "the NPS",
-    "apostle_share": "the share of apostles",
-    "customer_equity": "customer equity",
-    "profit_3_years": "three-year profit",
+    "retention_12m": N_("overall retention"),
+    "retention_12m_top_tiers": N_("the top tiers' retention"),
+    "nps": N_("the NPS"),
+    "apostle_share": N_("the share of apostles"),
+    "customer_equity": N_("customer equity"),
+    "profit_3_years": N_("three-year profit"),
 }
 
 
@@ -107,10 +131,12 @@ def kpi_words(kpis) -> str:
     >>> kpi_words([]), kpi_words(["nps"])
     ('none', 'the NPS')
     """
-    words = [KPI_WORDS.get(str(kpi), label(kpi)) for kpi in kpis]
+    words = [_(KPI_WORDS[str(kpi)]) if str(kpi) in KPI_WORDS else category(kpi) for kpi in kpis]
     if not words:
-        return "none"
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        return _("none")
+    if len(words) == 1:
+        return words[0]
+    return _("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
 
 
 def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -125,14 +151,14 @@ def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for kpi, row in kpis.iterrows():
         name, kind = _KPI_NAMES.get(str(kpi), (label(kpi), "count"))
-        out = {"KPI": name}
+        out = {"KPI": _(name)}
         for column, value in row.items():
             if column == "met":
-                out["met"] = "✔" if bool(value) else "✘"
+                out[_("met")] = "✔" if bool(value) else "✘"
             elif column == "gap":
-                out["gap"] = _format(value, "points" if kind == "points" else kind)
+                out[_("gap")] = _format(value, "points" if kind == "points" else kind)
             else:
-                out[label(column)] = _format(float(value), kind)
+                out[category(column)] = _format(float(value), kind)
         rows.append(out)
     return pd.DataFrame(rows)
 
@@ -162,7 +188,8 @@ def planning_phases_diagram(phases: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     colours = [OKABE_ITO[k] for k in ("sky_blue", "blue", "green", "orange", "purple")]
     width, tip, gap = 4.3, 0.2, 0.06
-    for i, (_, row) in enumerate(phases.iterrows()):
+    spanish_edition = language() == "es"  # the phase's name alone: no Spanish gloss under it
+    for i, (_index, row) in enumerate(phases.iterrows()):
         top, bottom = -i, -i - 1 + gap
         notch = tip if i else 0.0
         colour = colours[i % len(colours)]
@@ -185,34 +212,41 @@ def planning_phases_diagram(phases: pd.DataFrame) -> Figure:
         middle = (top - notch + bottom) / 2
         text_colour = text_colour_on(colour)
         name = ax.annotate(
-            f"{i + 1}. {label(row['phase'])}",
+            f"{i + 1}. {_wrap(category(row['phase']), 30) if spanish_edition else label(row['phase'])}",
             (width / 2, middle),
             xytext=(0, 1),
             textcoords="offset points",
             ha="center",
-            va="bottom",
+            va="center" if spanish_edition else "bottom",
             fontsize=12.5,
             fontweight="bold",
             color=text_colour,
         )
-        ax.annotate(
-            f"({row['Spanish']})",
-            (0.5, 0),
-            xycoords=name,
-            xytext=(0, -3),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=11,
-            style="italic",
-            color=text_colour,
-        )
-        ax.text(width + 0.25, middle, _wrap(row["question"], 44), ha="left", va="center", fontsize=12, linespacing=1.3)
+        if not spanish_edition:
+            ax.annotate(
+                f"({row['Spanish']})",
+                (0.5, 0),
+                xycoords=name,
+                xytext=(0, -3),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=11,
+                style="italic",
+                color=text_colour,
+            )
+        question = _wrap(_(str(row["question"])), 44)
+        ax.text(width + 0.25, middle, question, ha="left", va="center", fontsize=12, linespacing=1.3)
     ax.set_xlim(0, 10)
     ax.set_ylim(-len(phases) - tip, 0)
     ax.set_axis_off()
-    ax.set_title("Planning a loyalty strategy: five phases\n(fases de la planificación)")
+    ax.set_title(_("Planning a loyalty strategy: five phases\n(fases de la planificación)"))
     return fig
+
+
+def _segment(name: str) -> str:
+    """A plan segment as a row label: the type in English ("Apostle"), the group in Spanish ("Apóstoles")."""
+    return label(name) if language() == "en" else type_plural(name)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -245,7 +279,7 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     greens = ["#cfe8dd", "#9fd1bb", "#5fb794", "#2b9a70", OKABE_ITO["green"]]
     width, first, rise = 2.0, 2.4, 0.75
-    for i, (_, row) in enumerate(steps.iterrows()):
+    for i, (_index, row) in enumerate(steps.iterrows()):
         x, top = i * width, first + i * rise
         ax.add_patch(
             FancyBboxPatch(
@@ -260,7 +294,7 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
         colour = text_colour_on(greens[i])
         # each text hangs below the one above it, so wrapped lines never run into the next
         step = ax.annotate(
-            f"Step {int(row['step'])}",
+            _("Step {number}").format(number=int(row["step"])),
             (x + width / 2, top),
             xytext=(0, -6),
             textcoords="offset points",
@@ -271,7 +305,7 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
             fontweight="bold",
         )
         english = ax.annotate(
-            _wrap(label(row["English"]), 14),
+            _wrap(category(row["English"]), 14),
             (0.5, 0),
             xycoords=step,
             xytext=(0, -6),
@@ -283,19 +317,20 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
             fontweight="bold",
             linespacing=1.15,
         )
-        ax.annotate(
-            _wrap(f"({row['Spanish']})", 17),
-            (0.5, 0),
-            xycoords=english,
-            xytext=(0, -6),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=10.5,
-            color=colour,
-            style="italic",
-            linespacing=1.15,
-        )
+        if language() == "en":  # the Spanish edition names the step once
+            ax.annotate(
+                _wrap(f"({row['Spanish']})", 17),
+                (0.5, 0),
+                xycoords=english,
+                xytext=(0, -6),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=10.5,
+                color=colour,
+                style="italic",
+                linespacing=1.15,
+            )
     last_top = first + (len(steps) - 1) * rise
     ax.annotate(
         "",
@@ -306,7 +341,7 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
     ax.text(
         0.1,
         last_top + 0.75,
-        "The organization climbs from the bottom:\nloyal customers rest on satisfied,\ncapable employees.",
+        _("The organization climbs from the bottom:\nloyal customers rest on satisfied,\ncapable employees."),
         ha="left",
         va="top",
         fontsize=12,
@@ -315,7 +350,7 @@ def loyalty_steps_diagram(steps: pd.DataFrame) -> Figure:
     ax.set_xlim(0, len(steps) * width)
     ax.set_ylim(0, last_top + 0.8)
     ax.set_axis_off()
-    ax.set_title("The five steps of loyalty\n(los cinco peldaños de la fidelización)")
+    ax.set_title(_("The five steps of loyalty\n(los cinco peldaños de la fidelización)"))
     return fig
 
 
@@ -359,11 +394,14 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
         for j in range(len(tiers)):
             n, v, s = customers.iat[i, j], values.iat[i, j], shares.iat[i, j]
             dark = shade[i, j] > 0.55 * vmax
-            share = "loses money" if v < 0 else f"{s:.0%} of profit"
+            share = _("loses money") if v < 0 else _("{share} of profit").format(share=localize(f"{s:.0%}"))
             ax.text(
                 j,
                 i,
-                f"{int(n):,} customers\n{money(v)}\n{share}",  # three short lines: large enough to read
+                # three short lines: large enough to read
+                _("{customers} customers\n{value}\n{share}").format(
+                    customers=count(int(n)), value=money(v), share=share
+                ),
                 ha="center",
                 va="center",
                 fontsize=13.5,
@@ -371,10 +409,13 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
                 color="white" if dark else "#222222",
             )
     ax.xaxis.tick_top()
-    ax.set_xticks(range(len(tiers)), [label(t) for t in tiers], fontsize=14)
+    ax.set_xticks(range(len(tiers)), [category(t) for t in tiers], fontsize=14)
     ax.set_yticks(
         range(len(segments)),
-        [f"{label(s)}\n({spanish(TYPE_PLURALS.get(s, s).lower())})" for s in segments],
+        [
+            f"{label(s)}\n({spanish(TYPE_PLURALS.get(s, s).lower())})" if language() == "en" else type_plural(s)
+            for s in segments
+        ],
         fontsize=13.5,
     )
     for tick, segment in zip(ax.get_yticklabels(), segments):
@@ -387,7 +428,7 @@ def portfolio_chart(portfolio: pd.DataFrame) -> Figure:
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title("The portfolio: loyalty type × pyramid tier (12-month profit)", pad=12)
+    ax.set_title(_("The portfolio: loyalty type × pyramid tier (12-month profit)"), pad=12)
     return fig
 
 
@@ -415,13 +456,15 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
     ax.bar_label(
         bars,
         labels=[
-            f"{r:.0%} kept  ·  {h:.1%} lost a month  ·  {int(n):,} customers"
+            _("{kept} kept  ·  {lost} lost a month  ·  {customers} customers").format(
+                kept=localize(f"{r:.0%}"), lost=localize(f"{h:.1%}"), customers=count(int(n))
+            )
             for r, h, n in zip(churn["retention"][::-1], churn["monthly_churn"][::-1], churn["customers"][::-1])
         ],
         padding=4,
         fontsize=12.5,
     )
-    ax.set_yticks(range(len(names)), [label(s) for s in names[::-1]], fontsize=12.5)
+    ax.set_yticks(range(len(names)), [_segment(s) for s in names[::-1]], fontsize=12.5)
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.set_xlim(0, 1.95)
@@ -429,8 +472,8 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set(
-        xlabel="share of the segment still a customer 12 months later",
-        title="How fast each type leaked last year (placed a year ago, followed for 12 months)",
+        xlabel=_("share of the segment still a customer 12 months later"),
+        title=_("How fast each type leaked last year (placed a year ago, followed for 12 months)"),
     )
     return fig
 
@@ -440,7 +483,7 @@ def churn_by_segment_chart(churn: pd.DataFrame) -> Figure:
 # ---------------------------------------------------------------------------------------
 
 
-def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier of each move of the plan") -> Figure:
+def effects_chart(multipliers: pd.DataFrame, *, title: str = N_("Churn multiplier of each move of the plan")) -> Figure:
     """Churn multipliers of the plan's moves under several sets of assumptions (bars side by side).
 
     Parameters
@@ -469,15 +512,18 @@ def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier o
     for j, column in enumerate(multipliers.columns):
         colour = colours.get(str(column), fallback[j % len(fallback)])
         values = multipliers[column].to_numpy(dtype=float)
-        bars = ax.bar(x + (j - (n - 1) / 2) * width, values, width, color=colour, label=label(column))
+        bars = ax.bar(x + (j - (n - 1) / 2) * width, values, width, color=colour, label=category(column))
         inside = (values > 1.0 - crowded) & (values <= 1.0)
         ax.bar_label(
-            bars, labels=["" if near else f"{v:.2f}" for v, near in zip(values, inside)], padding=2, fontsize=12.5
+            bars,
+            labels=["" if near else localize(f"{v:.2f}") for v, near in zip(values, inside)],
+            padding=2,
+            fontsize=12.5,
         )
         for bar, v in zip(bars, values):
             if 1.0 - crowded < v <= 1.0:  # written inside the top of its bar, below the line
                 ax.annotate(
-                    f"{v:.2f}",
+                    localize(f"{v:.2f}"),
                     (bar.get_x() + bar.get_width() / 2, v),
                     xytext=(0, -8),  # inside the bar, clear of the no-effect line above it
                     textcoords="offset points",
@@ -488,14 +534,23 @@ def effects_chart(multipliers: pd.DataFrame, *, title: str = "Churn multiplier o
                 )
     ax.axhline(1.0, color=OKABE_ITO["dark_grey"], ls="--", lw=1.5)
     ax.text(
-        len(multipliers) - 0.45, 1.02, "no effect", ha="right", va="bottom", fontsize=12.5, color=OKABE_ITO["dark_grey"]
+        len(multipliers) - 0.45,
+        1.02,
+        _("no effect"),
+        ha="right",
+        va="bottom",
+        fontsize=12.5,
+        color=OKABE_ITO["dark_grey"],
     )
-    ax.set_xticks(
-        x, [str(i).replace(" → ", "\n→ ").replace(" bond", "\nbond") for i in multipliers.index], fontsize=12.5
-    )
+    if language() == "en":
+        ticks = [str(i).replace(" → ", "\n→ ").replace(" bond", "\nbond") for i in multipliers.index]
+    else:  # "Vínculo / financiero", "Satisfacción 3 / → 4"
+        ticks = [category(i) for i in multipliers.index]
+        ticks = [t.replace(" → ", "\n→ ") if " → " in t else t.replace(" ", "\n", 1) for t in ticks]
+    ax.set_xticks(x, ticks, fontsize=12.5)
     ax.tick_params(axis="y", labelsize=12.5)
     ax.set_ylim(0, top)
-    ax.set(ylabel="churn multiplier (1 = no effect)", title=title)
+    ax.set(ylabel=_("churn multiplier (1 = no effect)"), title=_(title))
     ax.legend(loc="upper left", ncols=n)
     return fig
 
@@ -529,7 +584,7 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
         for j, tier in enumerate(tiers):
             if (segment, tier) not in cells.index:
                 ax.add_patch(plt.Rectangle((j - 0.48, i - 0.46), 0.96, 0.92, facecolor="white", edgecolor="#dddddd"))
-                ax.text(j, i, "no customer", ha="center", va="center", fontsize=11, color="#666666")
+                ax.text(j, i, _("no customer"), ha="center", va="center", fontsize=11, color="#666666")
                 continue
             row = cells.loc[(segment, tier)]
             action = str(row["action"])
@@ -539,14 +594,16 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
                 )
             )
             detail = (
-                f"+{money(row['net_return'])} each\n{int(row['eligible']):,} eligible"
+                _("+{value} each\n{customers} eligible").format(
+                    value=money(row["net_return"]), customers=count(int(row["eligible"]))
+                )
                 if action != "do nothing"
-                else "nothing pays"
+                else _("nothing pays")
             )
             ax.text(
                 j,
                 i,
-                f"{_wrap(label(action), 16)}\n{detail}",  # "Customization / bond" on two lines
+                f"{_wrap(category(action), 16)}\n{detail}",  # "Customization / bond" on two lines
                 ha="center",
                 va="center",
                 fontsize=11,
@@ -555,8 +612,8 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
             )
     ax.set_xlim(-0.5, len(tiers) - 0.5)
     ax.set_ylim(len(segments) - 0.5, -0.5)
-    ax.set_xticks(range(len(tiers)), [label(t) for t in tiers])
-    ax.set_yticks(range(len(segments)), [label(s) for s in segments])
+    ax.set_xticks(range(len(tiers)), [category(t) for t in tiers])
+    ax.set_yticks(range(len(segments)), [_segment(s) for s in segments])
     for tick, segment in zip(ax.get_yticklabels(), segments):
         tick.set_color(SEGMENT_COLOURS.get(segment, "#222222"))
         tick.set_fontweight("bold")
@@ -565,7 +622,7 @@ def best_action_map(best: pd.DataFrame, *, segments=None, tiers=None) -> Figure:
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title("The best action per type and tier\n(three-year return per customer reached)", pad=12)
+    ax.set_title(_("The best action per type and tier\n(three-year return per customer reached)"), pad=12)
     return fig
 
 
@@ -596,25 +653,29 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     # full size beside the file browser (SCREEN_WIDTH): the smallest text (11 pt) stays at about 15 px
     fig = plt.figure(figsize=(SCREEN_WIDTH, 4.8), layout="constrained")
     left, right = fig.subplots(1, 2)
-    left.plot(bucket.index, bucket["customers_do_nothing"], color=OKABE_ITO["dark_grey"], ls="--", label="do nothing")
-    left.plot(bucket.index, bucket["customers_plan"], color=ACCENT, label="with the plan")
+    left.plot(
+        bucket.index, bucket["customers_do_nothing"], color=OKABE_ITO["dark_grey"], ls="--", label=_("do nothing")
+    )
+    left.plot(bucket.index, bucket["customers_plan"], color=ACCENT, label=_("with the plan"))
     left.fill_between(bucket.index, bucket["customers_do_nothing"], bucket["customers_plan"], color=ACCENT, alpha=0.15)
     extra = bucket["customers_plan"].iloc[-1] - bucket["customers_do_nothing"].iloc[-1]
     left.text(
         0.98,
         0.03,
-        f"with the plan:\n{extra:+,.0f} customers\nin month {bucket.index[-1]}",
+        _("with the plan:\n{customers} customers\nin month {month}").format(
+            customers=localize(f"{extra:+,.0f}"), month=bucket.index[-1]
+        ),
         transform=left.transAxes,
         ha="right",
         va="bottom",
         fontsize=12,
         color=ACCENT,
     )
-    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    left.yaxis.set_major_formatter(FuncFormatter(count))
     left.tick_params(labelsize=11)
-    left.set_xlabel("months from today")
-    left.set_ylabel("customers (with newcomers)")
-    left.set_title("Customers\n(lesson 03's leaky bucket)", fontsize=13.5)
+    left.set_xlabel(_("months from today"))
+    left.set_ylabel(_("customers (with newcomers)"))
+    left.set_title(_("Customers\n(lesson 03's leaky bucket)"), fontsize=13.5)
     left.legend(loc="upper left", fontsize=11.5)
     gain = cohort["profit_gain"]
     right.axhline(0, color=OKABE_ITO["dark_grey"], lw=1.2)
@@ -629,7 +690,7 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     if len(positive) and gain.iloc[-1] > 0:
         first = int(positive[0])
         right.annotate(  # below the zero line and to the right: the curve is above the line from here on
-            f"pays back in month {first}",
+            _("pays back in month {month}").format(month=first),
             (first, 0),
             xytext=(10, -22),
             textcoords="offset points",
@@ -639,7 +700,7 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
             arrowprops=dict(arrowstyle="-|>", color="#333333", shrinkA=2, shrinkB=2),
         )
     right.annotate(  # beside the end, on the side away from the curve
-        f"{money(gain.iloc[-1])} in {cohort.index[-1]} months",
+        _("{profit} in {months} months").format(profit=money(gain.iloc[-1]), months=cohort.index[-1]),
         (cohort.index[-1], gain.iloc[-1]),
         xytext=(4, 8 if gain.iloc[-1] >= 0 else -8),
         textcoords="offset points",
@@ -650,9 +711,9 @@ def projection_chart(cohort: pd.DataFrame, bucket: pd.DataFrame) -> Figure:
     )
     money_axis(right.yaxis)
     right.tick_params(labelsize=11)
-    right.set_xlabel("months from today")
-    right.set_ylabel("cumulative profit gained")
-    right.set_title("Profit gained from today's\ncustomers (plan − do nothing)", fontsize=13.5)
+    right.set_xlabel(_("months from today"))
+    right.set_ylabel(_("cumulative profit gained"))
+    right.set_title(_("Profit gained from today's\ncustomers (plan − do nothing)"), fontsize=13.5)
     return fig
 
 
@@ -675,9 +736,9 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
     ladder = [c for c in PALETTES["stage"] if c in stages.columns]
     last = stages.index.get_level_values("period").max()
     rows = {
-        "today": stages.xs(("do nothing", 0)),
-        f"in {last} years,\ndoing nothing": stages.xs(("do nothing", last)),
-        f"in {last} years,\nwith the plan": stages.xs(("plan", last)),
+        _("today"): stages.xs(("do nothing", 0)),
+        _("in {years} years,\ndoing nothing").format(years=last): stages.xs(("do nothing", last)),
+        _("in {years} years,\nwith the plan").format(years=last): stages.xs(("plan", last)),
     }
     table = pd.DataFrame(rows).T[ladder]
     # full size beside the file browser (SCREEN_WIDTH), no text under 11 pt: about 15 px on screen;
@@ -687,10 +748,10 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
     left = np.zeros(len(table))
     for stage in ladder:
         values = table[stage].to_numpy(dtype=float)
-        bars = ax.barh(range(len(table)), values, left=left, color=PALETTES["stage"][stage], label=label(stage))
+        bars = ax.barh(range(len(table)), values, left=left, color=PALETTES["stage"][stage], label=category(stage))
         ax.bar_label(
             bars,
-            labels=[f"{v:,.0f}" if v > 0.09 * table.sum(axis=1).max() else "" for v in values],
+            labels=[count(v) if v > 0.09 * table.sum(axis=1).max() else "" for v in values],
             label_type="center",
             color=text_colour_on(PALETTES["stage"][stage]),
             fontsize=11,
@@ -698,12 +759,12 @@ def stage_outlook_chart(stages: pd.DataFrame) -> Figure:
         left += values
     ax.set_yticks(range(len(table)), list(table.index))
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(count))
     ax.tick_params(axis="x", labelsize=11)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     fig.legend(loc="outside lower center", ncols=len(ladder), fontsize=11.5)
-    ax.set(xlabel="active customers by observed stage", title="The ladder (lesson 01's migration matrix)")
+    ax.set(xlabel=_("active customers by observed stage"), title=_("The ladder (lesson 01's migration matrix)"))
     return fig
 
 
@@ -748,8 +809,8 @@ def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str =
     left.yaxis.set_major_formatter(FuncFormatter(money))
     # titles at a fixed height (y=1): nothing is drawn above these axes, and matplotlib's search
     # for a clear spot measures every tick label again at each redraw
-    left.set_title("Profit gained from today's customers", y=1.0)
-    left.set(xlabel="months from today", ylabel="cumulative profit, plan − do nothing")
+    left.set_title(_("Profit gained from today's customers"), y=1.0)
+    left.set(xlabel=_("months from today"), ylabel=_("cumulative profit, plan − do nothing"))
     shown = [
         k
         for k in (
@@ -766,7 +827,7 @@ def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str =
         if k in projection.kpis.index
     ]
     right.set_axis_off()
-    right.set_title("KPIs: do nothing → plan (target)", y=1.0)
+    right.set_title(_("KPIs: do nothing → plan (target)"), y=1.0)
     y = 0.95
     for kpi in shown:
         name, kind = _KPI_NAMES[kpi]
@@ -777,7 +838,7 @@ def plan_dashboard(projection, targets: pd.Series | None = None, *, title: str =
             met = plan >= targets[kpi] - 1e-12
             line += f"   ({_format(float(targets[kpi]), kind)}) {'✔' if met else '✘'}"
             colour = OKABE_ITO["green"] if met else NEGATIVE
-        right.text(0.0, y, name, fontsize=12.5, va="top", ha="left", transform=right.transAxes)
+        right.text(0.0, y, _(name), fontsize=12.5, va="top", ha="left", transform=right.transAxes)
         right.text(
             1.0,
             y,
@@ -823,10 +884,10 @@ def truth_gain_chart(gains: pd.DataFrame) -> Figure:
             gains[column].to_numpy(dtype=float),
             width,
             color=colours.get(str(column), ACCENT),
-            label=label(column),
+            label=category(column),
         )
         ax.bar_label(bars, labels=[money(v) for v in gains[column]], padding=4, fontsize=12.5)
-    ax.set_yticks(y, [str(i).replace(", ", ",\n") for i in gains.index], fontsize=12.5)
+    ax.set_yticks(y, [_(str(i)).replace(", ", ",\n") for i in gains.index], fontsize=12.5)
     ax.tick_params(axis="x", labelsize=12.5)
     ax.invert_yaxis()
     ax.axvline(0, color=OKABE_ITO["dark_grey"], lw=1.2)
@@ -835,5 +896,5 @@ def truth_gain_chart(gains: pd.DataFrame) -> Figure:
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right")
-    ax.set(xlabel="gain of the plan over doing nothing", title="The same plan, projected with different effects")
+    ax.set(xlabel=_("gain of the plan over doing nothing"), title=_("The same plan, projected with different effects"))
     return fig

@@ -13,19 +13,23 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter
 
-from helpers.glossary import spanish
+from helpers.formats import localize
+from helpers.i18n import N_
+from helpers.i18n import gettext as _
 from helpers.plots import (
     ACCENT,
     NEGATIVE,
     OKABE_ITO,
     PALETTES,
     SECOND,
+    category,
+    count,
     fixed_figure,
-    label,
     money,
     money_axis,
     percent,
     text_colour_on,
+    with_spanish,
 )
 
 __all__ = [
@@ -39,15 +43,18 @@ __all__ = [
 ]
 
 _TIERS = ("platinum", "gold", "iron", "lead")
-_CONNECTOR_NAMES = {
-    "acquisition_cost": "Acquisition cost",
-    "base_profit": "Base profit",
-    "repeat_sales": "Repeat sales",
-    "cross_selling": "Cross-selling",
-    "referrals": "Referrals",
-    "price_sensitivity": "Price sensitivity",
-    "cost_savings": "Cost savings",
+_CONNECTOR_NAMES = {  # translated where drawn
+    "acquisition_cost": N_("Acquisition cost"),
+    "base_profit": N_("Base profit"),
+    "repeat_sales": N_("Repeat sales"),
+    "cross_selling": N_("Cross-selling"),
+    "referrals": N_("Referrals"),
+    "price_sensitivity": N_("Price sensitivity"),
+    "cost_savings": N_("Cost savings"),
 }
+#: Names the migration chart shows that come as data (:func:`helpers.profitability.tier_migration`), for
+#: the catalogue; translated where drawn, through :func:`helpers.plots.category`.
+DATA_WORDS = (N_("New"),)
 _CONNECTOR_COLOURS = {
     "acquisition_cost": NEGATIVE,
     "base_profit": OKABE_ITO["grey"],
@@ -71,10 +78,10 @@ def pyramid_diagram() -> Figure:
     ax.set(xlim=(0, 1), ylim=(0, 1))
     ax.axis("off")
     layers = {  # tier: (bottom, top, what it is, what to do)
-        "platinum": (0.75, 1.0, "the most profitable few: heavy users,\nnot price-sensitive", "reward, protect"),
-        "gold": (0.5, 0.75, "profitable, but want discounts\nand buy from several suppliers", "move up"),
-        "iron": (0.25, 0.5, "fill capacity; profit too thin\nfor special treatment", "serve efficiently"),
-        "lead": (0.0, 0.25, "cost more to serve\nthan they bring", "re-price or let go"),
+        "platinum": (0.75, 1.0, _("the most profitable few: heavy users,\nnot price-sensitive"), _("reward, protect")),
+        "gold": (0.5, 0.75, _("profitable, but want discounts\nand buy from several suppliers"), _("move up")),
+        "iron": (0.25, 0.5, _("fill capacity; profit too thin\nfor special treatment"), _("serve efficiently")),
+        "lead": (0.0, 0.25, _("cost more to serve\nthan they bring"), _("re-price or let go")),
     }
     apex, base_half = 0.34, 0.29
     for tier, (bottom, top, what, action) in layers.items():
@@ -91,7 +98,7 @@ def pyramid_diagram() -> Figure:
         ax.text(
             apex,
             middle - (0.03 if tier == "platinum" else 0),
-            f"{label(tier)}\n({spanish(tier)})",
+            with_spanish(tier, sep="\n"),
             ha="center",
             va="center",
             fontsize=12 if tier == "platinum" else 14,
@@ -115,8 +122,8 @@ def pyramid_diagram() -> Figure:
         xytext=(0.02, 0.05),
         arrowprops={"arrowstyle": "->", "lw": 2, "color": OKABE_ITO["dark_grey"]},
     )
-    ax.text(0.035, 0.5, "profit per customer", rotation=90, va="center", fontsize=12)
-    ax.set_title("The customer pyramid (Zeithaml, Rust & Lemon 2001): customers ranked by profit")
+    ax.text(0.035, 0.5, _("profit per customer"), rotation=90, va="center", fontsize=12)
+    ax.set_title(_("The customer pyramid (Zeithaml, Rust & Lemon 2001): customers ranked by profit"))
     return fig
 
 
@@ -136,15 +143,15 @@ def profit_bridge_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     """
     totals = table[["margin", "contact_cost", "bond_cost", "profit", "acquisition_cost", "net_profit"]].sum()
     steps = [
-        ("Gross\nmargin", totals["margin"], 0.0, ACCENT),
-        ("Contacts", -totals["contact_cost"], totals["margin"], NEGATIVE),
-        ("Bonds", -totals["bond_cost"], totals["margin"] - totals["contact_cost"], NEGATIVE),
-        ("Profit", totals["profit"], 0.0, OKABE_ITO["green"]),
+        (_("Gross\nmargin"), totals["margin"], 0.0, ACCENT),
+        (_("Contacts"), -totals["contact_cost"], totals["margin"], NEGATIVE),
+        (_("Bonds"), -totals["bond_cost"], totals["margin"] - totals["contact_cost"], NEGATIVE),
+        (_("Profit"), totals["profit"], 0.0, OKABE_ITO["green"]),
     ]
     if table["acquisition_cost"].notna().any():  # unknown acquisition costs: stop at the profit
         steps += [
-            ("Acquiring\nnew ones", -totals["acquisition_cost"], totals["profit"], NEGATIVE),
-            ("Net\nprofit", totals["net_profit"], 0.0, OKABE_ITO["green"]),
+            (_("Acquiring\nnew ones"), -totals["acquisition_cost"], totals["profit"], NEGATIVE),
+            (_("Net\nprofit"), totals["net_profit"], 0.0, OKABE_ITO["green"]),
         ]
     fig, ax = plt.subplots(figsize=(11, 5.5))
     bars = ax.bar(
@@ -163,7 +170,7 @@ def profit_bridge_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
         fontsize=12,
         fontweight="bold",
     )
-    for bar, (_, height, start, colour) in zip(bars, steps):
+    for bar, (_name, height, start, colour) in zip(bars, steps):
         if height < 0:
             ax.annotate(
                 money(height),
@@ -180,7 +187,7 @@ def profit_bridge_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     if max(tops) > 0:  # headroom: no bar (nor its label) touches the top of the axes
         ax.set_ylim(top=max(tops) * 1.1)
     money_axis(ax.yaxis)  # one unit on the axis: 0.8M next to 1.0M, not 800.0k
-    ax.set(ylabel="currency, all customers", title=title or "Where the gross margin goes")
+    ax.set(ylabel=_("currency, all customers"), title=title or _("Where the gross margin goes"))
     return fig
 
 
@@ -200,8 +207,8 @@ def whale_curve_chart(curve: pd.DataFrame, *, mark: float = 0.2, title: str = ""
     fig, ax = plt.subplots(figsize=(11, 5.8))
     x = np.concatenate([[0.0], curve["share_of_customers"].to_numpy(float)])
     y = np.concatenate([[0.0], curve["cumulative_share_of_profit"].to_numpy(float)])
-    ax.plot(x, y, color=ACCENT, label="customers, most profitable first")
-    ax.plot([0, 1], [0, 1], color=OKABE_ITO["grey"], ls="--", lw=1.5, label="if all customers were equal")
+    ax.plot(x, y, color=ACCENT, label=_("customers, most profitable first"))
+    ax.plot([0, 1], [0, 1], color=OKABE_ITO["grey"], ls="--", lw=1.5, label=_("if all customers were equal"))
     ax.axhline(1, color=OKABE_ITO["dark_grey"], lw=1)
     losing = curve["profit"].to_numpy(float) < 0
     if losing.any():
@@ -209,8 +216,9 @@ def whale_curve_chart(curve: pd.DataFrame, *, mark: float = 0.2, title: str = ""
         ax.axvspan(start, 1, color=PALETTES["tier"]["lead"], alpha=0.12, lw=0)
         peak = float(y.max())
         ax.annotate(
-            f"peak {percent(peak)} of the profit:\nthe money-losing customers\n"
-            f"({percent(losing.mean())}) give back {percent(peak - 1)}",
+            _("peak {peak} of the profit:\nthe money-losing customers\n({losing}) give back {back}").format(
+                peak=percent(peak), losing=percent(losing.mean()), back=percent(peak - 1)
+            ),
             (start, peak),
             xytext=(0.5, 0.3),
             fontsize=12,
@@ -219,7 +227,7 @@ def whale_curve_chart(curve: pd.DataFrame, *, mark: float = 0.2, title: str = ""
     at = float(np.interp(mark, x, y))
     ax.scatter([mark], [at], color=SECOND, zorder=3, s=60)
     ax.annotate(
-        f"top {percent(mark)} bring {percent(at)}",
+        _("top {customers} bring {profit}").format(customers=percent(mark), profit=percent(at)),
         (mark, at),
         xytext=(mark + 0.06, at - 0.2),
         fontsize=12,
@@ -230,9 +238,9 @@ def whale_curve_chart(curve: pd.DataFrame, *, mark: float = 0.2, title: str = ""
     ax.set(
         xlim=(0, 1),
         ylim=(0, max(1.05, float(y.max()) + 0.08)),
-        xlabel="share of customers",
-        ylabel="cumulative share of total profit",
-        title=title or "The whale curve of customer profit",
+        xlabel=_("share of customers"),
+        ylabel=_("cumulative share of total profit"),
+        title=title or _("The whale curve of customer profit"),
     )
     ax.legend(loc="lower right")
     return fig
@@ -255,14 +263,18 @@ def pyramid_chart(summary: pd.DataFrame, *, title: str = "") -> Figure:
     left = fig.add_axes((0.225, 0.02, 0.375, 0.855))
     right = fig.add_axes((0.62, 0.02, 0.375, 0.855))
     names = []
-    for tier, count, each in zip(summary.index, summary["customers"], summary["profit_per_customer"]):
-        detail = f"{count:,.0f} customers, {money(each)} each" if np.isfinite(each) else "no customers"
-        names.append(f"{label(tier)} ({spanish(tier)})\n{detail}")
+    for tier, customers, each in zip(summary.index, summary["customers"], summary["profit_per_customer"]):
+        detail = (
+            _("{customers} customers, {profit} each").format(customers=count(customers), profit=money(each))
+            if np.isfinite(each)
+            else _("no customers")
+        )
+        names.append(f"{with_spanish(tier)}\n{detail}")
     names = names[::-1]
     colours = [PALETTES["tier"][t] for t in summary.index][::-1]
     for ax, column, panel in (
-        (left, "share_of_customers", "Share of customers"),
-        (right, "share_of_profit", "Share of profit"),
+        (left, "share_of_customers", _("Share of customers")),
+        (right, "share_of_profit", _("Share of profit")),
     ):
         values = summary[column].to_numpy(float)[::-1]
         bars = ax.barh(names, values, color=colours)
@@ -275,7 +287,11 @@ def pyramid_chart(summary: pd.DataFrame, *, title: str = "") -> Figure:
         ax.set_title(panel)
     right.set_yticks([])  # the same tiers as on the left, in the same order
     fig.suptitle(
-        title or "The customer pyramid: size and profit of each tier", fontweight="bold", x=0.01, ha="left", fontsize=16
+        title or _("The customer pyramid: size and profit of each tier"),
+        fontweight="bold",
+        x=0.01,
+        ha="left",
+        fontsize=16,
     )
     return fig
 
@@ -307,15 +323,17 @@ def migration_chart(shares: pd.DataFrame, *, counts: pd.Series | None = None, ti
                     fontsize=13,
                     color="white" if values[i, j] > 0.55 else "black",
                 )
-    rows = [f"{label(r)} ({counts[r]:,})" if counts is not None else label(r) for r in shares.index]
-    ax.set_xticks(range(len(shares.columns)), [label(c) for c in shares.columns])
+    rows = [
+        f"{category(r)} ({localize(f'{counts[r]:,}')})" if counts is not None else category(r) for r in shares.index
+    ]
+    ax.set_xticks(range(len(shares.columns)), [category(c) for c in shares.columns])
     ax.set_yticks(range(len(shares.index)), rows)
     ax.tick_params(length=0)
     ax.grid(False)
     ax.set(
-        xlabel="tier a year later (or lost)",
-        ylabel="tier at the start (customers)",
-        title=title or "How customers move between the tiers in a year",
+        xlabel=_("tier a year later (or lost)"),
+        ylabel=_("tier at the start (customers)"),
+        title=title or _("How customers move between the tiers in a year"),
     )
     return fig
 
@@ -340,19 +358,19 @@ def connectors_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     for column, name in _CONNECTOR_NAMES.items():
         values = table[column].to_numpy(float)
         if np.isnan(values).all():  # not measurable on these data: named, not drawn as a zero
-            ax.bar([], [], color="none", label=f"{name} (not measured)")
+            ax.bar([], [], color="none", label=_("{connector} (not measured)").format(connector=_(name)))
             continue
         values = np.nan_to_num(values)
         bottom = np.where(values >= 0, up, down)
-        ax.bar(years, values, bottom=bottom, color=_CONNECTOR_COLOURS[column], label=name, width=0.6)
+        ax.bar(years, values, bottom=bottom, color=_CONNECTOR_COLOURS[column], label=_(name), width=0.6)
         up, down = up + np.clip(values, 0, None), down + np.clip(values, None, 0)
-    ax.scatter(years, table["profit"], color="black", zorder=3, marker="D", s=40, label="profit (net)")
+    ax.scatter(years, table["profit"], color="black", zorder=3, marker="D", s=40, label=_("profit (net)"))
     for year, value, top, bottom in zip(years, table["profit"], up, down):
         if not np.isfinite(value):
             continue
         above = value >= 0
         ax.annotate(
-            f"net {money(value)}",
+            _("net {profit}").format(profit=money(value)),
             (year, top if above else bottom),
             xytext=(0, 6 if above else -6),
             textcoords="offset points",
@@ -364,8 +382,8 @@ def connectors_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     ax.axhline(0, color=OKABE_ITO["dark_grey"], lw=1)
     ax.margins(y=0.12)
     money_axis(ax.yaxis)  # one unit on the axis: 0.8k next to 1.0k, not 800
-    ax.set_xticks(years, ["acquisition" if y == 0 else f"year {y}" for y in years])
-    ax.set(ylabel="currency per customer-year", title=title or "Why a loyal customer is worth more each year")
+    ax.set_xticks(years, [_("acquisition") if y == 0 else _("year {year}").format(year=y) for y in years])
+    ax.set(ylabel=_("currency per customer-year"), title=title or _("Why a loyal customer is worth more each year"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
@@ -384,9 +402,9 @@ def lost_customer_chart(value: pd.Series, *, title: str = "") -> Figure:
     """
     fig, ax = plt.subplots(figsize=(10, 4.6))
     items = {
-        "what a yearly report counts:\none year of profit": value["one_year_profit"],
-        "what leaves with them:\nall their future profit": value["future_profit"],
-        "still lost after paying\nfor a new customer": value["cost_if_replaced"],
+        _("what a yearly report counts:\none year of profit"): value["one_year_profit"],
+        _("what leaves with them:\nall their future profit"): value["future_profit"],
+        _("still lost after paying\nfor a new customer"): value["cost_if_replaced"],
     }
     bars = ax.barh(list(items)[::-1], list(items.values())[::-1], color=[SECOND, ACCENT, OKABE_ITO["grey"]][::-1])
     ax.bar_label(bars, labels=[money(v) for v in list(items.values())[::-1]], padding=4, fontsize=13)
@@ -394,5 +412,5 @@ def lost_customer_chart(value: pd.Series, *, title: str = "") -> Figure:
     ax.margins(x=0.15)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.set(xlabel="currency (present value)", title=title or "The real value of a lost customer")
+    ax.set(xlabel=_("currency (present value)"), title=title or _("The real value of a lost customer"))
     return fig

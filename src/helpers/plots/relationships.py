@@ -19,8 +19,11 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter
 
 from helpers import schema
+from helpers.formats import localize
 from helpers.glossary import spanish
-from helpers.plots import NEGATIVE, PALETTES, axes_or_new, label, money, percent
+from helpers.i18n import N_, language
+from helpers.i18n import gettext as _
+from helpers.plots import NEGATIVE, PALETTES, axes_or_new, category, count, money, percent, with_spanish
 
 __all__ = [
     "STATE_COLOURS",
@@ -38,11 +41,11 @@ STAGES = schema.STAGES
 #: Colour of each state of the chain: the stage palette plus ``lost``.
 STATE_COLOURS = {**PALETTES["stage"], "lost": NEGATIVE}
 
-_LADDER = {  # source of advantage, primary goal and time horizon (Johnson & Selnes 2004)
-    "stranger": ("attractiveness", "acquire", "none"),
-    "acquaintance": ("satisfaction", "satisfy", "short"),
-    "friend": ("+ trust", "retain", "medium"),
-    "partner": ("+ commitment", "enhance", "long"),
+_LADDER = {  # source of advantage, primary goal and time horizon (Johnson & Selnes 2004), translated where drawn
+    "stranger": (N_("attractiveness"), N_("acquire"), N_("none")),
+    "acquaintance": (N_("satisfaction"), N_("satisfy"), N_("short")),
+    "friend": (N_("+ trust"), N_("retain"), N_("medium")),
+    "partner": (N_("+ commitment"), N_("enhance"), N_("long")),
 }
 
 
@@ -76,27 +79,30 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
         ax.text(
             x + width / 2,
             y + height - 0.3,
-            f"{label(stage)}",
+            f"{category(stage)}",
             ha="center",
             va="center",
             fontsize=17,
             fontweight="bold",
             color=text_colour,
         )
-        ax.text(
-            x + width / 2,
-            y + height - 0.68,
-            f"({spanish(stage)})",
-            ha="center",
-            va="center",
-            fontsize=14,
-            style="italic",
-            color=text_colour,
-        )
+        if language() == "en":  # the Spanish edition names the stage once
+            ax.text(
+                x + width / 2,
+                y + height - 0.68,
+                f"({spanish(stage)})",
+                ha="center",
+                va="center",
+                fontsize=14,
+                style="italic",
+                color=text_colour,
+            )
         ax.text(
             x + width / 2,
             y + 0.5,
-            f"{advantage}\ngoal: {goal}\nhorizon: {horizon}",
+            _("{advantage}\ngoal: {goal}\nhorizon: {horizon}").format(
+                advantage=_(advantage), goal=_(goal), horizon=_(horizon)
+            ),
             ha="center",
             va="center",
             fontsize=14,
@@ -150,7 +156,7 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
     ax.text(
         (3 * 2.95 + width) / 2,
         0.35,
-        "Lost (perdido): a customer who leaves does not come back",
+        _("Lost (perdido): a customer who leaves does not come back"),
         ha="center",
         va="center",
         fontsize=15,
@@ -160,9 +166,11 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
     ax.text(
         0.0,
         1.45 + 3 * 0.95 + height + 0.1,
-        "each box: advantage, goal, horizon\n"
-        "solid arrow: promotion, one stage up\ndashed arrow: demotion, one stage down\n"
-        "arrow down: the customer is lost",
+        _(
+            "each box: advantage, goal, horizon\n"
+            "solid arrow: promotion, one stage up\ndashed arrow: demotion, one stage down\n"
+            "arrow down: the customer is lost"
+        ),
         ha="left",
         va="top",
         fontsize=14,
@@ -172,7 +180,7 @@ def relationship_ladder(ax: Axes | None = None) -> Figure:
     ax.set_xlim(-0.15, 3 * 2.95 + width + 0.15)
     ax.set_ylim(-0.05, 1.45 + 3 * 0.95 + height + 0.15)
     ax.set_axis_off()
-    ax.set_title("The relationship ladder (Johnson & Selnes 2004)")
+    ax.set_title(_("The relationship ladder (Johnson & Selnes 2004)"))
     return fig
 
 
@@ -193,8 +201,8 @@ def _heatmap(
                 color="white" if dark else "#222222",
                 fontweight="bold" if i == j else "normal",
             )
-    ax.set_xticks(range(len(columns)), [label(c) for c in columns])
-    ax.set_yticks(range(len(rows)), [label(r) for r in rows])
+    ax.set_xticks(range(len(columns)), [category(c) for c in columns])
+    ax.set_yticks(range(len(rows)), [category(r) for r in rows])
     ax.tick_params(length=0)
     ax.grid(False)
     for spine in ax.spines.values():
@@ -204,7 +212,7 @@ def _heatmap(
 
 
 def confusion_heatmap(
-    confusion: pd.DataFrame, *, title: str = "Observed stage against the latent stage", ax: Axes | None = None
+    confusion: pd.DataFrame, *, title: str = N_("Observed stage against the latent stage"), ax: Axes | None = None
 ) -> Figure:
     """Heatmap of a confusion matrix: counts, shaded by the share of each actual stage (row).
 
@@ -222,18 +230,18 @@ def confusion_heatmap(
     totals = counts.sum(axis=1, keepdims=True)
     shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
     texts = [
-        [f"{int(c):,}\n{s:.0%}" if s >= 0.005 or c == 0 else f"{int(c):,}\n<1%" for c, s in zip(row_c, row_s)]
+        [localize(f"{int(c):,}\n{s:.0%}" if s >= 0.005 or c == 0 else f"{int(c):,}\n<1%") for c, s in zip(row_c, row_s)]
         for row_c, row_s in zip(counts, shares)
     ]
     _heatmap(ax, shares, texts, list(confusion.index), list(confusion.columns), vmax=1.0)
-    ax.set_xlabel("observed stage (rule)")
-    ax.set_ylabel("latent stage (truth)")
-    ax.set_title(title, pad=12)
+    ax.set_xlabel(_("observed stage (rule)"))
+    ax.set_ylabel(_("latent stage (truth)"))
+    ax.set_title(_(title), pad=12)
     return fig
 
 
 def migration_heatmap(
-    transition: pd.DataFrame, *, title: str = "Migration between stages in one period", ax: Axes | None = None
+    transition: pd.DataFrame, *, title: str = N_("Migration between stages in one period"), ax: Axes | None = None
 ) -> Figure:
     """Heatmap of a transition matrix: the probability of each move, rows *from*, columns *to*.
 
@@ -245,9 +253,9 @@ def migration_heatmap(
     values = transition.to_numpy(dtype=float)
     texts = [[f"{v:.0%}" if v >= 0.005 or v == 0 else "<1%" for v in row] for row in values]
     _heatmap(ax, values, texts, list(transition.index), list(transition.columns), vmax=1.0)
-    ax.set_xlabel("to (one period later)")
-    ax.set_ylabel("from")
-    ax.set_title(title, pad=12)
+    ax.set_xlabel(_("to (one period later)"))
+    ax.set_ylabel(_("from"))
+    ax.set_title(_(title), pad=12)
     return fig
 
 
@@ -255,7 +263,7 @@ def migration_comparison(
     observed: pd.DataFrame,
     latent: pd.DataFrame,
     *,
-    titles: tuple[str, str] = ("Observed stages", "Latent stages (truth)"),
+    titles: tuple[str, str] = (N_("Observed stages"), N_("Latent stages (truth)")),
 ) -> Figure:
     """Two migration heatmaps one above the other, e.g. observed stages against the latent ones.
 
@@ -281,7 +289,7 @@ def _stack(ax: Axes, frame: pd.DataFrame, *, share: bool) -> None:
     ax.stackplot(
         data.index,
         data.to_numpy().T,
-        labels=[f"{label(c)} ({spanish(c)})" for c in columns],
+        labels=[with_spanish(c) for c in columns],
         colors=[STATE_COLOURS[c] for c in columns],
         alpha=0.92,
     )
@@ -290,11 +298,11 @@ def _stack(ax: Axes, frame: pd.DataFrame, *, share: bool) -> None:
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(FuncFormatter(percent))
     else:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(count))
 
 
 def stage_mix_chart(
-    mix: pd.DataFrame, *, share: bool = False, title: str = "Active customers by stage", ax: Axes | None = None
+    mix: pd.DataFrame, *, share: bool = False, title: str = N_("Active customers by stage"), ax: Axes | None = None
 ) -> Figure:
     """Stacked areas of active customers per stage over time (counts, or shares with ``share=True``).
 
@@ -311,7 +319,7 @@ def stage_mix_chart(
     _stack(ax, mix, share=share)
     handles, labels_ = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels_[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set(title=title, ylabel="share of active customers" if share else "active customers")
+    ax.set(title=_(title), ylabel=_("share of active customers") if share else _("active customers"))
     return fig
 
 
@@ -320,7 +328,7 @@ def mix_comparison_chart(
     latent: pd.DataFrame,
     *,
     share: bool = True,
-    titles: tuple[str, str] = ("Observed stages (rule)", "Latent stages (truth)"),
+    titles: tuple[str, str] = (N_("Observed stages (rule)"), N_("Latent stages (truth)")),
 ) -> Figure:
     """Two stage-mix charts one above the other on the same scales, with one legend.
 
@@ -334,8 +342,8 @@ def mix_comparison_chart(
     fig, axes = plt.subplots(2, 1, figsize=(10, 9), sharex=True, sharey=True)
     for ax, frame, title in zip(axes, (observed, latent), titles):
         _stack(ax, frame, share=share)
-        ax.set_title(title)
-        ax.set_ylabel("share of active customers" if share else "active customers")
+        ax.set_title(_(title))
+        ax.set_ylabel(_("share of active customers") if share else _("active customers"))
     handles, labels_ = axes[1].get_legend_handles_labels()
     axes[1].legend(handles[::-1], labels_[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
@@ -345,8 +353,8 @@ def projection_chart(
     projection: pd.DataFrame,
     *,
     baseline: pd.DataFrame | None = None,
-    period_label: str = "years from now",
-    title: str = "Projected customers by stage",
+    period_label: str = N_("years from now"),
+    title: str = N_("Projected customers by stage"),
     note: str = "",
     ax: Axes | None = None,
 ) -> Figure:
@@ -371,7 +379,7 @@ def projection_chart(
     _stack(ax, projection, share=False)
     if baseline is not None:
         total = baseline[[c for c in baseline.columns if c in STAGES]].sum(axis=1)
-        ax.plot(total.index, total.to_numpy(), color="black", linestyle="--", linewidth=2.2, label="Baseline total")
+        ax.plot(total.index, total.to_numpy(), color="black", linestyle="--", linewidth=2.2, label=_("Baseline total"))
     handles, labels_ = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels_[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     # Outside the plot, under the legend, so that no text ever hides the data.
@@ -391,7 +399,7 @@ def projection_chart(
         ax.text(
             1.03,
             0.42 if note else 0.0,
-            f"Lost by the end: {projection['lost'].iloc[-1]:,.0f}",
+            _("Lost by the end: {customers}").format(customers=count(projection["lost"].iloc[-1])),
             transform=ax.transAxes,
             ha="left",
             va="bottom",
@@ -399,12 +407,12 @@ def projection_chart(
             color=NEGATIVE,
         )
     ax.set_xticks(projection.index)
-    ax.set(title=title, xlabel=period_label, ylabel="active customers")
+    ax.set(title=_(title), xlabel=_(period_label), ylabel=_("active customers"))
     return fig
 
 
 def value_bars(
-    values: pd.Series, *, title: str = "Value of the current customer base", ax: Axes | None = None
+    values: pd.Series, *, title: str = N_("Value of the current customer base"), ax: Axes | None = None
 ) -> Figure:
     """Bars of money values (e.g. the base's value under two scenarios), printed on the bars.
 
@@ -413,9 +421,9 @@ def value_bars(
     """
     fig, ax = axes_or_new(ax, figsize=(5, 5.5))
     colours = ["#999999"] + ["#0072B2"] * (len(values) - 1)
-    bars = ax.bar([label(i) for i in values.index], values.to_numpy(dtype=float), color=colours, width=0.6)
+    bars = ax.bar([category(i) for i in values.index], values.to_numpy(dtype=float), color=colours, width=0.6)
     ax.bar_label(bars, labels=[money(v) for v in values.to_numpy(dtype=float)], padding=3, fontsize=13)
     ax.yaxis.set_major_formatter(FuncFormatter(money))
     ax.margins(y=0.15)
-    ax.set(title=title)
+    ax.set(title=_(title))
     return fig

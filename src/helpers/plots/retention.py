@@ -16,12 +16,29 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from helpers.plots import ACCENT, OKABE_ITO, axes_or_new, colours_for, label, percent
+from helpers.formats import localize
+from helpers.i18n import N_
+from helpers.i18n import gettext as _
+from helpers.plots import ACCENT, OKABE_ITO, axes_or_new, category, colours_for, percent
 
 __all__ = [
     "cohort_heatmap",
     "survival_chart",
 ]
+
+#: Units and periods these charts name that come as data (a curve's ``time_unit``, a cohort table's
+#: columns), for the catalogue; translated where drawn.
+DATA_WORDS = (
+    N_("months"),
+    N_("days"),
+    N_("weeks"),
+    N_("quarters"),
+    N_("month"),
+    N_("quarter"),
+    N_("months since signup"),
+    N_("quarters since signup"),
+    N_("periods since signup"),
+)
 
 
 def survival_chart(
@@ -64,10 +81,14 @@ def survival_chart(
     groups = (
         [(None, curve)] if "group" not in curve.columns else list(curve.groupby("group", observed=True, sort=False))
     )
-    colours = colours_for(family, [g for g, _ in groups]) if groups[0][0] is not None else [ACCENT]
+    colours = colours_for(family, [g for g, _rows in groups]) if groups[0][0] is not None else [ACCENT]
     for (group, rows), colour in zip(groups, colours):
         n = counts[group] if counts is not None and group in counts else int(rows["at_risk"].iloc[0])
-        name = f"{label(group)} (n = {n:,})" if group is not None else f"All customers (n = {n:,})"
+        name = (
+            f"{category(group, family)} (n = {localize(f'{n:,}')})"
+            if group is not None
+            else _("All customers (n = {customers})").format(customers=localize(f"{n:,}"))
+        )
         time = rows["time"].to_numpy()
         ax.step(time, rows["survival"], where="post", color=colour, label=name)
         if bands:
@@ -80,7 +101,9 @@ def survival_chart(
                 value = survival[np.searchsorted(time, mark, side="right") - 1]
                 ax.plot([mark, mark], [0, value], ls=":", lw=1.5, color=OKABE_ITO["dark_grey"])
                 ax.annotate(
-                    f"{percent(value)} after {mark:g} {unit}",
+                    _("{share} after {time} {unit}").format(
+                        share=percent(value), time=localize(f"{mark:g}"), unit=_(unit)
+                    ),
                     (mark, value),
                     xytext=(8, 14),
                     textcoords="offset points",
@@ -93,7 +116,11 @@ def survival_chart(
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.yaxis.set_major_formatter(FuncFormatter(percent))
-    ax.set(title=title, xlabel=xlabel or f"{unit} since signup", ylabel="still a customer")
+    ax.set(
+        title=title,
+        xlabel=xlabel or _("{unit} since signup").format(unit=_(unit)),
+        ylabel=_("still a customer"),
+    )
     return fig
 
 
@@ -128,17 +155,20 @@ def cohort_heatmap(
     step_x = max(1, int(np.ceil(cols / 12)))
     names = [str(i) for i in shares.index]
     if sizes is not None:
-        names = [f"{n}  ({int(s):,})" for n, s in zip(names, sizes.reindex(shares.index))]
+        names = [f"{n}  ({localize(f'{int(s):,}')})" for n, s in zip(names, sizes.reindex(shares.index))]
     ax.set_yticks(range(0, rows, step_y), names[::step_y])
     ax.set_xticks(range(0, cols, step_x), [str(c) for c in shares.columns[::step_x]])
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, format=FuncFormatter(percent))
-    bar.set_label("share of the cohort still a customer")
+    bar.set_label(_("share of the cohort still a customer"))
     axis_name = str(shares.columns.name or "periods since signup").replace("_", " ")
     unit = str(shares.columns.name or "")
     period = unit.split("_")[0].removesuffix("s") if unit.endswith("_since_signup") else "month"  # quarter, year
-    cohort_name = f"signup {period} (customers)" if sizes is not None else f"signup {period}"
-    ax.set(title=title, xlabel=axis_name, ylabel=cohort_name)
+    if sizes is not None:
+        cohort_name = _("signup {period} (customers)").format(period=_(period))
+    else:
+        cohort_name = _("signup {period}").format(period=_(period))
+    ax.set(title=title, xlabel=_(axis_name), ylabel=cohort_name)
     return fig

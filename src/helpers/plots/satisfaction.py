@@ -19,8 +19,11 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
+from helpers.formats import localize
 from helpers.glossary import spanish
-from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, fixed_figure, label, percent
+from helpers.i18n import N_, language
+from helpers.i18n import gettext as _
+from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, category, fixed_figure, percent, with_spanish
 
 __all__ = [
     "CHAINS",
@@ -44,31 +47,31 @@ _WIDE = 10.0
 
 def _signed(value: float, spec: str) -> str:
     """A number formatted with ``spec``, with the typographic minus of the tick labels: -0.82 → '−0.82'."""
-    return format(value, spec).replace("-", "−")
+    return localize(format(value, spec).replace("-", "−"))
 
 
 def _points(share: float, _pos: object = None) -> str:
     """A difference of shares as signed percentage points: 0.05 → '+5 pts', -0.02 → '−2 pts', 0 → '0'."""
-    return f"{_signed(100 * share, '+.0f')} pts" if round(100 * share) else "0"
+    return _("{points} pts").format(points=_signed(100 * share, "+.0f")) if round(100 * share) else "0"
 
 
 #: The chains :func:`idea_diagram` can draw, by the name its ``chain`` argument takes.
 CHAINS = ("both", "service-profit", "notes")
 
-#: The name each chain is drawn under.
-_SERVICE_PROFIT_NAME = "Heskett et al. (1994): the service-profit chain"
-_NOTES_NAME = "The class notes: the employee–customer chain"
+#: The name each chain is drawn under (translated where drawn).
+_SERVICE_PROFIT_NAME = N_("Heskett et al. (1994): the service-profit chain")
+_NOTES_NAME = N_("The class notes: the employee–customer chain")
 
 #: Heskett et al.'s (1994) service-profit chain, box by box, coloured like the class notes'
 #: stages it contains (grey: a stage the class notes leave out).
 _SERVICE_PROFIT_STAGES = (
-    ("Internal\nservice\nquality", _GREY),
-    ("Employee\nsatisfaction", OKABE_ITO["sky_blue"]),
-    ("Employee\nretention and\nproductivity", OKABE_ITO["sky_blue"]),
-    ("External\nservice\nvalue", _GREY),
-    ("Customer\nsatisfaction", ACCENT),
-    ("Customer\nloyalty", OKABE_ITO["green"]),
-    ("Revenue\ngrowth and\nprofit", _GREY),
+    (N_("Internal\nservice\nquality"), _GREY),
+    (N_("Employee\nsatisfaction"), OKABE_ITO["sky_blue"]),
+    (N_("Employee\nretention and\nproductivity"), OKABE_ITO["sky_blue"]),
+    (N_("External\nservice\nvalue"), _GREY),
+    (N_("Customer\nsatisfaction"), ACCENT),
+    (N_("Customer\nloyalty"), OKABE_ITO["green"]),
+    (N_("Revenue\ngrowth and\nprofit"), _GREY),
 )
 
 #: The class notes' employee–customer chain (English names; the Spanish come from the glossary).
@@ -78,6 +81,13 @@ _NOTES_STAGES = (
     ("satisfied customers", ACCENT),
     ("loyal customers", OKABE_ITO["green"]),
 )
+
+
+def _chain_name(name: str, term: str) -> str:
+    """A chain's name, with the Spanish term in parentheses in English; in Spanish its translation says it."""
+    if language() == "en":
+        return f"{name} ({spanish(term)})"
+    return _(name)
 
 
 def _arrow(ax, start: tuple[float, float], end: tuple[float, float], *, size: float, width: float, colour: str) -> None:
@@ -96,12 +106,12 @@ def _service_profit_row(ax, low: float, *, heading: bool) -> float:
     for i, (text, colour) in enumerate(_SERVICE_PROFIT_STAGES):
         x = 0.01 + i * (width + gap)
         ax.add_patch(FancyBboxPatch((x, low), width, height, boxstyle="round,pad=0.008", color=colour, alpha=0.3, lw=0))
-        ax.text(x + width / 2, low + height / 2, text, ha="center", va="center", fontsize=11, color="#222222")
+        ax.text(x + width / 2, low + height / 2, _(text), ha="center", va="center", fontsize=11, color="#222222")
         if i < len(_SERVICE_PROFIT_STAGES) - 1:
             y = low + height / 2
             _arrow(ax, (x + width + 0.003, y), (x + width + gap - 0.003, y), size=14, width=1.5, colour="#333333")
     if heading:
-        _row_heading(ax, low + height + 0.09, f"{_SERVICE_PROFIT_NAME} ({spanish('service-profit chain')})")
+        _row_heading(ax, low + height + 0.09, _chain_name(_SERVICE_PROFIT_NAME, "service-profit chain"))
     return 0.01 + 4 * (width + gap) + width / 2
 
 
@@ -112,12 +122,38 @@ def _notes_row(ax, low: float, *, heading: bool) -> float:
         x = 0.01 + i * (width + gap)
         english, in_spanish = name.capitalize().replace(" ", "\n", 1), spanish(name).replace(" ", "\n", 1)
         ax.add_patch(FancyBboxPatch((x, low), width, height, boxstyle="round,pad=0.01", color=colour, lw=0))
-        ax.text(
-            x + width / 2, low + 0.19, english, ha="center", va="center", fontsize=14, fontweight="bold", color="white"
-        )
-        ax.text(
-            x + width / 2, low + 0.06, in_spanish, ha="center", va="center", fontsize=11, color="white", style="italic"
-        )
+        if language() == "en":
+            ax.text(
+                x + width / 2,
+                low + 0.19,
+                english,
+                ha="center",
+                va="center",
+                fontsize=14,
+                fontweight="bold",
+                color="white",
+            )
+            ax.text(
+                x + width / 2,
+                low + 0.06,
+                in_spanish,
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="white",
+                style="italic",
+            )
+        else:  # the class notes' own words, once, in the middle of the box
+            ax.text(
+                x + width / 2,
+                low + height / 2,
+                in_spanish[:1].upper() + in_spanish[1:],
+                ha="center",
+                va="center",
+                fontsize=14,
+                fontweight="bold",
+                color="white",
+            )
         if i < len(_NOTES_STAGES) - 1:
             y = low + height / 2
             _arrow(ax, (x + width + 0.005, y), (x + width + gap - 0.005, y), size=22, width=2, colour="#333333")
@@ -125,7 +161,7 @@ def _notes_row(ax, low: float, *, heading: bool) -> float:
         _row_heading(
             ax,
             low + height + 0.09,
-            f"{_NOTES_NAME} ({spanish('employee–customer chain')})",
+            _chain_name(_NOTES_NAME, "employee–customer chain"),
         )
     return 0.01 + 2 * (width + gap) + width / 2
 
@@ -135,7 +171,7 @@ def _satisfaction_note(ax, centre: float, box_bottom: float) -> None:
     ax.text(
         centre,
         0.25,
-        "satisfaction = perception − expectation",
+        _("satisfaction = perception − expectation"),
         ha="center",
         va="center",
         fontsize=13,
@@ -145,7 +181,7 @@ def _satisfaction_note(ax, centre: float, box_bottom: float) -> None:
     ax.text(
         centre,
         0.13,
-        "judged at every moment of truth:\na purchase, a request, a complaint, an inquiry",
+        _("judged at every moment of truth:\na purchase, a request, a complaint, an inquiry"),
         ha="center",
         va="center",
         fontsize=11.5,
@@ -190,17 +226,17 @@ def idea_diagram(chain: str = "both") -> Figure:
     if chain == "service-profit":
         centre = _service_profit_row(ax, 0.36, heading=False)
         _satisfaction_note(ax, centre, 0.36)
-        title = f"{_SERVICE_PROFIT_NAME} ({spanish('service-profit chain')})"
+        title = _chain_name(_SERVICE_PROFIT_NAME, "service-profit chain")
     elif chain == "notes":
         centre = _notes_row(ax, 0.36, heading=False)
         _satisfaction_note(ax, centre, 0.36)
-        title = f"{_NOTES_NAME} ({spanish('employee–customer chain')})"
+        title = _chain_name(_NOTES_NAME, "employee–customer chain")
     else:
         _service_profit_row(ax, 0.9, heading=True)
         ax.text(
             0.01,
             0.84,
-            "Same colour: the same stage in both chains; grey: stages only Heskett et al. name",
+            _("Same colour: the same stage in both chains; grey: stages only Heskett et al. name"),
             ha="left",
             va="center",
             fontsize=11,
@@ -209,7 +245,7 @@ def idea_diagram(chain: str = "both") -> Figure:
         )
         centre = _notes_row(ax, 0.36, heading=True)
         _satisfaction_note(ax, centre, 0.36)
-        title = "Two chains from employees to customers"
+        title = _("Two chains from employees to customers")
     ax.set(xlim=(0, 1), ylim=(0.05, top), xticks=[], yticks=[], title=title)
     ax.grid(False)
     for side in ("left", "bottom"):
@@ -258,7 +294,7 @@ def gap_grid_chart(grid: pd.DataFrame) -> Figure:
                 ax.text(
                     perception,
                     expectation,
-                    f"{value:.1f}",
+                    localize(f"{value:.1f}"),
                     ha="center",
                     va="center",
                     fontsize=13,
@@ -268,7 +304,7 @@ def gap_grid_chart(grid: pd.DataFrame) -> Figure:
     ax.text(
         0.02,
         0.97,
-        "perception below expectation:\nlet down",
+        _("perception below expectation:\nlet down"),
         transform=ax.transAxes,
         ha="left",
         va="top",
@@ -278,7 +314,7 @@ def gap_grid_chart(grid: pd.DataFrame) -> Figure:
     ax.text(
         0.98,
         0.03,
-        "perception above expectation:\ndelighted",
+        _("perception above expectation:\ndelighted"),
         transform=ax.transAxes,
         ha="right",
         va="bottom",
@@ -288,12 +324,12 @@ def gap_grid_chart(grid: pd.DataFrame) -> Figure:
     ax.set(
         xticks=list(grid.columns),
         yticks=list(grid.index),
-        xlabel="Perception (percepción), 1–7",
-        ylabel="Expectation (expectativa), 1–7",
-        title="Mean satisfaction (1–5) by expectation and perception",
+        xlabel=_("Perception (percepción), 1–7"),
+        ylabel=_("Expectation (expectativa), 1–7"),
+        title=_("Mean satisfaction (1–5) by expectation and perception"),
     )
     ax.grid(False)
-    fig.colorbar(image, ax=ax, label="mean satisfaction answer (1–5)", shrink=0.85)
+    fig.colorbar(image, ax=ax, label=_("mean satisfaction answer (1–5)"), shrink=0.85)
     return fig
 
 
@@ -324,27 +360,34 @@ def touchpoint_gap_chart(table: pd.DataFrame) -> Figure:
     def labelled(bars, gaps, counts):
         ax.bar_label(
             bars,
-            labels=[f"{_signed(g, '+.2f')} (n = {n:,})" if np.isfinite(g) else "" for g, n in zip(gaps, counts)],
+            labels=[
+                f"{_signed(g, '+.2f')} (n = {localize(f'{n:,}')})" if np.isfinite(g) else ""
+                for g, n in zip(gaps, counts)
+            ],
             padding=4,
             fontsize=11.5,
         )
 
-    for shift, moment, colour in ((0.2, "went well", ACCENT), (-0.2, "went badly", NEGATIVE)):
+    moments = (
+        (0.2, "went well", _("the moment went well"), ACCENT),
+        (-0.2, "went badly", _("the moment went badly"), NEGATIVE),
+    )
+    for shift, moment, name, colour in moments:
         gaps = [table["gap"].get((t, moment), np.nan) for t in names]
         counts = [table["answers"].get((t, moment), 0) for t in names]
-        labelled(ax.barh(y + shift, gaps, height=0.38, color=colour, label=f"the moment {moment}"), gaps, counts)
-    ticks, tick_labels = list(y), [label(n) for n in names]
+        labelled(ax.barh(y + shift, gaps, height=0.38, color=colour, label=name), gaps, counts)
+    ticks, tick_labels = list(y), [category(n) for n in names]
     if ("no recorded contact", "none") in table.index:
         base = table.loc[("no recorded contact", "none")]
         labelled(ax.barh([0], [base["gap"]], height=0.38, color=_GREY), [base["gap"]], [int(base["answers"])])
         ticks.append(0)
-        tick_labels.append("No recorded contact")
+        tick_labels.append(_("No recorded contact"))
     ax.axvline(0, color="#333333", lw=1)
     ax.set(
         yticks=ticks,
         yticklabels=tick_labels,
-        xlabel="Mean gap: perception − expectation (points, 1–7 scale)",
-        title="The gap after each touchpoint (30 days before the answer)",
+        xlabel=_("Mean gap: perception − expectation (points, 1–7 scale)"),
+        title=_("The gap after each touchpoint (30 days before the answer)"),
     )
     ax.margins(x=0.3)
     ax.grid(axis="y", visible=False)
@@ -490,7 +533,7 @@ def moments_chart(moments: pd.DataFrame, *, detectable_from: float = 0.5, import
         ax.text(
             cx,
             cy,
-            f"{label(kind)}\n({spanish(kind)})",
+            with_spanish(kind, sep="\n"),
             ha=ha,
             va=va,
             fontsize=11.5,
@@ -500,10 +543,12 @@ def moments_chart(moments: pd.DataFrame, *, detectable_from: float = 0.5, import
         )
         for kind, (cx, cy, ha, va) in corners.items()
     ]
-    xlabel = "Detectability: share of bad moments the company's record flags (not resolved)"
+    xlabel = _("Detectability: share of bad moments the company's record flags (not resolved)")
     if not measured.all():
-        missing = ", ".join(label(name) for name in moments.index[~measured])
-        xlabel += f"\nNot drawn, not measurable (no bad or no good moment to compare): {missing}"
+        missing = ", ".join(category(name) for name in moments.index[~measured])
+        xlabel += "\n" + _("Not drawn, not measurable (no bad or no good moment to compare): {touchpoints}").format(
+            touchpoints=missing
+        )
     ax.xaxis.set_major_formatter(FuncFormatter(percent))
     ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(FuncFormatter(_points))
@@ -511,13 +556,16 @@ def moments_chart(moments: pd.DataFrame, *, detectable_from: float = 0.5, import
         xlim=(-0.08, 1.08),
         ylim=(bottom, top),
         xlabel=xlabel,
-        ylabel="Importance: extra customers lost\nper 100 bad moments (90 days)",
-        title="Moments of truth (momentos de la verdad): detectable? important?",
+        ylabel=_("Importance: extra customers lost\nper 100 bad moments (90 days)"),
+        title=_("Moments of truth (momentos de la verdad): detectable? important?"),
     )
     _place_bubble_labels(
         ax,
         list(zip(x, y, np.sqrt(area) / 2)),
-        [f"{label(name)}\n{n:,.0f} bad moments" for name, n in zip(drawn.index, size)],
+        [
+            _("{touchpoint}\n{moments} bad moments").format(touchpoint=category(name), moments=localize(f"{n:,.0f}"))
+            for name, n in zip(drawn.index, size)
+        ],
         lines=(("y", important_from), ("x", detectable_from)),
         avoid=names,
     )
@@ -547,29 +595,34 @@ def recovery_chart(recovery: pd.DataFrame, comparisons: pd.DataFrame) -> Figure:
     fig = plt.figure(figsize=(_WIDE, 5.2), layout="constrained")
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     colours = [NEGATIVE, ACCENT, _GREY]
-    names = ["Complaint\nnot resolved", "Complaint\nresolved", "Request or inquiry,\nresolved"]
+    names = [_("Complaint\nnot resolved"), _("Complaint\nresolved"), _("Request or inquiry,\nresolved")]
     bars = left.bar(names, recovery["left_share"].to_numpy(dtype=float), color=colours[: len(recovery)])
     shares = zip(recovery["left_share"], recovery["contacts"])
     left.bar_label(
         bars,
         labels=[
-            f"{v:.0%}\n({n:,} contacts)" if np.isfinite(v) else f"not measurable\n({n:,} contacts)" for v, n in shares
+            _("{share}\n({contacts} contacts)").format(share=localize(f"{v:.0%}"), contacts=localize(f"{n:,}"))
+            if np.isfinite(v)
+            else _("not measurable\n({contacts} contacts)").format(contacts=localize(f"{n:,}"))
+            for v, n in shares
         ],
         padding=3,
         fontsize=11.5,
     )
     left.yaxis.set_major_formatter(FuncFormatter(percent))
     left.margins(y=0.3)
-    left.set(ylabel="share who left within 90 days", title="Who left after the contact")
+    left.set(ylabel=_("share who left within 90 days"), title=_("Who left after the contact"))
     ratios = comparisons["ratio"].to_numpy(dtype=float)
-    names = [textwrap.fill(label(n), 16) for n in comparisons.index][::-1]
+    names = [textwrap.fill(category(n), 16) for n in comparisons.index][::-1]
     bars = right.barh(names, ratios[::-1], color=SECOND)
     right.bar_label(
-        bars, labels=[f"× {v:.2f}" if np.isfinite(v) else "not measurable" for v in ratios[::-1]], padding=3
+        bars,
+        labels=[localize(f"× {v:.2f}") if np.isfinite(v) else _("not measurable") for v in ratios[::-1]],
+        padding=3,
     )
     right.axvline(1, color="#333333", lw=1)
     right.margins(x=0.25)
-    right.set(xlabel="risk of leaving, unresolved ÷ resolved", title="Unresolved vs resolved")
+    right.set(xlabel=_("risk of leaving, unresolved ÷ resolved"), title=_("Unresolved vs resolved"))
     right.grid(axis="y", visible=False)
     right.grid(axis="x", visible=True)
     return fig
@@ -581,31 +634,39 @@ def _months_axis(ax, which: str, months: np.ndarray) -> None:
     axis = ax.xaxis if which == "x" else ax.yaxis
     ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500) if months.min() / 1.5 <= t <= months.max() * 1.5]
     axis.set_ticks(ticks, [str(t) for t in ticks])
-    axis.set_minor_formatter(FuncFormatter(lambda *_: ""))
+    axis.set_minor_formatter(FuncFormatter(lambda *unused: ""))
 
 
-_CHAIN_TITLES = {
+_CHAIN_TITLES = {  # title, x label, y label of each link (translated where drawn)
     ("satisfaction", "log_tenure"): (
-        "Satisfied → loyal employees",
-        "employee satisfaction (1–5)",
-        "tenure, months (log scale)",
+        N_("Satisfied → loyal employees"),
+        N_("employee satisfaction (1–5)"),
+        N_("tenure, months (log scale)"),
     ),
     ("log_tenure", "customer_satisfaction"): (
-        "Loyal employees → satisfied customers",
-        "employee tenure, months (log scale)",
-        "customers' mean satisfaction (1–5)",
+        N_("Loyal employees → satisfied customers"),
+        N_("employee tenure, months (log scale)"),
+        N_("customers' mean satisfaction (1–5)"),
     ),
     ("satisfaction", "customer_satisfaction"): (
-        "Satisfied employees → satisfied customers",
-        "employee satisfaction (1–5)",
-        "customers' mean satisfaction (1–5)",
+        N_("Satisfied employees → satisfied customers"),
+        N_("employee satisfaction (1–5)"),
+        N_("customers' mean satisfaction (1–5)"),
     ),
     ("customer_satisfaction", "monthly_churn"): (
-        "Satisfied → loyal customers",
-        "customers' mean satisfaction (1–5)",
-        "customers' monthly churn",
+        N_("Satisfied → loyal customers"),
+        N_("customers' mean satisfaction (1–5)"),
+        N_("customers' monthly churn"),
     ),
 }
+#: Names these charts show that come as data (the ways lesson 07 compares, a recovery table's rows),
+#: for the catalogue; translated where drawn, through :func:`helpers.plots.category`.
+DATA_WORDS = (
+    N_("Crude"),
+    N_("Within bands of other ratings"),
+    N_("Same true service quality"),
+    N_("Same rating band"),
+)
 
 
 def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
@@ -630,7 +691,7 @@ def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
     count = len(links)
     fig = plt.figure(figsize=(_WIDE / 2 * min(count, 2), 4.6 * ((count + 1) // 2)), layout="constrained")
     axes = np.atleast_1d(fig.subplots((count + 1) // 2, min(count, 2))).ravel()
-    for ax, (_, link) in zip(axes, links.iterrows()):
+    for ax, (_index, link) in zip(axes, links.iterrows()):
         x, y = link["x"], link["y"]
         data = table[[x, y]].dropna()
         xs, ys = data[x].to_numpy(dtype=float), data[y].to_numpy(dtype=float)
@@ -652,21 +713,24 @@ def chain_chart(table: pd.DataFrame, links: pd.DataFrame) -> Figure:
                 color=SECOND,
                 lw=2.2,
             )
-        title, xlabel, ylabel = _CHAIN_TITLES.get((x, y), (f"{label(x)} → {label(y)}", label(x), label(y)))
-        ax.set_title(
-            f"{title}\nr = {_signed(link['r'], '+.2f')} (95% CI {_signed(link['lower'], '+.2f')} to "
-            f"{_signed(link['upper'], '+.2f')})",
-            fontsize=13,
+        names = _CHAIN_TITLES.get((x, y))
+        if names is None:
+            title, xlabel, ylabel = f"{category(x)} → {category(y)}", category(x), category(y)
+        else:
+            title, xlabel, ylabel = (_(name) for name in names)
+        interval = _("r = {r} (95% CI {lower} to {upper})").format(
+            r=_signed(link["r"], "+.2f"), lower=_signed(link["lower"], "+.2f"), upper=_signed(link["upper"], "+.2f")
         )
+        ax.set_title(f"{title}\n{interval}", fontsize=13)
         ax.set(xlabel=xlabel, ylabel=ylabel)
         if y == "monthly_churn":
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.1%}"))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: localize(f"{v:.1%}")))
     for ax in axes[count:]:
         ax.set_visible(False)
     return fig
 
 
-def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: str = "NPS by group") -> Figure:
+def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: str = N_("NPS by group")) -> Figure:
     """NPS over time (with its confidence band) and by group (with intervals).
 
     Parameters
@@ -691,15 +755,21 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     periods = [str(p) for p in by_period.index]
     steps = np.arange(len(periods))
     left.fill_between(
-        steps, by_period["lower"], by_period["upper"], color=ACCENT, alpha=0.18, lw=0, label="95% confidence interval"
+        steps,
+        by_period["lower"],
+        by_period["upper"],
+        color=ACCENT,
+        alpha=0.18,
+        lw=0,
+        label=_("95% confidence interval"),
     )
     left.plot(steps, by_period["nps"], marker="o", color=ACCENT, label="NPS")
     left.axhline(0, color="#333333", lw=1)
     every = next((k for k in (1, 2, 4, 8, 12, 20, 40) if len(periods) / k <= 4.5), 80)  # at most 5 labels
     left.set_xticks(steps[::every], periods[::every])
-    left.set(ylabel="NPS (points)", title="NPS by quarter of the answer")
+    left.set(ylabel=_("NPS (points)"), title=_("NPS by quarter of the answer"))
     left.legend(loc="best")
-    names = [label(g) for g in by_group.index][::-1]
+    names = [category(g) for g in by_group.index][::-1]
     y = np.arange(len(names))
     values = by_group["nps"].to_numpy(dtype=float)[::-1]
     low = by_group["lower"].to_numpy(dtype=float)[::-1]
@@ -710,11 +780,17 @@ def nps_chart(by_period: pd.DataFrame, by_group: pd.DataFrame, *, group_title: s
     # The values in a column right of the panel: a label above its dot would cross the zero line.
     column = right.get_yaxis_transform()
     for yi, value, n in zip(y, values, by_group["answers"].to_numpy()[::-1]):
-        text = f"{_signed(value, '+.0f')} (n = {n:,})" if np.isfinite(value) else f"not measurable (n = {n:,})"
+        answers = localize(f"{n:,}")
+        if np.isfinite(value):
+            text = f"{_signed(value, '+.0f')} (n = {answers})"
+        else:
+            text = _("not measurable (n = {answers})").format(answers=answers)
         right.text(1.03, yi, text, transform=column, ha="left", va="center", fontsize=11.5)
     right.axvline(0, color="#333333", lw=1)
     right.margins(x=0.1)
-    right.set(yticks=y, yticklabels=names, ylim=(-0.6, len(names) - 0.3), xlabel="NPS (points)", title=group_title)
+    right.set(
+        yticks=y, yticklabels=names, ylim=(-0.6, len(names) - 0.3), xlabel=_("NPS (points)"), title=_(group_title)
+    )
     right.grid(axis="y", visible=False)
     right.grid(axis="x", visible=True)
     return fig
@@ -756,9 +832,9 @@ def projection_chart(
     fig = fixed_figure((_WIDE, 3.8))  # fixed axes: a widget redraws this chart on every change
     axes = [fig.add_axes((left, 0.145, 0.295, 0.625)) for left in (0.025, 0.36, 0.695)]
     panels = (
-        ("satisfaction", "Mean satisfaction (1–5)", 1.0, ".3f", "+.3f", "change in points"),
-        ("nps", "NPS", 1.0, "+.1f", "+.2f", "change in NPS points"),
-        ("retention", "12-month retention", 100.0, ".1f", "+.2f", "change in percentage points"),
+        ("satisfaction", _("Mean satisfaction (1–5)"), 1.0, ".3f", "+.3f", _("change in points")),
+        ("nps", "NPS", 1.0, "+.1f", "+.2f", _("change in NPS points")),
+        ("retention", _("12-month retention"), 100.0, ".1f", "+.2f", _("change in percentage points")),
     )
     for ax, (row, title, unit, level_fmt, change_fmt, xlabel) in zip(axes, panels):
         now, projected = measures.loc[row, "now"] * unit, measures.loc[row, "projected"] * unit
@@ -769,7 +845,7 @@ def projection_chart(
             ax.bar_label(bar, labels=[_signed(change, change_fmt)], padding=4, fontsize=13, fontweight="bold")
             ends.append(change)
         else:  # no bar at zero for a change the data cannot measure
-            ax.text(0.5, 0.5, "not measurable", transform=ax.transAxes, ha="center", va="center", fontsize=13)
+            ax.text(0.5, 0.5, _("not measurable"), transform=ax.transAxes, ha="center", va="center", fontsize=13)
         full = float(potential[row]) * unit if potential is not None else np.nan
         if np.isfinite(full):
             ends.append(full)
@@ -786,7 +862,7 @@ def projection_chart(
             ax.text(
                 full,
                 0.42,
-                "all fixed " if right_half else " all fixed",
+                _("all fixed") + " " if right_half else " " + _("all fixed"),
                 color=SECOND,
                 fontsize=12,
                 va="bottom",
@@ -801,7 +877,9 @@ def projection_chart(
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
     fig.suptitle(
-        f"If {improvement:.0%} of the bad {label(touchpoint).lower()} moments went well",
+        _("If {share} of the bad {touchpoint} moments went well").format(
+            share=localize(f"{improvement:.0%}"), touchpoint=category(touchpoint).lower()
+        ),
         fontsize=15,
         fontweight="bold",
         x=0.01,
@@ -833,7 +911,11 @@ def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
     for i, (column, colour) in enumerate(zip(comparison.columns, (_GREY, ACCENT, SECOND, NEGATIVE))):
         values = comparison[column].to_numpy(dtype=float)
         bars = ax.bar(
-            steps + (i - (comparison.shape[1] - 1) / 2) * width, values, width=width, color=colour, label=label(column)
+            steps + (i - (comparison.shape[1] - 1) / 2) * width,
+            values,
+            width=width,
+            color=colour,
+            label=category(column),
         )
         ax.bar_label(
             bars, labels=[_signed(100 * v, "+.1f") if np.isfinite(v) else "" for v in values], padding=3, fontsize=11.5
@@ -841,7 +923,7 @@ def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
         for step in steps[~np.isfinite(values)]:  # no bar, and no dot at zero, for an effect the data cannot measure
             position = step + (i - (comparison.shape[1] - 1) / 2) * width
             ax.annotate(
-                "not\nmeasurable",
+                _("not\nmeasurable"),
                 (position, 0),
                 textcoords="offset points",
                 xytext=(0, 6),
@@ -857,9 +939,9 @@ def importance_truth_chart(comparison: pd.DataFrame) -> Figure:
     ax.margins(y=0.15)
     ax.set(
         xticks=steps,
-        xticklabels=[label(t) for t in comparison.index],
-        ylabel="extra customers lost\nper 100 bad moments",
-        title="Importance of a bad moment: how it is measured matters",
+        xticklabels=[category(t) for t in comparison.index],
+        ylabel=_("extra customers lost\nper 100 bad moments"),
+        title=_("Importance of a bad moment: how it is measured matters"),
     )
     ax.legend(loc="best")
     return fig

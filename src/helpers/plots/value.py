@@ -12,9 +12,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from helpers.formats import localize
+from helpers.i18n import N_
+from helpers.i18n import gettext as _
 from helpers.plots import ACCENT, SECOND, money, money_axis, percent
 
 __all__ = ["clv_chart", "holdout_chart", "recency_chart", "truth_alive_chart"]
+
+#: Group names lesson 10 gives its bands of P(alive) (data), for the catalogue; translated where drawn.
+DATA_WORDS = (N_("below 25%"), N_("over 90%"), N_("exactly 1"))
 
 
 def clv_chart(flows: pd.DataFrame, *, title: str = "") -> Figure:
@@ -30,10 +36,10 @@ def clv_chart(flows: pd.DataFrame, *, title: str = "") -> Figure:
     2
     """
     fig, ax = plt.subplots(figsize=(10, 5))
-    ax.bar(flows.index, flows["discounted_margin"], color=ACCENT, label="expected discounted margin of the year")
-    ax.plot(flows.index, flows["cumulative"], color=SECOND, marker="o", ms=4, label="running total")
+    ax.bar(flows.index, flows["discounted_margin"], color=ACCENT, label=_("expected discounted margin of the year"))
+    ax.plot(flows.index, flows["cumulative"], color=SECOND, marker="o", ms=4, label=_("running total"))
     ax.yaxis.set_major_formatter(FuncFormatter(money))
-    ax.set(xlabel="year of the relationship (0 = now)", ylabel="currency per customer", title=title)
+    ax.set(xlabel=_("year of the relationship (0 = now)"), ylabel=_("currency per customer"), title=title)
     ax.set_ylim(0, max(float(flows["cumulative"].max()) * 1.12, 1.0))
     ax.legend(loc="center right")
     return fig
@@ -56,16 +62,18 @@ def recency_chart(states: pd.DataFrame, values: pd.Series) -> Figure:
     left.bar(ticks, states["purchase_probability"], color=ACCENT)
     left.yaxis.set_major_formatter(FuncFormatter(percent))
     left.set(
-        xlabel="months since the last purchase", ylabel="probability of buying next month", title="Who buys next month"
+        xlabel=_("months since the last purchase"),
+        ylabel=_("probability of buying next month"),
+        title=_("Who buys next month"),
     )
     bars = right.bar(ticks, values.to_numpy(float), color=SECOND)
     right.bar_label(bars, labels=[money(v) for v in values], padding=2, fontsize=11)
     money_axis(right.yaxis)  # one unit on the axis: 0.8k next to 1.0k, not 800
     right.margins(y=0.12)
     right.set(
-        xlabel="months since the last purchase",
-        ylabel="value of the customer (currency)",
-        title="What the customer is worth",
+        xlabel=_("months since the last purchase"),
+        ylabel=_("value of the customer (currency)"),
+        title=_("What the customer is worth"),
     )
     return fig
 
@@ -76,7 +84,7 @@ def _paired_bars(table: pd.DataFrame, bars) -> tuple[Figure, plt.Axes]:
     x = np.arange(len(table))
     for shift, (column, colour, name) in zip((-0.2, 0.2), bars):
         ax.bar(x + shift, table[column], width=0.4, color=colour, label=name)
-    ax.set_xticks(x, [f"{i}\n({n:,})" for i, n in zip(table.index, table["customers"])])
+    ax.set_xticks(x, [f"{_(str(i))}\n({localize(f'{n:,}')})" for i, n in zip(table.index, table["customers"])])
     return fig, ax
 
 
@@ -93,15 +101,27 @@ def silence_chart(curve: pd.Series, rule: float, *, repeat_purchases: int, age: 
     """
     below = curve.index[curve.to_numpy() < 0.5]
     fig, ax = plt.subplots(figsize=(10, 4.6))
-    ax.plot(curve.index, curve, color=ACCENT, lw=3, label="P(alive) from the BG/NBD")
-    ax.axvline(rule, color=SECOND, ls="--", lw=2, label=f"lesson 03's rule: lost after {rule * 7:.0f} days")
+    ax.plot(curve.index, curve, color=ACCENT, lw=3, label=_("P(alive) from the BG/NBD"))
+    ax.axvline(
+        rule,
+        color=SECOND,
+        ls="--",
+        lw=2,
+        label=_("lesson 03's rule: lost after {days} days").format(days=f"{rule * 7:.0f}"),
+    )
     ax.yaxis.set_major_formatter(percent)
-    when = f"after {below.min()} weeks of silence" if below.size else "not within this age"
+    when = (
+        _("after {weeks} weeks of silence").format(weeks=localize(str(below.min())))
+        if below.size
+        else _("not within this age")
+    )
     ax.set(
         ylim=(0, 1.05),
-        xlabel="weeks since the last purchase",
-        ylabel="probability of being alive",
-        title=f"{int(repeat_purchases)} repeat purchases in {int(age)} weeks: below 50 % {when}",
+        xlabel=_("weeks since the last purchase"),
+        ylabel=_("probability of being alive"),
+        title=_("{purchases} repeat purchases in {weeks} weeks: below 50 % {when}").format(
+            purchases=int(repeat_purchases), weeks=int(age), when=when
+        ),
     )
     ax.legend(loc="lower left")
     return fig
@@ -118,11 +138,13 @@ def holdout_chart(comparison: pd.DataFrame, *, title: str = "") -> Figure:
     >>> len(holdout_chart(c).axes[0].patches)
     4
     """
-    fig, ax = _paired_bars(comparison, (("actual", ACCENT, "actual"), ("predicted", SECOND, "predicted by BG/NBD")))
+    fig, ax = _paired_bars(
+        comparison, (("actual", ACCENT, _("actual")), ("predicted", SECOND, _("predicted by BG/NBD")))
+    )
     ax.set(
-        xlabel="repeat purchases in the calibration period (customers)",
-        ylabel="purchases per customer in the holdout",
-        title=title or "Calibration and holdout: does the model predict what it has not seen?",
+        xlabel=_("repeat purchases in the calibration period (customers)"),
+        ylabel=_("purchases per customer in the holdout"),
+        title=title or _("Calibration and holdout: does the model predict what it has not seen?"),
     )
     ax.legend(loc="upper left")
     return fig
@@ -144,16 +166,16 @@ def truth_alive_chart(table: pd.DataFrame) -> Figure:
     fig, ax = _paired_bars(
         table,
         (
-            ("probability_alive", SECOND, "P(alive) from BG/NBD"),
-            ("truly_active", ACCENT, "truly still a customer (churn table)"),
+            ("probability_alive", SECOND, _("P(alive) from BG/NBD")),
+            ("truly_active", ACCENT, _("truly still a customer (churn table)")),
         ),
     )
     ax.yaxis.set_major_formatter(FuncFormatter(percent))
     ax.set(
         ylim=(0, 1.18),
-        ylabel="share of customers",
-        xlabel="customers grouped by P(alive) (customers)",
-        title="Is a customer still alive? The model against the truth",
+        ylabel=_("share of customers"),
+        xlabel=_("customers grouped by P(alive) (customers)"),
+        title=_("Is a customer still alive? The model against the truth"),
     )
     ax.legend(loc="upper left", ncols=2)
     return fig
