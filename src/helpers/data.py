@@ -36,6 +36,8 @@ import pandas as pd
 import helpers
 from helpers import schema
 from helpers.company import CUSTOMER_TASTES, Company, Truth
+from helpers.formats import number
+from helpers.i18n import _
 from helpers.own_data import (  # noqa: F401
     MAPPING_FILE,
     DataError,
@@ -210,7 +212,7 @@ def _check_can_write(folder: Path, force: bool) -> dict | None:
     if not folder.exists():
         return None
     if not folder.is_dir():
-        raise FolderNotEmptyError(f"{folder} exists and is not a folder; choose another --out")
+        raise FolderNotEmptyError(_("{folder} exists and is not a folder; choose another --out").format(folder=folder))
     present = _files_in(folder)
     manifest = _read_manifest(folder)
     if not present:
@@ -226,16 +228,20 @@ def _check_can_write(folder: Path, force: bool) -> dict | None:
             if p in listed and _sha256((folder / p).read_bytes().replace(b"\r\n", b"\n")) != listed[p]
         ]
     if (foreign or modified) and not force:
+
+        def listed(files: list[str]) -> str:
+            more = " " + _("and {count} more").format(count=len(files) - 5) if len(files) > 5 else ""
+            return ", ".join(files[:5]) + more
+
         lines = []
         if foreign:
-            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-            lines.append(f"it holds files the generator did not write: {shown}")
+            lines.append(_("it holds files the generator did not write: {files}").format(files=listed(foreign)))
         if modified:
-            shown = ", ".join(modified[:5]) + (f" and {len(modified) - 5} more" if len(modified) > 5 else "")
-            lines.append(f"these generated files were changed since: {shown}")
+            lines.append(_("these generated files were changed since: {files}").format(files=listed(modified)))
         raise FolderNotEmptyError(
-            f"Refusing to write into {folder}: " + "; ".join(lines) + ". "
-            "Choose an empty or new folder, or pass force=True (--force on the command line) to overwrite."
+            _("Refusing to write into {folder}: {problems}.").format(folder=folder, problems="; ".join(lines))
+            + " "
+            + _("Choose an empty or new folder, or pass force=True (--force on the command line) to overwrite.")
         )
     return manifest
 
@@ -324,9 +330,14 @@ def save_company(company: Company, path, *, force: bool = False) -> dict[str, st
 
 def _problem(file: Path, table: str, column: str, mask: np.ndarray, values, what: str) -> ValueError:
     rows = np.flatnonzero(mask)
-    shown = ", ".join(f"line {r + 2}: {values[r]!r}" for r in rows[:5])
-    more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""
-    return ValueError(f"{file}: table '{table}', column '{column}': {len(rows)} value(s) {what} — {shown}{more}")
+    shown = ", ".join(_("line {line}: {value}").format(line=r + 2, value=repr(values[r])) for r in rows[:5])
+    more = " " + _("(and {count} more)").format(count=len(rows) - 5) if len(rows) > 5 else ""
+    return ValueError(
+        _("{file}: table '{table}', column '{column}': {count} value(s) {what} — {values}").format(
+            file=file, table=table, column=column, count=len(rows), what=what, values=shown
+        )
+        + more
+    )
 
 
 def _convert(raw: pd.Series, col: schema.Column, table: str, file: Path) -> pd.Series | pd.Categorical | np.ndarray:
@@ -335,17 +346,17 @@ def _convert(raw: pd.Series, col: schema.Column, table: str, file: Path) -> pd.S
     values = raw.to_numpy(dtype=object)
     missing = raw.isna().to_numpy()
     if missing.any() and not col.nullable:
-        raise _problem(file, table, col.name, missing, values, "are empty but the column is required")
+        raise _problem(file, table, col.name, missing, values, _("are empty but the column is required"))
     if col.dtype in ("int64", "float64"):
         num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
         bad = np.isnan(num) & ~missing
         if bad.any():
-            raise _problem(file, table, col.name, bad, values, "are not numbers")
+            raise _problem(file, table, col.name, bad, values, _("are not numbers"))
         if col.dtype == "float64":
             return num
         bad = num != np.round(num)
         if bad.any():
-            raise _problem(file, table, col.name, bad, values, "are not whole numbers")
+            raise _problem(file, table, col.name, bad, values, _("are not whole numbers"))
         return pd.to_numeric(raw).to_numpy(dtype=np.int64)
     if col.dtype == "bool":
         mapping = {
@@ -361,19 +372,19 @@ def _convert(raw: pd.Series, col: schema.Column, table: str, file: Path) -> pd.S
         mapped = raw.map(mapping)
         bad = mapped.isna().to_numpy()
         if bad.any():
-            raise _problem(file, table, col.name, bad, values, "are not True/False")
+            raise _problem(file, table, col.name, bad, values, _("are not True/False"))
         return mapped.to_numpy(dtype=bool)
     if col.dtype.startswith("datetime64"):
         dates = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
         bad = dates.isna().to_numpy() & ~missing
         if bad.any():
-            raise _problem(file, table, col.name, bad, values, "are not dates in the form YYYY-MM-DD")
+            raise _problem(file, table, col.name, bad, values, _("are not dates in the form YYYY-MM-DD"))
         return dates.to_numpy().astype("datetime64[ns]")
     if col.dtype == "category":
         labels = list(schema.CATEGORIES[col.name])
         bad = ~raw.isin(labels).to_numpy() & ~missing
         if bad.any():
-            raise _problem(file, table, col.name, bad, values, f"are not one of {labels}")
+            raise _problem(file, table, col.name, bad, values, _("are not one of {labels}").format(labels=labels))
         return pd.Categorical(raw, categories=labels, ordered=(col.name == "stage"))
     raise TypeError(f"schema: unknown dtype {col.dtype!r} for {table}.{col.name}")
 
@@ -411,12 +422,18 @@ def read_table(file, table: str, columns=None) -> pd.DataFrame:
     file = Path(file)
     columns = columns or {**schema.TABLES, **schema.TRUTH_TABLES}[table]
     if not file.is_file():
-        raise FileNotFoundError(f"Table '{table}' is missing: no file {file.name} in {file.parent}")
+        raise FileNotFoundError(
+            _("Table '{table}' is missing: no file {file} in {folder}").format(
+                table=table, file=file.name, folder=file.parent
+            )
+        )
     try:
         header = pd.read_csv(file, nrows=0, dtype=str)
     except pd.errors.EmptyDataError as err:
         raise ValueError(
-            f"{file}: table '{table}' is empty (expected a header line with {[c.name for c in columns]})"
+            _("{file}: table '{table}' is empty (expected a header line with {columns})").format(
+                file=file, table=table, columns=[c.name for c in columns]
+            )
         ) from err
     expected = [c.name for c in columns]
     missing = [c for c in expected if c not in header.columns]
@@ -424,10 +441,19 @@ def read_table(file, table: str, columns=None) -> pd.DataFrame:
     if missing or extra:
         parts = []
         if missing:
-            parts.append(f"missing column(s) {missing}")
+            parts.append(_("missing column(s) {columns}").format(columns=missing))
         if extra:
-            parts.append(f"unexpected column(s) {extra}")
-        raise ValueError(f"{file}: table '{table}' has " + " and ".join(parts) + f"; expected exactly {expected}")
+            parts.append(_("unexpected column(s) {columns}").format(columns=extra))
+        raise ValueError(
+            _("{file}: table '{table}' has {problems}; expected exactly {columns}").format(
+                file=file,
+                table=table,
+                problems=parts[0]
+                if len(parts) == 1
+                else _("{first} and {second}").format(first=parts[0], second=parts[1]),
+                columns=expected,
+            )
+        )
     # Fast path: let the CSV parser convert numbers and booleans. If anything does not fit,
     # read everything as text and convert column by column to report the first bad lines.
     fast = {c.name: (c.dtype if c.dtype in ("int64", "float64", "bool") else str) for c in columns}
@@ -472,11 +498,15 @@ def load_company(path=None) -> Company:
     """
     folder = default_data_dir() if path is None else Path(path)
     if not folder.is_dir():
-        hint = " Run `make data` to create it, or set CRM_DATA_DIR." if path is None else ""
-        raise FileNotFoundError(f"No data folder at {folder}.{hint}")
+        hint = " " + _("Run `make data` to create it, or set CRM_DATA_DIR.") if path is None else ""
+        raise FileNotFoundError(_("No data folder at {folder}.").format(folder=folder) + hint)
     absent = [f"{name}.csv" for name in schema.TABLES if not (folder / f"{name}.csv").is_file()]
     if absent:
-        raise FileNotFoundError(f"The data folder {folder} is missing table file(s): {', '.join(absent)}")
+        raise FileNotFoundError(
+            _("The data folder {folder} is missing table file(s): {files}").format(
+                folder=folder, files=", ".join(absent)
+            )
+        )
     tables = {name: read_table(folder / f"{name}.csv", name, columns) for name, columns in schema.TABLES.items()}
 
     truth = None
@@ -486,7 +516,11 @@ def load_company(path=None) -> Company:
         needed = [f"{name}.csv" for name in schema.TRUTH_TABLES] + ["params.json"]
         absent = [n for n in needed if not (truth_dir / n).is_file()]
         if absent:
-            raise FileNotFoundError(f"The ground-truth folder {truth_dir} is missing: {', '.join(absent)}")
+            raise FileNotFoundError(
+                _("The ground-truth folder {folder} is missing: {files}").format(
+                    folder=truth_dir, files=", ".join(absent)
+                )
+            )
         params = json.loads((truth_dir / "params.json").read_text(encoding="utf-8"))
         customers = tables["customers"]
         truth = Truth(
@@ -783,8 +817,8 @@ def generate_command(argv: list[str] | None = None) -> int:
         )
         save_company(company, args.out, force=args.force)
     except (ValueError, TypeError, FolderNotEmptyError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_("error: {error}").format(error=err), file=sys.stderr)
         return 2
-    counts = ", ".join(f"{k} {v:,}" for k, v in company.summary().items())
-    print(f"Wrote {args.out}: {counts}")
+    counts = ", ".join(f"{k} {number(v, ',')}" for k, v in company.summary().items())
+    print(_("Wrote {folder}: {counts}").format(folder=args.out, counts=counts))
     return 0

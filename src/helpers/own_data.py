@@ -123,6 +123,8 @@ import pandas as pd
 from helpers import schema
 from helpers.company import Company
 from helpers.engines.base import available_memory
+from helpers.formats import number
+from helpers.i18n import N_, _, language
 from helpers.retention import INACTIVE_DAYS, MAX_INACTIVE_DAYS, inactivity_churn
 
 #: Name of the mapping file looked up in a data folder.
@@ -130,7 +132,15 @@ MAPPING_FILE = "mapping.toml"
 #: Inactivity (days without a purchase) after which a customer counts as lost, when churn is derived.
 #: How many offending rows an error message lists.
 SHOWN_ROWS = 5
-ROW_NOTE = "(Row numbers count the header as row 1, as a spreadsheet shows them.)"
+ROW_NOTE = N_("(Row numbers count the header as row 1, as a spreadsheet shows them.)")
+#: How the loader's advice names a setting of a mapping file (the report's command line reads it back).
+IN_MAPPING = N_("{setting} under [{section}] in {file}")
+#: The word before a setting in advice such as "set on_bad_rows = ..." (the command line removes it).
+SET = N_("set")
+#: What negative amounts are said to be (the report's command line recognises it).
+RETURNS = N_("are negative (returns or refunds?)")
+#: The advice to leave bad rows out (the report's command line rewrites it as an option).
+EXCLUDE_ADVICE = N_("To leave such rows out and list them in the load report instead, set {setting}.")
 
 #: Columns each table needs; every other column of the schema is optional.
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -227,6 +237,38 @@ class DataError(ValueError):
     """A problem with an analyst's files; the message names the file, column, rows and fix."""
 
 
+# --------------------------------------------------------------------------- messages
+
+
+def _n(count) -> str:
+    """A count for a message, in the language in use: ``1,234`` (English) or ``1.234`` (Spanish)."""
+    return number(count, ",")
+
+
+def _noun(column: str) -> str:
+    """A column named in a sentence: ``customer id`` in English, ``customer_id`` (as the code writes it) in Spanish."""
+    return column.replace("_", " ") if language() == "en" else column
+
+
+def _how_to_fix(fix: str) -> str:
+    """The last line of every DataError: what to change."""
+    return _("How to fix: {fix}").format(fix=fix)
+
+
+def in_mapping(setting: str, section: str, file: str) -> str:
+    """Advice to write ``setting`` (``key = value``, or a key) under ``[section]`` of a mapping ``file``.
+
+    >>> in_mapping('decimal = ","', "settings", "mapping.toml")
+    'decimal = "," under [settings] in mapping.toml'
+    """
+    return _(IN_MAPPING).format(setting=setting, section=section, file=file)
+
+
+def _in_call(setting: str, function: str) -> str:
+    """Advice to pass ``setting`` (``key=value``) to the loader ``function``."""
+    return _("{setting} in {function}(...)").format(setting=setting, function=function)
+
+
 # --------------------------------------------------------------------------- options and advice
 
 
@@ -258,21 +300,21 @@ class _Advice:
 
     def setting(self, key: str, value, section: str | None = None) -> str:
         if self.mapping is not None:
-            return f"{key} = {_toml(value)} under [{section or self.table}] in {self.mapping.name}"
-        return f"{key}={value!r} in {self.function}(...)"
+            return in_mapping(f"{key} = {_toml(value)}", section or self.table, self.mapping.name)
+        return _in_call(f"{key}={value!r}", self.function)
 
     def column(self, course: str, name: str) -> str:
         if self.mapping is not None:
-            return f"{course} = {_toml(name)} under [{self.table}.columns] in {self.mapping.name}"
+            return in_mapping(f"{course} = {_toml(name)}", f"{self.table}.columns", self.mapping.name)
         argument = COLUMN_ARGUMENTS.get(course)
         if argument and (self.table == "transactions" or course in ("customer_id", "date", "signup_date")):
-            return f"{argument}={name!r} in {self.function}(...)"
-        return f"columns={{{course!r}: {name!r}}} in {self.function}(...)"
+            return _in_call(f"{argument}={name!r}", self.function)
+        return _in_call(f"columns={{{course!r}: {name!r}}}", self.function)
 
     def label(self, course: str, theirs: str, ours: str) -> str:
         if self.mapping is not None:
-            return f"{_toml(theirs)} = {_toml(ours)} under [{self.table}.values.{course}] in {self.mapping.name}"
-        return f"values={{{course!r}: {{{theirs!r}: {ours!r}, ...}}}} in {self.function}(...)"
+            return in_mapping(f"{_toml(theirs)} = {_toml(ours)}", f"{self.table}.values.{course}", self.mapping.name)
+        return _in_call(f"values={{{course!r}: {{{theirs!r}: {ours!r}, ...}}}}", self.function)
 
 
 def _toml(value) -> str:
@@ -330,11 +372,20 @@ class TableReport:
         return sum(len(rows) for rows in self.excluded.values())
 
     def __str__(self) -> str:
-        lines = [f"{self.table}: {self.file}: {self.rows_read:,} rows read, {self.rows_kept:,} kept"]
+        lines = [
+            _("{table}: {file}: {read} rows read, {kept} kept").format(
+                table=self.table, file=self.file, read=_n(self.rows_read), kept=_n(self.rows_kept)
+            )
+        ]
         lines += [f"  - {note}" for note in self.notes]
         for reason, rows in self.excluded.items():
             shown = ", ".join(str(r) for r in rows[:SHOWN_ROWS]) + (", …" if len(rows) > SHOWN_ROWS else "")
-            lines.append(f"  - excluded {len(rows):,} row(s): {reason} (row{'s' if len(rows) > 1 else ''} {shown})")
+            excluded = (
+                _("excluded {count} row(s): {reason} (rows {rows})")
+                if len(rows) > 1
+                else _("excluded {count} row(s): {reason} (row {rows})")
+            )
+            lines.append("  - " + excluded.format(count=_n(len(rows)), reason=reason, rows=shown))
         return "\n".join(lines)
 
 
@@ -389,21 +440,33 @@ class LoadReport:
     def __str__(self) -> str:
         day = "%Y-%m-%d"
         lines = [
-            f"Loaded your data from {self.source}",
-            f"{self.customers:,} customers, {self.transactions:,} transactions from "
-            f"{self.period_start.strftime(day)} to {self.observation_end.strftime(day)} "
-            f"(observation end {self.observation_end_source}).",
+            _("Loaded your data from {source}").format(source=self.source),
+            _(
+                "{customers} customers, {transactions} transactions from {start} to {end} "
+                "(observation end {end_source})."
+            ).format(
+                customers=_n(self.customers),
+                transactions=_n(self.transactions),
+                start=self.period_start.strftime(day),
+                end=self.observation_end.strftime(day),
+                end_source=self.observation_end_source,
+            ),
         ]
         lines += [str(rep) for rep in self.tables.values()]
-        lines += [f"{name} (derived): {how}" for name, how in self.derived.items()]
+        lines += [_("{table} (derived): {how}").format(table=name, how=how) for name, how in self.derived.items()]
         if self.missing:
-            lines.append("Not in your data (lessons skip the sections that need them): " + ", ".join(self.missing))
+            lines.append(
+                _("Not in your data (lessons skip the sections that need them): {tables}").format(
+                    tables=", ".join(self.missing)
+                )
+            )
         if self.missing_columns:
             lines.append(
-                "Columns without values: "
-                + "; ".join(f"{name}: {', '.join(cols)}" for name, cols in self.missing_columns.items())
+                _("Columns without values: {columns}").format(
+                    columns="; ".join(f"{name}: {', '.join(cols)}" for name, cols in self.missing_columns.items())
+                )
             )
-        lines.append("Your files were only read, never changed.")
+        lines.append(_("Your files were only read, never changed."))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the text, not the dataclass
@@ -435,47 +498,52 @@ class _File:
         self.report = TableReport(table=table, file=str(path))
 
     def error(self, message: str, fix: str) -> DataError:
-        return DataError(f"{self.path}: {message}\nHow to fix: {fix}")
+        return DataError(f"{self.path}: {message}\n{_how_to_fix(fix)}")
 
     def describe(self, problem: _Problem, frame: pd.DataFrame, shown: pd.Series) -> str:
         rows = np.flatnonzero(problem.mask)
-        where = f"column {problem.column!r}" + (
-            f" (the course's {problem.course})" if problem.course != problem.column else ""
-        )
-        lines = [f"{self.path}, {where}: {len(rows):,} row(s) {problem.what}:"]
+        if problem.course != problem.column:
+            where = _("column {column} (the course's {course})").format(
+                column=repr(problem.column), course=problem.course
+            )
+        else:
+            where = _("column {column}").format(column=repr(problem.column))
+        lines = [
+            _("{path}, {where}: {count} row(s) {what}:").format(
+                path=self.path, where=where, count=_n(len(rows)), what=problem.what
+            )
+        ]
         values = shown.to_numpy(dtype=object)
-        lines += [f"  row {frame.index[r]}: {_show(values[r])}" for r in rows[:SHOWN_ROWS]]
+        lines += [
+            "  " + _("row {row}: {value}").format(row=frame.index[r], value=_show(values[r])) for r in rows[:SHOWN_ROWS]
+        ]
         if len(rows) > SHOWN_ROWS:
-            lines.append(f"  … and {len(rows) - SHOWN_ROWS:,} more")
-        lines.append(ROW_NOTE)
-        return "\n".join(lines) + f"\nHow to fix: {problem.fix}"
+            lines.append("  " + _("… and {count} more").format(count=_n(len(rows) - SHOWN_ROWS)))
+        lines.append(_(ROW_NOTE))
+        return "\n".join(lines) + "\n" + _how_to_fix(problem.fix)
 
     def exclusion_advice(self, problem: _Problem) -> str:
         parts = []
         if problem.is_return:
             parts.append(
-                "If these are returns (refunds), set "
-                + self.advice.setting("exclude_returns", True, "settings")
-                + " to leave them out and count them in the load report."
+                _(
+                    "If these are returns (refunds), set {setting} to leave them out and count them in the load report."
+                ).format(setting=self.advice.setting("exclude_returns", True, "settings"))
             )
         if problem.excludable:
-            parts.append(
-                "To leave such rows out and list them in the load report instead, set "
-                + self.advice.setting("on_bad_rows", "exclude", "settings")
-                + "."
-            )
+            parts.append(_(EXCLUDE_ADVICE).format(setting=self.advice.setting("on_bad_rows", "exclude", "settings")))
         return " ".join(parts)
 
 
 def _show(value) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, (_dt.datetime, _dt.date)):  # Excel and Parquet dates, also those pandas cannot hold
         return value.isoformat()
     shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:45] + f"… ({len(str(value)):,} characters)"
+    return shown if len(shown) <= 60 else shown[:45] + _("… ({count} characters)").format(count=_n(len(str(value))))
 
 
 def _screen(file: _File, frame: pd.DataFrame, problems: list[_Problem], shown: dict[str, pd.Series]) -> pd.DataFrame:
@@ -508,11 +576,13 @@ def _screen(file: _File, frame: pd.DataFrame, problems: list[_Problem], shown: d
         if advice:
             text += " " + advice
         if len(refused) > 1:
-            text += (
-                "\nThis file has other problems too: "
-                + "; ".join(f"{int(p.mask.sum()):,} row(s) {p.reason} (column {p.column!r})" for p in refused[1:])
-                + "."
+            others = "; ".join(
+                _("{count} row(s) {reason} (column {column})").format(
+                    count=_n(int(p.mask.sum())), reason=p.reason, column=repr(p.column)
+                )
+                for p in refused[1:]
             )
+            text += "\n" + _("This file has other problems too: {problems}.").format(problems=others)
         raise DataError(text)
     drop = np.zeros(len(frame), dtype=bool)
     for p in allowed:
@@ -560,16 +630,28 @@ def _encoding_error(
     before = data[line_start : err.start].decode(suggestion, errors="replace")
     before = before.replace("\r", " ")  # binary junk may hold a carriage return, which csv refuses mid-field
     position = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1 if before else 0
-    column = f"column {header[position]!r}" if 0 <= position < len(header) else "a column"
+    column = (
+        _("column {column}").format(column=repr(header[position])) if 0 <= position < len(header) else _("a column")
+    )
     shown = (
         data[line_start : line_end if line_end >= 0 else len(data)].decode(suggestion, errors="replace").strip()[:80]
     )
-    return DataError(
-        f"{path}: the text is not valid {options.encoding}: byte 0x{data[err.start]:02X} in {column}, row {row} "
-        f"({shown!r} if read as {suggestion}) cannot be read.\n{ROW_NOTE}\n"
-        f"How to fix: files saved by Excel or older programs are often in the Windows encoding; set "
-        f'{advice.setting("encoding", suggestion)}, or save the file again as "CSV UTF-8".'
+    problem = _(
+        "the text is not valid {encoding}: byte {byte} in {column}, row {row} ({shown} if read as {suggestion}) "
+        "cannot be read."
+    ).format(
+        encoding=options.encoding,
+        byte=f"0x{data[err.start]:02X}",
+        column=column,
+        row=row,
+        shown=repr(shown),
+        suggestion=suggestion,
     )
+    fix = _(
+        "files saved by Excel or older programs are often in the Windows encoding; set {setting}, or save the "
+        'file again as "CSV UTF-8".'
+    ).format(setting=advice.setting("encoding", suggestion))
+    return DataError(f"{path}: {problem}\n{_(ROW_NOTE)}\n{_how_to_fix(fix)}")
 
 
 #: Plain CSV files (see :func:`_plain_layout`) are read by pyarrow and their plain numbers
@@ -767,8 +849,12 @@ def _read_text(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Da
     data = path.read_bytes()
     if not data.strip():
         raise DataError(
-            f"{path}: the file is empty.\nHow to fix: export the table again with a header row "
-            f"and at least one row of data, or choose another file."
+            f"{path}: "
+            + _("the file is empty.")
+            + "\n"
+            + _how_to_fix(
+                _("export the table again with a header row and at least one row of data, or choose another file.")
+            )
         )
     encoding = options.encoding
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
@@ -778,8 +864,14 @@ def _read_text(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Da
         raise _encoding_error(path, data, err, options, advice) from None
     except LookupError:
         raise DataError(
-            f"{path}: unknown text encoding {encoding!r}.\nHow to fix: use a Python encoding name such as "
-            f'"utf-8", "cp1252" or "latin-1": {advice.setting("encoding", "cp1252")}.'
+            f"{path}: "
+            + _("unknown text encoding {encoding}.").format(encoding=repr(encoding))
+            + "\n"
+            + _how_to_fix(
+                _('use a Python encoding name such as "utf-8", "cp1252" or "latin-1": {setting}.').format(
+                    setting=advice.setting("encoding", "cp1252")
+                )
+            )
         ) from None
     delimiter = options.delimiter or _detect_delimiter(text)
     frame, trailing = None, []
@@ -818,23 +910,35 @@ def _read_text(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Da
                 )
         except pd.errors.EmptyDataError:
             raise DataError(
-                f"{path}: no header row at row {options.header_row}: the file has nothing there.\n"
-                f"How to fix: check header_row, or {advice.setting('header_row', 1)}."
+                f"{path}: "
+                + _("no header row at row {row}: the file has nothing there.").format(row=options.header_row)
+                + "\n"
+                + _how_to_fix(_("check header_row, or {setting}.").format(setting=advice.setting("header_row", 1)))
             ) from None
         except pd.errors.ParserError as err:
             raise DataError(
-                f"{path}: the file cannot be split into columns with the delimiter {delimiter!r}: {err}.\n"
-                f"How to fix: a field that contains the delimiter must be in double quotes; or set the right "
-                f"delimiter: {advice.setting('delimiter', ';' if delimiter != ';' else ',')}."
+                f"{path}: "
+                + _("the file cannot be split into columns with the delimiter {delimiter}: {error}.").format(
+                    delimiter=repr(delimiter), error=err
+                )
+                + "\n"
+                + _how_to_fix(
+                    _(
+                        "a field that contains the delimiter must be in double quotes; or set the right "
+                        "delimiter: {setting}."
+                    ).format(setting=advice.setting("delimiter", ";" if delimiter != ";" else ","))
+                )
             ) from None
-    how = "given" if options.delimiter else "detected"
-    note = f"read as text ({encoding}) with delimiter {delimiter!r} ({how})"
+    if options.delimiter:
+        note = _("read as text ({encoding}) with delimiter {delimiter} (given)")
+    else:
+        note = _("read as text ({encoding}) with delimiter {delimiter} (detected)")
+    note = note.format(encoding=encoding, delimiter=repr(delimiter))
     if trailing:
         shown = ", ".join(str(r) for r in trailing[:SHOWN_ROWS]) + (", …" if len(trailing) > SHOWN_ROWS else "")
-        note += (
-            f"; {len(trailing):,} row(s) end with extra delimiters (empty fields after the last column, "
-            f"ignored: rows {shown})"
-        )
+        note += "; " + _(
+            "{count} row(s) end with extra delimiters (empty fields after the last column, ignored: rows {rows})"
+        ).format(count=_n(len(trailing)), rows=shown)
     return frame, note
 
 
@@ -843,29 +947,41 @@ def _read_excel(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.D
         book = pd.ExcelFile(path)
     except ImportError as err:
         raise DataError(
-            f"{path}: reading Excel files needs the package openpyxl ({err}).\n"
-            f"How to fix: `pip install openpyxl`, or save the sheet as CSV."
+            f"{path}: "
+            + _("reading Excel files needs the package openpyxl ({error}).").format(error=err)
+            + "\n"
+            + _how_to_fix(_("`pip install openpyxl`, or save the sheet as CSV."))
         ) from None
     except (zipfile.BadZipFile, ValueError, OSError) as err:
         raise DataError(
-            f"{path}: not a readable Excel file ({err}).\nHow to fix: open it in Excel and save it "
-            f"again as .xlsx, or save the sheet as CSV."
+            f"{path}: "
+            + _("not a readable Excel file ({error}).").format(error=err)
+            + "\n"
+            + _how_to_fix(_("open it in Excel and save it again as .xlsx, or save the sheet as CSV."))
         ) from None
     with book:
         sheet = options.sheet if options.sheet is not None else 0
         names = book.sheet_names
         if isinstance(sheet, str) and sheet not in names:
             close = difflib.get_close_matches(sheet, names, n=1, cutoff=0.5)
-            hint = f" Closest match: {close[0]!r}." if close else ""
+            hint = " " + _("Closest match: {name}.").format(name=repr(close[0])) if close else ""
             raise DataError(
-                f"{path}: no sheet named {sheet!r}; the workbook has the sheets {names}.{hint}\n"
-                f"How to fix: {advice.setting('sheet', close[0] if close else names[0])}."
+                f"{path}: "
+                + _("no sheet named {sheet}; the workbook has the sheets {sheets}.").format(
+                    sheet=repr(sheet), sheets=names
+                )
+                + f"{hint}\n"
+                + _how_to_fix(f"{advice.setting('sheet', close[0] if close else names[0])}.")
             )
         if isinstance(sheet, int) and not sheet < len(names):
             raise DataError(
-                f"{path}: there is no sheet number {sheet} (counting the first sheet as 0); the workbook "
-                f"has {len(names)} sheet(s): {names}.\nHow to fix: name the sheet: "
-                f"{advice.setting('sheet', names[0])}."
+                f"{path}: "
+                + _(
+                    "there is no sheet number {number} (counting the first sheet as 0); the workbook has "
+                    "{count} sheet(s): {sheets}."
+                ).format(number=sheet, count=len(names), sheets=names)
+                + "\n"
+                + _how_to_fix(_("name the sheet: {setting}.").format(setting=advice.setting("sheet", names[0])))
             )
         name = sheet if isinstance(sheet, str) else names[sheet]
         try:  # the header row is read as data, so that no column name is changed (pandas renames repeated ones)
@@ -875,19 +991,27 @@ def _read_excel(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.D
             )
         except Exception as err:  # openpyxl raises several kinds of errors for a damaged sheet
             raise DataError(
-                f"{path}: the sheet {name!r} cannot be read ({type(err).__name__}: {err}).\n"
-                f"How to fix: open it in Excel and save it again as .xlsx, or save the sheet as CSV."
+                f"{path}: "
+                + _("the sheet {sheet} cannot be read ({error}).").format(
+                    sheet=repr(name), error=f"{type(err).__name__}: {err}"
+                )
+                + "\n"
+                + _how_to_fix(_("open it in Excel and save it again as .xlsx, or save the sheet as CSV."))
             ) from None
     if len(cells) < options.header_row:
         raise DataError(
-            f"{path}: no header row at row {options.header_row}: the sheet {name!r} has "
-            f"{len(cells)} row(s).\nHow to fix: check header_row, or {advice.setting('header_row', 1)}."
+            f"{path}: "
+            + _("no header row at row {row}: the sheet {sheet} has {count} row(s).").format(
+                row=options.header_row, sheet=repr(name), count=len(cells)
+            )
+            + "\n"
+            + _how_to_fix(_("check header_row, or {setting}.").format(setting=advice.setting("header_row", 1)))
         )
     header = cells.iloc[options.header_row - 1].tolist()
     frame = cells.iloc[options.header_row :].reset_index(drop=True)
     frame.columns = [f"Unnamed: {i}" if _blank(v) else _header_text(v) for i, v in enumerate(header)]
     frame = frame.map(lambda v: v.strip() or np.nan if isinstance(v, str) else v)  # blank cells count as empty
-    return frame, f"read from the Excel sheet {name!r}"
+    return frame, _("read from the Excel sheet {sheet}").format(sheet=repr(name))
 
 
 def _blank(value) -> bool:
@@ -920,10 +1044,24 @@ def _check_header(path: Path, names: list[str], options: ReadOptions) -> None:
         if name in seen:
             first = seen[name]
             raise DataError(
-                f"{path}: the header (row {options.header_row}) names two columns {name!r}: column {first + 1} "
-                f"({_column_letters(first)}) and column {position + 1} ({_column_letters(position)}); only one of them "
-                f"could be read.\nHow to fix: rename one of the two columns (e.g. {name + ' 2'!r}) or delete the one "
-                f"you do not need."
+                f"{path}: "
+                + _(
+                    "the header (row {row}) names two columns {name}: column {first} ({first_letters}) and column "
+                    "{second} ({second_letters}); only one of them could be read."
+                ).format(
+                    row=options.header_row,
+                    name=repr(name),
+                    first=first + 1,
+                    first_letters=_column_letters(first),
+                    second=position + 1,
+                    second_letters=_column_letters(position),
+                )
+                + "\n"
+                + _how_to_fix(
+                    _("rename one of the two columns (e.g. {example}) or delete the one you do not need.").format(
+                        example=repr(name + " 2")
+                    )
+                )
             )
         seen[name] = position
 
@@ -959,8 +1097,12 @@ def _scan_fields(path: Path, text: str, delimiter: str, options: ReadOptions, ad
                 trailing.append(row)
     except csv.Error as err:
         raise DataError(
-            f"{path}: the file cannot be split into columns with the delimiter {delimiter!r}: {err}.\n"
-            f"How to fix: save the file again as CSV from the program that made it."
+            f"{path}: "
+            + _("the file cannot be split into columns with the delimiter {delimiter}: {error}.").format(
+                delimiter=repr(delimiter), error=err
+            )
+            + "\n"
+            + _how_to_fix(_("save the file again as CSV from the program that made it."))
         ) from None
     finally:
         csv.field_size_limit(limit)
@@ -969,24 +1111,44 @@ def _scan_fields(path: Path, text: str, delimiter: str, options: ReadOptions, ad
     for rows, what in ((too_many, "more"), (too_few, "fewer")):
         if rows:
             shown = "\n".join(
-                f"  row {row}: {len(fields)} fields: {delimiter.join(fields)[:80]!r}"
+                "  "
+                + _("row {row}: {count} fields: {fields}").format(
+                    row=row, count=len(fields), fields=repr(delimiter.join(fields)[:80])
+                )
                 for row, fields in rows[:SHOWN_ROWS]
             )
-            more = f"\n  … and {len(rows) - SHOWN_ROWS:,} more" if len(rows) > SHOWN_ROWS else ""
-            fix = (
-                'a value that contains the delimiter must be in double quotes ("1,5"); or, if the fields are '
-                f"separated by another character than {delimiter!r}, "
-                + advice.setting("delimiter", ";" if delimiter != ";" else ",")
-                + "."
-                if what == "more"
-                else "add the missing cells (an empty cell still needs its delimiter), or delete "
-                "these rows if they are not records."
+            more = (
+                "\n  " + _("… and {count} more").format(count=_n(len(rows) - SHOWN_ROWS))
+                if len(rows) > SHOWN_ROWS
+                else ""
             )
-            raise DataError(
-                f"{path}: {len(rows):,} row(s) have {what} fields than the header (row {options.header_row}, "
-                f"{len(header)} columns: {', '.join(repr(h) for h in header[:8])}), so their values cannot be put in "
-                f"the right columns:\n{shown}{more}\n{ROW_NOTE}\nHow to fix: {fix}"
+            if what == "more":
+                fix = _(
+                    'a value that contains the delimiter must be in double quotes ("1,5"); or, if the fields are '
+                    "separated by another character than {delimiter}, {setting}."
+                ).format(
+                    delimiter=repr(delimiter), setting=advice.setting("delimiter", ";" if delimiter != ";" else ",")
+                )
+                problem = _(
+                    "{count} row(s) have more fields than the header (row {row}, {columns} columns: {names}), so "
+                    "their values cannot be put in the right columns:"
+                )
+            else:
+                fix = _(
+                    "add the missing cells (an empty cell still needs its delimiter), or delete these rows if they "
+                    "are not records."
+                )
+                problem = _(
+                    "{count} row(s) have fewer fields than the header (row {row}, {columns} columns: {names}), so "
+                    "their values cannot be put in the right columns:"
+                )
+            problem = problem.format(
+                count=_n(len(rows)),
+                row=options.header_row,
+                columns=len(header),
+                names=", ".join(repr(h) for h in header[:8]),
             )
+            raise DataError(f"{path}: {problem}\n{shown}{more}\n{_(ROW_NOTE)}\n{_how_to_fix(fix)}")
     return trailing
 
 
@@ -995,18 +1157,26 @@ def _read_raw(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Dat
     if not path.is_file():
         folder = path.parent
         if not folder.is_dir():
+            relative_to = (
+                _("the mapping file") if advice.mapping else _("the working folder, {folder}").format(folder=Path.cwd())
+            )
             raise DataError(
-                f"{path}: there is no folder {folder}.\nHow to fix: check the path (it is relative to "
-                f"{'the mapping file' if advice.mapping else 'the working folder, ' + str(Path.cwd())})."
+                f"{path}: "
+                + _("there is no folder {folder}.").format(folder=folder)
+                + "\n"
+                + _how_to_fix(_("check the path (it is relative to {place}).").format(place=relative_to))
             )
         present = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         close = difflib.get_close_matches(path.name, present, n=1, cutoff=0.4)
-        hint = f" Closest match: {close[0]!r}." if close else ""
+        hint = " " + _("Closest match: {name}.").format(name=repr(close[0])) if close else ""
+        fix = advice.setting("file", close[0] if close else path.name) if advice.mapping else _("pass the right path")
         raise DataError(
-            f"{path}: the file does not exist. The folder {folder} holds: {', '.join(present) or 'nothing'}.{hint}\n"
-            f"How to fix: "
-            + (advice.setting("file", close[0] if close else path.name) if advice.mapping else "pass the right path")
-            + "."
+            f"{path}: "
+            + _("the file does not exist. The folder {folder} holds: {files}.").format(
+                folder=folder, files=", ".join(present) or _("nothing")
+            )
+            + f"{hint}\n"
+            + _how_to_fix(f"{fix}.")
         )
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
@@ -1018,21 +1188,33 @@ def _read_raw(path: Path, options: ReadOptions, advice: _Advice) -> tuple[pd.Dat
             frame = pd.read_parquet(path)
         except ImportError as err:
             raise DataError(
-                f"{path}: reading Parquet files needs the package pyarrow ({err}).\n"
-                f"How to fix: `pip install pyarrow`, or save the table as CSV."
+                f"{path}: "
+                + _("reading Parquet files needs the package pyarrow ({error}).").format(error=err)
+                + "\n"
+                + _how_to_fix(_("`pip install pyarrow`, or save the table as CSV."))
             ) from None
         except Exception as err:  # pyarrow raises several kinds of errors for a damaged file
             raise DataError(
-                f"{path}: not a readable Parquet file ({err}).\nHow to fix: export the table again."
+                f"{path}: "
+                + _("not a readable Parquet file ({error}).").format(error=err)
+                + "\n"
+                + _how_to_fix(_("export the table again."))
             ) from None
-        how = "read from Parquet"
+        how = _("read from Parquet")
     else:
         raise DataError(
-            f"{path}: cannot read {suffix or 'files without an extension'}.\nHow to fix: save the table as "
-            f"CSV (.csv), Excel (.xlsx) or Parquet (.parquet)."
+            f"{path}: "
+            + _("cannot read {kind}.").format(kind=suffix or _("files without an extension"))
+            + "\n"
+            + _how_to_fix(_("save the table as CSV (.csv), Excel (.xlsx) or Parquet (.parquet)."))
         )
     if frame.shape[1] == 0:
-        raise DataError(f"{path}: the file is empty.\nHow to fix: export the table again with a header row and data.")
+        raise DataError(
+            f"{path}: "
+            + _("the file is empty.")
+            + "\n"
+            + _how_to_fix(_("export the table again with a header row and data."))
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     _check_header(path, list(frame.columns), options)
     frame.index = pd.RangeIndex(options.header_row + 1, options.header_row + 1 + len(frame), name="row")
@@ -1075,30 +1257,43 @@ def _resolve_columns(file: _File, frame: pd.DataFrame, columns: dict[str, str]) 
         same = lowered.get(str(wanted).lower().replace(" ", ""))
         if same is not None:
             found[course] = same
-            file.report.notes.append(f"column {wanted!r} found as {same!r} (ignoring case and spaces)")
+            file.report.notes.append(
+                _("column {wanted} found as {found} (ignoring case and spaces)").format(
+                    wanted=repr(wanted), found=repr(same)
+                )
+            )
             continue
         if course not in REQUIRED[table] and course not in columns:
             continue
         if present and sum(_looks_like_data(name) for name in present) * 2 >= len(present):
             raise file.error(
-                f"the first row ({', '.join(repr(p) for p in present[:6])}) looks like data, not column names: "
-                f"the file has no header row.",
-                "add a first row naming the columns (e.g. customer_id, date, amount), then map them; "
-                "or, if the names are on a later row, " + file.advice.setting("header_row", 2) + ".",
+                _("the first row ({names}) looks like data, not column names: the file has no header row.").format(
+                    names=", ".join(repr(p) for p in present[:6])
+                ),
+                _(
+                    "add a first row naming the columns (e.g. customer_id, date, amount), then map them; or, if the "
+                    "names are on a later row, {setting}."
+                ).format(setting=file.advice.setting("header_row", 2)),
             )
         close = _closest(str(wanted), course, present)
-        role = "the course's " + course + (", which this table needs" if course in REQUIRED[table] else "")
+        if course in REQUIRED[table]:
+            role = _("the course's {column}, which this table needs").format(column=course)
+        else:
+            role = _("the course's {column}").format(column=course)
         listed = ", ".join(repr(p) for p in present)
-        fix = file.advice.column(course, close or "<your column>")
+        fix = file.advice.column(course, close or _("<your column>"))
         if len(present) == 1 and file.path.suffix.lower() in TEXT_SUFFIXES:
-            fix += (
-                f". The file seems to have a single column: if its fields are separated by another character, "
-                f"{file.advice.setting('delimiter', ';')}"
-            )
+            fix += ". " + _(
+                "The file seems to have a single column: if its fields are separated by another character, {setting}"
+            ).format(setting=file.advice.setting("delimiter", ";"))
         raise DataError(
-            f"{file.path}: no column {wanted!r} ({role}).\nThe file has the columns: {listed}."
-            + (f"\nClosest match: {close!r}." if close else "")
-            + f"\nHow to fix: name the column that holds it: {fix}."
+            f"{file.path}: "
+            + _("no column {column} ({role}).").format(column=repr(wanted), role=role)
+            + "\n"
+            + _("The file has the columns: {columns}.").format(columns=listed)
+            + ("\n" + _("Closest match: {name}.").format(name=repr(close)) if close else "")
+            + "\n"
+            + _how_to_fix(_("name the column that holds it: {fix}.").format(fix=fix))
         )
     return found
 
@@ -1182,8 +1377,8 @@ def parse_numbers(series: pd.Series, decimal: str = ".", thousands: str | None =
             else (np.array([np.inf]), np.array([False]))
             for i in range(len(series))
         ]
-        values = np.concatenate([v for v, _ in pairs]) if pairs else np.array([], dtype=np.float64)
-        bad = np.concatenate([b for _, b in pairs]) if pairs else np.array([], dtype=bool)
+        values = np.concatenate([v for v, _bad in pairs]) if pairs else np.array([], dtype=np.float64)
+        bad = np.concatenate([b for _values, b in pairs]) if pairs else np.array([], dtype=bool)
     values = np.array(values, dtype=np.float64)
     infinite = np.isinf(values)
     if infinite.any():
@@ -1300,16 +1495,15 @@ def _plain_decimals(text: pd.Series) -> np.ndarray | None:
 def _number_fix(file: _File, raw: pd.Series, bad: np.ndarray) -> str:
     other = "," if file.options.decimal == "." else "."
     sample = raw[bad].head(200)
-    _, still_bad = parse_numbers(sample, decimal=other)
+    still_bad = parse_numbers(sample, decimal=other)[1]
     if len(sample) and not still_bad.any():
-        return (
-            f"these look like numbers written with {other!r} as the decimal separator: "
-            f"{file.advice.setting('decimal', other)}."
+        return _("these look like numbers written with {decimal} as the decimal separator: {setting}.").format(
+            decimal=repr(other), setting=file.advice.setting("decimal", other)
         )
-    return (
-        "correct these cells (a number, optionally with a currency sign and thousands separators, "
-        f"decimal separator {file.options.decimal!r})."
-    )
+    return _(
+        "correct these cells (a number, optionally with a currency sign and thousands separators, decimal "
+        "separator {decimal})."
+    ).format(decimal=repr(file.options.decimal))
 
 
 def parse_dates(
@@ -1358,14 +1552,14 @@ def parse_dates(
 def _date_format_problem(date_format) -> str | None:
     """Why ``date_format`` is not a usable ``strftime`` format (None when it is)."""
     if not isinstance(date_format, str) or not date_format.strip():
-        return f'the date format must be text such as "%d/%m/%Y", not {date_format!r}'
+        return _('the date format must be text such as "%d/%m/%Y", not {value}').format(value=repr(date_format))
     if "%" not in date_format:
-        return f"the date format {date_format!r} has no codes (%d day, %m month, %Y year)"
+        return _("the date format {value} has no codes (%d day, %m month, %Y year)").format(value=repr(date_format))
     try:
         _dt.datetime.strptime("", date_format)
     except ValueError as err:
         if "directive" in str(err) or "stray %" in str(err):
-            return f"the date format {date_format!r} is not valid ({err})"
+            return _("the date format {value} is not valid ({error})").format(value=repr(date_format), error=err)
     return None
 
 
@@ -1405,15 +1599,17 @@ def _parse_dates(series: pd.Series, date_format, date_range) -> tuple[pd.Series,
         problem = _date_format_problem(date_format)
         if problem:
             raise DataError(problem)
-    zone_note = "; times with a time zone are kept on their local date, the zone dropped"
+    # after "; ": the format is what comes before (see _convert_column)
+    zone_note = "; " + _("times with a time zone are kept on their local date, the zone dropped")
     n = len(series)
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         zone = str(series.dtype.tz)
         days = np.asarray(series.dt.tz_localize(None).to_numpy()).astype("datetime64[D]")
-        bad, how = np.zeros(n, dtype=bool), f"stored as dates with the time zone {zone}" + zone_note
+        how = _("stored as dates with the time zone {zone}").format(zone=zone) + zone_note
+        bad = np.zeros(n, dtype=bool)
     elif pd.api.types.is_datetime64_any_dtype(series):
         days = np.asarray(series.to_numpy()).astype("datetime64[D]")
-        bad, how = np.zeros(n, dtype=bool), "stored as dates"
+        bad, how = np.zeros(n, dtype=bool), _("stored as dates")
     else:
         days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
         zoned = False
@@ -1427,9 +1623,9 @@ def _parse_dates(series: pd.Series, date_format, date_range) -> tuple[pd.Series,
             series = series.where(~is_date)
         codes, uniques = _factorized_text(series) if kind == "string" else pd.factorize(_as_text(series))
         uniques = np.asarray(uniques, dtype=object)
-        how = "stored as dates"
+        how = _("stored as dates")
         if len(uniques) and date_format is not None:
-            how = f"{date_format!r} (given)"
+            how = _("{format} (given)").format(format=repr(date_format))
             parsed = None
             if "%z" not in date_format and "%Z" not in date_format:
                 try:
@@ -1443,7 +1639,7 @@ def _parse_dates(series: pd.Series, date_format, date_range) -> tuple[pd.Series,
                 found = np.asarray(parsed.to_numpy()).astype("datetime64[D]")
         elif len(uniques):
             tries = [(fmt, pd.to_datetime(pd.Index(uniques), format=fmt, errors="coerce")) for fmt in DATE_FORMATS]
-            counts = [int(p.notna().sum()) for _, p in tries]
+            counts = [int(p.notna().sum()) for _fmt, p in tries]
             best = max(counts)
             full = [(fmt, p) for (fmt, p), count in zip(tries, counts) if count == best]
             fmt, parsed = full[0]
@@ -1451,11 +1647,20 @@ def _parse_dates(series: pd.Series, date_format, date_range) -> tuple[pd.Series,
                 both = parsed.notna() & other.notna()
                 if (parsed[both] != other[both]).any():
                     at = np.flatnonzero(both & (parsed != other))[0]
+                    # Translators: a strftime format for a day; in Spanish write "%Y-%m-%d" (month names stay English)
+                    day = _("%d %B %Y")
                     raise DataError(
-                        f"the dates fit both {fmt!r} and {other_fmt!r}, which read {uniques[at]!r} differently "
-                        f"({parsed[at]:%d %B %Y} or {other[at]:%d %B %Y})"
+                        _(
+                            "the dates fit both {first} and {second}, which read {value} differently ({one} or {other})"
+                        ).format(
+                            first=repr(fmt),
+                            second=repr(other_fmt),
+                            value=repr(uniques[at]),
+                            one=parsed[at].strftime(day),
+                            other=other[at].strftime(day),
+                        )
                     )
-            how = f"{fmt!r} (detected)" if best else ""
+            how = _("{format} (detected)").format(format=repr(fmt)) if best else ""
             found = np.asarray(parsed.to_numpy()).astype("datetime64[D]")
         else:
             found = np.array([], dtype="datetime64[D]")
@@ -1486,45 +1691,52 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
         problems.append(_Problem(name, col.name, np.asarray(mask, dtype=bool), what, fix, reason, **kw))
 
     if required and missing.any():
-        noun = col.name.replace("_", " ")
+        noun = _noun(col.name)
         add(
             missing,
-            f"have no {noun} (the cell is empty)",
-            f"fill in the {noun} of these rows, or delete them if they are not real records.",
-            f"no {noun}",
+            _("have no {noun} (the cell is empty)").format(noun=noun),
+            _("fill in the {noun} of these rows, or delete them if they are not real records.").format(noun=noun),
+            _("no {noun}").format(noun=noun),
         )
 
     if col.dtype.startswith("datetime"):
         try:
             dates, bad, outside, how = _parse_dates(raw, options.date_format, options.date_range)
         except DataError as err:
-            raise file.error(f"column {name!r}: {err}.", advice.setting("date_format", "%d/%m/%Y") + ".") from None
+            raise file.error(
+                _("column {column}: {error}.").format(column=repr(name), error=err),
+                advice.setting("date_format", "%d/%m/%Y") + ".",
+            ) from None
         if bad.any():
             fmt = options.date_format or (how.split(" (")[0].strip("'") if how else "%d/%m/%Y")
             shown_how = how.split(";")[0]
             add(
                 bad,
-                f"have a date that cannot be read with the format {shown_how}"
+                _("have a date that cannot be read with the format {format}").format(format=shown_how)
                 if how
-                else "are not dates in a format the course knows",
-                f"correct these cells, or give the format your dates use, e.g. {advice.setting('date_format', fmt)} "
-                "(codes: %d day, %m month, %Y year, %y two-digit year, %b month name).",
-                "unreadable date",
+                else _("are not dates in a format the course knows"),
+                _(
+                    "correct these cells, or give the format your dates use, e.g. {setting} (codes: %d day, "
+                    "%m month, %Y year, %y two-digit year, %b month name)."
+                ).format(setting=advice.setting("date_format", fmt)),
+                _("unreadable date"),
             )
         if outside.any():
             low, high = (f"{day:%Y-%m-%d}" for day in options.date_range)
-            empty_ok = "" if required else " (this column may have empty cells)"
+            empty_ok = "" if required else " " + _("(this column may have empty cells)")
             add(
                 outside,
-                f"have dates outside {low} … {high}, the dates the course accepts",
-                f'correct these dates; a date such as 9999-12-31 or 1900-01-01 that stands for "no date" must be an '
-                f"empty cell instead{empty_ok}. If your data really has dates outside that range, "
-                + advice.setting("date_range", [low, high], "settings")
-                + ".",
-                "date outside the accepted range",
+                _("have dates outside {low} … {high}, the dates the course accepts").format(low=low, high=high),
+                _(
+                    'correct these dates; a date such as 9999-12-31 or 1900-01-01 that stands for "no date" must be '
+                    "an empty cell instead{empty_ok}. If your data really has dates outside that range, {setting}."
+                ).format(empty_ok=empty_ok, setting=advice.setting("date_range", [low, high], "settings")),
+                _("date outside the accepted range"),
             )
         if not (bad | outside).all():
-            file.report.notes.append(f"{col.name} ({name!r}): dates read as {how}")
+            file.report.notes.append(
+                _("{column} ({name}): dates read as {how}").format(column=col.name, name=repr(name), how=how)
+            )
         return dates
 
     if col.dtype == "category":
@@ -1536,8 +1748,16 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
             if wrong:
                 theirs, ours = next(iter(wrong.items()))
                 raise file.error(
-                    f"the recoding of column {name!r} maps {theirs!r} to {ours!r}, which is not a label "
-                    f"of the course's {col.name}: {', '.join(course_labels)}.",
+                    _(
+                        "the recoding of column {name} maps {theirs} to {ours}, which is not a label of the "
+                        "course's {column}: {labels}."
+                    ).format(
+                        name=repr(name),
+                        theirs=repr(theirs),
+                        ours=repr(ours),
+                        column=col.name,
+                        labels=", ".join(course_labels),
+                    ),
                     advice.label(col.name, theirs, course_labels[0]),
                 )
         normal = {re.sub(r"[\s\-]+", "_", label.lower()): label for label in course_labels}
@@ -1556,15 +1776,23 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
         if unknown:
             mask = text.isin(unknown).fillna(False).to_numpy(dtype=bool)
             counts = text[mask].value_counts()
-            listed = ", ".join(f"{k!r} ({v:,} row{'s' if v > 1 else ''})" for k, v in counts.head(8).items())
+            listed = ", ".join(
+                (_("{label} ({count} rows)") if v > 1 else _("{label} ({count} row)")).format(
+                    label=repr(k), count=_n(v)
+                )
+                for k, v in counts.head(8).items()
+            )
             example = str(counts.index[0])
             guess = (difflib.get_close_matches(example.lower(), course_labels, n=1, cutoff=0.0) or course_labels)[0]
             add(
                 mask,
-                f"have labels the course's {col.name} does not know: {listed}; the course's labels are "
-                f"{', '.join(course_labels)}",
-                "say which course label each of yours means, e.g. " + advice.label(col.name, example, guess) + ".",
-                f"unknown {col.name} label",
+                _("have labels the course's {column} does not know: {found}; the course's labels are {labels}").format(
+                    column=col.name, found=listed, labels=", ".join(course_labels)
+                ),
+                _("say which course label each of yours means, e.g. {recoding}.").format(
+                    recoding=advice.label(col.name, example, guess)
+                ),
+                _("unknown {column} label").format(column=col.name),
                 excludable=False,
             )
             return None
@@ -1573,7 +1801,9 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
             shown = ", ".join(f"{k!r} → {v!r}" for k, v in list(changed.items())[:6]) + (
                 ", …" if len(changed) > 6 else ""
             )
-            file.report.notes.append(f"{col.name} ({name!r}): labels recoded: {shown}")
+            file.report.notes.append(
+                _("{column} ({name}): labels recoded: {labels}").format(column=col.name, name=repr(name), labels=shown)
+            )
         mapped = text.map(recode)
         labels = sorted(set(recode.values()))
         if set(labels) <= set(course_labels):
@@ -1586,9 +1816,9 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
         bad = (text.notna() & value.isna()).to_numpy(dtype=bool)
         add(
             bad,
-            "are not yes/no values",
-            "write yes/no, true/false, sí/no or 1/0 in these cells.",
-            f"unreadable {col.name}",
+            _("are not yes/no values"),
+            _("write yes/no, true/false, sí/no or 1/0 in these cells."),
+            _("unreadable {column}").format(column=col.name),
         )
         return value.astype("boolean")
 
@@ -1597,54 +1827,75 @@ def _convert_column(file: _File, raw: pd.Series, name: str, col: schema.Column, 
         hidden = text.str.contains(_CONTROL, regex=True).fillna(False).to_numpy(dtype=bool)
         add(
             hidden,
-            "have control or invisible characters in the id (shown escaped, e.g. '\\x00')",
-            "delete the hidden characters from these ids: an id is compared exactly as written, so '7' and '7\\x00' "
-            "would be two customers.",
-            f"hidden characters in {col.name}",
+            _("have control or invisible characters in the id (shown escaped, e.g. '\\x00')"),
+            _(
+                "delete the hidden characters from these ids: an id is compared exactly as written, so '7' and "
+                "'7\\x00' would be two customers."
+            ),
+            _("hidden characters in {column}").format(column=col.name),
         )
         if col.name == UNIQUE.get(table):
             dup = text.duplicated(keep=False).to_numpy() & text.notna().to_numpy()
             add(
                 dup,
-                f"repeat {col.name.replace('_', ' ')}s that must be unique in the {table} table",
-                "each id must appear once: remove the duplicated rows or give them their own ids.",
-                f"duplicate {col.name}",
+                _("repeat {noun}s that must be unique in the {table} table").format(noun=_noun(col.name), table=table),
+                _("each id must appear once: remove the duplicated rows or give them their own ids."),
+                _("duplicate {column}").format(column=col.name),
                 excludable=False,
             )
         return text
 
     values, bad = parse_numbers(raw, options.decimal, options.thousands)
     if bad.any():
-        add(bad, "are not numbers", _number_fix(file, raw, bad), f"unreadable {col.name}")
+        add(bad, _("are not numbers"), _number_fix(file, raw, bad), _("unreadable {column}").format(column=col.name))
     if not bad.all() and pd.api.types.is_string_dtype(raw) and col.unit.startswith("currency"):
-        file.report.notes.append(f"{col.name} ({name!r}): numbers read with decimal {options.decimal!r}")
+        file.report.notes.append(
+            _("{column} ({name}): numbers read with decimal {decimal}").format(
+                column=col.name, name=repr(name), decimal=repr(options.decimal)
+            )
+        )
     ok = ~np.isnan(values)
     scale = _scale(col)
     if col.dtype == "int64":
         huge = ok & (np.abs(values) > 2.0**53)  # beyond this, whole numbers are no longer exact
-        add(huge, "are too large to be read exactly", "correct these cells.", f"{col.name} too large")
+        add(
+            huge,
+            _("are too large to be read exactly"),
+            _("correct these cells."),
+            _("{column} too large").format(column=col.name),
+        )
         ok &= ~huge
         fraction = ok & (values != np.round(values))
-        add(fraction, "are not whole numbers", "write whole numbers in these cells.", f"{col.name} not whole")
+        add(
+            fraction,
+            _("are not whole numbers"),
+            _("write whole numbers in these cells."),
+            _("{column} not whole").format(column=col.name),
+        )
         ok &= ~fraction
     if scale is not None:
         low, high = scale
         outside = ok & ((values < low) | (values > high))
+        scale_text = f"{low:g}–{high:g}"
         add(
             outside,
-            f"are outside the {col.name} scale {low:g}–{high:g}",
-            f"the course reads {col.name} on a {low:g}–{high:g} scale ({col.meaning}); correct these answers or "
-            f"convert your scale to {low:g}–{high:g}.",
-            f"{col.name} outside {low:g}–{high:g}",
+            _("are outside the {column} scale {scale}").format(column=col.name, scale=scale_text),
+            _(
+                "the course reads {column} on a {scale} scale ({meaning}); correct these answers or convert your "
+                "scale to {scale}."
+            ).format(column=col.name, scale=scale_text, meaning=col.meaning),
+            _("{column} outside {scale}").format(column=col.name, scale=scale_text),
         )
     elif col.unit.startswith("currency") or col.unit in ("months", "years"):
         negative = ok & (values < 0)
         is_return = table == "transactions" and col.name == "amount"
         add(
             negative,
-            "are negative" + (" (returns or refunds?)" if is_return else ""),
-            "correct these cells." if not is_return else "amounts are what customers paid, so they cannot be negative.",
-            "returns (negative amount)" if is_return else f"negative {col.name}",
+            _(RETURNS) if is_return else _("are negative"),
+            _("correct these cells.")
+            if not is_return
+            else _("amounts are what customers paid, so they cannot be negative."),
+            _("returns (negative amount)") if is_return else _("negative {column}").format(column=col.name),
             is_return=is_return,
             excludable=not is_return,
         )  # returns are left out only by exclude_returns, never as bad rows
@@ -1720,11 +1971,15 @@ def _load(
         rows = frame.index[empty]
         frame = frame[~empty]
         shown = ", ".join(str(r) for r in rows[:SHOWN_ROWS]) + (", …" if len(rows) > SHOWN_ROWS else "")
-        file.report.notes.append(f"skipped {len(rows):,} empty row(s) (rows {shown})")
+        file.report.notes.append(
+            _("skipped {count} empty row(s) (rows {rows})").format(count=_n(len(rows)), rows=shown)
+        )
     if len(frame) == 0:
         raise file.error(
-            f"the file has a header ({', '.join(repr(c) for c in frame.columns[:8])}) but no rows of data.",
-            "export the table again with its rows, or leave this table out if you do not have it.",
+            _("the file has a header ({names}) but no rows of data.").format(
+                names=", ".join(repr(c) for c in frame.columns[:8])
+            ),
+            _("export the table again with its rows, or leave this table out if you do not have it."),
         )
     file.report.rows_read = len(frame)
     problems: list[_Problem] = []
@@ -1775,7 +2030,9 @@ def _number_ids(text: pd.Series, report: TableReport, name: str) -> pd.Series:
         return _plain_ids_as_numbers(text).astype("float64" if text.isna().any() else "int64")
     codes, uniques = pd.factorize(text)
     report.notes.append(
-        f"{name}: ids are text (e.g. {uniques[0]!r}); numbered 1–{len(uniques):,} in order of appearance"
+        _("{column}: ids are text (e.g. {example}); numbered 1–{count} in order of appearance").format(
+            column=name, example=repr(uniques[0]), count=_n(len(uniques))
+        )
     )
     return pd.Series(np.where(codes >= 0, codes + 1, np.nan), index=text.index).astype(
         "float64" if (codes < 0).any() else "int64"
@@ -1816,14 +2073,22 @@ class _BadSetting(Exception):
 
 def _as_day(key: str, value, example: str) -> pd.Timestamp:
     if isinstance(value, bool) or not isinstance(value, (str, _dt.date)):
-        raise _BadSetting(key, f'{key} must be a date written as "YYYY-MM-DD", not {value!r}', example)
+        raise _BadSetting(
+            key,
+            _('{key} must be a date written as "YYYY-MM-DD", not {value}').format(key=key, value=repr(value)),
+            example,
+        )
     try:
         day = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError):
         day = pd.NaT
     if day is pd.NaT or not DATE_LIMITS[0] <= day <= DATE_LIMITS[1] + pd.Timedelta(days=1):
         raise _BadSetting(
-            key, f"{key} = {value!r} is not a date from {DATE_LIMITS[0]:%Y-%m-%d} to {DATE_LIMITS[1]:%Y-%m-%d}", example
+            key,
+            _("{key} = {value} is not a date from {first} to {last}").format(
+                key=key, value=repr(value), first=f"{DATE_LIMITS[0]:%Y-%m-%d}", last=f"{DATE_LIMITS[1]:%Y-%m-%d}"
+            ),
+            example,
         )
     return day.tz_localize(None) if day.tzinfo is not None else day
 
@@ -1833,7 +2098,9 @@ def _setting(key: str, value):
 
     def need(ok: bool, what: str, example) -> None:
         if not ok:
-            raise _BadSetting(key, f"{key} {what}, not {value!r}", example)
+            raise _BadSetting(
+                key, _("{key} {what}, not {value}").format(key=key, what=what, value=repr(value)), example
+            )
 
     if key == "date_format":
         if value is None or value == "auto":
@@ -1843,7 +2110,7 @@ def _setting(key: str, value):
             raise _BadSetting(key, problem, "%d/%m/%Y")
         return value
     if key == "decimal":
-        need(value in (".", ","), 'must be "." or ","', ",")
+        need(value in (".", ","), _('must be "." or ","'), ",")
     elif key == "thousands":
         need(
             value is None
@@ -1852,7 +2119,7 @@ def _setting(key: str, value):
                 and len(value) <= 3
                 and not any(ch.isalnum() or ch in '+-()"\n\r' for ch in value)
             ),
-            'must be the thousands separator(s), such as ".", ",", " " or "\'"',
+            _('must be the thousands separator(s), such as ".", ",", " " or "\'"'),
             ".",
         )
     elif key == "delimiter":
@@ -1860,17 +2127,19 @@ def _setting(key: str, value):
             return "\t"
         need(
             value is None or (isinstance(value, str) and len(value) == 1 and value not in '"\n\r'),
-            'must be the one character between the fields, such as ",", ";", "|" or "\\t"',
+            _('must be the one character between the fields, such as ",", ";", "|" or "\\t"'),
             ";",
         )
     elif key == "encoding":
-        need(isinstance(value, str), "must be the name of a text encoding", "utf-8")
+        need(isinstance(value, str), _("must be the name of a text encoding"), "utf-8")
         try:
             codecs.lookup(value)
         except LookupError:
             raise _BadSetting(
                 key,
-                f'unknown text encoding {value!r} (use a Python encoding name such as "utf-8", "cp1252" or "latin-1")',
+                _(
+                    'unknown text encoding {value} (use a Python encoding name such as "utf-8", "cp1252" or "latin-1")'
+                ).format(value=repr(value)),
                 "cp1252",
             ) from None
     elif key == "sheet":
@@ -1878,19 +2147,19 @@ def _setting(key: str, value):
             value is None
             or (isinstance(value, str) and value.strip() != "")
             or (isinstance(value, int) and not isinstance(value, bool) and value >= 0),
-            "must be the sheet's name, or its position counting the first sheet as 0",
+            _("must be the sheet's name, or its position counting the first sheet as 0"),
             "Sheet1",
         )
     elif key == "header_row":
         need(
             isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1_000_000,
-            "must be the number of the row holding the column names (1 for the first row)",
+            _("must be the number of the row holding the column names (1 for the first row)"),
             1,
         )
     elif key == "values":
         need(
             isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, dict) for k, v in value.items()),
-            "must be a table per column of your label = the course's label",
+            _("must be a table per column of your label = the course's label"),
             {"channel": {"Tienda": "face_to_face"}},
         )
         for column, labels in value.items():
@@ -1898,20 +2167,24 @@ def _setting(key: str, value):
                 if not isinstance(ours, str):
                     raise _BadSetting(
                         key,
-                        f"values of {column!r}: {theirs!r} = {ours!r}: the course's label must be text",
-                        {column: {str(theirs): "<the course's label>"}},
+                        _("values of {column}: {theirs} = {ours}: the course's label must be text").format(
+                            column=repr(column), theirs=repr(theirs), ours=repr(ours)
+                        ),
+                        {column: {str(theirs): _("<the course's label>")}},
                     )
     elif key == "on_bad_rows":
-        need(value in ("raise", "exclude"), 'must be "raise" or "exclude"', "exclude")
+        need(value in ("raise", "exclude"), _('must be "raise" or "exclude"'), "exclude")
     elif key == "exclude_returns":
-        need(isinstance(value, bool), "must be true or false", True)
+        need(isinstance(value, bool), _("must be true or false"), True)
     elif key == "observation_end":
         return None if value is None else _as_day(key, value, "2024-12-31")
     elif key == "date_range":
         example = [f"{DATE_RANGE[0]:%Y-%m-%d}", f"{DATE_RANGE[1]:%Y-%m-%d}"]
-        need(isinstance(value, (list, tuple)) and len(value) == 2, "must be the first and last day accepted", example)
+        need(
+            isinstance(value, (list, tuple)) and len(value) == 2, _("must be the first and last day accepted"), example
+        )
         low, high = (_as_day(key, day, example) for day in value)
-        need(low <= high, "must give the first day before the last", example)
+        need(low <= high, _("must give the first day before the last"), example)
         return (low.normalize(), high.normalize())
     return value
 
@@ -1929,9 +2202,13 @@ def _options(defaults: ReadOptions | None = None, place: str = "", fix=None, /, 
     if unknown:
         close = difflib.get_close_matches(unknown[0], known, n=1)
         raise DataError(
-            f"{where}unknown option {unknown[0]!r}.\nHow to fix: "
-            + (f"did you mean {close[0]!r}? " if close else "")
-            + f"The options are: {', '.join(known)}."
+            where
+            + _("unknown option {option}.").format(option=repr(unknown[0]))
+            + "\n"
+            + _how_to_fix(
+                (_("did you mean {name}?").format(name=repr(close[0])) + " " if close else "")
+                + _("The options are: {options}.").format(options=", ".join(known))
+            )
         )
     settings = {k: v for k, v in settings.items() if v is not None or k in ("date_format", "thousands", "sheet")}
     try:
@@ -1939,19 +2216,22 @@ def _options(defaults: ReadOptions | None = None, place: str = "", fix=None, /, 
         if options.thousands is not None and options.decimal in options.thousands:
             raise _BadSetting(
                 "thousands",
-                f"thousands {options.thousands!r} contains the decimal separator {options.decimal!r}",
+                _("thousands {thousands} contains the decimal separator {decimal}").format(
+                    thousands=repr(options.thousands), decimal=repr(options.decimal)
+                ),
                 "." if options.decimal == "," else ",",
             )
         end, (low, high) = options.observation_end, options.date_range
         if end is not None and not low <= end <= high:
             raise _BadSetting(
                 "observation_end",
-                f"observation_end {end:%Y-%m-%d} is outside the dates accepted, "
-                f"{low:%Y-%m-%d} … {high:%Y-%m-%d} (setting date_range)",
+                _("observation_end {end} is outside the dates accepted, {low} … {high} (setting date_range)").format(
+                    end=f"{end:%Y-%m-%d}", low=f"{low:%Y-%m-%d}", high=f"{high:%Y-%m-%d}"
+                ),
                 "2024-12-31",
             )
     except _BadSetting as bad:
-        raise DataError(f"{where}{bad.what}.\nHow to fix: {fix(bad.key, bad.example)}.") from None
+        raise DataError(f"{where}{bad.what}.\n" + _how_to_fix(f"{fix(bad.key, bad.example)}.")) from None
     return options
 
 
@@ -1961,8 +2241,12 @@ def _columns_argument(columns, function: str) -> dict:
         return {}
     if not isinstance(columns, dict):
         raise DataError(
-            f"{function}(...): columns must be a dict of the course's column -> your column, not "
-            f"{columns!r}.\nHow to fix: columns={{'category': 'Familia'}} in {function}(...)."
+            f"{function}(...): "
+            + _("columns must be a dict of the course's column -> your column, not {value}.").format(
+                value=repr(columns)
+            )
+            + "\n"
+            + _how_to_fix(_in_call("columns={'category': 'Familia'}", function) + ".")
         )
     return columns
 
@@ -1970,16 +2254,22 @@ def _columns_argument(columns, function: str) -> dict:
 def _single(table: str, function: str, path, columns: dict, settings: dict) -> pd.DataFrame:
     if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
         raise DataError(
-            f"{function}(...): the path must be the file's name (text or a Path), not {path!r}.\n"
-            f'How to fix: {function}("sales.csv", ...).'
+            f"{function}(...): "
+            + _("the path must be the file's name (text or a Path), not {value}.").format(value=repr(path))
+            + "\n"
+            + _how_to_fix(f'{function}("sales.csv", ...).')
         )
-    options = _options(None, f"{path}", lambda key, example: f"{key}={example!r} in {function}(...)", **settings)
+    options = _options(None, f"{path}", lambda key, example: _in_call(f"{key}={example!r}", function), **settings)
     advice = _Advice(table, None, function)
     for course, theirs in columns.items():
         if theirs is not None and (not isinstance(theirs, str) or not theirs.strip()):
             raise DataError(
-                f"{path}: the name of your column for the course's {course} must be text, not {theirs!r}.\n"
-                f"How to fix: {advice.column(course, 'Your column')}."
+                f"{path}: "
+                + _("the name of your column for the course's {column} must be text, not {value}.").format(
+                    column=course, value=repr(theirs)
+                )
+                + "\n"
+                + _how_to_fix(advice.column(course, _("Your column")) + ".")
             )
     frame, report = _load(table, path, {k: v for k, v in columns.items() if v is not None}, options, advice)
     file = _File(Path(path), table, advice, options)
@@ -1989,7 +2279,7 @@ def _single(table: str, function: str, path, columns: dict, settings: dict) -> p
         file,
         frame,
         end if end is not None else pd.Timestamp(_dt.date.today()),
-        "the observation end" if end is not None else "today",
+        _OBSERVATION_END if end is not None else _TODAY,
     )
     text_ids = None
     if "customer_id" in frame.columns:
@@ -2023,30 +2313,31 @@ def _sorted(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+#: The two last days a row may be dated (:func:`_check_dates`), as messages name them.
+_OBSERVATION_END, _TODAY = N_("the observation end"), N_("today")
+
+
 def _check_dates(file: _File, frame: pd.DataFrame, end: pd.Timestamp, what: str) -> pd.DataFrame:
-    """Refuse (or exclude) rows dated after ``end``."""
+    """Refuse (or exclude) rows dated after ``end`` (``what``: :data:`_OBSERVATION_END` or :data:`_TODAY`)."""
     problems, shown = [], {}
     for col in schema.TABLES[file.table]:
         if col.dtype.startswith("datetime") and col.name in frame.columns:
             late = (frame[col.name] > end).to_numpy()
             if late.any():
-                fix = (
-                    "correct these dates"
-                    + (
-                        f", or, if your data runs longer, {file.advice.setting('observation_end', '<the last day>', 'settings')}"
-                        if what == "the observation end"
-                        else ""
+                if what == _OBSERVATION_END:
+                    fix = _("correct these dates, or, if your data runs longer, {setting}.").format(
+                        setting=file.advice.setting("observation_end", _("<the last day>"), "settings")
                     )
-                    + "."
-                )
+                else:
+                    fix = _("correct these dates.")
                 problems.append(
                     _Problem(
                         file.report.columns.get(col.name, col.name),
                         col.name,
                         late,
-                        f"are after {what} ({end:%Y-%m-%d})",
+                        _("are after {moment} ({day})").format(moment=_(what), day=f"{end:%Y-%m-%d}"),
                         fix,
-                        f"{col.name} after {what}",
+                        _("{column} after {moment}").format(column=col.name, moment=_(what)),
                     )
                 )
                 shown[col.name] = frame[col.name]
@@ -2318,7 +2609,7 @@ class _Mapping:
 
 
 def _mapping_error(where: Path, message: str, fix: str) -> DataError:
-    return DataError(f"{where}: {message}\nHow to fix: {fix}")
+    return DataError(f"{where}: {message}\n{_how_to_fix(fix)}")
 
 
 def _check_keys(where: Path, section: str, given: dict, allowed) -> None:
@@ -2327,9 +2618,9 @@ def _check_keys(where: Path, section: str, given: dict, allowed) -> None:
             close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.5)
             raise _mapping_error(
                 where,
-                f"unknown key {key!r} in [{section}].",
-                (f"did you mean {close[0]!r}? " if close else "")
-                + f"The keys of [{section}] are: {', '.join(allowed)}.",
+                _("unknown key {key} in [{section}].").format(key=repr(key), section=section),
+                (_("did you mean {name}?").format(name=repr(close[0])) + " " if close else "")
+                + _("The keys of [{section}] are: {keys}.").format(section=section, keys=", ".join(allowed)),
             )
 
 
@@ -2338,7 +2629,7 @@ def _section_options(where: Path, section: str, given: dict, base: ReadOptions) 
     settings = {k: v for k, v in given.items() if k in SETTINGS or k in ("sheet", "values")}
 
     def fix(key, example) -> str:
-        return f"{key} = {_toml_value(example)} under [{section}] in {where.name}"
+        return in_mapping(f"{key} = {_toml_value(example)}", section, where.name)
 
     return _options(base, f"{where} [{section}]", fix, **settings)
 
@@ -2353,8 +2644,14 @@ def read_mapping(source, **overrides) -> _Mapping:
     """Read and check a mapping file (or a folder holding ``mapping.toml`` or course-named files)."""
     if not isinstance(source, (str, os.PathLike)) or not str(source).strip():
         raise DataError(
-            f"load_own_data(...): the source must be a folder or a mapping file's path, not {source!r}.\n"
-            f'How to fix: load_own_data("my_data") or load_own_data("my_data/{MAPPING_FILE}").'
+            "load_own_data(...): "
+            + _("the source must be a folder or a mapping file's path, not {value}.").format(value=repr(source))
+            + "\n"
+            + _how_to_fix(
+                _("{first} or {second}.").format(
+                    first='load_own_data("my_data")', second=f'load_own_data("my_data/{MAPPING_FILE}")'
+                )
+            )
         )
     path = Path(source).expanduser()
     if path.is_dir():
@@ -2364,32 +2661,35 @@ def read_mapping(source, **overrides) -> _Mapping:
     else:
         mapping_file = path
     if not mapping_file.is_file():
-        raise DataError(
-            f"{mapping_file}: no such file or folder.\nHow to fix: give the folder of your data files "
-            f"(holding a {MAPPING_FILE}) or the mapping file's path."
+        raise _mapping_error(
+            mapping_file,
+            _("no such file or folder."),
+            _("give the folder of your data files (holding a {file}) or the mapping file's path.").format(
+                file=MAPPING_FILE
+            ),
         )
     try:
         data = tomllib.loads(mapping_file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise _mapping_error(
             mapping_file,
-            f"the mapping file is not valid TOML: {err}.",
-            'text values need double quotes (file = "sales.csv"); each [section] once.',
+            _("the mapping file is not valid TOML: {error}.").format(error=err),
+            _('text values need double quotes (file = "sales.csv"); each [section] once.'),
         ) from None
     except UnicodeDecodeError:
-        raise _mapping_error(mapping_file, "the mapping file is not UTF-8 text.", "save it as UTF-8.") from None
+        raise _mapping_error(mapping_file, _("the mapping file is not UTF-8 text."), _("save it as UTF-8.")) from None
     base = mapping_file.parent
-    _check_keys(mapping_file, "the mapping file", data, ("settings", *schema.TABLES))
+    _check_keys(mapping_file, _("the mapping file"), data, ("settings", *schema.TABLES))
     if not isinstance(data.get("settings", {}), dict):
-        raise _mapping_error(mapping_file, "settings must be a section [settings].", '[settings]\ndecimal = ","')
+        raise _mapping_error(mapping_file, _("settings must be a section [settings]."), '[settings]\ndecimal = ","')
     _check_keys(mapping_file, "settings", data.get("settings", {}), SETTINGS)
     settings = _section_options(mapping_file, "settings", data.get("settings", {}), ReadOptions())
     settings = _options(settings, *_override_place(), **overrides)
     if "transactions" not in data:
         raise _mapping_error(
             mapping_file,
-            "the mapping has no [transactions] section; the transactions are the one table every lesson needs.",
-            '[transactions]\nfile = "your_sales.csv"\n(then its [transactions.columns])',
+            _("the mapping has no [transactions] section; the transactions are the one table every lesson needs."),
+            '[transactions]\nfile = "your_sales.csv"\n' + _("(then its [transactions.columns])"),
         )
     tables, churn_rule = {}, {}
     for table in schema.TABLES:
@@ -2397,7 +2697,9 @@ def read_mapping(source, **overrides) -> _Mapping:
             continue
         section = data[table]
         if not isinstance(section, dict):
-            raise _mapping_error(mapping_file, f"{table} must be a section [{table}].", f'[{table}]\nfile = "..."')
+            raise _mapping_error(
+                mapping_file, _("{table} must be a section [{table}].").format(table=table), f'[{table}]\nfile = "..."'
+            )
         allowed = TABLE_KEYS + (CHURN_RULE_KEYS if table == "churn" else ())
         _check_keys(mapping_file, table, section, allowed)
         if table == "churn":
@@ -2406,14 +2708,17 @@ def read_mapping(source, **overrides) -> _Mapping:
             if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_INACTIVE_DAYS:
                 raise _mapping_error(
                     mapping_file,
-                    f"inactive_days under [churn] must be a whole number of days from 1 to "
-                    f"{MAX_INACTIVE_DAYS:,}, not {days!r}.",
+                    _(
+                        "inactive_days under [churn] must be a whole number of days from 1 to {most}, not {value}."
+                    ).format(most=_n(MAX_INACTIVE_DAYS), value=repr(days)),
                     f"inactive_days = {INACTIVE_DAYS}",
                 )
             if not isinstance(churn_rule.get("derive", True), bool):
                 raise _mapping_error(
                     mapping_file,
-                    f"derive under [churn] must be true or false (without quotes), not {churn_rule['derive']!r}.",
+                    _("derive under [churn] must be true or false (without quotes), not {value}.").format(
+                        value=repr(churn_rule["derive"])
+                    ),
                     "derive = false",
                 )
             if "file" not in section:
@@ -2421,26 +2726,34 @@ def read_mapping(source, **overrides) -> _Mapping:
         if "file" not in section:
             raise _mapping_error(
                 mapping_file,
-                f"[{table}] does not say which file holds the {table}.",
-                f'file = "{table}.csv" under [{table}] (or remove the section if you do not have this table).',
+                _("[{table}] does not say which file holds the {table}.").format(table=table),
+                _("{setting} under [{section}] (or remove the section if you do not have this table).").format(
+                    setting=f'file = "{table}.csv"', section=table
+                ),
             )
         if not isinstance(section["file"], str) or not section["file"].strip():
             raise _mapping_error(
                 mapping_file,
-                f"file under [{table}] must be the file's name in double quotes, not {section['file']!r}.",
-                f'file = "{table}.csv" under [{table}]',
+                _("file under [{table}] must be the file's name in double quotes, not {value}.").format(
+                    table=table, value=repr(section["file"])
+                ),
+                _("{setting} under [{section}]").format(setting=f'file = "{table}.csv"', section=table),
             )
         columns = section.get("columns", {})
         if not isinstance(columns, dict):
             raise _mapping_error(
                 mapping_file,
-                f"columns under [{table}] must be a table of the course's column = your column, not {columns!r}.",
+                _("columns under [{table}] must be a table of the course's column = your column, not {value}.").format(
+                    table=table, value=repr(columns)
+                ),
                 f'[{table}.columns]\ncustomer_id = "Cliente"',
             )
         if not isinstance(section.get("values", {}), dict):
             raise _mapping_error(
                 mapping_file,
-                f"values under [{table}] must be a table per column, not {section['values']!r}.",
+                _("values under [{table}] must be a table per column, not {value}.").format(
+                    table=table, value=repr(section["values"])
+                ),
                 f'[{table}.values.<column>]\n"Your label" = "course_label"',
             )
         known = [c.name for c in schema.TABLES[table]]
@@ -2449,24 +2762,28 @@ def read_mapping(source, **overrides) -> _Mapping:
                 close = difflib.get_close_matches(course, known, n=1, cutoff=0.5)
                 raise _mapping_error(
                     mapping_file,
-                    f"[{table}.columns] names {course!r}, which is not a column of the "
-                    f"course's {table} table ({', '.join(known)}).",
-                    (f"did you mean {close[0]!r}? " if close else "")
-                    + 'On the left the course\'s name, on the right yours: customer_id = "Cliente".',
+                    _(
+                        "[{table}.columns] names {name}, which is not a column of the course's {table} table ({columns})."
+                    ).format(table=table, name=repr(course), columns=", ".join(known)),
+                    (_("did you mean {name}?").format(name=repr(close[0])) + " " if close else "")
+                    + _('On the left the course\'s name, on the right yours: customer_id = "Cliente".'),
                 )
             if not isinstance(theirs, str) or not theirs.strip():
                 raise _mapping_error(
                     mapping_file,
-                    f"[{table}.columns] {course} = {theirs!r}: your column's name must be text.",
-                    f'{course} = "Your column"',
+                    _("[{table}.columns] {column} = {value}: your column's name must be text.").format(
+                        table=table, column=course, value=repr(theirs)
+                    ),
+                    f"{course} = " + '"' + _("Your column") + '"',
                 )
         for course in section.get("values", {}):
             if course not in known or schema.TABLES[table][known.index(course)].dtype != "category":
                 labelled = [c.name for c in schema.TABLES[table] if c.dtype == "category"]
                 raise _mapping_error(
                     mapping_file,
-                    f"[{table}.values.{course}]: only label columns can be recoded; "
-                    f"those of {table} are {', '.join(labelled)}.",
+                    _(
+                        "[{table}.values.{column}]: only label columns can be recoded; those of {table} are {labels}."
+                    ).format(table=table, column=course, labels=", ".join(labelled)),
                     f"[{table}.values.{labelled[0]}]",
                 )
         options = _section_options(mapping_file, table, section, settings)
@@ -2478,7 +2795,7 @@ def read_mapping(source, **overrides) -> _Mapping:
 
 def _override_place() -> tuple:
     """Where the overrides of :func:`load_own_data` come from and how to change them (for :func:`_options`)."""
-    return "load_own_data(...)", lambda key, example: f"{key}={example!r} in load_own_data(...)"
+    return "load_own_data(...)", lambda key, example: _in_call(f"{key}={example!r}", "load_own_data")
 
 
 def _default_mapping(folder: Path, overrides: dict) -> _Mapping:
@@ -2493,11 +2810,18 @@ def _default_mapping(folder: Path, overrides: dict) -> _Mapping:
     if "transactions" not in tables:
         present = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
         raise DataError(
-            f"{folder}: no {MAPPING_FILE} and no transactions file (transactions.csv, .xlsx or .parquet). "
-            f"The folder holds: {', '.join(present) or 'nothing'}.\n"
-            f"How to fix: write a {MAPPING_FILE} in this folder naming your files and columns "
-            f"(see datasets/examples/README.md), or name your purchases file transactions.csv with the "
-            f"columns customer_id, date, amount."
+            f"{folder}: "
+            + _(
+                "no {mapping} and no transactions file (transactions.csv, .xlsx or .parquet). The folder holds: "
+                "{files}."
+            ).format(mapping=MAPPING_FILE, files=", ".join(present) or _("nothing"))
+            + "\n"
+            + _how_to_fix(
+                _(
+                    "write a {mapping} in this folder naming your files and columns (see datasets/examples/README.md), "
+                    "or name your purchases file transactions.csv with the columns customer_id, date, amount."
+                ).format(mapping=MAPPING_FILE)
+            )
         )
     return _Mapping(folder, folder, settings, tables, {}, None)
 
@@ -2560,9 +2884,13 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
         or not 1 <= inactive_days <= MAX_INACTIVE_DAYS
     ):
         raise DataError(
-            f"load_own_data(inactive_days={inactive_days!r}): the days without a purchase after which a "
-            f"customer counts as lost must be a whole number from 1 to {MAX_INACTIVE_DAYS:,}.\n"
-            f"How to fix: e.g. inactive_days={INACTIVE_DAYS}."
+            f"load_own_data(inactive_days={inactive_days!r}): "
+            + _(
+                "the days without a purchase after which a customer counts as lost must be a whole number from 1 "
+                "to {most}."
+            ).format(most=_n(MAX_INACTIVE_DAYS))
+            + "\n"
+            + _how_to_fix(_("e.g. {example}.").format(example=f"inactive_days={INACTIVE_DAYS}"))
         )
     mapping = read_mapping(source, **settings)
     report = LoadReport(source=str(mapping.source))
@@ -2585,20 +2913,20 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
         files[table].report = report.tables[table]
     tx = frames.get("transactions")
     if given_end is not None:
-        end, report.observation_end_source = given_end, "from the mapping file"
+        end, report.observation_end_source = given_end, _("from the mapping file")
     elif held is not None:
-        end, report.observation_end_source = held.check().last_date, "= the last purchase"
+        end, report.observation_end_source = held.check().last_date, _("= the last purchase")
     else:
         today = pd.Timestamp(_dt.date.today())
-        frames["transactions"] = tx = _check_dates(files["transactions"], tx, today, "today")
-        end, report.observation_end_source = tx["date"].max(), "= the last purchase"
+        frames["transactions"] = tx = _check_dates(files["transactions"], tx, today, _TODAY)
+        end, report.observation_end_source = tx["date"].max(), _("= the last purchase")
     for table, frame in frames.items():
-        frames[table] = _check_dates(files[table], frame, end, "the observation end")
+        frames[table] = _check_dates(files[table], frame, end, _OBSERVATION_END)
     tx = frames.get("transactions")
     if held is None and len(tx) == 0:
         raise files["transactions"].error(
-            "no transactions are left after the exclusions listed in the load report.",
-            "correct the rows instead of excluding them.",
+            _("no transactions are left after the exclusions listed in the load report."),
+            _("correct the rows instead of excluding them."),
         )
 
     # Customer ids: whole numbers stay; text ids are numbered 1, 2, ... in order of signup.
@@ -2610,10 +2938,10 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
     base = None if held is None else _engine_base(held, end, frames, report, as_text)
     if "customers" in frames:
         known = frames["customers"]["customer_id"]
-        source_of_ids = f"the customers file ({files['customers'].path.name})"
+        source_of_ids = _("the customers file ({file})").format(file=files["customers"].path.name)
     else:
         known = tx["customer_id"] if held is None else base.index.to_series()
-        source_of_ids = "the transactions (there is no customers file)"
+        source_of_ids = _("the transactions (there is no customers file)")
     for table, frame in frames.items():
         if (
             table == "customers"
@@ -2623,18 +2951,20 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
             continue
         unknown = ~frame["customer_id"].isin(known).to_numpy()
         fix = (
-            f"check that the ids are written the same way in both files (leading zeros, prefixes), or add these "
-            f"customers to {files['customers'].path.name}."
+            _(
+                "check that the ids are written the same way in both files (leading zeros, prefixes), or add these "
+                "customers to {file}."
+            ).format(file=files["customers"].path.name)
             if "customers" in frames
-            else "supply a customers file listing every customer, or check the ids."
+            else _("supply a customers file listing every customer, or check the ids.")
         )
         problem = _Problem(
             report.tables[table].columns["customer_id"],
             "customer_id",
             unknown,
-            f"belong to customers not in {source_of_ids}",
+            _("belong to customers not in {source}").format(source=source_of_ids),
             fix,
-            "unknown customer",
+            _("unknown customer"),
         )
         frames[table] = _screen(files[table], frame, [problem], {"customer_id": frame["customer_id"]})
     tx = frames.get("transactions")
@@ -2655,16 +2985,18 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
         )
         if filled.any():
             report.tables["customers"].notes.append(
-                f"signup_date: {int(filled.sum()):,} customer(s) without a signup date get the day of their first purchase"
+                _("signup_date: {count} customer(s) without a signup date get the day of their first purchase").format(
+                    count=_n(int(filled.sum()))
+                )
             )
         none = customers["signup_date"].isna().to_numpy()
         problem = _Problem(
             report.tables["customers"].columns.get("signup_date", "signup_date"),
             "signup_date",
             none,
-            "have no signup date and no purchase",
-            "fill in their signup dates.",
-            "no signup date and no purchase",
+            _("have no signup date and no purchase"),
+            _("fill in their signup dates."),
+            _("no signup date and no purchase"),
         )
         frames["customers"] = _screen(
             files["customers"], customers, [problem], {"signup_date": customers["customer_id"]}
@@ -2672,16 +3004,16 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
         early = (frames["customers"]["customer_id"].map(first_purchase) < frames["customers"]["signup_date"]).sum()
         if early:
             report.tables["customers"].notes.append(
-                f"{int(early):,} customer(s) bought before their signup date (kept as they are)"
+                _("{count} customer(s) bought before their signup date (kept as they are)").format(count=_n(int(early)))
             )
     else:
         frames["customers"] = pd.DataFrame(
             {"customer_id": first_purchase.index, "signup_date": first_purchase.to_numpy()}
         )
-        report.derived["customers"] = (
-            f"{len(first_purchase):,} customers from the transactions, signed up on the day of "
-            "their first purchase; their other columns are missing"
-        )
+        report.derived["customers"] = _(
+            "{count} customers from the transactions, signed up on the day of their first purchase; their other "
+            "columns are missing"
+        ).format(count=_n(len(first_purchase)))
     customers = frames["customers"].sort_values(["signup_date"], kind="stable")
     if as_text:
         course_id = pd.Series(
@@ -2697,8 +3029,10 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
                 frame["customer_id"] = frame["customer_id"].map(course_id).astype("int64")
         customers["customer_id"] = course_id.to_numpy()
         (report.tables.get("customers") or report.tables["transactions"]).notes.append(
-            f"customer_id: ids are text (e.g. {report.customer_ids.iloc[0]!r}); numbered 1–{len(customers):,} in order "
-            "of signup (company.load_report.customer_ids maps them back)"
+            _(
+                "customer_id: ids are text (e.g. {example}); numbered 1–{count} in order of signup "
+                "(company.load_report.customer_ids maps them back)"
+            ).format(example=repr(report.customer_ids.iloc[0]), count=_n(len(customers)))
         )
     else:
         customers = customers.sort_values(["customer_id"], kind="stable")
@@ -2707,12 +3041,11 @@ def load_own_data(source, *, inactive_days: int | None = None, engine: str = "au
     if "churn" not in frames and mapping.churn_rule.get("derive", True):
         days = int(inactive_days or mapping.churn_rule.get("inactive_days", INACTIVE_DAYS))
         frames["churn"] = derive_churn(frames["customers"], last_purchases, end, inactive_days=days)
-        report.derived["churn"] = (
-            f"{len(frames['churn']):,} customers counted as lost: no purchase for {days} days "
-            f"(lost on the day of the last purchase, or signup, + {days} days, when that day is on or "
-            f"before the observation end); the reason is unknown. Change the rule with inactive_days "
-            f"under [churn] in {MAPPING_FILE}."
-        )
+        report.derived["churn"] = _(
+            "{count} customers counted as lost: no purchase for {days} days (lost on the day of the last purchase, "
+            "or signup, + {days} days, when that day is on or before the observation end); the reason is unknown. "
+            "Change the rule with {setting}."
+        ).format(count=_n(len(frames["churn"])), days=days, setting=in_mapping("inactive_days", "churn", MAPPING_FILE))
 
     tables, missing = {}, []
     for table in schema.TABLES:
@@ -2787,7 +3120,7 @@ def derive_churn(
 # --------------------------------------------------------------------------- transactions on an engine
 
 #: How the engines number rows (they stream the files: the spreadsheet's numbering is the loader's).
-ENGINE_ROW_NOTE = "(Row numbers count the data rows from 1, the header not counted.)"
+ENGINE_ROW_NOTE = N_("(Row numbers count the data rows from 1, the header not counted.)")
 #: What may read the transactions: see :func:`load_own_data`.
 ENGINE_CHOICES = ("auto", "pandas", "duckdb", "spark")
 #: Bytes of memory the report takes per byte of the transactions file, with room to spare
@@ -2812,21 +3145,28 @@ def choose_engine(path, engine: str = "auto") -> tuple[str, str]:
     """
     if engine not in ENGINE_CHOICES:
         raise DataError(
-            f"load_own_data(engine={engine!r}): unknown engine.\nHow to fix: one of {', '.join(ENGINE_CHOICES)}."
+            f"load_own_data(engine={engine!r}): "
+            + _("unknown engine.")
+            + "\n"
+            + _how_to_fix(_("one of {choices}.").format(choices=", ".join(ENGINE_CHOICES)))
         )
     text = str(path)
     several = "://" in text or any(mark in text for mark in "*?[")
     if engine == "pandas":
         if several:
             raise DataError(
-                f'{text}: pandas reads one local file, not a glob or a URL.\nHow to fix: engine="duckdb" '
-                '(or "spark") reads them, or name one file.'
+                f"{text}: "
+                + _("pandas reads one local file, not a glob or a URL.")
+                + "\n"
+                + _how_to_fix(_('engine="duckdb" (or "spark") reads them, or name one file.'))
             )
-        return "pandas", 'read in memory by pandas (engine="pandas")'
+        return "pandas", _('read in memory by pandas (engine="pandas")')
     if engine != "auto":
-        return engine, f'read by {"DuckDB" if engine == "duckdb" else "Spark"} (engine="{engine}")'
+        return engine, _('read by {name} (engine="{engine}")').format(
+            name="DuckDB" if engine == "duckdb" else "Spark", engine=engine
+        )
     if several:
-        return "duckdb", 'streamed by DuckDB (engine="auto"): the files are given by a glob or URL'
+        return "duckdb", _('streamed by DuckDB (engine="auto"): the files are given by a glob or URL')
     file = Path(path)
     kind = (
         "csv"
@@ -2836,14 +3176,19 @@ def choose_engine(path, engine: str = "auto") -> tuple[str, str]:
         else None
     )
     if kind is None or not file.is_file():
-        return "pandas", 'read in memory by pandas (engine="auto")'
+        return "pandas", _('read in memory by pandas (engine="auto")')
     need, free = file.stat().st_size * MEMORY_PER_FILE_BYTE[kind], available_memory()
     if need > free / 2:
-        return "duckdb", (
-            f'streamed by DuckDB (engine="auto"): {file.stat().st_size / 1e6:,.0f} MB of {kind} would take about '
-            f"{need / 1e9:,.1f} GB in memory, more than half of the {free / 1e9:,.1f} GB free"
+        return "duckdb", _(
+            'streamed by DuckDB (engine="auto"): {size} MB of {kind} would take about {need} GB in memory, more '
+            "than half of the {free} GB free"
+        ).format(
+            size=number(file.stat().st_size / 1e6, ",.0f"),
+            kind=kind,
+            need=number(need / 1e9, ",.1f"),
+            free=number(free / 1e9, ",.1f"),
         )
-    return "pandas", 'read in memory by pandas (engine="auto")'
+    return "pandas", _('read in memory by pandas (engine="auto")')
 
 
 def _on_engine(engine: str, path, columns: dict, options: ReadOptions, advice: _Advice, given_end, spark):
@@ -2865,12 +3210,26 @@ def _on_engine(engine: str, path, columns: dict, options: ReadOptions, advice: _
     unsupported = [key for key, used in unsupported.items() if used]
     suffix = Path(text.split("://")[-1]).suffix.lower()
     if suffix in EXCEL_SUFFIXES or (engine == "spark" and suffix not in PARQUET_SUFFIXES):
-        unsupported.append(f"files of type {suffix or '(none)'}")
+        unsupported.append(_("files of type {suffix}").format(suffix=suffix or _("(none)")))
     if unsupported:
+        reads = (
+            _('engine="{engine}" reads UTF-8 CSV with ISO dates and "." decimals, or Parquet; it cannot apply {what}.')
+            if engine == "duckdb"
+            else _(
+                'engine="{engine}" reads UTF-8 CSV with ISO dates and "." decimals, or Parquet only; it cannot '
+                "apply {what}."
+            )
+        )
         raise DataError(
-            f'{text}: engine="{engine}" reads UTF-8 CSV with ISO dates and "." decimals, or Parquet'
-            f"{'' if engine == 'duckdb' else ' only'}; it cannot apply {', '.join(unsupported)}.\nHow to fix: "
-            'convert the files to Parquet (or that CSV form), or load them with engine="pandas" if they fit in memory.'
+            f"{text}: "
+            + reads.format(engine=engine, what=", ".join(unsupported))
+            + "\n"
+            + _how_to_fix(
+                _(
+                    'convert the files to Parquet (or that CSV form), or load them with engine="pandas" if they fit '
+                    "in memory."
+                )
+            )
         )
     latest = given_end if given_end is not None else pd.Timestamp(_dt.date.today())
     try:
@@ -2898,26 +3257,43 @@ def _on_engine(engine: str, path, columns: dict, options: ReadOptions, advice: _
             else advice.setting("on_bad_rows", "exclude", "settings")
         )
         raise DataError(
-            f"{error}\n{ENGINE_ROW_NOTE}\nHow to fix: correct these rows, or leave them out: {fix}."
+            f"{error}\n{_(ENGINE_ROW_NOTE)}\n"
+            + _how_to_fix(_("correct these rows, or leave them out: {setting}.").format(setting=fix))
         ) from None
     except Exception as error:  # a missing column, file or glob match, a damaged file, a ragged CSV row
         lines = [line for line in str(error).splitlines() if line.strip() and not line.startswith("LINE ")]
         what = "\n".join(line for line in lines[:3] if "^^^" not in line)
         raise DataError(
-            f"{text}: {engine} could not read the transactions: {what}\nHow to fix: check the path and the "
-            f'column names ({MAPPING_FILE}); load the file with engine="pandas" to have a damaged file explained.'
+            f"{text}: "
+            + _("{engine} could not read the transactions: {error}").format(engine=engine, error=what)
+            + "\n"
+            + _how_to_fix(
+                _(
+                    'check the path and the column names ({mapping}); load the file with engine="pandas" to have a '
+                    "damaged file explained."
+                ).format(mapping=MAPPING_FILE)
+            )
         ) from None
     if checked.rows == 0:
         raise DataError(
-            f"{text}: no rows of transactions"
-            + (" are left after the exclusions" if held.excluded else "")
-            + '.\nHow to fix: export the table again with its rows, or check on_bad_rows = "exclude".'
+            f"{text}: "
+            + (
+                _("no rows of transactions are left after the exclusions.")
+                if held.excluded
+                else _("no rows of transactions.")
+            )
+            + "\n"
+            + _how_to_fix(_('export the table again with its rows, or check on_bad_rows = "exclude".'))
         )
-    excluded = sum(count for count, _ in held.excluded.values())
+    excluded = sum(count for count, _where in held.excluded.values())
     report.rows_read, report.rows_kept = checked.rows + excluded, checked.rows
     for what, (count, where) in held.excluded.items():
         shown = ", ".join(where) + (", …" if count > len(where) else "")
-        report.notes.append(f"excluded {count:,} row(s): {what} ({shown}; data rows, the header not counted)")
+        report.notes.append(
+            _("excluded {count} row(s): {reason} ({rows}; data rows, the header not counted)").format(
+                count=_n(count), reason=what, rows=shown
+            )
+        )
     return held, report
 
 
@@ -2931,7 +3307,9 @@ def _csv_layout(pattern: str, options: ReadOptions) -> dict:
     if any(mark in pattern for mark in "*?["):
         matched = sorted(first.parent.glob(first.name))
         if not matched:
-            raise DataError(f"{pattern}: no file matches.\nHow to fix: check the pattern and the folder.")
+            raise DataError(
+                f"{pattern}: " + _("no file matches.") + "\n" + _how_to_fix(_("check the pattern and the folder."))
+            )
         first = matched[0]
     with open(first, "rb") as file:
         sample = file.read(200_000)
@@ -2940,19 +3318,28 @@ def _csv_layout(pattern: str, options: ReadOptions) -> dict:
     except UnicodeDecodeError as error:
         if len(sample) < 200_000 or len(sample) - error.start > 3:  # not a character cut by the sample's end
             raise DataError(
-                f"{first}: the text is not UTF-8 (byte 0x{sample[error.start]:02X}).\nHow to fix: save it as "
-                '"CSV UTF-8", or load it with engine="pandas" and its encoding.'
+                f"{first}: "
+                + _("the text is not UTF-8 (byte {byte}).").format(byte=f"0x{sample[error.start]:02X}")
+                + "\n"
+                + _how_to_fix(_('save it as "CSV UTF-8", or load it with engine="pandas" and its encoding.'))
             ) from None
         text = sample[: error.start].decode("utf-8-sig")
     if not text.strip():
-        raise DataError(f"{first}: the file is empty.\nHow to fix: export the table again with a header row and rows.")
+        raise DataError(
+            f"{first}: "
+            + _("the file is empty.")
+            + "\n"
+            + _how_to_fix(_("export the table again with a header row and rows."))
+        )
     delimiter = options.delimiter or _detect_delimiter(text)
     names = [name.strip() for name in next(csv.reader(text.splitlines()[:1], delimiter=delimiter))]
     repeated = sorted({name for name in names if names.count(name) > 1 or not name})
     if repeated:
         raise DataError(
-            f"{first}: the header has empty or repeated column names ({', '.join(map(repr, repeated))}).\n"
-            "How to fix: give every column its own name."
+            f"{first}: "
+            + _("the header has empty or repeated column names ({names}).").format(names=", ".join(map(repr, repeated)))
+            + "\n"
+            + _how_to_fix(_("give every column its own name."))
         )
     return {
         "delim": delimiter,
@@ -2968,9 +3355,15 @@ def _engine_base(held, end, frames: dict, report: LoadReport, ids_as_text: bool)
     """The per-customer table of transactions on an engine, after checking their ids against the other files."""
     if ids_as_text or not held.check().whole_number_ids:
         raise DataError(
-            f"{report.tables['transactions'].file}: on an engine the customer ids must be whole numbers in every "
-            "file (text ids such as 'A7' or '007' are numbered in memory).\nHow to fix: number the customers in "
-            'your files, or load them with engine="pandas" if they fit in memory.'
+            f"{report.tables['transactions'].file}: "
+            + _(
+                "on an engine the customer ids must be whole numbers in every file (text ids such as 'A7' or '007' "
+                "are numbered in memory)."
+            )
+            + "\n"
+            + _how_to_fix(
+                _('number the customers in your files, or load them with engine="pandas" if they fit in memory.')
+            )
         )
     base = held.customer_base(end)
     if "customers" in frames:
@@ -2978,8 +3371,13 @@ def _engine_base(held, end, frames: dict, report: LoadReport, ids_as_text: bool)
         if len(unknown):
             shown = ", ".join(str(i) for i in unknown[:SHOWN_ROWS]) + (", …" if len(unknown) > SHOWN_ROWS else "")
             raise DataError(
-                f"{report.tables['transactions'].file}: {len(unknown):,} customer(s) bought but are not in the "
-                f"customers file ({report.tables['customers'].file}): {shown}.\nHow to fix: add them to the customers "
-                "file, or check that the ids are written the same way in both files."
+                f"{report.tables['transactions'].file}: "
+                + _("{count} customer(s) bought but are not in the customers file ({file}): {ids}.").format(
+                    count=_n(len(unknown)), file=report.tables["customers"].file, ids=shown
+                )
+                + "\n"
+                + _how_to_fix(
+                    _("add them to the customers file, or check that the ids are written the same way in both files.")
+                )
             )
     return base

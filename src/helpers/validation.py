@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.i18n import _
+
 #: How many offending rows an error message lists.
 SHOWN_ROWS = 5
 
@@ -31,19 +33,31 @@ def require_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> 
     ValueError: the churn table is missing column(s) ['date']; it has ['customer_id']
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"the {table} table must be a pandas DataFrame, not {type(frame).__name__}")
+        raise ValueError(
+            _("the {table} table must be a pandas DataFrame, not {kind}").format(table=table, kind=type(frame).__name__)
+        )
     missing = [column for column in columns if column not in frame.columns]
     if missing:
-        raise ValueError(f"the {table} table is missing column(s) {missing}; it has {list(frame.columns)}")
+        raise ValueError(
+            _("the {table} table is missing column(s) {missing}; it has {columns}").format(
+                table=table, missing=missing, columns=list(frame.columns)
+            )
+        )
 
 
 def refuse_rows(table: str, column: str, frame: pd.DataFrame, bad, problem: str) -> None:
-    """Raise ValueError naming the table, the column and the first rows where ``bad`` holds."""
+    """Raise ValueError naming the table, the column and the first rows where ``bad`` holds.
+
+    ``problem`` (e.g. "are negative") is looked up in the catalogues, so that a module that
+    marks it with ``N_`` has it shown in the language in use.
+    """
     bad = np.asarray(bad, dtype=bool)
     if bad.any():
         raise ValueError(
-            f"{table}.{column}: {int(bad.sum())} row(s) {problem}. First bad rows:\n"
-            f"{frame[bad].head(SHOWN_ROWS).to_string()}"
+            _("{table}.{column}: {count} row(s) {problem}. First bad rows:").format(
+                table=table, column=column, count=int(bad.sum()), problem=_(problem)
+            )
+            + f"\n{frame[bad].head(SHOWN_ROWS).to_string()}"
         )
 
 
@@ -54,7 +68,7 @@ def to_dates(table: str, frame: pd.DataFrame, column: str) -> pd.Series:
     [31]
     """
     dates = pd.to_datetime(frame[column], errors="coerce")
-    refuse_rows(table, column, frame, dates.isna(), "have no date (empty or unreadable)")
+    refuse_rows(table, column, frame, dates.isna(), _("have no date (empty or unreadable)"))
     return dates
 
 
@@ -71,8 +85,12 @@ def require(ok, message: str, **values) -> None:
         return
     first = np.unravel_index(np.argmin(ok), ok.shape) if ok.ndim else ()
     shown = ", ".join(f"{name}={np.broadcast_to(value, ok.shape)[first]:g}" for name, value in values.items())
-    where = f" (first at position {first[0] if len(first) == 1 else first})" if ok.ndim else ""
-    raise ValueError(f"{message}; got {shown}{where}")
+    where = (
+        " " + _("(first at position {position})").format(position=first[0] if len(first) == 1 else first)
+        if ok.ndim
+        else ""
+    )
+    raise ValueError(_("{message}; got {values}").format(message=_(message), values=shown) + where)
 
 
 def scalar_or_array(result: np.ndarray):
@@ -97,5 +115,5 @@ def whole_numbers(
     bad = ~missing & ((values != np.round(values)) | (values < low) | (values > high))
     if not allow_missing:
         bad |= missing
-    refuse_rows(table, column, frame, bad, f"are not whole numbers from {low} to {high}")
+    refuse_rows(table, column, frame, bad, _("are not whole numbers from {low} to {high}").format(low=low, high=high))
     return values

@@ -40,8 +40,7 @@ from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocato
 from helpers.formats import localize, money, percent
 from helpers.glossary import label
 from helpers.glossary import spanish as spanish_term
-from helpers.i18n import gettext as _
-from helpers.i18n import language
+from helpers.i18n import _, language
 
 OKABE_ITO = {
     "black": "#000000",
@@ -664,7 +663,8 @@ def table(frame: pd.DataFrame, *, index: bool = False) -> HTML:
     >>> table(pd.DataFrame({"English": ["partner"], "Spanish": ["socio"]}))
     <IPython.core.display.HTML object>
     """
-    return HTML(frame.to_html(index=index, escape=True, border=0, classes="crm-table"))
+    decimal = "," if language() == "es" else "."
+    return HTML(frame.to_html(index=index, escape=True, border=0, classes="crm-table", decimal=decimal))
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

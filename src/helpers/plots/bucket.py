@@ -30,8 +30,7 @@ from matplotlib.patches import Arc, Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from helpers.formats import localize
-from helpers.i18n import N_, language
-from helpers.i18n import gettext as _
+from helpers.i18n import N_, _, language
 from helpers.plots import (
     ACCENT,
     OKABE_ITO,

@@ -14,8 +14,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from helpers.formats import localize
-from helpers.i18n import N_, language
-from helpers.i18n import gettext as _
+from helpers.i18n import N_, _, language
 from helpers.plots import ACCENT, PALETTES, SECOND, category, count, fixed_figure, money, percent, term, with_spanish
 
 __all__ = ["curve_chart", "matrix_chart", "matrix_diagram", "nps_by_type_chart", "truth_chart", "type_plural"]

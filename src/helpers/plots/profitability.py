@@ -14,8 +14,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter
 
 from helpers.formats import localize
-from helpers.i18n import N_
-from helpers.i18n import gettext as _
+from helpers.i18n import N_, _
 from helpers.plots import (
     ACCENT,
     NEGATIVE,

@@ -21,8 +21,7 @@ from matplotlib.ticker import FuncFormatter
 from helpers import schema
 from helpers.formats import localize
 from helpers.glossary import spanish
-from helpers.i18n import N_, language
-from helpers.i18n import gettext as _
+from helpers.i18n import N_, _, language
 from helpers.plots import NEGATIVE, PALETTES, axes_or_new, category, count, money, percent, with_spanish
 
 __all__ = [

@@ -17,8 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from helpers.formats import localize
-from helpers.i18n import N_
-from helpers.i18n import gettext as _
+from helpers.i18n import N_, _
 from helpers.plots import ACCENT, OKABE_ITO, axes_or_new, category, colours_for, percent
 
 __all__ = [

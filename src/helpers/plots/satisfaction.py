@@ -21,8 +21,7 @@ from matplotlib.transforms import Bbox
 
 from helpers.formats import localize
 from helpers.glossary import spanish
-from helpers.i18n import N_, language
-from helpers.i18n import gettext as _
+from helpers.i18n import N_, _, language
 from helpers.plots import ACCENT, NEGATIVE, OKABE_ITO, PALETTES, SECOND, category, fixed_figure, percent, with_spanish
 
 __all__ = [

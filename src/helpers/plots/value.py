@@ -13,8 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from helpers.formats import localize
-from helpers.i18n import N_
-from helpers.i18n import gettext as _
+from helpers.i18n import N_, _
 from helpers.plots import ACCENT, SECOND, money, money_axis, percent
 
 __all__ = ["clv_chart", "holdout_chart", "recency_chart", "truth_alive_chart"]

@@ -6,8 +6,10 @@ An analyst runs it on the company's own files::
     python -m helpers report --transactions sales.csv --customers clients.csv \\
         --surveys answers.csv --out report.html
     python -m helpers report --mapping my_data.toml --out report.html
+    python -m helpers report --mapping my_data.toml --out informe.html --lang es
 
-and hands the page to a manager: headline numbers, RFM segments, the retention curve,
+and hands the page to a manager (in English, or in Spanish with ``--lang es``: every
+heading, sentence, table header and message, with Spanish numbers such as ``1.234,5``): headline numbers, RFM segments, the retention curve,
 signup cohorts, the customer pyramid, customer lifetime value and, when survey answers
 exist, the loyalty matrix and the NPS. Charts are embedded as PNG images and the styles
 are inline, so the file opens anywhere without a network connection and prints cleanly.

@@ -3,7 +3,9 @@
 :func:`main` loads the analyst's files with :mod:`helpers.data`, computes and renders the
 report, and writes it with :func:`write_page`: never over an existing file unless told
 to (``--force``), never over one of the input files (not even with ``--force``), never
-half-written.
+half-written. ``--lang es`` writes the page, the messages and the help in Spanish
+(:func:`helpers.i18n.use`); without it the command keeps the language in use, English
+on the command line, and restores it when it ends.
 
 Exit status (also in ``--help``):
 
@@ -32,8 +34,22 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from helpers import i18n
 from helpers.company import Company
-from helpers.own_data import ENGINE_CHOICES, MAPPING_FILE, DataError, load_own_data, read_mapping
+from helpers.formats import number
+from helpers.i18n import N_, _
+from helpers.own_data import (
+    ENGINE_CHOICES,
+    EXCLUDE_ADVICE,
+    IN_MAPPING,
+    MAPPING_FILE,
+    RETURNS,
+    SET,
+    DataError,
+    in_mapping,
+    load_own_data,
+    read_mapping,
+)
 from helpers.report.compute import ReportOptions, Skipped, compute_report
 from helpers.report.render import SECTIONS, render_report
 from helpers.retention import INACTIVE_DAYS, MAX_INACTIVE_DAYS
@@ -42,7 +58,7 @@ from helpers.retention import INACTIVE_DAYS, MAX_INACTIVE_DAYS
 # Command line: python -m helpers report ...
 # ---------------------------------------------------------------------------------------
 
-_DESCRIPTION = """\
+_DESCRIPTION = N_("""\
 Write one self-contained HTML report for a manager from your customer files: headline
 numbers, RFM segments, retention curve, cohorts, customer pyramid, customer lifetime
 value and, when you give survey answers, the loyalty matrix and the NPS. Charts are
@@ -51,9 +67,9 @@ embedded, so the file opens in any browser without a network connection and prin
 Only the transactions are required: one row per purchase with the customer id, the date
 and the amount. Give your files with --transactions (and --customers, --surveys) and
 name your columns with the options below, or describe them once in a mapping file (the
-same one the lessons use as DATA_DIR) and pass it with --mapping."""
+same one the lessons use as DATA_DIR) and pass it with --mapping.""")
 
-_EPILOG = """\
+_EPILOG = N_("""\
 examples:
   python -m helpers report --transactions sales.csv --out report.html
   python -m helpers report --transactions ventas.csv --customer-col Cliente --date-col Fecha \\
@@ -76,7 +92,7 @@ exit status:
   2  usage error: unknown or conflicting options; a file given with --transactions,
      --customers, --surveys or --mapping that does not exist; an --out that is a folder,
      is in a folder that does not exist, already exists (add --force to replace it) or
-     is one of your input files (refused even with --force)"""
+     is one of your input files (refused even with --force)""")
 
 #: Exit statuses of :func:`main`.
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -85,95 +101,116 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m helpers report",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
+        description=_(_DESCRIPTION),
+        epilog=_(_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    files = parser.add_argument_group("your data (give --transactions or --mapping)")
+    files = parser.add_argument_group(_("your data (give --transactions or --mapping)"))
     files.add_argument(
         "--transactions",
         metavar="FILE",
-        help="purchases: CSV, Excel (.xlsx) or Parquet, one row per purchase; with --engine duckdb or spark "
-        "also a glob ('sales/*.parquet') or a URL ('s3a://bucket/sales/*.parquet')",
+        help=_(
+            "purchases: CSV, Excel (.xlsx) or Parquet, one row per purchase; with --engine duckdb or spark "
+            "also a glob ('sales/*.parquet') or a URL ('s3a://bucket/sales/*.parquet')"
+        ),
     )
     files.add_argument(
-        "--customers", metavar="FILE", type=Path, help="optional customer list, one row per customer (for signup dates)"
+        "--customers",
+        metavar="FILE",
+        type=Path,
+        help=_("optional customer list, one row per customer (for signup dates)"),
     )
     files.add_argument(
         "--surveys",
         metavar="FILE",
         type=Path,
-        help="optional survey answers (satisfaction 1-5, recommend 0-10): loyalty matrix and NPS",
+        help=_("optional survey answers (satisfaction 1-5, recommend 0-10): loyalty matrix and NPS"),
     )
     files.add_argument(
         "--mapping",
         metavar="PATH",
         type=Path,
-        help="instead of the files above: a mapping file (mapping.toml) or the folder holding it",
+        help=_("instead of the files above: a mapping file (mapping.toml) or the folder holding it"),
     )
-    columns = parser.add_argument_group("your column names (default: the course's names)")
-    columns.add_argument("--customer-col", metavar="NAME", help="customer id, in every file (default customer_id)")
+    columns = parser.add_argument_group(_("your column names (default: the course's names)"))
+    columns.add_argument("--customer-col", metavar="NAME", help=_("customer id, in every file (default customer_id)"))
     columns.add_argument(
-        "--date-col", metavar="NAME", help="day of the purchase, and of the survey answer (default date)"
+        "--date-col", metavar="NAME", help=_("day of the purchase, and of the survey answer (default date)")
     )
-    columns.add_argument("--amount-col", metavar="NAME", help="amount paid (default amount)")
+    columns.add_argument("--amount-col", metavar="NAME", help=_("amount paid (default amount)"))
     columns.add_argument(
         "--cost-col",
         metavar="NAME",
-        help="cost of goods, for margin and profit (default cost; leave out if you have none)",
+        help=_("cost of goods, for margin and profit (default cost; leave out if you have none)"),
     )
     columns.add_argument(
-        "--signup-col", metavar="NAME", help="day the customer joined, customers file (default signup_date)"
+        "--signup-col", metavar="NAME", help=_("day the customer joined, customers file (default signup_date)")
     )
     columns.add_argument(
-        "--satisfaction-col", metavar="NAME", help="satisfaction 1-5, surveys file (default satisfaction)"
+        "--satisfaction-col", metavar="NAME", help=_("satisfaction 1-5, surveys file (default satisfaction)")
     )
     columns.add_argument(
-        "--recommend-col", metavar="NAME", help="likelihood to recommend 0-10, surveys file (default recommend)"
+        "--recommend-col", metavar="NAME", help=_("likelihood to recommend 0-10, surveys file (default recommend)")
     )
-    reading = parser.add_argument_group("how your files are written")
-    reading.add_argument("--date-format", metavar="FORMAT", help="e.g. %%d/%%m/%%Y for 31/12/2024 (default: detected)")
+    reading = parser.add_argument_group(_("how your files are written"))
+    reading.add_argument(
+        "--date-format", metavar="FORMAT", help=_("e.g. %%d/%%m/%%Y for 31/12/2024 (default: detected)")
+    )
     reading.add_argument(
         "--decimal",
         choices=(".", ","),
         metavar="SEPARATOR",
-        help='decimal separator of numbers: "." or "," (default .)',
+        help=_('decimal separator of numbers: "." or "," (default .)'),
     )
-    reading.add_argument("--encoding", metavar="NAME", help="text encoding of CSV files, e.g. cp1252 (default utf-8)")
-    reading.add_argument("--sheet", metavar="NAME", help="sheet of Excel files (default: the first)")
+    reading.add_argument(
+        "--encoding", metavar="NAME", help=_("text encoding of CSV files, e.g. cp1252 (default utf-8)")
+    )
+    reading.add_argument("--sheet", metavar="NAME", help=_("sheet of Excel files (default: the first)"))
     reading.add_argument(
         "--exclude-bad-rows",
         action="store_true",
-        help="leave out rows with an unreadable date, amount or id (listed in the report) instead of stopping",
+        help=_("leave out rows with an unreadable date, amount or id (listed in the report) instead of stopping"),
     )
     reading.add_argument(
         "--exclude-returns",
         action="store_true",
-        help="treat negative amounts as returns and leave them out (counted in the report)",
+        help=_("treat negative amounts as returns and leave them out (counted in the report)"),
     )
     reading.add_argument(
         "--observation-end",
         metavar="DATE",
-        help="last day your data covers, e.g. 2024-12-31 (default: the last purchase)",
+        help=_("last day your data covers, e.g. 2024-12-31 (default: the last purchase)"),
     )
-    choices = parser.add_argument_group("the report")
-    choices.add_argument("--out", metavar="FILE", type=Path, required=True, help="the HTML file to write")
-    choices.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    choices.add_argument("--title", default="Customer report", help="title of the page (default: Customer report)")
+    choices = parser.add_argument_group(_("the report"))
+    choices.add_argument("--out", metavar="FILE", type=Path, required=True, help=_("the HTML file to write"))
+    choices.add_argument("--force", action="store_true", help=_("overwrite --out if it exists"))
+    choices.add_argument("--title", help=_("title of the page (default: {title})").format(title=_("Customer report")))
+    choices.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        help=_(
+            "language of the report and of the messages: en (English) or es (Spanish) (default: en, or the "
+            "language of the lesson that runs the command)"
+        ),
+    )
     choices.add_argument(
         "--inactive-days",
         metavar="DAYS",
         type=int,
-        help="without a churn file, a customer with no purchase for this many days counts as lost "
-        f"(default: inactive_days of the mapping, else {INACTIVE_DAYS})",
+        help=_(
+            "without a churn file, a customer with no purchase for this many days counts as lost "
+            "(default: inactive_days of the mapping, else {days})"
+        ).format(days=INACTIVE_DAYS),
     )
     choices.add_argument(
         "--engine",
         choices=ENGINE_CHOICES,
         default="auto",
-        help="what reads the transactions: pandas in memory, DuckDB streaming files larger than memory, "
-        "or Spark (Parquet; the session of spark-submit or pyspark); auto: DuckDB for files too large "
-        "for memory or given by a glob or URL, else pandas (default: auto)",
+        help=_(
+            "what reads the transactions: pandas in memory, DuckDB streaming files larger than memory, "
+            "or Spark (Parquet; the session of spark-submit or pyspark); auto: DuckDB for files too large "
+            "for memory or given by a glob or URL, else pandas (default: auto)"
+        ),
     )
     return parser
 
@@ -303,10 +340,27 @@ _OPTION_OF = {
 }
 #: The file option of each table the command line reads.
 _FILE_OPTION_OF = {"transactions": "--transactions", "customers": "--customers", "surveys": "--surveys"}
-#: The loader's advice: ``[set ]key[ = value] under [section] in mapping.toml``.
-_ADVICE = re.compile(
-    r'(?:set )?(\w+)(?: = ("(?:[^"\\]|\\.)*"|[\w.-]+))? under \[([\w.]+)\] in ' + re.escape(MAPPING_FILE)
-)
+
+
+def _advice_pattern() -> re.Pattern:
+    """The loader's advice, ``[set ]key[ = value] under [section] in mapping.toml``, in the language in use.
+
+    Built from the loader's own messages (:data:`helpers.own_data.IN_MAPPING` and
+    :data:`helpers.own_data.SET`), so that the advice is recognised in any language.
+    """
+    template = _(IN_MAPPING)
+    if not 0 <= template.find("{setting}") < template.find("{section}") < template.find("{file}"):
+        template = IN_MAPPING  # a translation that names them in another order: the English advice
+    head, rest = template.split("{setting}", 1)
+    middle, tail = rest.split("{section}", 1)
+    return re.compile(
+        re.escape(head)
+        + f"(?:{re.escape(_(SET))} )?"
+        + r'(\w+)(?: = ("(?:[^"\\]|\\.)*"|[\w.-]+))?'
+        + re.escape(middle)
+        + r"([\w.]+)"
+        + re.escape(tail.replace("{file}", MAPPING_FILE))
+    )
 
 
 def _as_options(message: str) -> str:
@@ -320,25 +374,28 @@ def _as_options(message: str) -> str:
     'Change the rule with the option --inactive-days.'
     """
 
+    def use(option: str) -> str:
+        return _("use the option {option}").format(option=option)
+
     def option(match: re.Match) -> str:
         key, value, section = match.groups()
         if key == "on_bad_rows" and value is not None and "exclude" in value:
-            return "use the option --exclude-bad-rows"
+            return use("--exclude-bad-rows")
         if key == "exclude_returns":
-            return "use the option --exclude-returns"
+            return use("--exclude-returns")
         name = _FILE_OPTION_OF.get(section) if key == "file" else _OPTION_OF.get(key)
         if name is None:
             return match.group(0)
         if value is None:
-            return f"the option {name}"
+            return _("the option {option}").format(option=name)
         text = json.loads(value) if value.startswith('"') else value
-        return f"use the option {name} {shlex.quote(str(text))}"
+        return use(f"{name} {shlex.quote(str(text))}")
 
-    rewritten = _ADVICE.sub(option, message)
+    rewritten = _advice_pattern().sub(option, message)
     if MAPPING_FILE in rewritten:
-        rewritten += (
-            "\n(That setting has no command-line option: write a mapping file "
-            "(see datasets/examples/README.md) and pass it with --mapping.)"
+        rewritten += "\n" + _(
+            "(That setting has no command-line option: write a mapping file (see datasets/examples/README.md) "
+            "and pass it with --mapping.)"
         )
     return rewritten
 
@@ -354,14 +411,18 @@ def _check_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         if args.transactions is not None or given:
             given = " ".join((["--transactions"] if args.transactions is not None else []) + given)
             parser.error(
-                f"give either --mapping or --transactions with its options, not both (remove {given} "
-                "or put them in the mapping file)"
+                _(
+                    "give either --mapping or --transactions with its options, not both (remove {options} or put "
+                    "them in the mapping file)"
+                ).format(options=given)
             )
     elif args.transactions is None:
-        parser.error("give your purchases with --transactions FILE (or a mapping file with --mapping)")
+        parser.error(_("give your purchases with --transactions FILE (or a mapping file with --mapping)"))
     if args.inactive_days is not None and not 1 <= args.inactive_days <= MAX_INACTIVE_DAYS:
         parser.error(
-            f"--inactive-days must be a whole number of days from 1 to {MAX_INACTIVE_DAYS:,}, not {args.inactive_days}"
+            _("--inactive-days must be a whole number of days from 1 to {most}, not {value}").format(
+                most=number(MAX_INACTIVE_DAYS, ","), value=args.inactive_days
+            )
         )
 
 
@@ -383,16 +444,18 @@ def _given_files(args: argparse.Namespace) -> list[tuple[str, Path]]:
     for option, path in pattern:  # a glob names the files it matches
         matched = sorted(path.parent.glob(path.name))
         if not matched:
-            raise UsageError(f"{option} {path}: no file matches. Check the pattern and the folder.")
+            raise UsageError(f"{option} {path}: " + _("no file matches. Check the pattern and the folder."))
         given = [item for item in given if item[0] != option] + [(option, file) for file in matched]
     for option, path in given:
         if not path.exists():
             raise UsageError(
-                f"{option} {path}: no such file. Check the name and the folder (relative names are "
-                f"read from {Path.cwd()})."
+                f"{option} {path}: "
+                + _("no such file. Check the name and the folder (relative names are read from {folder}).").format(
+                    folder=Path.cwd()
+                )
             )
         if option != "--mapping" and not path.is_file():
-            raise UsageError(f"{option} {path} is a folder; give the file itself.")
+            raise UsageError(_("{option} {path} is a folder; give the file itself.").format(option=option, path=path))
     return given
 
 
@@ -424,33 +487,44 @@ def _refuse_input_as_out(out: Path, inputs: Sequence[tuple[str, Path]]) -> None:
     for option, path in inputs:
         if _same_file(out, path):
             raise UsageError(
-                f"--out {out} is your input file {path} ({option}); the report would replace it. "
-                "Choose another --out (this is refused even with --force)."
+                _(
+                    "--out {out} is your input file {path} ({option}); the report would replace it. Choose another "
+                    "--out (this is refused even with --force)."
+                ).format(out=out, path=path, option=option)
             )
 
 
 def _check_out(out: Path, inputs: Sequence[tuple[str, Path]], *, force: bool) -> None:
     """Refuse an ``--out`` that cannot or must not be written (:class:`UsageError`)."""
     if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give the name of the HTML file to write.")
+        raise UsageError(_("--out {out} is a folder; give the name of the HTML file to write.").format(out=out))
     _refuse_input_as_out(out, inputs)
     if not out.parent.is_dir():
-        raise UsageError(f"the folder {out.parent} of --out does not exist; create it or choose another --out.")
+        raise UsageError(
+            _("the folder {folder} of --out does not exist; create it or choose another --out.").format(
+                folder=out.parent
+            )
+        )
     if os.path.lexists(out) and not force:
-        raise UsageError(f"{out} already exists; not overwritten. Add --force to replace it, or choose another --out.")
+        raise UsageError(
+            _("{out} already exists; not overwritten. Add --force to replace it, or choose another --out.").format(
+                out=out
+            )
+        )
 
 
 def _mapping_files(mapping) -> list[tuple[str, Path]]:
     """The mapping file and every file it names (:func:`helpers.own_data.read_mapping`), as (where, path)."""
     files = [("--mapping", mapping.mapping_file)] if mapping.mapping_file is not None else []
-    return files + [(f"[{table}] of --mapping", path) for table, (path, _, _) in mapping.tables.items()]
+    return files + [
+        (_("[{table}] of --mapping").format(table=table), path) for table, (path, *_options) in mapping.tables.items()
+    ]
 
 
-#: How the loader describes negative amounts, and its advice to exclude bad rows (as options).
-_RETURNS = "are negative (returns or refunds?)"
-_BAD_ROWS_ADVICE = (
-    " To leave such rows out and list them in the load report instead, use the option --exclude-bad-rows."
-)
+def _bad_rows_advice() -> str:
+    """The loader's advice to exclude bad rows, as the command line gives it (an option)."""
+    setting = in_mapping('on_bad_rows = "exclude"', "settings", MAPPING_FILE)
+    return " " + _as_options(_(EXCLUDE_ADVICE).format(setting=setting))
 
 
 def _load(args: argparse.Namespace, out: Path) -> tuple[Company, int, str | None]:
@@ -477,10 +551,10 @@ def _load(args: argparse.Namespace, out: Path) -> tuple[Company, int, str | None
 
         def for_the_command_line(text: str) -> str:
             for written in {str(mapping.resolve()), str(mapping)}:
-                text = text.replace(written, "the command line")
+                text = text.replace(written, _("the command line"))
             text = _as_options(text)
-            if _RETURNS in text:  # negative amounts are returns: --exclude-bad-rows does not take them
-                text = text.replace(_BAD_ROWS_ADVICE, "")
+            if _(RETURNS) in text:  # negative amounts are returns: --exclude-bad-rows does not take them
+                text = text.replace(_bad_rows_advice(), "")
             return text
 
         mapping.write_text(mapping_from_options(args), encoding="utf-8")
@@ -507,20 +581,33 @@ def _read(args: argparse.Namespace, out: Path) -> tuple[Company, int, str | None
         raise
     except OSError as error:  # e.g. a file that cannot be opened
         raise DataError(
-            f"{error.filename or files}: {error.strerror or error}.\nHow to fix: check that the file "
-            "can be opened (permissions, a file rather than a folder)."
+            f"{error.filename or files}: {error.strerror or error}.\n"
+            + _how_to_fix(_("check that the file can be opened (permissions, a file rather than a folder)."))
         ) from None
     except csv.Error as error:
         raise DataError(
-            f"{files}: not readable as CSV text ({error}).\nHow to fix: give a CSV, Excel (.xlsx) or "
-            "Parquet file; if it is one, export it again."
+            f"{files}: "
+            + _("not readable as CSV text ({error}).").format(error=error)
+            + "\n"
+            + _how_to_fix(_("give a CSV, Excel (.xlsx) or Parquet file; if it is one, export it again."))
         ) from None
     except Exception as error:  # a failure the loader does not explain: still a message, not a traceback
         raise DataError(
-            f"{files}: could not be read ({type(error).__name__}: {error}).\nHow to fix: check "
-            "that the files are CSV, Excel (.xlsx) or Parquet tables and export them again; if the "
-            "problem stays, report it to the workbook's maintainers with this message."
+            f"{files}: "
+            + _("could not be read ({error}).").format(error=f"{type(error).__name__}: {error}")
+            + "\n"
+            + _how_to_fix(
+                _(
+                    "check that the files are CSV, Excel (.xlsx) or Parquet tables and export them again; if the "
+                    "problem stays, report it to the workbook's maintainers with this message."
+                )
+            )
         ) from None
+
+
+def _how_to_fix(fix: str) -> str:
+    """The last line of a DataError, as the loader writes it."""
+    return _("How to fix: {fix}").format(fix=fix)
 
 
 def write_page(page: str, out: Path, *, overwrite: bool = False) -> None:
@@ -603,8 +690,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     SystemExit
         with status 2, from :mod:`argparse`, for unknown, malformed or conflicting options.
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    previous = i18n.language()
+    try:
+        requested = _requested_language(argv)
+        if requested is not None:  # before the parser is made, so that --help speaks the language too
+            i18n.use(requested)
+        return _run(argv)
+    finally:
+        i18n.use(previous)
+
+
+def _requested_language(argv: Sequence[str]) -> str | None:
+    """The language ``--lang`` asks for (None when not given, or not one the course speaks).
+
+    >>> _requested_language(["--lang", "es", "--out", "r.html"]), _requested_language(["--lang=en"])
+    ('es', 'en')
+    """
+    for position, argument in enumerate(argv):
+        if argument == "--":
+            break
+        value = None
+        if argument == "--lang" and position + 1 < len(argv):
+            value = argv[position + 1]
+        elif argument.startswith("--lang="):
+            value = argument.split("=", 1)[1]
+        if value is not None:
+            return value if value in i18n.LANGUAGES else None
+    return None
+
+
+def _run(argv: list[str]) -> int:
+    """:func:`main` in the language chosen."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.lang is not None:
+        i18n.use(args.lang)
     _check_options(args, parser)
     out: Path = args.out.expanduser()
     started = time.perf_counter()
@@ -615,10 +736,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         return _usage_error(parser, error)
     except DataError as error:
-        print(f"report: your data could not be read.\n{error}", file=sys.stderr)
+        print(_("report: your data could not be read.") + f"\n{error}", file=sys.stderr)
         return EXIT_DATA
     except ValueError as error:  # the data were read but cannot make a report (e.g. no purchase)
-        print(f"report: the report cannot be made from this data: {error}", file=sys.stderr)
+        print(_("report: the report cannot be made from this data: {error}").format(error=error), file=sys.stderr)
         return EXIT_DATA
     if load_text is not None:
         data.overview["load_report"] = load_text
@@ -635,16 +756,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage_error(
             parser,
             UsageError(
-                f"{out} appeared while the report was made; not overwritten. Add "
-                "--force to replace it, or choose another --out."
+                _(
+                    "{out} appeared while the report was made; not overwritten. Add --force to replace it, or "
+                    "choose another --out."
+                ).format(out=out)
             ),
         )
     except OSError as error:
-        print(f"report: could not write {out}: {error.strerror or error}", file=sys.stderr)
+        print(
+            _("report: could not write {out}: {error}").format(out=out, error=error.strerror or error), file=sys.stderr
+        )
         return EXIT_DATA
-    skipped = [heading for attribute, _, heading in SECTIONS if isinstance(getattr(data, attribute), Skipped)]
-    print(
-        f"Report written to {out} ({len(page) / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s)."
-        + (f" Not shown for lack of data: {', '.join(skipped)}." if skipped else "")
+    skipped = [_(heading) for attribute, _anchor, heading in SECTIONS if isinstance(getattr(data, attribute), Skipped)]
+    written = _("Report written to {out} ({size} MB, {seconds} s).").format(
+        out=out, size=number(len(page) / 1e6, ".1f"), seconds=number(time.perf_counter() - started, ".1f")
     )
+    if skipped:
+        written += " " + _("Not shown for lack of data: {sections}.").format(sections=", ".join(skipped))
+    print(written)
     return EXIT_OK

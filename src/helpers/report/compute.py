@@ -24,7 +24,8 @@ import pandas as pd
 
 from helpers.company import Company
 from helpers.crm import rfm_segment_value
-from helpers.formats import money, percent_text, without_negative_zero
+from helpers.formats import localize, money, number, percent_text, without_negative_zero
+from helpers.i18n import N_, _
 from helpers.loyalty import loyalty_components, loyalty_index, loyalty_segment, nps, segment_summary
 from helpers.profitability import customer_profitability, pyramid_tier
 from helpers.purchases import as_transactions, window_start
@@ -114,6 +115,15 @@ class ReportData:
 # ---------------------------------------------------------------------------------------
 # Numbers as text: one rule for the whole page
 # ---------------------------------------------------------------------------------------
+
+
+#: What a section's value is (``value_name``): kept in English in the results, translated where shown.
+VALUE_NAMES = (N_("margin"), N_("revenue"), N_("gross margin"), N_("profit"))
+
+
+def _percent(value: float, digits: int = 0) -> str:
+    """:func:`helpers.formats.percent_text` with the decimal mark of the language in use."""
+    return localize(percent_text(value, digits))
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,8 +323,10 @@ def retention_section(lifetimes: pd.DataFrame, *, window_months: int = 12) -> di
     """
     if lifetimes.empty:
         raise ValueError(
-            "no customer can be followed: the data cover less time than the inactivity limit "
-            "used to decide that a customer is lost"
+            _(
+                "no customer can be followed: the data cover less time than the inactivity limit used to decide "
+                "that a customer is lost"
+            )
         )
     curve = survival_curve(lifetimes["duration"], lifetimes["churned"], time_unit="months")
     monthly = monthly_churn(lifetimes, months=window_months)
@@ -441,7 +453,10 @@ def pyramid_section(company: Company, base: pd.DataFrame, active: pd.Index, opti
         )
         served = [
             part
-            for part, table_name in (("contacts priced by channel", "interactions"), ("retention bonds", "bonds"))
+            for part, table_name in (
+                (N_("contacts priced by channel"), "interactions"),
+                (N_("retention bonds"), "bonds"),
+            )
             if table_name not in company.missing
         ]
         value, name = (table["profit"], "profit") if served else (table["margin"], "gross margin")
@@ -528,9 +543,12 @@ def clv_section(
         )
     if not np.isfinite(values.to_numpy()).all():
         raise ValueError(
-            f"the models fitted on {len(usable):,} buyers give no finite value for "
-            f"{int((~np.isfinite(values.to_numpy())).sum()):,} customers: too few buyers or repeat "
-            "purchases to estimate them"
+            _(
+                "the models fitted on {buyers} buyers give no finite value for {customers} customers: too few buyers "
+                "or repeat purchases to estimate them"
+            ).format(
+                buyers=number(len(usable), ","), customers=number(int((~np.isfinite(values.to_numpy())).sum()), ",")
+            )
         )
     ordered = np.sort(values.to_numpy())[::-1]
     total = float(ordered.sum())
@@ -650,52 +668,70 @@ def headline_kpis(
     on_file = overview["rows"].get("customers") if "customers" not in overview["derived"] else None
     rows = [
         (
-            "Customers",
+            _("Customers"),
             overview["buyers"],
             "count",
-            f"bought at least once ({on_file:,} in the customers table)" if on_file else "bought at least once",
+            _("bought at least once ({count} in the customers table)").format(count=number(on_file, ","))
+            if on_file
+            else _("bought at least once"),
         ),
-        ("Active customers", overview["active"], "count", overview["active_meaning"]),
+        (_("Active customers"), overview["active"], "count", overview["active_meaning"]),
         (
-            f"Revenue, last {window} months",
+            _("Revenue, last {months} months").format(months=window),
             overview["revenue_recent"],
             "money",
-            f"total {without_negative_zero(money(overview['revenue']))} over the whole period",
+            _("total {amount} over the whole period").format(amount=without_negative_zero(money(overview["revenue"]))),
         ),
     ]
     if overview["margin_recent"] is not None:
         rows.append(
             (
-                f"Gross margin, last {window} months",
+                _("Gross margin, last {months} months").format(months=window),
                 overview["margin_recent"],
                 "money",
-                f"{percent_text(overview['margin_recent'] / overview['revenue_recent'])} of revenue"
+                _("{share} of revenue").format(share=_percent(overview["margin_recent"] / overview["revenue_recent"]))
                 if overview["revenue_recent"]
-                else "revenue − cost",
+                else _("revenue − cost"),
             )
         )
-    rows.append(("Repeat-purchase rate", overview["repeat_rate"], "percent", "buyers who came back on another day"))
+    rows.append(
+        (_("Repeat-purchase rate"), overview["repeat_rate"], "percent", _("buyers who came back on another day"))
+    )
     if not isinstance(retention, Skipped) and np.isfinite(retention["churn_rate"]):
         rate = retention["churn_rate"]
         rows.append(
             (
-                "Monthly churn",
+                _("Monthly churn"),
                 rate,
                 "percent",
-                f"retention {percent_text(1 - rate, 1)} a month, {percent_text((1 - rate) ** 12)} a year",
+                _("retention {monthly} a month, {yearly} a year").format(
+                    monthly=_percent(1 - rate, 1), yearly=_percent((1 - rate) ** 12)
+                ),
             )
         )
     if not isinstance(clv_result, Skipped) and np.isfinite(clv_result["average"]):
+        value_name = clv_result["value_name"]
         rows.append(
             (
-                "Average CLV",
+                _("Average CLV"),
                 clv_result["average"],
                 "money",
-                f"expected {clv_result['value_name']} per active customer, next {clv_result['months']} months",
+                _("expected {value} per active customer, next {months} months").format(
+                    value=_(value_name), months=clv_result["months"]
+                ),
             )
         )
     if not isinstance(loyalty, Skipped) and loyalty["nps"] is not None:
-        rows.append(("NPS", loyalty["nps"], "score", f"{loyalty['nps_answers']:,} answers, last {window} months"))
+        rows.append(
+            (
+                "NPS",
+                loyalty["nps"],
+                "score",
+                _("{count} answers, last {months} months").format(
+                    count=number(loyalty["nps_answers"], ","), months=window
+                ),
+            )
+        )
     return pd.DataFrame(rows, columns=["measure", "value", "kind", "meaning"])
 
 
@@ -723,7 +759,7 @@ def _attempt(timings: dict[str, float], stage: str, compute: Callable[[], dict])
         try:
             return compute()
         except (ValueError, RuntimeError) as error:
-            return Skipped(f"this section could not be computed on this data: {error}")
+            return Skipped(_("this section could not be computed on this data: {error}").format(error=error))
 
 
 def compute_report(company: Company, options: ReportOptions | None = None) -> ReportData:
@@ -761,7 +797,7 @@ def compute_report(company: Company, options: ReportOptions | None = None) -> Re
     end = pd.Timestamp(company.observation_end)
     transactions = as_transactions(company.transactions)
     if len(transactions) == 0:
-        raise ValueError("the transactions table is empty: the report needs at least one purchase")
+        raise ValueError(_("the transactions table is empty: the report needs at least one purchase"))
 
     with timed(timings, "customer base"):
         base = transactions.customer_base(end, window_months=options.window_months)
@@ -770,7 +806,7 @@ def compute_report(company: Company, options: ReportOptions | None = None) -> Re
         try:
             lifetimes = customer_lifetimes(company, base, inactive_days=options.inactive_days)
         except ValueError as error:
-            lifetimes = Skipped(f"customer lifetimes could not be computed on this data: {error}")
+            lifetimes = Skipped(_("customer lifetimes could not be computed on this data: {error}").format(error=error))
     followed = None if isinstance(lifetimes, Skipped) else lifetimes
     active = _active_ids(company, base, followed, options.inactive_days)
     retention = (
@@ -793,7 +829,7 @@ def compute_report(company: Company, options: ReportOptions | None = None) -> Re
 
     def value_of_customers() -> dict:
         if isinstance(rfm, Skipped):
-            raise ValueError("the RFM summary it needs could not be computed")
+            raise ValueError(_("the RFM summary it needs could not be computed"))
         ratio = float(base["margin"].sum() / base["revenue"].sum()) if costs and base["revenue"].sum() else 1.0
         churn = retention["churn_rate"] if not isinstance(retention, Skipped) else float("nan")
         return clv_section(
@@ -810,14 +846,16 @@ def compute_report(company: Company, options: ReportOptions | None = None) -> Re
     clv_result = _attempt(timings, "clv", value_of_customers)
     if not company.has("surveys", "satisfaction"):
         loyalty = Skipped(
-            "the data have no survey answers with a satisfaction score "
-            "(give a surveys file to see the loyalty matrix and the NPS)"
+            _(
+                "the data have no survey answers with a satisfaction score (give a surveys file to see the loyalty "
+                "matrix and the NPS)"
+            )
         )
     else:
         loyalty = _attempt(timings, "loyalty", lambda: loyalty_section(company, base, active, options))
 
     first = pd.Timestamp(base["first_purchase"].min())
-    inactivity_meaning = f"bought in the last {options.inactive_days} days"
+    inactivity_meaning = _("bought in the last {days} days").format(days=options.inactive_days)
     overview = {
         "first_date": first,
         "observation_end": end,
@@ -829,7 +867,7 @@ def compute_report(company: Company, options: ReportOptions | None = None) -> Re
         "buyers": len(base),
         "active": len(active),
         "active_meaning": (
-            "signed up and not lost by the end of the data"
+            _("signed up and not lost by the end of the data")
             if rule == "recorded" and followed is not None
             else inactivity_meaning
         ),
