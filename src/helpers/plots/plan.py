@@ -69,7 +69,7 @@ _KPI_NAMES = {  # the English names, translated where shown
     "retention_12m_top_tiers": (N_("12-month retention, platinum & gold"), "percent"),
     "nps": (N_("NPS (points)"), "points"),
     "apostle_share": (N_("share of apostles"), "percent"),
-    "customer_equity": (N_("customer equity"), "money"),
+    "customer_equity": (N_("customer equity, today's customers"), "money"),
     "profit_3_years": (N_("3-year profit, today's customers"), "money"),
     "customers_3_years": (N_("customers in 3 years (bucket)"), "count"),
     "friends_partners_3_years": (N_("friends & partners in 3 years"), "count"),
@@ -149,7 +149,7 @@ def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for kpi, row in kpis.iterrows():
-        name, kind = _KPI_NAMES.get(str(kpi), (label(kpi), "count"))
+        name, kind = _KPI_NAMES[str(kpi)] if str(kpi) in _KPI_NAMES else (category(kpi), "count")
         out = {"KPI": _(name)}
         for column, value in row.items():
             if column == "met":
