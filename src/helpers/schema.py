@@ -75,7 +75,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ),
         C("acquisition_channel", "category", "", "How the customer was acquired", "canal de captación"),
         C("acquisition_cost", "float64", "currency", "What acquiring this customer cost", spanish("acquisition cost")),
-        C("segment", "category", "", "Consumer (B2C) or business (B2B) customer", "segmento"),
+        C("segment", "category", "", "Consumer (B2C) or business (B2B) customer", spanish("segment")),
         C("region", "category", "", "Region where the customer lives or operates", "región"),
         C("age", "float64", "years", "Age at signup (consumers only; empty for businesses)", "edad", nullable=True),
         C(
@@ -141,7 +141,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "float64",
             "currency/month",
             "What the programme costs the company for this customer",
-            "costo mensual",
+            spanish("cost per month"),
         ),
     ),
     "churn": (
