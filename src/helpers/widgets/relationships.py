@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers import relationships, schema
-from helpers.formats import localize
+from helpers.formats import localize, number
 from helpers.i18n import _
 from helpers.plots import money
 from helpers.plots.relationships import projection_chart
@@ -100,7 +100,7 @@ def migration_scenario(
     ).format(
         value=money(value),
         baseline_value=money(baseline_value),
-        change=localize(f"{change:+.0%}"),
+        change=number(change, "+.0%"),
         periods=periods,
         close=localize(f"{close:.0%}"),
         close_before=localize(f"{close_before:.0%}"),
