@@ -7,7 +7,7 @@
 #   make notebooks  re-execute every lesson and solution notebook (both editions), then the exercises
 #   make translations  bring the Spanish catalogues in step with an English change (new: empty; changed: fuzzy)
 #   make exercises  regenerate exercises/ from solutions/
-#   make slides     offline slide decks with speaker notes, guide pages and handouts in build/slides
+#   make slides     offline slide decks with speaker notes, guide pages and handouts in build/slides (build/slides/es: the Spanish lessons' pages and decks)
 #   make format     format the code and fix what the linter can (ruff)
 #   make lock       re-pin requirements.lock after a change to pyproject.toml (maintainers)
 

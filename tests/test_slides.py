@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import guides, handouts, slides
+from helpers.i18n import language
 from tests.test_guides import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -304,3 +305,16 @@ def test_a_lesson_page_shows_prose_as_text_and_loads_nothing_from_a_network(tmp_
     assert "<title>99 · A lesson</title>" in page
     loaded = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
     assert loaded and all(url.startswith("assets/") for url in loaded), loaded
+
+
+def test_the_spanish_edition_gets_its_pages_and_decks_with_a_spanish_index(tmp_path, assets):
+    spanish = slides.lessons(["03"], slides.NOTEBOOKS / "es")
+    assert [path.name for path in spanish] == ["03_teoria_del_balde.ipynb"]
+    slides.build_spanish(spanish, tmp_path / "es")
+    index = (tmp_path / "es" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in index and language() == "en"  # the process speaks English again
+    assert "<th>Lección</th><th>Página</th><th>Diapositivas</th></tr>" in index
+    assert "teoría del balde" in index and "03_teoria_del_balde.page.html" in index
+    deck = (tmp_path / "es" / "03_teoria_del_balde.html").read_text(encoding="utf-8")
+    assert "Unos 5 minutos" not in deck and "Términos clave" in deck
+    assert (tmp_path / "es" / "03_teoria_del_balde.page.html").exists()

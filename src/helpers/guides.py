@@ -330,8 +330,9 @@ def read_notebook(path: str | Path) -> dict[str, Any]:
     return notebook
 
 
-#: The line under a lesson's section heading that tells students its time ("*About 8 minutes.*").
-SECTION_TIME = re.compile(r"^(#{2,3} [^\n]*)\n\*About \d+ minutes?\.\*[ \t]*(?:\n|$)")
+#: The line under a lesson's section heading that tells students its time ("*About 8 minutes.*", in the
+#: Spanish edition "*Unos 8 minutos.*").
+SECTION_TIME = re.compile(r"^(#{2,3} [^\n]*)\n\*(?:About \d+ minutes?|Unos? \d+ minutos?)\.\*[ \t]*(?:\n|$)")
 
 
 def without_section_time(cell: dict[str, Any]) -> dict[str, Any]:
@@ -342,6 +343,8 @@ def without_section_time(cell: dict[str, Any]) -> dict[str, Any]:
     >>> cell = {"cell_type": "markdown", "source": "## Take-aways\\n*About 5 minutes.*\\n- one"}
     >>> without_section_time(cell)["source"]
     '## Take-aways\\n- one'
+    >>> without_section_time({"cell_type": "markdown", "source": "## Ideas\\n*Unos 5 minutos.*\\n- una"})["source"]
+    '## Ideas\\n- una'
     """
     if cell.get("cell_type") != "markdown":
         return cell

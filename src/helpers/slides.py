@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import guides
+from helpers.i18n import N_, _, language, speaking
 
 #: The course's folder (the repository): lessons, guides and the deck assets live there.
 ROOT = Path(__file__).resolve().parents[2]
@@ -751,7 +752,7 @@ code { background: #f3f5f9; padding: 0 .2em; }
 
 def _page(title: str, body: str) -> str:
     return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
@@ -806,33 +807,45 @@ def guide_page(guide: guides.Guide, deck: str | None = None, handout: str | None
     return _page(guide.title, f"<nav>{''.join(links)}</nav>\n{markdown_page(guide.text)}")
 
 
-def index_page(rows: list[dict[str, str | None]], overview: str | None = None) -> str:
+def index_page(rows: list[dict[str, str | None]], overview: str | None = None, edition: str | None = None) -> str:
     """The index of the built lessons: each with its deck, guide page and handout (where they exist).
 
     Parameters
     ----------
     rows : per lesson, ``title`` and the relative links ``page``, ``deck``, ``guide``, ``handout`` (or None).
     overview : the link to the instructor overview page, if there is one.
+    edition : the link to the Spanish edition's index, if it was built.
     """
+    every = (("page", N_("Page")), ("deck", N_("Slides")), ("guide", N_("Guide")), ("handout", N_("Handout")))
+    columns = [(key, label) for key, label in every if any(key in row for row in rows)]  # a lesson may lack a guide
+    missing = _("no {item}")
     items = []
     for row in rows:
         links = [
-            f'<a href="{html.escape(row[key])}">{label}</a>' if row.get(key) else f"<span>no {label.lower()}</span>"
-            for key, label in (("page", "Page"), ("deck", "Slides"), ("guide", "Guide"), ("handout", "Handout"))
+            f'<a href="{html.escape(row[key])}">{_(label)}</a>'
+            if row.get(key)
+            else f"<span>{missing.format(item=_(label).lower())}</span>"
+            for key, label in columns
         ]
         items.append(f"<tr><td>{html.escape(row['title'] or '')}</td><td>{'</td><td>'.join(links)}</td></tr>")
+    headers = "".join(f"<th>{_(label)}</th>" for label in (N_("Lesson"), *(label for _key, label in columns)))
+    title = _("Relationship Marketing &amp; CRM Workbook: lesson pages, slides, guides and handouts")
+    how = _(
+        "Open a deck and press <b>S</b> for the speaker view with the notes, <b>F</b> for full screen, "
+        "<b>Esc</b> for the overview. Everything here works without a network."
+    )
+    spanish = _("The Spanish edition: lesson pages and slides")
     body = (
-        "<h1>Relationship Marketing &amp; CRM Workbook: lesson pages, slides, guides and handouts</h1>\n"
-        "<p>Open a deck and press <b>S</b> for the speaker view with the notes, <b>F</b> for full screen, "
-        "<b>Esc</b> for the overview. Everything here works without a network.</p>\n"
+        f"<h1>{title}</h1>\n<p>{how}</p>\n"
         + (
             f'<p><a href="{html.escape(overview)}">The instructor overview</a>: preparing a class, your class\'s own company, grading.</p>\n'
             if overview
             else ""
         )
-        + f"<table>\n<tr><th>Lesson</th><th>Page</th><th>Slides</th><th>Guide</th><th>Handout</th></tr>\n{''.join(items)}\n</table>"
+        + (f'<p><a href="{html.escape(edition)}">{spanish}</a></p>\n' if edition else "")
+        + f"<table>\n<tr>{headers}</tr>\n{''.join(items)}\n</table>"
     )
-    return _page("Lesson pages, slides, guides and handouts", body)
+    return _page(_("Lesson pages, slides, guides and handouts"), body)
 
 
 def lessons(prefixes: Sequence[str] = (), folder: Path = NOTEBOOKS) -> list[Path]:
@@ -856,11 +869,12 @@ def lessons(prefixes: Sequence[str] = (), folder: Path = NOTEBOOKS) -> list[Path
     return chosen
 
 
-def build(notebooks: Sequence[Path], out_dir: Path) -> list[str]:
+def build(notebooks: Sequence[Path], out_dir: Path, *, edition: str | None = None) -> list[str]:
     """Build decks, guide pages, handouts and the index for ``notebooks``; return the problems met.
 
     A lesson without a guide still gets its deck (without notes); a guide that strays from
-    the format is reported and the lesson gets a deck without notes.
+    the format is reported and the lesson gets a deck without notes. ``edition`` is the link
+    to the Spanish edition's index, when it is built too.
     """
     from helpers import handouts
 
@@ -902,9 +916,27 @@ def build(notebooks: Sequence[Path], out_dir: Path) -> list[str]:
         body = '<nav><a href="index.html">All lessons</a></nav>\n' + markdown_page(overview.read_text(encoding="utf-8"))
         (out_dir / "overview.html").write_text(_page("Instructor guides", body), encoding="utf-8")
     (out_dir / "index.html").write_text(
-        index_page(rows, overview="overview.html" if overview.is_file() else None), encoding="utf-8"
+        index_page(rows, overview="overview.html" if overview.is_file() else None, edition=edition), encoding="utf-8"
     )
     return problems
+
+
+def build_spanish(notebooks: Sequence[Path], out_dir: Path) -> None:
+    """The Spanish edition's lesson pages and decks, with a Spanish index, in ``out_dir``.
+
+    The instructor guides are written in English, so these decks have no speaker notes and
+    no handout: the English deck of the same lesson has them.
+    """
+    out_dir = Path(out_dir)
+    copy_assets(out_dir)
+    rows = []
+    with speaking("es"):
+        for notebook in notebooks:
+            deck = build_deck(notebook, out_dir, guide_for(notebook), notes=False)
+            title = guides.lesson_title(guides.read_notebook(notebook))
+            rows.append({"title": title, "page": build_page(notebook, out_dir).name, "deck": deck.name})
+            print(f"  es/{notebook.stem}: {rows[-1]['page']}, {deck.name}")
+        (out_dir / "index.html").write_text(index_page(rows), encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -936,8 +968,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not notebooks:
         print(f"python -m helpers slides: no lessons in {NOTEBOOKS}", file=sys.stderr)
         return 2
+    spanish = lessons(args.lessons, NOTEBOOKS / "es") if (NOTEBOOKS / "es").is_dir() else []
     try:
-        problems = build(notebooks, args.out)
+        problems = build(notebooks, args.out, edition="es/index.html" if spanish else None)
+        if spanish:
+            build_spanish(spanish, args.out / "es")
     except AssetsMissing as error:
         print(f"python -m helpers slides: {error}", file=sys.stderr)
         return 1
