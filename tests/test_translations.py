@@ -132,3 +132,33 @@ def test_labels_and_messages_follow_the_language(spanish):
     assert glossary.label("partner") == "socio"
     with pytest.raises(ValueError, match="not 'fr'"):
         i18n.use("fr")
+
+
+ENGLISH_WORDS = {"the", "and", "of", "to", "is", "that", "for", "with", "are", "this", "which", "what", "how", "when"}
+SPANISH_NOTEBOOKS = sorted((translate.ROOT / "notebooks" / "es").glob("*.ipynb")) + sorted(
+    (translate.ROOT / "solutions" / "es").glob("*.ipynb")
+)
+
+
+def shown_text(output: dict) -> str:
+    """What a reader sees of a cell's output, as text: printed lines, computed prose, plain results."""
+    if output.get("output_type") == "stream":
+        return "".join(output["text"])
+    data = output.get("data", {})
+    return "".join(data.get("text/markdown", data.get("text/plain", "")))
+
+
+@pytest.mark.parametrize("notebook", SPANISH_NOTEBOOKS, ids=lambda p: f"{p.parent.parent.name}/es/{p.stem}")
+def test_what_a_spanish_notebook_shows_is_spanish(notebook):
+    """No English sentence in a Spanish lesson's outputs: a message that reached no catalogue shows up here.
+
+    Lines with a ``#`` are left out: the messy shop's mapping file (lesson 09) is data, commented in English.
+    """
+    english = []
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for output in cell.get("outputs", []):
+            for line in shown_text(output).splitlines():
+                words = re.findall(r"[A-Za-z]+(?:_[A-Za-z]+)*", line.lower())
+                if "#" not in line and sum(word in ENGLISH_WORDS for word in words) >= 3:
+                    english.append(f"{cell['id']}: {line.strip()[:120]}")
+    assert not english, "English left in what the Spanish notebook shows:\n" + "\n".join(english[:10])
