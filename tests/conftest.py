@@ -10,6 +10,7 @@ from functools import cache
 
 import pytest
 
+from helpers import i18n
 from helpers.company import Company
 from helpers.data import lesson_company
 from helpers.synthetic import generate
@@ -33,3 +34,13 @@ def make_company():
 def course_company() -> Company:
     """The course's bundled company, as the lessons load it."""
     return lesson_company()
+
+
+@pytest.fixture
+def spanish():
+    """The Spanish edition for one test (``i18n.use("es")``); English again afterwards, whatever happens."""
+    i18n.use("es")
+    try:
+        yield
+    finally:
+        i18n.use("en")

@@ -36,15 +36,11 @@ ENGLISH = re.compile(
 
 
 @pytest.fixture
-def spanish():
-    """The Spanish edition for one test, with the course theme; English and the old theme afterwards."""
+def spanish(spanish):
+    """The Spanish edition for one test (conftest's), with the course theme; the old theme afterwards."""
     with mpl.rc_context():
         plots.use_theme()
-        i18n.use("es")
-        try:
-            yield
-        finally:
-            i18n.use("en")
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -18,34 +18,14 @@ import pytest
 
 from helpers import __main__ as cli
 from helpers import i18n
-from helpers.data import DataError, load_own_data, load_transactions, read_table
+from helpers.data import load_own_data, load_transactions, read_table
 from helpers.report.render import SECTIONS
 from helpers.validation import refuse_rows
+from tests.test_own_data import error_of, write
 
 ROOT = Path(__file__).resolve().parents[1]
 MESSY = ROOT / "datasets" / "examples" / "messy_shop"
 ROW_NOTE_ES = "contando el encabezado como fila 1"
-
-
-@pytest.fixture
-def spanish():
-    i18n.use("es")
-    try:
-        yield
-    finally:
-        i18n.use("en")
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def error_of(call, *args, **kwargs) -> str:
-    with pytest.raises(DataError) as err:
-        call(*args, **kwargs)
-    return str(err.value)
 
 
 def assert_names_es(message: str, file: str, column: str | None = None, rows=(), fix: str = "Cómo corregirlo:"):

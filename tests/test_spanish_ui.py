@@ -15,30 +15,12 @@ from helpers.notebook import describe_missing, parse_requirements
 from helpers.widgets import Scenario, readout_of, slider, what_if
 from helpers.widgets.bonds import BudgetInputs, budget_widget
 from helpers.widgets.value import clv_widget
+from tests.test_checks import Shop, total_question
 
 LOYALTY_TYPES = ("apostle", "mercenary", "hostage", "terrorist", "indifferent")
 
 
-@pytest.fixture(autouse=True)
-def spanish():
-    i18n.use("es")
-    yield
-    i18n.use("en")
-
-
-class Shop:
-    def __init__(self, sales):
-        self.sales = pd.Series(sales)
-
-
-def total_question():
-    return Question(
-        variable="total",
-        expected=lambda shop: shop.sales.sum(),
-        kind="number",
-        hints=["Add them up.", "Use .sum()."],
-        solution="total = shop.sales.sum()",
-    )
+pytestmark = pytest.mark.usefixtures("spanish")
 
 
 def kind_question(kind="concept"):

@@ -18,13 +18,6 @@ TIME = re.compile(r"^\*About (\d+) minutes?\.\*$", re.MULTILINE)
 TIME_ES = re.compile(r"^\*Unos? (\d+) minutos?\.\*$", re.MULTILINE)
 
 
-@pytest.fixture
-def spanish():
-    i18n.use("es")
-    yield
-    i18n.use("en")
-
-
 def test_every_catalogue_is_complete_and_current():
     """A stale or missing translation fails here: run `make translations`, then translate."""
     behind = [row for row in translate.status() if row[2] or row[3]]
@@ -162,3 +155,13 @@ def test_what_a_spanish_notebook_shows_is_spanish(notebook):
                 if "#" not in line and sum(word in ENGLISH_WORDS for word in words) >= 3:
                     english.append(f"{cell['id']}: {line.strip()[:120]}")
     assert not english, "English left in what the Spanish notebook shows:\n" + "\n".join(english[:10])
+
+
+def test_a_catalogue_with_an_unclosed_quote_is_refused_with_its_line(tmp_path):
+    """Babel alone would read it silently wrong ("Hol"); a translator's slip must stop the build instead."""
+    broken = tmp_path / "broken.po"
+    broken.write_text('msgid "Hello"\nmsgstr "Hola\n\nmsgid "Customers"\nmsgstr "Clientes"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"broken\.po, line 2: .*'msgstr \"Hola'"):
+        i18n.read_po_file(broken)
+    (tmp_path / "fine.po").write_text(broken.read_text().replace('"Hola\n', '"Hola"\n'), encoding="utf-8")
+    assert i18n.read_po_file(tmp_path / "fine.po").get("Hello").string == "Hola"

@@ -826,6 +826,17 @@ LABELS_ES: dict[str, str] = {
     "loyal employees": "empleados fieles",
     "satisfied customers": "clientes satisfechos",
     "loyal customers": "clientes fieles",
+    # the RFM segments (helpers.rfm.RFM_SEGMENTS; "lost" is the stage's)
+    "champions": "campeones",
+    "loyal": "leales",
+    "potential loyalists": "leales potenciales",
+    "new": "nuevos",
+    "promising": "prometedores",
+    "need attention": "requieren atención",
+    "about to sleep": "a punto de dormirse",
+    "can't lose them": "no perderlos",
+    "at risk": "en riesgo",
+    "hibernating": "hibernando",
     # the columns of lesson 02's tables (helpers.bonds), as headers read them
     "level": "nivel",
     "spanish": "español",

@@ -28,7 +28,7 @@ import functools
 import re
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "localize", "show_tables_in", "speaking", "use"]
+__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "localize", "read_po_file", "show_tables_in", "speaking", "use"]
 
 #: The languages the course is written in; the first is the source.
 LANGUAGES = ("en", "es")
@@ -81,17 +81,38 @@ def speaking(lang: str):
         _current["lang"] = before
 
 
+# A line of a PO file: a comment, a blank, a keyword with its string, or a string continuing the last one.
+_PO_LINE = re.compile(
+    r'(?:#.*|\s*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*")'
+)
+
+
+def read_po_file(path: Path, lang: str = "es"):
+    """A PO catalogue, refused when a line is not PO: Babel would read an unclosed string silently wrong.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the line and its text (a translator's missing quote, say).
+    """
+    from babel.messages.pofile import read_po
+
+    text = Path(path).read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not _PO_LINE.fullmatch(line):
+            raise ValueError(f"{path}, line {number}: not a line of a PO file (an unclosed quote?): {line[:80]!r}")
+    with Path(path).open("rb") as file:
+        return read_po(file, locale=lang)
+
+
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every translated message of ``lang``, by its English text (fuzzy and empty ones left out)."""
-    from babel.messages.pofile import read_po
-
     messages = {}
     for path in sorted((LOCALE / lang).glob("*.po")):
-        with path.open("rb") as file:
-            for message in read_po(file):
-                if message.id and message.string and not message.fuzzy:
-                    messages[message.id] = message.string
+        for message in read_po_file(path, lang):
+            if message.id and message.string and not message.fuzzy:
+                messages[message.id] = message.string
     return messages
 
 

@@ -40,9 +40,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
-from helpers.i18n import LOCALE, speaking
+from helpers.i18n import LOCALE, read_po_file, speaking
 
 __all__ = [
     "EDITIONS",
@@ -182,8 +182,7 @@ def read_catalogue(path: Path) -> Catalog:
     """A PO catalogue; an empty one when the file does not exist yet."""
     if not path.exists():
         return Catalog(locale="es", project="Relationship Marketing & CRM Workbook", fuzzy=False)
-    with path.open("rb") as file:
-        return read_po(file, locale="es")
+    return read_po_file(path)
 
 
 HEADER = """\

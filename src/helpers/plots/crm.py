@@ -39,19 +39,9 @@ __all__ = [
     "value_curve_chart",
 ]
 
-#: Names these charts show that come as data (the RFM segments of :data:`helpers.rfm.RFM_SEGMENTS`, a
-#: customer's status), for the catalogue; translated where drawn, through :func:`helpers.plots.category`.
+#: A customer's status as these charts show it (data), for the catalogue; the RFM segments' Spanish is
+#: in the glossary. Translated where drawn, through :func:`helpers.plots.category`.
 DATA_WORDS = (
-    N_("Champions"),
-    N_("Loyal"),
-    N_("Potential loyalists"),
-    N_("New"),
-    N_("Promising"),
-    N_("Need attention"),
-    N_("About to sleep"),
-    N_("Can't lose them"),
-    N_("At risk"),
-    N_("Hibernating"),
     N_("active"),
     N_("lost"),
 )

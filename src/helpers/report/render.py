@@ -20,7 +20,6 @@ import pandas as pd
 from helpers import i18n, plots
 from helpers.company import Company
 from helpers.formats import localize, number, percent_text, without_negative_zero
-from helpers.glossary import spanish
 from helpers.i18n import N_, _, language
 from helpers.plots import crm as crm_plots
 from helpers.plots import figure_png
@@ -90,17 +89,6 @@ HEADINGS = (
     N_("Profit"),
     N_("Share of profit"),
     N_("Profit per customer"),
-    # the RFM segments (helpers.crm)
-    N_("Champions"),
-    N_("Loyal"),
-    N_("Potential loyalists"),
-    N_("New"),
-    N_("Promising"),
-    N_("Need attention"),
-    N_("About to sleep"),
-    N_("Can't lose them"),
-    N_("At risk"),
-    N_("Hibernating"),
     N_("Lost"),
 )
 
@@ -196,20 +184,10 @@ def _e(text: object) -> str:
 def _label(name: object) -> str:
     """A row or column name as the page shows it: ``share_of_customers`` → "Share of customers".
 
-    In Spanish: the glossary's term (:func:`helpers.glossary.spanish`), else the catalogue's
-    translation of the English label (:data:`HEADINGS`), else the English label.
+    In Spanish the glossary's term, else the catalogue's translation of the English label
+    (:data:`HEADINGS`), as charts show it (:func:`helpers.plots.category`).
     """
-    english = plots.label(name, "en")
-    if language() == "en":
-        return english
-    text = str(name).replace("_", " ")
-    for term in (text, text[:1].lower() + text[1:]):
-        try:
-            found = spanish(term)
-        except KeyError:
-            continue
-        return found[:1].upper() + found[1:]  # a heading, as the English label
-    return _(english)
+    return plots.category(name)
 
 
 # Every number of the page is written by one of these: none shows "-0" or "-0%".
