@@ -28,7 +28,18 @@ import functools
 import re
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "gettext", "language", "localize", "read_po_file", "show_tables_in", "speaking", "use"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "gettext",
+    "language",
+    "localize",
+    "read_po_file",
+    "show_tables_in",
+    "speaking",
+    "use",
+]
 
 #: The languages the course is written in; the first is the source.
 LANGUAGES = ("en", "es")
