@@ -196,14 +196,21 @@ def open_notebook(page, lab: Lab, path: str, *, timeout_seconds: float = 120.0) 
 
 
 def kernel_idle(page) -> bool:
-    """Whether the open notebook's kernel is idle and no cell waits to run."""
+    """Whether the open notebook has its kernel, connected and idle, and no cell waits to run.
+
+    Asked of the notebook's session, not of the toolbar's status indicator: while a freshly
+    opened notebook is still starting its kernel, the indicator already reads "idle", and the
+    cells sent then are lost.
+    """
     return page.evaluate(
         """(selector) => {
+            const widget = window.jupyterapp.shell.currentWidget;
+            const session = widget && widget.sessionContext;
+            if (!session || !session.isReady || session.hasNoKernel) return false;
+            const kernel = session.session && session.session.kernel;
+            if (!kernel || kernel.connectionStatus !== 'connected' || kernel.status !== 'idle') return false;
             const panel = document.querySelector(selector);
-            if (!panel) return false;
-            const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
-            if (!status || status.getAttribute('data-status') !== 'idle') return false;
-            return ![...panel.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
+            return !!panel && ![...panel.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
         }""",
         PANEL,
     )
@@ -256,6 +263,7 @@ def run_all(page, *, timeout_seconds: float = 600.0, retry_after_seconds: float 
             wait_until_idle(page, timeout_seconds=retry_after_seconds)
     remaining = max(deadline - time.monotonic(), 1.0)
     page.wait_for_function(executed, arg="all", timeout=remaining * 1000)
+    wait_until_idle(page, timeout_seconds=max(deadline - time.monotonic(), 1.0))
 
 
 def cell_errors(page) -> list[str]:
