@@ -224,3 +224,49 @@ def test_every_definition_has_its_spanish():
     i18n.use("en")
     english = glossary.terms()["Meaning"]
     assert not (spanish == english).any(), english[spanish == english].tolist()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: what a Spanish notebook shows of a data frame
+
+
+def test_a_table_shown_in_spanish_reads_its_labels_and_values_in_spanish_and_keeps_its_identifiers():
+    from helpers import bucket, crm, plots  # noqa: F401 - plots sets the glossary-first lookup
+
+    table = pd.DataFrame(
+        {
+            "answers": ["who the customer is", "a name of the analyst's own"],
+            "for the customer": pd.Categorical(["as is", "plug the holes"]),
+            "share_of_margin": [0.25, 0.75],
+        },
+        index=pd.Index(["champions", "at risk"], name="segment"),
+    )
+    shown = i18n.table_in_language(table)
+    assert shown["answers"].tolist() == ["quién es el cliente", "a name of the analyst's own"]
+    assert shown["para el cliente"].tolist() == ["como está", "taponar los agujeros"]  # a header in words
+    assert "share_of_margin" in shown.columns and "answers" in shown.columns  # identifiers: code names them
+    assert shown.index.tolist() == [glossary.spanish("champions"), glossary.spanish("at risk")]
+    assert table.index.tolist() == ["champions", "at risk"]  # the data is not changed
+    assert shown.loc[glossary.spanish("champions"), "share_of_margin"] == 0.25
+    assert i18n.table_in_language(glossary.terms(lesson=5)).equals(glossary.terms(lesson=5))  # already Spanish
+    with i18n.speaking("en"):
+        assert i18n.table_in_language(table) is table
+
+
+def test_a_styled_table_shown_in_spanish_has_spanish_numbers_and_words():
+    from helpers import plots  # noqa: F401
+
+    styled = pd.DataFrame({"margin": [1245347.0], "share": [0.133]}, index=["champions"]).style.format(
+        {"margin": "{:,.0f}", "share": "{:.1%}"}
+    )
+    html = i18n._styler_html_es(styled)
+    assert ">1.245.347<" in html and ">13,3%<" in html
+    assert f">{glossary.spanish('champions')}<" in html and ">champions<" not in html
+    assert ">margin<" in html  # a column header code names stays as it is
+
+
+def test_the_sales_pipeline_steps_reach_the_catalogue_as_the_query_writes_them():
+    from helpers import warehouse
+
+    assert all(f"'{step}'" in warehouse.QUERIES["sales_pipeline"] for step in warehouse.PIPELINE_STEPS)
+    assert [i18n._(step) for step in warehouse.PIPELINE_STEPS][0] != warehouse.PIPELINE_STEPS[0]

@@ -65,6 +65,7 @@ import pandas as pd
 
 from helpers import schema
 from helpers.glossary import spanish
+from helpers.i18n import N_
 from helpers.retention import DAYS_PER_MONTH
 from helpers.validation import refuse_rows, require_columns, to_dates
 
@@ -170,35 +171,35 @@ def bond_level_profile() -> pd.DataFrame:
     rows = [
         (
             "financial",
-            "better prices for staying or buying more",
-            "volume discounts, points and rewards, bundles, price guarantees for loyal customers",
-            "price",
-            "easy",
-            "low",
+            N_("better prices for staying or buying more"),
+            N_("volume discounts, points and rewards, bundles, price guarantees for loyal customers"),
+            N_("price"),
+            N_("easy"),
+            N_("low"),
         ),
         (
             "social",
-            "personal relationships with the company's people (and other customers)",
-            "a named contact who keeps in touch, personal touches and cards, clubs and events",
-            "personal communication",
-            "harder",
-            "medium",
+            N_("personal relationships with the company's people (and other customers)"),
+            N_("a named contact who keeps in touch, personal touches and cards, clubs and events"),
+            N_("personal communication"),
+            N_("harder"),
+            N_("medium"),
         ),
         (
             "customization",
-            "a service adapted to the customer's own needs",
-            "one-to-one offers, remembered preferences, mass customization, anticipating needs",
-            "the service itself",
-            "hard",
-            "medium to high",
+            N_("a service adapted to the customer's own needs"),
+            N_("one-to-one offers, remembered preferences, mass customization, anticipating needs"),
+            N_("the service itself"),
+            N_("hard"),
+            N_("medium to high"),
         ),
         (
             "structural",
-            "the service built into the customer's systems and processes",
-            "shared ordering, delivery and invoicing systems, integrated technology, joint investments",
-            "the service delivery system",
-            "very hard",
-            "high",
+            N_("the service built into the customer's systems and processes"),
+            N_("shared ordering, delivery and invoicing systems, integrated technology, joint investments"),
+            N_("the service delivery system"),
+            N_("very hard"),
+            N_("high"),
         ),
     ]
     columns = [

@@ -58,6 +58,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from helpers.i18n import N_
 from helpers.retention import expected_lifetime, retention_rate
 from helpers.validation import refuse_rows, require_columns, to_dates
 from helpers.value import clv
@@ -781,11 +782,11 @@ def churn_reason_pareto(churn: pd.DataFrame, threshold: float = 0.8) -> pd.DataF
 
 #: Satisfaction bands of :func:`satisfaction_before_leaving`, in order.
 SATISFACTION_BANDS = (
-    "dissatisfied (1–2)",
-    "neutral (3)",
-    "satisfied (4)",
-    "completely satisfied (5)",
-    "no survey answer",
+    N_("dissatisfied (1–2)"),
+    N_("neutral (3)"),
+    N_("satisfied (4)"),
+    N_("completely satisfied (5)"),
+    N_("no survey answer"),
 )
 
 
@@ -1041,7 +1042,7 @@ def pour_or_plug(
         churn_reduction=churn_reduction,
     )
     pour = simulate(periods, acquisition_spend=spend + plug["retention_cost"].to_numpy(), **common)
-    runs = {"as is": as_is, "plug the holes": plug, "pour more in": pour}
+    runs = {N_("as is"): as_is, N_("plug the holes"): plug, N_("pour more in"): pour}
 
     inflow = spend[-1] / cost_per_acquisition
     plug_level = steady_state(inflow, churn_rate * (1 - churn_reduction))
@@ -1769,9 +1770,14 @@ def lifetime_views(
     below = survival[survival <= 0.5]
     median_steps = float(below.index[0]) if len(below) else math.inf
     rows = {
-        "pooled churn": ("03", float(expected_lifetime(1 - churn)), median_lifetime(churn), (1 - churn) ** observed),
+        N_("pooled churn"): (
+            "03",
+            float(expected_lifetime(1 - churn)),
+            median_lifetime(churn),
+            (1 - churn) ** observed,
+        ),
         "Kaplan–Meier": ("02", km_mean, median_survival(survival_curve), km_end),
-        "stage model": (
+        N_("stage model"): (
             "01",
             mean_steps * months_per_step,
             median_steps * months_per_step,

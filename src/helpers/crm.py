@@ -38,6 +38,7 @@ import pandas as pd
 
 from helpers import schema
 from helpers.glossary import spanish
+from helpers.i18n import N_
 from helpers.rfm import rfm_scores
 from helpers.validation import refuse_rows, require_columns
 
@@ -66,26 +67,26 @@ DATA_TYPES = pd.DataFrame(
     [
         (
             "typological",
-            "who the customer is",
-            "customers: segment, region, age, company_size, signup_date, acquisition_channel",
+            N_("who the customer is"),
+            N_("customers: segment, region, age, company_size, signup_date, acquisition_channel"),
         ),
         (
             "consumption",
-            "what, when, how much and where they buy",
-            "transactions: date, category, amount, cost, channel",
+            N_("what, when, how much and where they buy"),
+            N_("transactions: date, category, amount, cost, channel"),
         ),
         (
             "promotional history",
-            "which offers they received and used",
-            "transactions: promotion; bonds: level, start_date, cost_per_month",
+            N_("which offers they received and used"),
+            N_("transactions: promotion; bonds: level, start_date, cost_per_month"),
         ),
         (
             "relationship",
-            "every contact and what they told us",
-            "interactions: channel, type, resolved, rating; surveys: satisfaction … perception; churn: reason",
+            N_("every contact and what they told us"),
+            N_("interactions: channel, type, resolved, rating; surveys: satisfaction … perception; churn: reason"),
         ),
     ],
-    columns=["data type", "answers", "columns in the company's tables"],
+    columns=[N_("data type"), N_("answers"), N_("columns in the company's tables")],
 )
 DATA_TYPES.insert(1, "Spanish", [spanish(kind) for kind in DATA_TYPES["data type"]])
 
@@ -705,16 +706,16 @@ def customer_profile(company, customer_id: int, **precomputed) -> dict:
 
 #: The kinds of cost of a CRM project (and the kinds of benefit), as in the lesson.
 COST_KINDS = (
-    "analysis",
-    "design",
-    "hardware",
-    "software",
-    "maintenance",
-    "project management",
-    "training",
-    "process re-engineering",
-    "learning",
-    "efficiency drop",
+    N_("analysis"),
+    N_("design"),
+    N_("hardware"),
+    N_("software"),
+    N_("maintenance"),
+    N_("project management"),
+    N_("training"),
+    N_("process re-engineering"),
+    N_("learning"),
+    N_("efficiency drop"),
 )
 
 
@@ -767,9 +768,9 @@ def crm_business_case(annual_margin: float, *, years: int = 4) -> pd.DataFrame:
         ("process re-engineering", "cost", True, 0.020, 0.0),
         ("learning", "cost", True, 0.010, 0.003),
         ("efficiency drop", "cost", True, 0.025, 0.0),
-        ("retention gained", "benefit", False, 0.0, 0.100),
-        ("cross-selling", "benefit", False, 0.0, 0.050),
-        ("cheaper service", "benefit", False, 0.005, 0.020),
+        (N_("retention gained"), "benefit", False, 0.0, 0.100),
+        (N_("cross-selling"), "benefit", False, 0.0, 0.050),
+        (N_("cheaper service"), "benefit", False, 0.005, 0.020),
     ]
     rows = []
     for item, kind, human, first, later in plan:

@@ -978,10 +978,13 @@ def _in_language(table: pd.DataFrame) -> pd.DataFrame:
     """The glossary table as the language in use shows it.
 
     English: the table as it is. Spanish: the Spanish term first, then the English one,
-    then the definition translated; the headers in Spanish.
+    then the definition translated; the headers in Spanish. Marked as written in Spanish
+    (``attrs["lang"]``), so a table shown in Spanish keeps its English column as it is.
     """
     if language() == "en":
         return table
     order = [column for column in ("Lesson", "Spanish", "English", "Meaning") if column in table.columns]
     shown = table[order].assign(Meaning=table["Meaning"].map(_))
-    return shown.rename(columns={column: _(header) for column, header in _HEADERS.items()})
+    shown = shown.rename(columns={column: _(header) for column, header in _HEADERS.items()})
+    shown.attrs["lang"] = language()
+    return shown

@@ -38,6 +38,8 @@ __all__ = [
     "read_po_file",
     "show_tables_in",
     "speaking",
+    "table_in_language",
+    "translate_tables_with",
     "use",
 ]
 
@@ -173,10 +175,13 @@ _TO_SPANISH = str.maketrans({",": ".", ".": ","})
 
 
 def show_tables_in(lang: str) -> None:
-    """In a notebook, show pandas tables with ``lang``'s decimal mark (a comma in Spanish).
+    """In a notebook, show pandas tables in ``lang``: its decimal mark (a comma in Spanish) and its words.
 
     Registers IPython display formatters for data frames (HTML and plain text, the same
-    rows and columns pandas would show) and series; English removes them. Outside IPython it does nothing.
+    rows and columns pandas would show), series and styled tables; English removes them.
+    A label or text value with a translation is shown translated (:func:`table_in_language`);
+    the data itself is not changed, so code still names columns and categories in English.
+    Outside IPython it does nothing.
     """
     try:
         from IPython import get_ipython
@@ -186,15 +191,79 @@ def show_tables_in(lang: str) -> None:
     if shell is None:
         return
     import pandas as pd
+    from pandas.io.formats.style import Styler
 
     formatters = shell.display_formatter.formatters
     spanish = (("text/html", pd.DataFrame, _frame_html_es), ("text/plain", pd.DataFrame, _frame_text_es))
-    spanish += (("text/plain", pd.Series, _series_text_es),)
+    spanish += (("text/plain", pd.Series, _series_text_es), ("text/html", Styler, _styler_html_es))
     for mime, kind, printer in spanish:
         if lang == "es":
             formatters[mime].for_type(kind, printer)
         else:
             formatters[mime].type_printers.pop(kind, None)
+
+
+#: How a table shown in Spanish translates one text (a label or a value); :mod:`helpers.plots`
+#: sets the glossary-first lookup (:func:`helpers.plots.term`), the catalogues alone until then.
+_table_words = {"term": None}
+
+
+def translate_tables_with(term) -> None:
+    """Translate the texts of the tables shown in Spanish with ``term`` (text → translation, or the text itself)."""
+    _table_words["term"] = term
+
+
+def _table_term(text: str) -> str:
+    term = _table_words["term"] or gettext
+    return term(text)
+
+
+def table_in_language(table):
+    """A copy of a data frame or series whose text labels and values read in the language in use.
+
+    Index labels, the names of index and columns, the text values of text and categorical
+    columns, and the column headers written as words ("for the customer", not ``customer_id``:
+    code names a column by its header) are looked up one by one; a text with no translation
+    (a name from the data) is kept as it is. In English, or for a table already written in
+    the language in use (``table.attrs["lang"]``, e.g. the glossary's), the table itself.
+
+    >>> import pandas as pd
+    >>> with speaking("es"):
+    ...     table_in_language(pd.Series([1], index=["Customers"], name="Month")).index.tolist()
+    ['Clientes']
+    """
+    if language() == "en" or table.attrs.get("lang") == language():
+        return table
+    import pandas as pd
+
+    words: dict[str, str] = {}
+
+    def word(value):
+        if not isinstance(value, str):
+            return value
+        if value not in words:
+            words[value] = _table_term(value)
+        return words[value]
+
+    def texts(values):
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            renamed = [word(name) for name in values.cat.categories]
+            if len(set(renamed)) == len(renamed):
+                return values.cat.rename_categories(renamed)
+            return values.astype(object).map(word)
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            return values.map(word)
+        return values
+
+    if isinstance(table, pd.Series):
+        shown = texts(table).rename(index=word)
+        shown.index = shown.index.set_names([word(name) for name in shown.index.names])
+        return shown.rename(word(table.name))
+    shown = table.rename(index=word, columns=lambda name: word(name) if isinstance(name, str) and " " in name else name)
+    shown = shown.apply(texts) if len(shown.columns) and not shown.columns.has_duplicates else shown
+    shown.index = shown.index.set_names([word(name) for name in shown.index.names])
+    shown.columns = shown.columns.set_names([word(name) for name in shown.columns.names])
+    return shown
 
 
 def _frame_html_es(frame) -> str:
@@ -203,7 +272,12 @@ def _frame_html_es(frame) -> str:
 
     options = {name: get_option(f"display.{name}") for name in ("max_rows", "min_rows", "show_dimensions")}
     formatter = fmt.DataFrameFormatter(
-        frame, max_cols=get_option("display.max_columns"), decimal=",", bold_rows=True, escape=True, **options
+        table_in_language(frame),
+        max_cols=get_option("display.max_columns"),
+        decimal=",",
+        bold_rows=True,
+        escape=True,
+        **options,
     )
     return fmt.DataFrameRenderer(formatter).to_html(notebook=True)
 
@@ -211,8 +285,34 @@ def _frame_html_es(frame) -> str:
 def _frame_text_es(frame, printer, cycle) -> None:
     from pandas.io.formats import format as fmt
 
-    printer.text(frame.to_string(decimal=",", **fmt.get_dataframe_repr_params()))
+    printer.text(table_in_language(frame).to_string(decimal=",", **fmt.get_dataframe_repr_params()))
 
 
 def _series_text_es(series, printer, cycle) -> None:
-    printer.text(localize(repr(series), "es"))
+    printer.text(localize(repr(table_in_language(series)), "es"))
+
+
+_HTML_TEXT = re.compile(r"(<style.*?</style>)|>([^<]+)<", re.DOTALL)
+
+
+def _styler_html_es(styler) -> str:
+    """A styled table in Spanish.
+
+    Its cells were formatted by English format specs, so their numbers are localized; a cell
+    whose whole text has a translation is translated, except a column header that code names
+    (one word, as in :func:`table_in_language`).
+    """
+
+    identifiers = {name for name in styler.data.columns if isinstance(name, str) and " " not in name}
+
+    def spanish(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1)
+        text = match.group(2)
+        stripped = text.strip()
+        if not stripped or stripped == "&nbsp;":
+            return match.group()
+        translated = stripped if stripped in identifiers else _table_term(stripped)
+        return ">" + (text.replace(stripped, translated) if translated != stripped else localize(text, "es")) + "<"
+
+    return _HTML_TEXT.sub(spanish, styler._repr_html_())

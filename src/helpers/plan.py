@@ -67,6 +67,7 @@ from helpers import schema
 from helpers.bonds import LEVELS, cumulative_packages, expected_customer_months, programme_return
 from helpers.bucket import BucketCalibration, simulate
 from helpers.glossary import spanish
+from helpers.i18n import N_, language
 from helpers.loyalty import LOYALTY_TYPES, loyalty_segment
 from helpers.profitability import TIERS
 from helpers.relationships import adjust_migration, project_stages
@@ -124,7 +125,13 @@ _MONTHS_PER_YEAR = 12
 
 
 def _with_spanish(table: pd.DataFrame, english: str) -> pd.DataFrame:
-    """The table with a ``Spanish`` column after ``english``, from the glossary (one home for the terms)."""
+    """The table with a ``Spanish`` column after ``english``, from the glossary (one home for the terms).
+
+    In Spanish (:func:`helpers.i18n.use`) the table as it is: a table shown in Spanish already
+    reads ``english`` as its Spanish terms (:func:`helpers.i18n.table_in_language`).
+    """
+    if language() == "es":
+        return table
     table.insert(table.columns.get_loc(english) + 1, "Spanish", [spanish(name) for name in table[english]])
     return table
 
@@ -193,33 +200,35 @@ def customer_benefits() -> pd.DataFrame:
     rows = [
         (
             "easy buying",
-            "knows how to order, whom to call, what to expect; no search each time",
-            "customization and structural bonds: saved preferences, shared ordering systems",
+            N_("knows how to order, whom to call, what to expect; no search each time"),
+            N_("customization and structural bonds: saved preferences, shared ordering systems"),
         ),
         (
             "control of spending",
-            "one supplier, one invoice, predictable prices",
-            "financial bonds: price guarantees, volume agreements, consolidated billing",
+            N_("one supplier, one invoice, predictable prices"),
+            N_("financial bonds: price guarantees, volume agreements, consolidated billing"),
         ),
         (
             "guaranteed satisfaction",
-            "the result has been good before and will be again",
-            "consistent service and quick recovery when something fails",
+            N_("the result has been good before and will be again"),
+            N_("consistent service and quick recovery when something fails"),
         ),
         (
             "personal service",
-            "an employee who knows the customer and their history",
-            "social bonds: a named contact (85 % of Nova Supply's contacts are handled by the customer's own employee)",
+            N_("an employee who knows the customer and their history"),
+            N_(
+                "social bonds: a named contact (85 % of Nova Supply's contacts are handled by the customer's own employee)"
+            ),
         ),
-        ("no risk", "no bad surprise from an unknown supplier", "keep promises (trust, lesson 01); guarantees"),
+        ("no risk", N_("no bad surprise from an unknown supplier"), N_("keep promises (trust, lesson 01); guarantees")),
         (
             "switching costs",
-            "leaving would cost money, time and learning",
-            "structural bonds; but a customer held only by switching costs is a hostage (lesson 05)",
+            N_("leaving would cost money, time and learning"),
+            N_("structural bonds; but a customer held only by switching costs is a hostage (lesson 05)"),
         ),
     ]
     return _with_spanish(
-        pd.DataFrame(rows, columns=["benefit", "for the customer", "how the company can offer it"]), "benefit"
+        pd.DataFrame(rows, columns=["benefit", N_("for the customer"), N_("how the company can offer it")]), "benefit"
     )
 
 
@@ -246,35 +255,35 @@ def loyalty_steps() -> pd.DataFrame:
         (
             1,
             "personal quality and emotional intelligence",
-            "people who read and manage emotions, their own and the customer's",
-            "hire and train for it: every moment of truth depends on one person",
+            N_("people who read and manage emotions, their own and the customer's"),
+            N_("hire and train for it: every moment of truth depends on one person"),
         ),
         (
             2,
             "employee satisfaction",
-            "satisfied employees stay, learn the customers and serve them better",
-            "measure job satisfaction; the weakest teams get help first (lesson 07)",
+            N_("satisfied employees stay, learn the customers and serve them better"),
+            N_("measure job satisfaction; the weakest teams get help first (lesson 07)"),
         ),
         (
             3,
             "excellence in the commercial process",
-            "loyalty starts in the sale: every step of buying works",
-            "fix the holes of the leaky bucket that are in the company's hands (lesson 03)",
+            N_("loyalty starts in the sale: every step of buying works"),
+            N_("fix the holes of the leaky bucket that are in the company's hands (lesson 03)"),
         ),
         (
             4,
             "value for the effort",
-            "what the customer gets is worth what they give: money, time, attention",
-            "bonds that give value, not only switching costs (lesson 02)",
+            N_("what the customer gets is worth what they give: money, time, attention"),
+            N_("bonds that give value, not only switching costs (lesson 02)"),
         ),
         (
             5,
             "relationship marketing strategies",
-            "bonds and actions chosen per customer type and value",
-            "the customer-oriented strategy of this lesson",
+            N_("bonds and actions chosen per customer type and value"),
+            N_("the customer-oriented strategy of this lesson"),
         ),
     ]
-    return _with_spanish(pd.DataFrame(rows, columns=["step", "English", "meaning", "in the plan"]), "English")
+    return _with_spanish(pd.DataFrame(rows, columns=["step", "English", "meaning", N_("in the plan")]), "English")
 
 
 def loyalty_objectives() -> pd.DataFrame:
@@ -300,7 +309,7 @@ def loyalty_objectives() -> pd.DataFrame:
         ("increase sales", "profit_3_years"),
         (
             "know customers' behaviour and attitudes better",
-            "share of active customers surveyed (measured, not projected)",
+            N_("share of active customers surveyed (measured, not projected)"),
         ),
     ]
     return _with_spanish(pd.DataFrame(rows, columns=["objective", "kpi"]), "objective")
@@ -851,8 +860,8 @@ def assumed_effects(assumptions: PlanAssumptions) -> pd.Series:
     bond = _by_level(assumptions.bond_churn, "bond_churn")
     satisfaction = _by_satisfaction(assumptions.satisfaction_churn, "satisfaction_churn")
     moves = {f"{level} bond": bond[level] for level in LEVELS[1:]}
-    moves["satisfaction 3 → 4"] = satisfaction[4] / satisfaction[3]
-    moves["satisfaction 4 → 5"] = satisfaction[5] / satisfaction[4]
+    moves[N_("satisfaction 3 → 4")] = satisfaction[4] / satisfaction[3]
+    moves[N_("satisfaction 4 → 5")] = satisfaction[5] / satisfaction[4]
     return pd.Series(moves, name="churn_multiplier").rename_axis("move")
 
 

@@ -53,6 +53,7 @@ import pandas as pd
 
 from helpers import schema
 from helpers.glossary import spanish
+from helpers.i18n import N_, _, language
 from helpers.validation import SHOWN_ROWS, refuse_rows, require_columns, to_dates
 from helpers.value import markov_clv
 
@@ -115,52 +116,54 @@ _DAYS_PER_MONTH = 30.4375  # 365.25 / 12, as in helpers.retention
 _ASPECTS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "Product offer",
-        "Attractive next to competitors' offers or other ways of buying",
-        "Parity: a standard product, as good as the industry's",
-        "Differentiated: adapted to specific market segments",
-        "Customized: a product and dedicated resources for one customer or organisation",
+        N_("Attractive next to competitors' offers or other ways of buying"),
+        N_("Parity: a standard product, as good as the industry's"),
+        N_("Differentiated: adapted to specific market segments"),
+        N_("Customized: a product and dedicated resources for one customer or organisation"),
     ),
     (
         "Source of competitive advantage",
-        "Attractiveness (atractivo)",
-        "Satisfaction (satisfacción)",
-        "Satisfaction + trust (satisfacción + confianza)",
-        "Satisfaction + trust + commitment (satisfacción + confianza + compromiso)",
+        N_("Attractiveness (atractivo)"),
+        N_("Satisfaction (satisfacción)"),
+        N_("Satisfaction + trust (satisfacción + confianza)"),
+        N_("Satisfaction + trust + commitment (satisfacción + confianza + compromiso)"),
     ),
     (
         "Buying activity",
-        "Interest, search and trial",
-        "Satisfaction makes buying again easy and the search for alternatives unnecessary",
-        "Trust in the company is what keeps the customer buying",
-        "Commitment, shown by sharing information and investing together, makes a customized product possible",
+        N_("Interest, search and trial"),
+        N_("Satisfaction makes buying again easy and the search for alternatives unnecessary"),
+        N_("Trust in the company is what keeps the customer buying"),
+        N_("Commitment, shown by sharing information and investing together, makes a customized product possible"),
     ),
     (
         "Sales focus",
-        "Making the customer aware of the offer wins the first sale",
-        "Familiarity and general knowledge of the customer ease the sale",
-        "Knowing this customer's specific needs and situation eases the sale",
-        "Specific knowledge plus investments made together ease the sale",
+        N_("Making the customer aware of the offer wins the first sale"),
+        N_("Familiarity and general knowledge of the customer ease the sale"),
+        N_("Knowing this customer's specific needs and situation eases the sale"),
+        N_("Specific knowledge plus investments made together ease the sale"),
     ),
     (
         "Time horizon",
-        "None: the buyer may never have dealt with the company",
-        "Short: the buyer switches supplier with little effort",
-        "Medium: trust in a differentiated position takes time to build, and to imitate",
-        "Long: joint activities and deep knowledge of each other take years to build",
+        N_("None: the buyer may never have dealt with the company"),
+        N_("Short: the buyer switches supplier with little effort"),
+        N_("Medium: trust in a differentiated position takes time to build, and to imitate"),
+        N_("Long: joint activities and deep knowledge of each other take years to build"),
     ),
     (
         "Sustainability of the advantage",
-        "Low: the company must keep finding new ways to be attractive",
-        "Low: competitors can match the value offered in sales and service",
-        "Medium: depends on whether competitors understand different customers' needs and turn them into distinct offers",
-        "High: depends on how unique and effective the joint activities of customer and supplier are",
+        N_("Low: the company must keep finding new ways to be attractive"),
+        N_("Low: competitors can match the value offered in sales and service"),
+        N_(
+            "Medium: depends on whether competitors understand different customers' needs and turn them into distinct offers"
+        ),
+        N_("High: depends on how unique and effective the joint activities of customer and supplier are"),
     ),
     (
         "Primary goal",
-        "Acquire (adquirir) the customer's business",
-        "Satisfy (satisfacer) the customer's needs and wants",
-        "Retain (conservar) the customer's business",
-        "Enhance (mejorar) the relationship",
+        N_("Acquire (adquirir) the customer's business"),
+        N_("Satisfy (satisfacer) the customer's needs and wants"),
+        N_("Retain (conservar) the customer's business"),
+        N_("Enhance (mejorar) the relationship"),
     ),
 )
 
@@ -171,7 +174,7 @@ def stage_table() -> pd.DataFrame:
     Seven aspects per stage: product offer, source of competitive advantage, buying
     activity, sales focus, time horizon, sustainability of the advantage and primary
     goal of relationship marketing. Row and column labels carry the Spanish terms of
-    the class notes.
+    the class notes (in Spanish, :func:`helpers.i18n.use`, the Spanish terms alone).
 
     Returns
     -------
@@ -191,8 +194,12 @@ def stage_table() -> pd.DataFrame:
     >>> table.iloc[1, 1:].tolist()[:2]
     ['Attractiveness (atractivo)', 'Satisfaction (satisfacción)']
     """
-    columns = ["Aspect"] + [f"{stage.capitalize()} ({spanish(stage)})" for stage in schema.STAGES]
-    rows = [[f"{aspect} ({spanish(aspect)})", *cells] for aspect, *cells in _ASPECTS]
+    if language() == "es":  # the Spanish terms alone; the cells are translated where the table is shown
+        columns = [_("Aspect")] + [spanish(stage).capitalize() for stage in schema.STAGES]
+        rows = [[spanish(aspect).capitalize(), *cells] for aspect, *cells in _ASPECTS]
+    else:
+        columns = ["Aspect"] + [f"{stage.capitalize()} ({spanish(stage)})" for stage in schema.STAGES]
+        rows = [[f"{aspect} ({spanish(aspect)})", *cells] for aspect, *cells in _ASPECTS]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -1085,7 +1092,7 @@ def _fundamental(matrix: np.ndarray, origins: np.ndarray) -> np.ndarray:
     q = matrix[:k, :k]
     reachable = np.asarray(origins, dtype=bool).copy()
     leaves = matrix[:k, -1] > 0
-    for _ in range(k):  # propagate along the (at most k-step) paths of the 4-stage ladder
+    for _step in range(k):  # propagate along the (at most k-step) paths of the 4-stage ladder
         reachable |= (reachable.astype(float) @ (q > 0)) > 0
         leaves |= ((q > 0).astype(float) @ leaves) > 0
     trapped = [schema.STAGES[i] for i in range(k) if reachable[i] and not leaves[i]]

@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import schema
+from helpers.i18n import N_
 from helpers.loyalty import nps, nps_category
 from helpers.retention import customer_durations
 from helpers.validation import refuse_rows, require_columns, to_dates, whole_numbers
@@ -110,9 +111,9 @@ MOMENT_TYPES = (
     "not detectable, less important",
 )
 #: How a survey answer met a touchpoint: the outcomes :func:`touchpoint_table` compares.
-MOMENTS = ("went well", "went badly")
+MOMENTS = (N_("went well"), N_("went badly"))
 #: The label of the answers whose customer had no recorded contact before answering.
-NO_CONTACT = "no recorded contact"
+NO_CONTACT = N_("no recorded contact")
 #: Columns of the interactions table that can define a touchpoint, in the order they combine.
 TOUCHPOINT_COLUMNS = ("type", "channel")
 
@@ -256,7 +257,7 @@ def gap_table(gaps: pd.DataFrame, by=None) -> pd.DataFrame:
     require_columns("gaps", gaps, ("expectation", "perception", "gap", "disconfirmation", "satisfaction"))
     frame = gaps.assign(**{kind: (gaps["disconfirmation"] == kind).astype(float) for kind in DISCONFIRMATION})
     if by is None:
-        keys = pd.Series("all answers", index=gaps.index, name="group")
+        keys = pd.Series(N_("all answers"), index=gaps.index, name="group")
     elif isinstance(by, pd.Series):
         if not by.index.equals(gaps.index):
             raise ValueError("by must have the same index as gaps (one label per answer)")
@@ -847,9 +848,9 @@ def recovery_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     seen = _flags("outcomes", outcomes, "observed")
     kind = outcomes["type"].astype(str).to_numpy()
     groups = {
-        "complaint not resolved": (kind == "complaint") & ~resolved,
-        "complaint resolved": (kind == "complaint") & resolved,
-        "request or inquiry, resolved": np.isin(kind, ("service_request", "inquiry")) & resolved,
+        N_("complaint not resolved"): (kind == "complaint") & ~resolved,
+        N_("complaint resolved"): (kind == "complaint") & resolved,
+        N_("request or inquiry, resolved"): np.isin(kind, ("service_request", "inquiry")) & resolved,
     }
     rows = {}
     for name, chosen in groups.items():
@@ -1227,9 +1228,9 @@ def true_chain_effects(params: Mapping, service_quality: Sequence[float] | None 
     to_satisfaction = params["satisfaction"]["per_service_quality"] * slope_of_quality
     return pd.Series(
         {
-            "employee satisfaction → log tenure": ten["per_sd_satisfaction"] * per_point,
-            "log tenure → customer satisfaction": to_satisfaction * per_log_tenure,
-            "employee satisfaction → customer satisfaction": (
+            N_("employee satisfaction → log tenure"): ten["per_sd_satisfaction"] * per_point,
+            N_("log tenure → customer satisfaction"): to_satisfaction * per_log_tenure,
+            N_("employee satisfaction → customer satisfaction"): (
                 to_satisfaction * quality["per_sd_employee_satisfaction"] * per_point
             ),
         },
@@ -1336,7 +1337,7 @@ def nps_table(scores: pd.Series, by=None, *, conf_level: float = 0.95) -> pd.Dat
         raise ValueError(f"conf_level must be in (0, 1); got {conf_level}")
     groups = nps_category(scores)  # refuses answers outside 0–10 with their positions
     if by is None:
-        labels = pd.Series("all answers", index=scores.index, name="group")
+        labels = pd.Series(N_("all answers"), index=scores.index, name="group")
     else:
         if not isinstance(by, pd.Series) or not by.index.equals(scores.index):
             raise ValueError("by must be a Series with the index of scores (one label per answer)")

@@ -53,10 +53,12 @@ import numpy as np
 import pandas as pd
 
 from helpers import schema
+from helpers.i18n import N_
 
 __all__ = [
     "DDL",
     "OPEN_LABELS",
+    "PIPELINE_STEPS",
     "QUERIES",
     "STAR_SCHEMA_SQL",
     "UNKNOWN_CHANNEL",
@@ -291,6 +293,10 @@ JOIN dim_channel AS ch USING (channel_key)
 GROUP BY dc.segment, ch.channel
 ORDER BY dc.segment, margin DESC""",
 }
+
+#: The sales pipeline's steps, as ``QUERIES["sales_pipeline"]`` writes them: listed here for the
+#: Spanish catalogue, so a table shown in Spanish reads them in Spanish (a test keeps both in step).
+PIPELINE_STEPS = (N_("1 signed up, no purchase yet"), N_("2 first purchase"), N_("3 repeat buyer"), N_("4 lost"))
 
 
 # ---------------------------------------------------------------------------------------

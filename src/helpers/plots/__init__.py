@@ -40,7 +40,7 @@ from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocato
 from helpers.formats import localize, money, percent
 from helpers.glossary import label
 from helpers.glossary import spanish as spanish_term
-from helpers.i18n import _, language
+from helpers.i18n import _, language, table_in_language, translate_tables_with
 
 OKABE_ITO = {
     "black": "#000000",
@@ -161,6 +161,9 @@ def term(name: str) -> str:
         return spanish_term(name)
     except KeyError:
         return _(name)
+
+
+translate_tables_with(term)
 
 
 def with_spanish(name: str, english: str | None = None, sep: str = " ") -> str:
@@ -664,7 +667,8 @@ def table(frame: pd.DataFrame, *, index: bool = False) -> HTML:
     <IPython.core.display.HTML object>
     """
     decimal = "," if language() == "es" else "."
-    return HTML(frame.to_html(index=index, escape=True, border=0, classes="crm-table", decimal=decimal))
+    shown = table_in_language(frame)
+    return HTML(shown.to_html(index=index, escape=True, border=0, classes="crm-table", decimal=decimal))
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

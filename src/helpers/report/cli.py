@@ -98,13 +98,23 @@ exit status:
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's layout, with its own words ("usage:") in the language in use."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m helpers report",
         description=_(_DESCRIPTION),
         epilog=_(_EPILOG),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
+        add_help=False,
     )
+    parser._optionals.title = _("options")  # argparse's own heading, translated like the rest
+    parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
     files = parser.add_argument_group(_("your data (give --transactions or --mapping)"))
     files.add_argument(
         "--transactions",
