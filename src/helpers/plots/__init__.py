@@ -163,7 +163,29 @@ def term(name: str) -> str:
         return _(name)
 
 
-translate_tables_with(term)
+def table_word(text: str) -> str:
+    """A text of a table, in the language in use: :func:`term`, or the label a chart draws for it.
+
+    Charts capitalize their labels (:func:`category`), so a lower-case name a chart also
+    shows ("same true service quality") is found under its capitalized form, and comes
+    back lower-case.
+
+    >>> from helpers.i18n import speaking
+    >>> with speaking("es"):
+    ...     table_word("naive")
+    'ingenua'
+    """
+    translated = term(text)
+    if translated != text or not text[:2].islower():
+        return translated
+    capital = text[0].upper() + text[1:]
+    found = _(capital)
+    if found == capital:
+        return text
+    return found[0].lower() + found[1:] if found[1:2].islower() else found
+
+
+translate_tables_with(table_word)
 
 
 def with_spanish(name: str, english: str | None = None, sep: str = " ") -> str:
