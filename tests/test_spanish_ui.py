@@ -270,3 +270,25 @@ def test_the_sales_pipeline_steps_reach_the_catalogue_as_the_query_writes_them()
 
     assert all(f"'{step}'" in warehouse.QUERIES["sales_pipeline"] for step in warehouse.PIPELINE_STEPS)
     assert [i18n._(step) for step in warehouse.PIPELINE_STEPS][0] != warehouse.PIPELINE_STEPS[0]
+
+
+def test_a_long_table_shown_in_spanish_is_the_translated_table_as_pandas_shows_it():
+    """Only the rows pandas shows are translated (a table of millions appears at once); what shows is the same."""
+    from pandas.io.formats import format as fmt
+
+    from helpers import plots  # noqa: F401
+
+    long = pd.DataFrame(
+        {"strategy": ["as is", "plug the holes", "pour more in"] * 400, "customers": range(1200)},
+        index=pd.Index(["champions", "lost"] * 600, name="segment"),
+    )
+    translated = i18n.table_in_language(long)
+    expected = fmt.DataFrameRenderer(
+        fmt.DataFrameFormatter(
+            translated, decimal=",", bold_rows=True, escape=True, max_rows=60, min_rows=10, show_dimensions="truncate"
+        )
+    ).to_html(notebook=True)
+    with pd.option_context("display.max_rows", 60, "display.min_rows", 10, "display.show_dimensions", "truncate"):
+        shown = i18n._frame_html_es(long)
+    assert shown == expected
+    assert "taponar los agujeros" in shown and "1200 rows" in shown

@@ -204,7 +204,7 @@ def show_tables_in(lang: str) -> None:
 
 
 #: How a table shown in Spanish translates one text (a label or a value); :mod:`helpers.plots`
-#: sets the glossary-first lookup (:func:`helpers.plots.term`), the catalogues alone until then.
+#: sets the glossary-first lookup (:func:`helpers.plots.table_word`), the catalogues alone until then.
 _table_words = {"term": None}
 
 
@@ -266,26 +266,35 @@ def table_in_language(table):
     return shown
 
 
-def _frame_html_es(frame) -> str:
-    from pandas import get_option
+def _shown_in_spanish(frame, **options):
+    """The renderer of ``frame`` as pandas shows it, with a decimal comma and its shown rows and labels in Spanish.
+
+    Only the rows pandas shows (its truncated frame) are translated, so a table of millions
+    of rows appears as fast as in English.
+    """
     from pandas.io.formats import format as fmt
 
+    formatter = fmt.DataFrameFormatter(frame, decimal=",", **options)
+    formatter.tr_frame = table_in_language(formatter.tr_frame)
+    formatter.frame = frame.rename_axis(index=formatter.tr_frame.index.names, columns=formatter.tr_frame.columns.names)
+    return fmt.DataFrameRenderer(formatter)
+
+
+def _frame_html_es(frame) -> str:
+    from pandas import get_option
+
     options = {name: get_option(f"display.{name}") for name in ("max_rows", "min_rows", "show_dimensions")}
-    formatter = fmt.DataFrameFormatter(
-        table_in_language(frame),
-        max_cols=get_option("display.max_columns"),
-        decimal=",",
-        bold_rows=True,
-        escape=True,
-        **options,
-    )
-    return fmt.DataFrameRenderer(formatter).to_html(notebook=True)
+    shown = _shown_in_spanish(frame, max_cols=get_option("display.max_columns"), bold_rows=True, escape=True, **options)
+    return shown.to_html(notebook=True)
 
 
 def _frame_text_es(frame, printer, cycle) -> None:
     from pandas.io.formats import format as fmt
 
-    printer.text(table_in_language(frame).to_string(decimal=",", **fmt.get_dataframe_repr_params()))
+    options = fmt.get_dataframe_repr_params()
+    line_width = options.pop("line_width")
+    del options["max_colwidth"]  # the display option itself, which the formatter reads
+    printer.text(_shown_in_spanish(frame, **options).to_string(line_width=line_width))
 
 
 def _series_text_es(series, printer, cycle) -> None:
